@@ -1,0 +1,73 @@
+"""analysis: topics, themes and recurring slogans in Chinese local-government reports.
+
+``import analysis as an`` gives the public verbs; heavy modules are imported lazily on first use,
+so importing the package has no side effects and is fast.
+
+    >>> import analysis as an
+    >>> corpus = an.load_corpus()                 # data/raw by default
+    >>> corpus.documents[["doc_id", "title", "place", "date"]]
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> defining module (relative). Kept flat on purpose (quanteda-style verb families).
+_API: dict[str, str] = {
+    # corpus_*
+    "Corpus": "corpus",
+    "load_corpus": "corpus",
+    "analysis_paragraphs": "corpus",
+    "read_raw_folder": "io",
+    "clean_text": "clean",
+    "paragraph_points": "structure",
+    # tokens_*
+    "TokenizerOptions": "tokenize",
+    "tokenize": "tokenize",
+    "unit_tokens": "tokenize",
+    "vocabulary": "vocab",
+    "collocations": "vocab",
+    "candidate_words": "vocab",
+    # themes / slogans / kwic
+    "load_themes": "themes",
+    "theme_scores": "themes",
+    "paragraph_themes": "themes",
+    "theme_sample": "themes",
+    "extract_slogans": "slogans",
+    "kwic": "kwic",
+    # keywords
+    "tfidf_keywords": "keywords",
+    "doc_similarity": "keywords",
+    "keyness": "keywords",
+    # topics
+    "TopicResult": "topics",
+    "fit_topics": "topics",
+    "topic_terms": "topics",
+    "select_k": "topics",
+    "topic_stability": "topics",
+    "fit_seeded_topics": "topics",
+    "representative_units": "topics",
+    "topic_html": "topics",
+    # figures
+    "use_cjk_font": "fonts",
+    "FIGURES": "figures",
+    "make_figure": "figures",
+    "build_all": "figures",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):  # PEP 562 lazy attributes
+    if name in _API:
+        module = importlib.import_module(f".{_API[name]}", __name__)
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

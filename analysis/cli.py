@@ -1,0 +1,91 @@
+"""Command line: ``python -m analysis <command>``.
+
+Each subcommand is a thin shell over package functions; the work lives in the stage modules.
+Bad input raises :class:`analysis.errors.AnalysisError`, printed here as one line (no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from . import paths
+from .errors import AnalysisError
+
+log = logging.getLogger("analysis")
+
+# subcommand -> "module:function"; the function takes the parsed argparse.Namespace.
+COMMANDS: dict[str, str] = {
+    "corpus": "analysis.corpus:cli_corpus",
+    "figures": "analysis.figures.pipeline:cli_figures",
+    "kwic": "analysis.kwic:cli_kwic",
+    "vocab": "analysis.vocab:cli_vocab",
+    "bench": "analysis.bench:cli_bench",
+}
+
+
+def _add_data_out(p: argparse.ArgumentParser, out_default: str) -> None:
+    p.add_argument("--data", default=str(paths.RAW), help="folder of raw report files")
+    p.add_argument("--out", default=out_default, help="output folder")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Topics, themes and slogans in Chinese local-government reports.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("corpus", help="ingest and clean a raw folder; write corpus tables")
+    _add_data_out(p, str(paths.TABLES))
+
+    p = sub.add_parser("figures", help="regenerate every table and figure")
+    _add_data_out(p, str(paths.FIGURES))
+    p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures/tables")
+    p.add_argument("--force", action="store_true", help="ignore the cache and recompute")
+    p.add_argument("--seed", type=int, default=20240601, help="master random seed")
+
+    p = sub.add_parser("kwic", help="keyword in context, in the original script")
+    p.add_argument("term")
+    p.add_argument("--data", default=str(paths.RAW))
+    p.add_argument("--window", type=int, default=20)
+    p.add_argument("--limit", type=int, default=50, help="rows to print (0 = all)")
+    p.add_argument("--include-duplicates", action="store_true")
+
+    p = sub.add_parser("vocab", help="candidate dictionary words and collocations")
+    p.add_argument("--data", default=str(paths.RAW))
+    p.add_argument("--top", type=int, default=50)
+    p.add_argument("--min-count", type=int, default=3)
+
+    p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
+    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale"])
+    p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--workers", type=int, default=None)
+    return parser
+
+
+def _resolve(target: str) -> Callable[[argparse.Namespace], int | None]:
+    module, func = target.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(_resolve(COMMANDS[args.command])(args) or 0)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
