@@ -1,0 +1,113 @@
+"""Spawn-safe pool helpers: chunking is lossless and balanced, results keep input order,
+parallel ingestion/tokenization give exactly the serial rows."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+from fixtures_scale import simple_tokens, square, synthetic_paragraphs, worker_pid, write_reports
+
+from analysis import parallel
+
+
+@pytest.mark.parametrize("n,k", [(0, 3), (1, 3), (5, 2), (7, 7), (10, 3), (3, 10)])
+def test_chunk_evenly_is_lossless_and_balanced(n, k):
+    items = list(range(n))
+    chunks = parallel.chunk_evenly(items, n_chunks=k)
+    assert [x for c in chunks for x in c] == items
+    assert all(chunks) or n == 0
+    sizes = [len(c) for c in chunks]
+    assert len(chunks) <= k
+    if sizes:
+        assert max(sizes) - min(sizes) <= 1
+
+
+def test_chunk_by_weight_balances_and_keeps_order():
+    items = list("abcdefghij")
+    weights = [1, 1, 1, 1, 1, 1, 1, 1, 10, 1]
+    chunks = parallel.chunk_by_weight(items, weights=weights, n_chunks=3)
+    assert [x for c in chunks for x in c] == items
+    assert 1 < len(chunks) <= 3
+    totals = [sum(weights[items.index(x)] for x in c) for c in chunks]
+    # the heavy item is alone-ish: no chunk carries more than heavy item + 2
+    assert max(totals) <= 12
+    with pytest.raises(ValueError):
+        parallel.chunk_by_weight(items, weights=[1], n_chunks=2)
+
+
+def test_chunk_paragraphs_never_splits_a_document():
+    paras = synthetic_paragraphs(n_docs=9)
+    chunks = parallel.chunk_paragraphs(paras, n_chunks=4)
+    assert 1 < len(chunks) <= 4
+    pd.testing.assert_frame_equal(pd.concat(chunks), paras)
+    seen = [set(c["doc_id"]) for c in chunks]
+    for i, a in enumerate(seen):
+        for b in seen[i + 1 :]:
+            assert not a & b
+
+
+def test_resolve_workers():
+    n = parallel.default_workers()
+    assert parallel.resolve_workers(None) == n
+    assert parallel.resolve_workers(1) == 1
+    assert parallel.resolve_workers(-100) == 1
+
+
+def test_pool_map_spawn_keeps_order_and_uses_processes():
+    tasks = list(range(12))
+    assert parallel.pool_map(square, tasks, workers=2) == [t * t for t in tasks]
+    pids = set(parallel.pool_map(worker_pid, range(4), workers=2))
+    assert os.getpid() not in pids
+    # one worker runs in-process
+    assert parallel.pool_map(worker_pid, range(3), workers=1) == [os.getpid()] * 3
+
+
+def test_concat_tokens_unifies_categories():
+    paras = synthetic_paragraphs(n_docs=4)
+    parts = [simple_tokens(c) for c in parallel.chunk_paragraphs(paras, n_chunks=2)]
+    parts = [p.assign(doc_id=p["doc_id"].astype("category")) for p in parts]
+    out = parallel.concat_tokens(parts)
+    assert isinstance(out["doc_id"].dtype, pd.CategoricalDtype)
+    expected = simple_tokens(paras)
+    assert out["token"].tolist() == expected["token"].tolist()
+    assert out["doc_id"].astype(str).tolist() == expected["doc_id"].tolist()
+
+
+def _load_corpus_or_skip():
+    corpus = pytest.importorskip("analysis.corpus")
+    if not hasattr(corpus, "load_corpus"):
+        pytest.skip("analysis.corpus.load_corpus not available yet")
+    return corpus
+
+
+def test_parallel_ingestion_equals_serial(tmp_path):
+    corpus_mod = _load_corpus_or_skip()
+    files = write_reports(tmp_path, n=6)
+    serial = corpus_mod.load_corpus(tmp_path)
+    frames = parallel.ingest_files(files, workers=2, manifest=tmp_path / "manifest.csv", n_chunks=3)
+    cols = ["doc_id", "para_id", "text", "text_original"]
+    pd.testing.assert_frame_equal(
+        frames.paragraphs[cols].reset_index(drop=True),
+        serial.paragraphs[cols].reset_index(drop=True),
+        check_dtype=False,
+    )
+    assert frames.documents["doc_id"].tolist() == serial.documents["doc_id"].tolist()
+    assert "year" in frames.documents and "level" in frames.documents
+
+
+def test_parallel_tokenization_equals_serial():
+    tok = pytest.importorskip("analysis.tokenize")
+    if not hasattr(tok, "tokenize"):
+        pytest.skip("analysis.tokenize.tokenize not available yet")
+    paras = synthetic_paragraphs(n_docs=8)
+    paras = paras.assign(text_original=paras["text"], n_garbled=0)
+    serial = tok.tokenize(paras)
+    par = parallel.tokenize_parallel(paras, workers=2, n_chunks=3)
+    cols = ["doc_id", "para_id", "token", "start", "end"]
+    pd.testing.assert_frame_equal(
+        par[cols].astype({"doc_id": str}).reset_index(drop=True),
+        serial[cols].astype({"doc_id": str}).reset_index(drop=True),
+        check_dtype=False,
+    )
