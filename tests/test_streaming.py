@@ -1,0 +1,121 @@
+"""Streaming topic model over Parquet chunks: same units as in memory, bounded reads, a valid
+and seed-deterministic TopicResult."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+import pytest
+from fixtures_scale import simple_tokens, synthetic_paragraphs
+
+from analysis import streaming
+
+
+def _write_partitions(tokens: pd.DataFrame, folder, *, n_parts: int = 3):
+    docs = tokens["doc_id"].drop_duplicates().tolist()
+    step = -(-len(docs) // n_parts)
+    for i in range(n_parts):
+        part = tokens[tokens["doc_id"].isin(docs[i * step : (i + 1) * step])]
+        streaming.write_tokens_parquet(part, folder / f"part-{i:05d}.parquet", row_group_size=50)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def token_dir(tmp_path_factory):
+    tokens = simple_tokens(synthetic_paragraphs(n_docs=30, seed=3))
+    return tokens, _write_partitions(tokens, tmp_path_factory.mktemp("tokens"))
+
+
+@pytest.mark.parametrize("unit", ["document", "paragraph"])
+def test_iter_units_matches_in_memory_grouping(token_dir, unit):
+    tokens, folder = token_dir
+    key = (
+        tokens["doc_id"]
+        if unit == "document"
+        else tokens["doc_id"] + "#" + tokens["para_id"].astype(str)
+    )
+    expected = tokens.groupby(key, sort=False)["token"].apply(list)
+    # a batch size that does not divide anything: units straddle batches and files
+    got = list(streaming.iter_units(folder, unit=unit, batch_size=37))
+    assert [u for u, _ in got] == expected.index.tolist()
+    assert [t for _, t in got] == expected.tolist()
+
+
+def test_roundtrip_and_types(token_dir, tmp_path):
+    tokens, folder = token_dir
+    back = streaming.read_tokens_parquet(folder)
+    assert back["token"].tolist() == tokens["token"].tolist()
+    assert str(back["para_id"].dtype) == "int32"
+    with pytest.raises(ValueError):
+        next(streaming.iter_units(folder, unit="sentence"))
+
+
+def test_reader_never_holds_more_than_a_batch(token_dir, monkeypatch):
+    _, folder = token_dir
+    sizes = []
+    real = streaming.iter_token_batches
+
+    def spy(*args, **kwargs):
+        for df in real(*args, **kwargs):
+            sizes.append(len(df))
+            yield df
+
+    monkeypatch.setattr(streaming, "iter_token_batches", spy)
+    n_units = sum(1 for _ in streaming.iter_units(folder, batch_size=64))
+    assert n_units == 30
+    assert sizes and max(sizes) <= 64
+
+
+def test_streaming_memory_does_not_grow_with_corpus(tmp_path):
+    small = simple_tokens(synthetic_paragraphs(n_docs=20, seed=1))
+    big = simple_tokens(synthetic_paragraphs(n_docs=160, seed=1))
+    peaks = []
+    for name, tokens in (("small", small), ("big", big)):
+        folder = _write_partitions(tokens, tmp_path / name, n_parts=4)
+        tracemalloc.start()
+        n = sum(len(t) for _, t in streaming.iter_units(folder, batch_size=200))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert n == len(tokens)
+    assert len(big) > 6 * len(small)
+    assert peaks[1] < 2 * peaks[0], peaks
+
+
+def test_streaming_lda_is_valid_and_deterministic(token_dir):
+    _, folder = token_dir
+    kw = dict(k=4, seed=7, unit="paragraph", passes=2, chunksize=25, batch_size=101, no_below=2)
+    a = streaming.fit_streaming_lda(folder, **kw)
+    b = streaming.fit_streaming_lda(folder, **kw)
+    assert a.topic_word.shape == (4, len(a.vocab))
+    assert a.doc_topic.shape == (len(a.unit_ids), 4)
+    np.testing.assert_allclose(a.topic_word.sum(axis=1), 1.0, atol=1e-9)
+    np.testing.assert_allclose(a.doc_topic.sum(axis=1), 1.0, atol=1e-6)
+    assert (a.doc_topic >= 0).all() and (a.topic_word >= 0).all()
+    np.testing.assert_array_equal(a.topic_word, b.topic_word)
+    np.testing.assert_array_equal(a.doc_topic, b.doc_topic)
+    assert a.unit_ids[0].count("#") == 1
+    assert a.params["seed"] == 7 and a.k == 4
+    c = streaming.fit_streaming_lda(folder, **{**kw, "seed": 8})
+    assert not np.array_equal(a.topic_word, c.topic_word)
+
+
+def test_streaming_lda_finds_planted_themes(tmp_path):
+    # two disjoint vocabularies -> with k=2 each topic should own one of them
+    rows = []
+    for d in range(40):
+        words = ["党建", "组织", "党员", "支部"] if d % 2 else ["招商", "项目", "资金", "企业"]
+        for p in range(3):
+            for i, w in enumerate(words * 5):
+                rows.append((f"{d:03d}", p, w, i, i + 2))
+    tokens = pd.DataFrame(rows, columns=streaming.TOKEN_COLUMNS)
+    path = streaming.write_tokens_parquet(tokens, tmp_path / "t.parquet")
+    res = streaming.fit_streaming_lda(
+        path, k=2, seed=1, passes=5, chunksize=10, no_below=1, no_above=1.0
+    )
+    top = {frozenset(np.array(res.vocab)[np.argsort(-row)[:4]]) for row in res.topic_word}
+    assert top == {
+        frozenset(["党建", "组织", "党员", "支部"]),
+        frozenset(["招商", "项目", "资金", "企业"]),
+    }
