@@ -1,0 +1,403 @@
+"""Themes over time: prevalence of each theme by year (and by administrative level), with
+uncertainty.
+
+Two measures, both computed per (theme, year[, level]) from per-document theme scores
+(:func:`analysis.themes.theme_scores`: ``doc_id, theme, hits, per_1k_tokens, share``) joined
+to document metadata (``doc_id, year`` and optionally ``level`` from the manifest):
+
+- ``"per_1k_tokens"`` (default): mean hits per 1,000 tokens across the documents of the year,
+  with a seeded percentile bootstrap over documents (documents are the sampling unit, so the
+  interval reflects how much reports of one year differ from each other);
+- ``"doc_share"``: share of the year's documents that mention the theme at least once, with a
+  Wilson score interval (binomial; well-behaved at 0, 1 and for small n).
+
+Pure functions return DataFrames; plot functions ``(df, *, ax=None) -> Figure`` never save.
+Few or no dated documents degrade gracefully: groups with fewer than ``min_docs`` documents
+are dropped (logged), and the plots draw what remains, or a labelled empty panel.
+
+    >>> docs = corpus.documents          # doc_id, year, level (manifest)
+    >>> prev = theme_prevalence(scores, docs, by=("year",), seed=1)
+    >>> fig = plot_prevalence_by_year(prev)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+log = logging.getLogger(__name__)
+
+MEASURES = ("per_1k_tokens", "doc_share")
+PREVALENCE_COLUMNS = ["theme", "n_docs", "n_with_theme", "prevalence", "lo", "hi", "measure"]
+
+
+# --------------------------------------------------------------------------------------------
+# uncertainty (pure)
+# --------------------------------------------------------------------------------------------
+
+
+def wilson_interval(
+    successes: np.ndarray | int, n: np.ndarray | int, *, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a binomial proportion (vectorised).
+
+    Returns:
+        ``(lo, hi)`` arrays; NaN where ``n == 0``.
+    """
+    from scipy.stats import norm
+
+    s = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = norm.ppf(0.5 + level / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = s / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    lo = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
+    hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    return lo, hi
+
+
+def bootstrap_mean_ci(
+    values: np.ndarray, *, n_boot: int = 1000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
+    """Seeded percentile bootstrap interval of the mean of ``values``.
+
+    One value gives a degenerate interval ``(v, v)``; none gives ``(nan, nan)``.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return float("nan"), float("nan")
+    if values.size == 1:
+        return float(values[0]), float(values[0])
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, values.size, size=(n_boot, values.size))
+    means = values[idx].mean(axis=1)
+    alpha = (1 - level) / 2
+    lo, hi = np.quantile(means, [alpha, 1 - alpha])
+    return float(lo), float(hi)
+
+
+# --------------------------------------------------------------------------------------------
+# prevalence tables (pure)
+# --------------------------------------------------------------------------------------------
+
+
+def doc_theme_matrix(
+    theme_scores: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("year",),
+    value: str = "per_1k_tokens",
+    exclude_duplicates: bool = True,
+) -> pd.DataFrame:
+    """One row per (document, theme) with the grouping columns; documents lacking a value in
+    any ``by`` column are dropped; a theme absent from a document counts as 0.
+
+    Returns:
+        Columns ``doc_id, theme, value, <by...>``.
+    """
+    by = list(by)
+    missing = [c for c in ["doc_id", *by] if c not in documents.columns]
+    if missing:
+        raise ValueError(f"documents lack column(s) {missing}")
+    docs = documents
+    if exclude_duplicates and "duplicate_of" in docs:
+        docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
+    docs = docs[["doc_id", *by]].dropna(subset=by)
+    for col in by:
+        if col == "year":
+            docs = docs.assign(year=pd.to_numeric(docs["year"], errors="coerce")).dropna(
+                subset=["year"]
+            )
+            docs = docs.assign(year=docs["year"].astype(int))
+        else:
+            docs = docs[docs[col].astype(str) != ""]
+    docs = docs.assign(doc_id=docs["doc_id"].astype(str))
+    themes = sorted(theme_scores["theme"].astype(str).unique())
+    full = pd.MultiIndex.from_product([docs["doc_id"], themes], names=["doc_id", "theme"])
+    scores = theme_scores.assign(
+        doc_id=theme_scores["doc_id"].astype(str), theme=theme_scores["theme"].astype(str)
+    )
+    values = (
+        scores.groupby(["doc_id", "theme"])[value].sum().reindex(full, fill_value=0.0)
+    ).rename("value")
+    return values.reset_index().merge(docs, on="doc_id", how="left")
+
+
+def theme_prevalence(
+    theme_scores: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("year",),
+    measure: str = "per_1k_tokens",
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+    min_docs: int = 1,
+) -> pd.DataFrame:
+    """Prevalence of every theme per group (e.g. year, or level × year) with an interval.
+
+    Args:
+        theme_scores: ``doc_id, theme, hits, per_1k_tokens`` (from ``theme_scores``).
+        documents: ``doc_id`` plus the ``by`` columns (``year`` as int/Int64, ``level`` …);
+            rows with ``duplicate_of`` set are excluded.
+        by: grouping columns, e.g. ``("year",)``, ``("level", "year")`` or ``("level",)``.
+        measure: ``"per_1k_tokens"`` (mean, bootstrap CI) or ``"doc_share"`` (share of
+            documents with ≥ 1 hit, Wilson CI).
+        n_boot: bootstrap resamples (``per_1k_tokens``).
+        level: confidence level of the interval.
+        seed: bootstrap seed (each group gets a seed derived from it, so results do not
+            depend on which other groups exist).
+        min_docs: drop groups with fewer documents (logged).
+
+    Returns:
+        Columns ``<by...>, theme, n_docs, n_with_theme, prevalence, lo, hi, measure``,
+        sorted by ``by`` then theme. Empty (same columns) when no document has the ``by``
+        values.
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
+    by = list(by)
+    value_col = "per_1k_tokens" if measure == "per_1k_tokens" else "hits"
+    long = doc_theme_matrix(theme_scores, documents, by=by, value=value_col)
+    columns = [*by, *PREVALENCE_COLUMNS]
+    if long.empty:
+        log.warning("theme prevalence: no document has %s; nothing to show", "/".join(by))
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for key, grp in long.groupby([*by, "theme"], sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        vals = grp["value"].to_numpy(dtype=float)
+        n = vals.size
+        present = int((vals > 0).sum())
+        if measure == "per_1k_tokens":
+            group_seed = _group_seed(seed, key)
+            lo, hi = bootstrap_mean_ci(vals, n_boot=n_boot, level=level, seed=group_seed)
+            prev = float(vals.mean())
+        else:
+            prev = present / n
+            lo_a, hi_a = wilson_interval(present, n, level=level)
+            lo, hi = float(lo_a), float(hi_a)
+        rows.append((*key, n, present, prev, lo, hi, measure))
+    out = pd.DataFrame(rows, columns=columns)
+    small = out["n_docs"] < min_docs
+    if small.any():
+        dropped = out.loc[small, by].drop_duplicates()
+        log.info(
+            "theme prevalence: dropped %d group(s) with < %d documents", len(dropped), min_docs
+        )
+        out = out[~small]
+    return out.reset_index(drop=True)
+
+
+def _group_seed(seed: int, key: tuple) -> int:
+    """A stable per-group seed (independent of Python's hash randomisation)."""
+    import zlib
+
+    return (seed * 1_000_003 + zlib.crc32(repr(key).encode("utf-8"))) % (2**32)
+
+
+def prevalence_by_year(
+    theme_scores: pd.DataFrame, documents: pd.DataFrame, **kwargs
+) -> pd.DataFrame:
+    """:func:`theme_prevalence` grouped by ``year``.
+
+    Returns:
+        Columns ``year, theme, n_docs, n_with_theme, prevalence, lo, hi, measure``.
+    """
+    return theme_prevalence(theme_scores, documents, by=("year",), **kwargs)
+
+
+def prevalence_by_level(
+    theme_scores: pd.DataFrame, documents: pd.DataFrame, *, per_year: bool = True, **kwargs
+) -> pd.DataFrame:
+    """:func:`theme_prevalence` grouped by ``level`` (and ``year`` when ``per_year``).
+
+    Returns an empty frame (logged) when ``documents`` has no ``level`` column.
+
+    Returns:
+        Columns ``level, [year,] theme, n_docs, n_with_theme, prevalence, lo, hi, measure``.
+    """
+    by = ("level", "year") if per_year else ("level",)
+    if "level" not in documents.columns:
+        log.warning("theme prevalence by level: documents have no 'level' column; skipped")
+        return pd.DataFrame(columns=[*by, *PREVALENCE_COLUMNS])
+    return theme_prevalence(theme_scores, documents, by=by, **kwargs)
+
+
+def documents_with_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``year``/``level`` of documents from a manifest (``file`` column) when missing.
+
+    The corpus layer joins the manifest already; this helper serves frames built elsewhere
+    (e.g. by the Dask path) that carry ``source_file`` only. Existing values win.
+
+    Returns:
+        ``documents`` with ``year`` (Int64) and any manifest ``level``/``region`` columns.
+    """
+    if "source_file" not in documents or "file" not in manifest:
+        return documents
+    meta = manifest.rename(columns={"file": "source_file"})
+    keep = [c for c in ("source_file", "year", "level", "region") if c in meta]
+    meta = meta[keep].drop_duplicates("source_file")
+    out = documents.merge(meta, on="source_file", how="left", suffixes=("", "_manifest"))
+    for col in ("year", "level", "region"):
+        extra = f"{col}_manifest"
+        if extra in out:
+            if col in documents:
+                base = out[col]
+                if col != "year":
+                    base = base.replace("", np.nan)
+                out[col] = base.fillna(out[extra])
+            else:
+                out[col] = out[extra]
+            out = out.drop(columns=extra)
+    if "year" in out:
+        out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# plots (never save)
+# --------------------------------------------------------------------------------------------
+
+
+def _new_ax(ax: Axes | None, *, figsize=(8, 4.5)) -> tuple[Figure, Axes]:
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=figsize)
+    return fig, ax
+
+
+def _empty(ax: Axes, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _ylabel(df: pd.DataFrame) -> str:
+    measure = df["measure"].iloc[0] if len(df) else "per_1k_tokens"
+    if measure == "doc_share":
+        return "share of reports mentioning the theme"
+    return "theme hits per 1,000 tokens (mean over reports)"
+
+
+def _draw_series(ax: Axes, sub: pd.DataFrame, *, label: str, color=None) -> None:
+    sub = sub.sort_values("year")
+    x = sub["year"].to_numpy(dtype=float)
+    y = sub["prevalence"].to_numpy(dtype=float)
+    lo = sub["lo"].to_numpy(dtype=float)
+    hi = sub["hi"].to_numpy(dtype=float)
+    if len(x) >= 4:
+        (line,) = ax.plot(x, y, marker="o", ms=3, lw=1.4, label=label, color=color)
+        ax.fill_between(x, lo, hi, alpha=0.2, color=line.get_color(), lw=0)
+    else:  # few points: error bars read better than a band
+        yerr = np.vstack([np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)])
+        ax.errorbar(x, y, yerr=yerr, fmt="o", capsize=3, label=label, color=color)
+
+
+def plot_prevalence_by_year(
+    df: pd.DataFrame,
+    *,
+    themes: Sequence[str] | None = None,
+    labels: dict[str, str] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Theme prevalence by year, one line per theme with its interval band.
+
+    With fewer than four years per theme, points with error bars are drawn instead of a
+    band; with no dated documents the panel says so.
+
+    Args:
+        df: output of :func:`prevalence_by_year` (``year, theme, prevalence, lo, hi``).
+        themes: subset/order of themes (default: all).
+        labels: display names per theme id (e.g. English labels from ``load_themes``).
+        ax: draw into this axes (else a new figure).
+
+    Returns:
+        The figure (not saved).
+    """
+    fig, ax = _new_ax(ax)
+    if df.empty or "year" not in df:
+        _empty(ax, "no dated documents: theme prevalence by year not available")
+        return fig
+    themes = list(themes) if themes is not None else sorted(df["theme"].unique())
+    for theme in themes:
+        sub = df[df["theme"] == theme]
+        if not sub.empty:
+            _draw_series(ax, sub, label=(labels or {}).get(theme, theme))
+    ax.set_xlabel("year")
+    ax.set_ylabel(_ylabel(df))
+    n_docs = df.drop_duplicates("year")["n_docs"].sum()
+    ax.set_title(f"Theme prevalence by year ({int(n_docs)} dated reports, 95% interval)")
+    ax.legend(fontsize=8, ncols=2 if len(themes) > 5 else 1, frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig
+
+
+def plot_prevalence_by_level(
+    df: pd.DataFrame,
+    *,
+    theme: str | None = None,
+    labels: dict[str, str] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Prevalence of one theme by year, one line per administrative level; or, for a frame
+    without ``year``, a grouped bar chart of every theme by level with error bars.
+
+    Args:
+        df: output of :func:`prevalence_by_level` (with or without ``year``).
+        theme: theme to show for the per-year view (default: the most prevalent).
+        labels: display names per theme id.
+        ax: draw into this axes (else a new figure).
+
+    Returns:
+        The figure (not saved).
+    """
+    fig, ax = _new_ax(ax)
+    if df.empty or "level" not in df:
+        _empty(ax, "no level metadata: theme prevalence by level not available")
+        return fig
+    names = labels or {}
+    if "year" in df:
+        if theme is None:
+            theme = df.groupby("theme")["prevalence"].mean().idxmax()
+        sub = df[df["theme"] == theme]
+        for lvl, grp in sub.groupby("level", sort=True):
+            _draw_series(ax, grp, label=str(lvl))
+        ax.set_xlabel("year")
+        ax.set_ylabel(_ylabel(df))
+        ax.set_title(f"{names.get(theme, theme)} by level (95% interval)")
+        ax.legend(fontsize=8, frameon=False)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        return fig
+    levels = sorted(df["level"].astype(str).unique())
+    themes = sorted(df["theme"].unique())
+    width = 0.8 / max(1, len(levels))
+    x = np.arange(len(themes))
+    for i, lvl in enumerate(levels):
+        sub = df[df["level"].astype(str) == lvl].set_index("theme").reindex(themes)
+        y = sub["prevalence"].to_numpy(dtype=float)
+        yerr = np.vstack(
+            [
+                np.clip(y - sub["lo"].to_numpy(dtype=float), 0, None),
+                np.clip(sub["hi"].to_numpy(dtype=float) - y, 0, None),
+            ]
+        )
+        ax.bar(x + (i - (len(levels) - 1) / 2) * width, y, width, yerr=yerr, capsize=2, label=lvl)
+    ax.set_xticks(x, [names.get(t, t) for t in themes], rotation=30, ha="right")
+    ax.set_ylabel(_ylabel(df))
+    ax.set_title("Theme prevalence by level (95% interval)")
+    ax.legend(fontsize=8, frameon=False)
+    return fig

@@ -1,0 +1,123 @@
+"""Themes over time: intervals behave, a planted trend is recovered, levels split, and sparse
+dates degrade to a figure with the points available."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from fixtures_scale import synthetic_theme_scores  # noqa: E402
+
+from analysis import timeseries as ts  # noqa: E402
+
+
+def test_wilson_interval_edges_and_coverage():
+    lo, hi = ts.wilson_interval(np.array([0, 10, 5]), np.array([10, 10, 10]))
+    assert lo[0] == pytest.approx(0) and 0 < hi[0] < 0.4
+    assert hi[1] == pytest.approx(1) and 0.6 < lo[1] < 1
+    assert lo[2] < 0.5 < hi[2]
+    lo, hi = ts.wilson_interval(0, 0)
+    assert np.isnan(lo) and np.isnan(hi)
+
+
+def test_bootstrap_is_seeded_and_covers_mean():
+    v = np.random.default_rng(0).normal(10, 2, size=50)
+    a = ts.bootstrap_mean_ci(v, seed=3)
+    assert a == ts.bootstrap_mean_ci(v, seed=3)
+    assert a != ts.bootstrap_mean_ci(v, seed=4)
+    assert a[0] < v.mean() < a[1]
+    assert ts.bootstrap_mean_ci(np.array([2.0])) == (2.0, 2.0)
+    assert all(np.isnan(ts.bootstrap_mean_ci(np.array([]))))
+
+
+def test_prevalence_by_year_recovers_rising_trend():
+    docs, scores = synthetic_theme_scores(n_docs=160, seed=1)
+    prev = ts.prevalence_by_year(scores, docs, seed=5, n_boot=400)
+    assert list(prev.columns) == ["year", *ts.PREVALENCE_COLUMNS]
+    rising = prev[prev["theme"] == "rising"].set_index("year")
+    assert rising["prevalence"].is_monotonic_increasing
+    # intervals separate first and last year, and contain the estimate
+    assert rising["hi"].iloc[0] < rising["lo"].iloc[-1]
+    assert ((prev["lo"] <= prev["prevalence"]) & (prev["prevalence"] <= prev["hi"])).all()
+    assert (prev.groupby("year")["n_docs"].first() == 40).all()
+    again = ts.prevalence_by_year(scores, docs, seed=5, n_boot=400)
+    pd.testing.assert_frame_equal(prev, again)
+
+
+def test_doc_share_and_levels():
+    docs, scores = synthetic_theme_scores(n_docs=80, seed=2)
+    by_level = ts.prevalence_by_level(scores, docs, per_year=False, measure="doc_share")
+    rare = by_level[by_level["theme"] == "rare"].set_index("level")
+    assert rare.loc["township", "prevalence"] == 0
+    assert rare.loc["county", "prevalence"] > 0.8
+    assert (by_level["n_docs"] == 40).all()
+    per_year = ts.prevalence_by_level(scores, docs, per_year=True)
+    assert set(per_year["level"]) == {"county", "township"}
+    assert {"level", "year"} <= set(per_year.columns)
+    with pytest.raises(ValueError):
+        ts.theme_prevalence(scores, docs, measure="median")
+
+
+def test_missing_years_duplicates_and_absent_themes():
+    docs, scores = synthetic_theme_scores(n_docs=12, seed=0)
+    docs = docs.assign(duplicate_of="")
+    docs.loc[0, "year"] = pd.NA
+    docs.loc[1, "duplicate_of"] = "d0000"
+    # a document with no row at all for a theme counts as 0 for that theme
+    scores = scores[~((scores["doc_id"] == "d0002") & (scores["theme"] == "flat"))]
+    prev = ts.prevalence_by_year(scores, docs, min_docs=1)
+    assert prev.drop_duplicates("year")["n_docs"].sum() == 10
+    flat = prev[(prev["theme"] == "flat") & (prev["year"] == 2003)]
+    assert flat["n_docs"].iloc[0] == 3
+
+
+def test_no_dated_documents_gives_empty_frame_and_labelled_figure(caplog):
+    docs, scores = synthetic_theme_scores(n_docs=6)
+    docs = docs.assign(year=pd.array([pd.NA] * len(docs), dtype="Int64"))
+    prev = ts.prevalence_by_year(scores, docs)
+    assert prev.empty and "prevalence" in prev.columns
+    assert "nothing to show" in caplog.text
+    fig = ts.plot_prevalence_by_year(prev)
+    assert "no dated documents" in fig.axes[0].texts[0].get_text()
+    plt.close(fig)
+    fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs.drop(columns="level")))
+    assert "no level" in fig.axes[0].texts[0].get_text()
+    plt.close(fig)
+
+
+def test_plots_draw_points_and_bands_without_saving(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    docs, scores = synthetic_theme_scores(n_docs=40, years=(2001, 2002))
+    few = ts.prevalence_by_year(scores, docs, n_boot=100)
+    fig, ax = plt.subplots()
+    assert ts.plot_prevalence_by_year(few, ax=ax) is fig
+    assert ax.containers  # error bars for 2 years
+    plt.close(fig)
+    docs, scores = synthetic_theme_scores(n_docs=60, years=(2001, 2002, 2003, 2004, 2005))
+    many = ts.prevalence_by_year(scores, docs, n_boot=100)
+    fig = ts.plot_prevalence_by_year(many, themes=["rising"], labels={"rising": "Rising"})
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["Rising"]
+    assert fig.axes[0].collections  # interval band
+    plt.close(fig)
+    fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, n_boot=100))
+    assert len(fig.axes[0].get_lines()) >= 2
+    plt.close(fig)
+    fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, per_year=False))
+    assert len(fig.axes[0].patches) == 6
+    plt.close(fig)
+    assert not list(tmp_path.iterdir())
+
+
+def test_documents_with_manifest_fills_year_and_level():
+    docs = pd.DataFrame(
+        {"doc_id": ["a", "b"], "source_file": ["1.txt", "2.txt"], "year": [2005, None]}
+    )
+    manifest = pd.DataFrame({"file": ["1.txt", "2.txt"], "year": [1999, 2007], "level": ["x", "y"]})
+    out = ts.documents_with_manifest(docs.astype({"year": "Int64"}), manifest)
+    assert out["year"].tolist() == [2005, 2007]
+    assert out["level"].tolist() == ["x", "y"]
