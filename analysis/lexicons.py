@@ -1,0 +1,282 @@
+"""The editable word lists of tokenization and the one merged dictionary both backends use.
+
+Files (all in ``data/lexicons/``, UTF-8, BOM and CRLF tolerated, ``#`` starts a comment line):
+
+- ``userdict.txt``: domain user dictionary, one entry per line, ``word [freq] [tag]`` (jieba
+  format). An entry without a frequency gets a *resolved* frequency (jieba's ``suggest_freq``
+  rule: high enough that the word beats its own best split), and so does an entry whose given
+  frequency is too low to ever win; a given frequency above that floor is kept.
+- ``dict_delete.txt``: built-in jieba words to delete because they swallow domain terms
+  (``堡垒作用`` eats ``战斗堡垒作用`` → ``战斗/堡垒作用``).
+- ``stopwords.txt``: function words, numerals and units.
+- ``generic_words.txt``: report-generic words (工作, 进一步, 积极 …), switchable.
+
+:func:`effective_dictionary` merges jieba's ``dict.txt`` with the deletions and the user
+dictionary into one table of ``word → (freq, tag)``; the pure-Python jieba backend and the Rust
+backend (rjieba) are both built from that same table, so they segment with the same words.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import paths
+from ._files import read_text_lines, read_word_list
+from .errors import InputFileError
+
+log = logging.getLogger(__name__)
+
+USERDICT = paths.LEXICONS / "userdict.txt"
+DELETE_LIST = paths.LEXICONS / "dict_delete.txt"
+STOPWORDS = paths.LEXICONS / "stopwords.txt"
+GENERIC_WORDS = paths.LEXICONS / "generic_words.txt"
+
+DEFAULT_USER_TAG = "nz"
+_TAG = re.compile(r"^[a-z]{1,4}$")
+_BAD_CHARS = re.compile(r"[\s\ufffd\x00-\x1f]")
+
+
+@dataclass(frozen=True)
+class UserEntry:
+    """One line of the user dictionary."""
+
+    word: str
+    freq: int | None
+    tag: str
+    line: int
+
+
+@dataclass(frozen=True, eq=False)
+class Dictionary:
+    """The merged dictionary: ``freq[word]``, ``tag[word]``, ``total`` and a content ``digest``.
+
+    ``user`` maps each user word to its resolved frequency (for reports and tests).
+    """
+
+    freq: dict[str, int] = field(repr=False)
+    tag: dict[str, str] = field(repr=False)
+    total: int
+    digest: str
+    user: dict[str, int] = field(repr=False)
+    deleted: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.freq)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.freq
+
+
+def jieba_dict_path() -> Path:
+    """Path of jieba's built-in ``dict.txt`` (the base dictionary of both backends)."""
+    import jieba  # lazy: importing jieba is cheap, initialising it is not (we never do)
+
+    return Path(jieba.__file__).resolve().parent / "dict.txt"
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries whose behaviour changes tokens (part of every cache key)."""
+    out = {}
+    for name in ("jieba", "rjieba", "opencc"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
+            out[name] = "missing"
+    return out
+
+
+def read_user_dict(path: str | Path = USERDICT) -> list[UserEntry]:
+    """Parse a jieba-format user dictionary (``word [freq] [tag]`` per line).
+
+    Raises:
+        InputFileError: naming the file and line for a bad frequency, tag or word.
+    """
+    entries: dict[str, UserEntry] = {}
+    for number, line in read_text_lines(path):
+        parts = line.split()
+        word, rest = parts[0], parts[1:]
+        if _BAD_CHARS.search(word):
+            raise InputFileError(path, f"invalid word {word!r}", line=number)
+        freq: int | None = None
+        tag = DEFAULT_USER_TAG
+        if rest and rest[0].lstrip("-").isdigit():
+            freq = int(rest.pop(0))
+            if freq <= 0:
+                raise InputFileError(
+                    path, f"frequency must be a positive integer, got {freq}", line=number
+                )
+        if rest:
+            candidate = rest.pop(0)
+            if not _TAG.match(candidate):
+                raise InputFileError(
+                    path,
+                    f"expected 'word [freq] [tag]'; {candidate!r} is neither a positive "
+                    "integer frequency nor a lower-case POS tag",
+                    line=number,
+                )
+            tag = candidate
+        if rest:
+            raise InputFileError(
+                path, f"too many fields in {line!r} (expected 'word [freq] [tag]')", line=number
+            )
+        if word in entries:
+            log.warning("%s:%d: duplicate entry %r overrides line %d", path, number, word,
+                        entries[word].line)  # fmt: skip
+        entries[word] = UserEntry(word, freq, tag, number)
+    return list(entries.values())
+
+
+def read_delete_list(path: str | Path = DELETE_LIST) -> list[str]:
+    """Words to remove from jieba's built-in dictionary (one per line)."""
+    return read_word_list(path)
+
+
+@functools.lru_cache(maxsize=2)
+def _base_dictionary(dict_path: str, digest: str) -> tuple[dict[str, int], dict[str, str], int]:
+    freq: dict[str, int] = {}
+    tag: dict[str, str] = {}
+    total = 0
+    text = Path(dict_path).read_bytes().decode("utf-8-sig")
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        try:
+            f = int(parts[1])
+        except (IndexError, ValueError):
+            raise InputFileError(dict_path, f"invalid dictionary entry {line!r}", number) from None
+        freq[parts[0]] = f
+        tag[parts[0]] = parts[2] if len(parts) > 2 else "x"
+        total += f
+    return freq, tag, total
+
+
+def _best_split(word: str, freq: dict[str, int], total: int) -> list[str]:
+    """jieba's max-probability segmentation of ``word`` without HMM (the DAG route)."""
+    n = len(word)
+    logtotal = math.log(total)
+    route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best = (-math.inf, i)
+        for j in range(i + 1, n + 1):
+            piece = word[i:j]
+            f = freq.get(piece)
+            if f is None and j > i + 1:
+                continue
+            score = math.log(f or 1) - logtotal + route[j][0]
+            if score > best[0]:
+                best = (score, j)
+        route[i] = best
+    pieces, i = [], 0
+    while i < n:
+        j = route[i][1]
+        pieces.append(word[i:j])
+        i = j
+    return pieces
+
+
+def suggest_join_freq(word: str, freq: dict[str, int], total: int) -> int:
+    """Smallest frequency with which jieba keeps ``word`` whole (jieba's ``suggest_freq``).
+
+    ``freq`` must not contain ``word`` itself (pass the dictionary without the word).
+    """
+    p = 1.0
+    for piece in _best_split(word, freq, total):
+        p *= (freq.get(piece) or 1) / total
+    return int(p * total) + 1
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def lexicon_digest(*files: str | Path | None) -> str:
+    """SHA-256 over the bytes of lexicon files (``None`` and missing files count as absent)."""
+    parts = []
+    for f in files:
+        if f is None:
+            parts.append(b"<none>")
+        else:
+            p = Path(f)
+            parts.append(p.read_bytes() if p.exists() else b"<missing>")
+    return _digest(*parts)
+
+
+def effective_dictionary(
+    *, userdict: str | Path | None = USERDICT, delete: str | Path | None = DELETE_LIST
+) -> Dictionary:
+    """The merged dictionary: jieba's ``dict.txt`` − deletions + user words (resolved freqs).
+
+    Memoised per process on the *content* of the files, so an edited file is re-read while an
+    unchanged one costs one hash. Built in ~1 s.
+
+    Raises:
+        InputFileError: for a malformed user dictionary or delete list (file and line named).
+    """
+    base_path = jieba_dict_path()
+    digest = _digest(
+        repr(sorted(library_versions().items())).encode(),
+        lexicon_digest(userdict).encode(),
+        lexicon_digest(delete).encode(),
+    )
+    return _effective_dictionary(str(base_path), str(userdict), str(delete), digest)
+
+
+@functools.lru_cache(maxsize=4)
+def _effective_dictionary(base: str, userdict: str, delete: str, digest: str) -> Dictionary:
+    base_freq, base_tag, total = _base_dictionary(base, library_versions()["jieba"])
+    freq = dict(base_freq)
+    tag = dict(base_tag)
+    deleted = []
+    if delete != "None":
+        for word in read_delete_list(delete):
+            if word in freq:
+                total -= freq.pop(word)
+                tag.pop(word, None)
+                deleted.append(word)
+            else:
+                log.debug("delete list: %r is not in the base dictionary", word)
+    user: dict[str, int] = {}
+    if userdict != "None":
+        for entry in read_user_dict(userdict):
+            old = freq.pop(entry.word, 0)
+            total -= old
+            floor = suggest_join_freq(entry.word, freq, total)
+            resolved = max(floor, entry.freq or 0, old)
+            freq[entry.word] = resolved
+            tag[entry.word] = entry.tag
+            total += resolved
+            user[entry.word] = resolved
+    log.info(
+        "dictionary: %d words (%d user, %d deleted), digest %s",
+        len(freq), len(user), len(deleted), digest[:12],
+    )  # fmt: skip
+    return Dictionary(freq, tag, total, digest, user, tuple(deleted))
+
+
+def dictionary_entries(dictionary: Dictionary) -> list[tuple[str, int, str]]:
+    """``(word, freq, tag)`` rows of the merged dictionary, in a stable order."""
+    return [(w, f, dictionary.tag.get(w, "x")) for w, f in dictionary.freq.items()]
+
+
+@functools.lru_cache(maxsize=8)
+def _word_set(path: str, digest: str) -> frozenset[str]:
+    return frozenset(read_word_list(path))
+
+
+def word_set(path: str | Path | None) -> frozenset[str]:
+    """A stopword/generic list as a set, memoised on the file's content."""
+    if path is None:
+        return frozenset()
+    return _word_set(str(path), lexicon_digest(path))

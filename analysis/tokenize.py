@@ -1,0 +1,451 @@
+"""Paragraphs → tokens: jieba segmentation with the domain dictionary, filters and offsets.
+
+Two backends segment with the *same* merged dictionary (:func:`analysis.lexicons.effective_dictionary`):
+
+- ``"jieba"``: pure-Python jieba (the reference);
+- ``"fast"``: rjieba, a binding of jieba-rs (the same algorithm in Rust: DAG + max-probability
+  route + the same HMM for unknown words), about 15× faster; agreement with ``"jieba"`` is tested.
+
+Every keep/drop decision depends only on the token string, so it is made once per distinct token
+(and memoised per process), and the per-token work is a C-level dictionary lookup plus NumPy.
+``tokenize`` is a module-level function over a DataFrame: a process pool can call it on chunks of
+paragraphs (``workers=`` does exactly that with spawn-safe workers).
+
+    >>> import analysis as an
+    >>> tokens = an.tokenize(an.analysis_paragraphs(an.load_corpus()))
+    >>> tokens.head()   # doc_id, para_id, token, start, end
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from . import lexicons
+from .lexicons import Dictionary
+
+log = logging.getLogger(__name__)
+
+Backend = Literal["fast", "jieba"]
+BACKENDS: tuple[str, ...] = ("fast", "jieba")
+
+# Bump when the meaning of a filter changes: it is part of the cache key.
+TOKENIZER_VERSION = "1"
+
+TOKEN_COLUMNS = ["doc_id", "para_id", "token", "start", "end"]
+_SEP = "\n"  # paragraph separator of the joined text; jieba always splits on whitespace
+
+_NUMBER = re.compile(
+    r"^(?:[+\-−]?[0-9０-９]+(?:[.．,，:：/][0-9０-９]+)*[%％‰]?"
+    r"|第?[零〇一二三四五六七八九十百千万亿两几]+"
+    r"|[0-9０-９]+[多余]?|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ①-⑳]+)$"
+)
+_LATIN = re.compile(r"^[A-Za-zＡ-Ｚａ-ｚ0-9０-９+#&._%\-]+$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenizerOptions:
+    """Everything that decides which tokens come out (all of it is part of the cache key).
+
+    Attributes:
+        userdict: jieba-format user dictionary (``None`` = none).
+        delete_list: built-in jieba words to delete (``None`` = none).
+        stopwords: stopword list (function words, numerals, units).
+        generic_words: report-generic words (工作, 进一步 …).
+        remove_stopwords: drop words of ``stopwords``.
+        remove_generic: drop words of ``generic_words`` (off by default: switch on for topics).
+        min_chars: drop tokens shorter than this many characters (2 drops single characters).
+        keep_chars: single-character (or short) tokens kept despite ``min_chars`` (e.g. ``("党",)``).
+        drop_punctuation: drop tokens made only of punctuation/symbols.
+        drop_numbers: drop numerals (``2011``, ``3.5%``, ``第一``, ``三``).
+        drop_latin: drop tokens made only of Latin letters/digits (``ISO9000``, ``AA``).
+        pos_keep: if set, keep only tokens whose POS tag starts with one of these prefixes
+            (``("n", "v")`` keeps n, ns, nz, v, vn …). Tags come from the merged dictionary
+            (user words default to ``nz``); tokens not in it are ``m`` (numerals), ``eng``
+            (Latin) or ``x`` (new words found by the HMM).
+        pos_drop: drop tokens whose tag starts with one of these prefixes.
+        hmm: let jieba's HMM join unknown character sequences into words (jieba's default).
+
+    Tokens containing U+FFFD (garbled spans marked by the corpus layer) and whitespace tokens are
+    always dropped.
+    """
+
+    userdict: Path | None = lexicons.USERDICT
+    delete_list: Path | None = lexicons.DELETE_LIST
+    stopwords: Path | None = lexicons.STOPWORDS
+    generic_words: Path | None = lexicons.GENERIC_WORDS
+    remove_stopwords: bool = True
+    remove_generic: bool = False
+    min_chars: int = 2
+    keep_chars: tuple[str, ...] = ()
+    drop_punctuation: bool = True
+    drop_numbers: bool = True
+    drop_latin: bool = False
+    pos_keep: tuple[str, ...] | None = None
+    pos_drop: tuple[str, ...] = ()
+    hmm: bool = True
+
+    def key(self) -> dict[str, object]:
+        """A JSON-able description keyed by file *content* (for caches and memo tables)."""
+        out: dict[str, object] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("userdict", "delete_list", "stopwords", "generic_words"):
+                value = None if value is None else lexicons.lexicon_digest(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+
+# --------------------------------------------------------------------------- backends
+
+
+@functools.lru_cache(maxsize=2)
+def _rjieba(digest: str, options: TokenizerOptions):
+    import rjieba
+
+    dictionary = _dictionary(options)
+    seg = rjieba.Jieba.empty()
+    add = seg.add_word
+    for word, freq in dictionary.freq.items():
+        add(word, freq, dictionary.tag.get(word, "x"))
+    return seg
+
+
+@functools.lru_cache(maxsize=2)
+def _pyjieba(digest: str, options: TokenizerOptions):
+    import jieba
+
+    dictionary = _dictionary(options)
+    seg = jieba.Tokenizer()
+    pfdict = dict(dictionary.freq)
+    for word in dictionary.freq:
+        for i in range(1, len(word)):
+            pfdict.setdefault(word[:i], 0)
+    seg.FREQ, seg.total, seg.initialized = pfdict, dictionary.total, True
+    return seg
+
+
+def _dictionary(options: TokenizerOptions) -> Dictionary:
+    return lexicons.effective_dictionary(userdict=options.userdict, delete=options.delete_list)
+
+
+def segmenter(backend: Backend, options: TokenizerOptions | None = None):
+    """The configured segmenter object of a backend (built once per process and dictionary)."""
+    options = options or TokenizerOptions()
+    digest = _dictionary(options).digest
+    if backend == "fast":
+        return _rjieba(digest, _dict_only(options))
+    if backend == "jieba":
+        return _pyjieba(digest, _dict_only(options))
+    raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
+
+
+def _dict_only(options: TokenizerOptions) -> TokenizerOptions:
+    # the segmenter depends only on the dictionary files: share it across filter settings
+    return TokenizerOptions(userdict=options.userdict, delete_list=options.delete_list)
+
+
+def segment(texts: Sequence[str], *, backend: Backend = "fast", options=None) -> list[str]:
+    """Raw segmentation (no filtering) of the texts joined by ``\\n`` (one list of words)."""
+    options = options or TokenizerOptions()
+    seg = segmenter(backend, options)
+    joined = _SEP.join(texts)
+    if backend == "fast":
+        return seg.cut(joined, options.hmm)
+    return list(seg.cut(joined, HMM=options.hmm))
+
+
+def cut(text: str, *, backend: Backend = "fast", options=None) -> list[str]:
+    """Segment one string with the project dictionary, no filtering (handy in notebooks)."""
+    return segment([text], backend=backend, options=options)
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def token_pos(token: str, dictionary: Dictionary) -> str:
+    """POS tag of a token: its dictionary tag, else ``m`` / ``eng`` / ``x`` (see options)."""
+    tag = dictionary.tag.get(token)
+    if tag is not None:
+        return tag
+    if _NUMBER.match(token):
+        return "m"
+    if _LATIN.match(token):
+        return "eng"
+    return "x"
+
+
+def _is_punct(token: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
+
+
+def drop_reason(token: str, options: TokenizerOptions, dictionary: Dictionary) -> str | None:
+    """Why a token is dropped (``None`` = kept). Pure; tested one rule at a time.
+
+    Reasons: ``garbled``, ``space``, ``punct``, ``number``, ``latin``, ``short``, ``stopword``,
+    ``generic``, ``pos``.
+    """
+    if "\ufffd" in token:
+        return "garbled"
+    if not token.strip():
+        return "space"
+    if options.drop_punctuation and _is_punct(token):
+        return "punct"
+    if options.drop_numbers and _NUMBER.match(token):
+        return "number"
+    if options.drop_latin and _LATIN.match(token):
+        return "latin"
+    if len(token) < options.min_chars and token not in options.keep_chars:
+        return "short"
+    if options.remove_stopwords and token in lexicons.word_set(options.stopwords):
+        return "stopword"
+    if options.remove_generic and token in lexicons.word_set(options.generic_words):
+        return "generic"
+    if options.pos_keep is not None or options.pos_drop:
+        tag = token_pos(token, dictionary)
+        if options.pos_keep is not None and not tag.startswith(tuple(options.pos_keep)):
+            return "pos"
+        if options.pos_drop and tag.startswith(tuple(options.pos_drop)):
+            return "pos"
+    return None
+
+
+class _Decisions(dict):
+    """token → id; ``keep[id]`` and ``length[id]`` hold the per-distinct-token decisions."""
+
+    def __init__(self, options: TokenizerOptions, dictionary: Dictionary) -> None:
+        super().__init__()
+        self.options = options
+        self.dictionary = dictionary
+        self.words: list[str] = []
+        self._keep: list[bool] = []
+        self._length: list[int] = []
+        self._arrays: tuple[np.ndarray, np.ndarray, pa.Array] | None = None
+
+    def __missing__(self, token: str) -> int:
+        i = len(self.words)
+        self[token] = i
+        self.words.append(token)
+        self._keep.append(drop_reason(token, self.options, self.dictionary) is None)
+        self._length.append(len(token))
+        self._arrays = None
+        return i
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+        if self._arrays is None:
+            self._arrays = (
+                np.array(self._keep, dtype=bool),
+                np.array(self._length, dtype=np.int64),
+                pa.array(self.words, pa.large_string()),
+            )
+        return self._arrays
+
+
+@functools.lru_cache(maxsize=8)
+def _decisions(key: str, options: TokenizerOptions) -> _Decisions:
+    return _Decisions(options, _dictionary(options))
+
+
+def _decisions_for(options: TokenizerOptions) -> _Decisions:
+    key = hashlib.sha256(repr(sorted(options.key().items())).encode()).hexdigest()
+    return _decisions(key + _dictionary(options).digest, options)
+
+
+# --------------------------------------------------------------------------- tokenize
+
+
+def _check_paragraphs(paragraphs: pd.DataFrame) -> None:
+    missing = [c for c in ("doc_id", "para_id", "text") if c not in paragraphs.columns]
+    if missing:
+        raise KeyError(f"paragraphs lack column(s) {missing}; see docs/CONTRACTS.md")
+
+
+def _empty_tokens() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": pd.Categorical([]),
+            "para_id": np.array([], np.int32),
+            "token": pd.Series([], dtype="str"),
+            "start": np.array([], np.int32),
+            "end": np.array([], np.int32),
+        }
+    )
+
+
+def _tokenize_frame(paragraphs: pd.DataFrame, backend: Backend, options: TokenizerOptions):
+    texts = paragraphs["text"].fillna("").astype(str).tolist()
+    if not texts:
+        return _empty_tokens()
+    words = segment(texts, backend=backend, options=options)
+    decisions = _decisions_for(options)
+    ids = np.fromiter(map(decisions.__getitem__, words), dtype=np.int64, count=len(words))
+    keep_of, length_of, vocab = decisions.arrays()
+    ends = np.cumsum(length_of[ids])
+    kept = keep_of[ids]
+    ids, ends = ids[kept], ends[kept]
+    starts = ends - length_of[ids]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    para_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    row = np.searchsorted(para_starts, starts, side="right") - 1
+    doc = pd.Categorical(paragraphs["doc_id"].astype(str))
+    return pd.DataFrame(
+        {
+            "doc_id": pd.Categorical.from_codes(doc.codes[row], categories=doc.categories),
+            "para_id": paragraphs["para_id"].to_numpy().astype(np.int32)[row],
+            "token": vocab.take(pa.array(ids)).to_pandas(),
+            "start": (starts - para_starts[row]).astype(np.int32),
+            "end": (ends - para_starts[row]).astype(np.int32),
+        }
+    )
+
+
+def _tokenize_chunk(args: tuple[pd.DataFrame, str, TokenizerOptions]) -> pd.DataFrame:
+    paragraphs, backend, options = args
+    return _tokenize_frame(paragraphs, backend, options)  # type: ignore[arg-type]
+
+
+def tokenize(
+    paragraphs: pd.DataFrame,
+    *,
+    backend: Backend = "fast",
+    options: TokenizerOptions | None = None,
+    cache: bool = False,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """Segment and filter the Simplified ``text`` of paragraphs.
+
+    Args:
+        paragraphs: DataFrame with ``doc_id``, ``para_id``, ``text`` (corpus contract).
+        backend: ``"fast"`` (rjieba) or ``"jieba"`` (pure Python); same dictionary.
+        options: filters and lexicon files (:class:`TokenizerOptions`).
+        cache: read/write the content-keyed Parquet cache (:mod:`analysis.cache`).
+        workers: processes (>1 splits paragraphs into chunks; results are identical).
+
+    Returns:
+        DataFrame, one row per kept token in reading order:
+        ``doc_id`` (category), ``para_id`` (int32), ``token`` (str),
+        ``start``, ``end`` (int32 character offsets into the paragraph's ``text``, which are
+        also valid for ``text_original``: ``text[start:end] == token``).
+    """
+    options = options or TokenizerOptions()
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
+    _check_paragraphs(paragraphs)
+    if cache:
+        from .cache import cached_frame
+
+        key = token_cache_key(paragraphs, backend=backend, options=options)
+        return cached_frame(
+            key, lambda: tokenize(paragraphs, backend=backend, options=options, workers=workers),
+            "tokens",
+        )  # fmt: skip
+    if workers <= 1 or len(paragraphs) < 2 * workers:
+        return _tokenize_frame(paragraphs, backend, options)
+    bounds = np.linspace(0, len(paragraphs), workers * 4 + 1).astype(int)
+    chunks = [
+        (paragraphs.iloc[a:b][["doc_id", "para_id", "text"]], backend, options)
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        if b > a
+    ]
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        parts = list(pool.map(_tokenize_chunk, chunks))
+    doc_ids = pd.Categorical(paragraphs["doc_id"].astype(str)).categories
+    for part in parts:
+        part["doc_id"] = part["doc_id"].cat.set_categories(doc_ids)
+    return pd.concat(parts, ignore_index=True)
+
+
+def token_cache_key(
+    paragraphs: pd.DataFrame, *, backend: Backend, options: TokenizerOptions
+) -> dict[str, object]:
+    """Cache key of a tokenize call: text content, lexicon bytes, options, library versions."""
+    h = hashlib.sha256()
+    for doc_id, para_id, text in zip(
+        paragraphs["doc_id"].astype(str), paragraphs["para_id"], paragraphs["text"].fillna(""),
+        strict=True,
+    ):  # fmt: skip
+        h.update(f"{doc_id}\x1f{para_id}\x1f{text}\x1e".encode())
+    return {
+        "stage": "tokens",
+        "tokenizer_version": TOKENIZER_VERSION,
+        "text": h.hexdigest(),
+        "backend": backend,
+        "options": options.key(),
+        "libraries": lexicons.library_versions(),
+    }
+
+
+def unit_tokens(
+    tokens: pd.DataFrame,
+    unit: Literal["paragraph", "document"] = "paragraph",
+    *,
+    paragraphs: pd.DataFrame | None = None,
+) -> pd.Series:
+    """Token lists per unit, in reading order.
+
+    Args:
+        tokens: output of :func:`tokenize`.
+        unit: ``"paragraph"`` (ids ``"{doc_id}#{para_id}"``) or ``"document"`` (``doc_id``).
+        paragraphs: if given, every paragraph/document of it gets a row (empty list when it has
+            no tokens), in the paragraphs' order; otherwise only units with tokens appear.
+
+    Returns:
+        Series of ``list[str]`` indexed by unit id (index name ``unit``).
+    """
+    if unit not in ("paragraph", "document"):
+        raise ValueError("unit must be 'paragraph' or 'document'")
+    ordered = tokens.sort_values(["doc_id", "para_id", "start"], kind="stable")
+    doc = ordered["doc_id"].astype(str)
+    ids = doc + "#" + ordered["para_id"].astype(str) if unit == "paragraph" else doc
+    values = ordered["token"].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(ids, sort=False)
+    if len(codes):
+        cuts = np.flatnonzero(np.diff(codes)) + 1
+        lists = [part.tolist() for part in np.split(values, cuts)]
+        index = [uniques[c] for c in codes[np.concatenate(([0], cuts))]]
+    else:
+        lists, index = [], []
+    out = pd.Series(lists, index=pd.Index(index, name="unit"), dtype=object)
+    if paragraphs is not None:
+        pdoc = paragraphs["doc_id"].astype(str)
+        wanted = pdoc + "#" + paragraphs["para_id"].astype(str) if unit == "paragraph" else pdoc
+        wanted = pd.Index(pd.unique(wanted), name="unit")
+        out = out.reindex(wanted)
+        out = out.apply(lambda v: v if isinstance(v, list) else [])
+    return out
+
+
+def token_agreement(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> float:
+    """Span agreement of two segmentations: 2·|A∩B| / (|A|+|B|) over (start, end) spans."""
+    sa, sb = set(a), set(b)
+    if not sa and not sb:
+        return 1.0
+    return 2 * len(sa & sb) / (len(sa) + len(sb))
+
+
+def frame_agreement(left: pd.DataFrame, right: pd.DataFrame) -> float:
+    """:func:`token_agreement` of two token frames, spans keyed by (doc_id, para_id, start, end)."""
+
+    def spans(df: pd.DataFrame):
+        return zip(df["doc_id"].astype(str), df["para_id"], df["start"], df["end"], strict=True)
+
+    sa, sb = set(spans(left)), set(spans(right))
+    if not sa and not sb:
+        return 1.0
+    return 2 * len(sa & sb) / (len(sa) + len(sb))
