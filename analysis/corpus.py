@@ -1,0 +1,347 @@
+"""Raw folder → clean, traceable documents and paragraphs, with a record of every change.
+
+The public entry point is :func:`load_corpus`; :func:`process_file` does the per-file work and is
+spawn-safe (module-level, picklable arguments) so ingestion can run in a process pool or on Dask.
+
+Example:
+    >>> import analysis as an
+    >>> corpus = an.load_corpus()                       # data/raw
+    >>> corpus.documents[["doc_id", "title", "place", "date", "duplicate_of"]]
+    >>> paras = an.analysis_paragraphs(corpus)          # near-duplicates excluded
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
+from .dedup import mark_duplicates, near_duplicate_pairs
+from .io import list_raw_files, read_manifest, read_raw_file
+from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
+from .script import detect_script, to_simplified
+from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
+
+log = logging.getLogger(__name__)
+
+DOCUMENT_COLUMNS = [
+    "doc_id", "source_file", "title", "title_original", "place", "date", "year", "script",
+    "n_chars", "n_paragraphs", "duplicate_of", "author", "source", "editor", "signature",
+]  # fmt: skip
+PARAGRAPH_COLUMNS = [
+    "doc_id", "para_id", "kind", "section", "section_no", "subsection", "position",
+    "text", "text_original", "n_chars", "n_garbled",
+]  # fmt: skip
+COUNT_COLUMNS = [
+    "chrome_lines", "related_lines", "byline_lines", "signature_lines", "pinyin_annotations",
+    "garbled_spans", "garbled_chars", "urls", "width_normalised", "wrapped_lines_joined",
+    "repeated_paragraphs", "title_copies_and_fragments",
+]  # fmt: skip
+QUALITY_COLUMNS = [
+    "source_file", "doc_id", "encoding", "status", "reason", "n_bytes",
+    "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS,
+]  # fmt: skip
+MANIFEST_OVERRIDES = ("title", "date", "place", "year")
+
+
+@dataclass
+class Corpus:
+    """The three corpus tables (see docs/CONTRACTS.md for every column).
+
+    Attributes:
+        documents: one row per document (``doc_id, source_file, title, place, date, year, script,
+            n_chars, n_paragraphs, duplicate_of`` + byline fields + manifest columns).
+        paragraphs: one row per paragraph (``doc_id, para_id, kind, section, section_no,
+            subsection, position, text, text_original, n_chars, n_garbled``).
+        quality: one row per raw file and per document: encoding, status, reason and counts of
+            every kind of removal.
+        duplicates: confirmed near-duplicate pairs (``doc_a, doc_b, jaccard, containment``).
+    """
+
+    documents: pd.DataFrame
+    paragraphs: pd.DataFrame
+    quality: pd.DataFrame
+    duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_dir: Path | None = None
+
+    def summary(self) -> str:
+        """A few lines describing the corpus (printed by ``python -m analysis corpus``)."""
+        q = self.quality
+        files = q[q["doc_id"] == ""] if "doc_id" in q else q
+        skipped = files[files["status"] != "ok"]
+        n_dup = int((self.documents["duplicate_of"] != "").sum())
+        totals = q[q["doc_id"] != ""][COUNT_COLUMNS].sum()
+        lines = [
+            f"{len(files)} files read ({len(skipped)} skipped) -> {len(self.documents)} documents, "
+            f"{n_dup} near-duplicate(s), {len(self.paragraphs)} paragraphs",
+            "removed/flagged: " + ", ".join(f"{k}={int(v)}" for k, v in totals.items() if v),
+        ]
+        lines += [f"skipped {r.source_file}: {r.reason}" for r in skipped.itertuples()]
+        return "\n".join(lines)
+
+
+def doc_id_bases(files: list[Path]) -> dict[Path, str]:
+    """Stable id stem per file: the part before the first ``_`` when unique, else the stem."""
+    prefixes = {p: p.stem.split("_")[0] for p in files}
+    counts = Counter(prefixes.values())
+    return {p: (pre if counts[pre] == 1 and pre else p.stem) for p, pre in prefixes.items()}
+
+
+def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], int]:
+    """Drop body lines whose opening (≥30 CJK chars) repeats an earlier, longer paragraph."""
+    kept, dropped, seen = lines[:start], 0, []
+    for line in lines[start:]:
+        core = re.sub(r"[^\u4e00-\u9fff]", "", line)
+        probe = core[:50]
+        if len(probe) >= 30 and any(probe in s and len(core) <= len(s) for s in seen):
+            dropped += 1
+            continue
+        seen.append(core)
+        kept.append(line)
+    return kept, dropped
+
+
+def _article(
+    lines: list[str], marker_title: str, patterns: ChromePatterns
+) -> tuple[dict, pd.DataFrame, Counter[str]]:
+    cleaned = clean_lines(lines, patterns)
+    counts = Counter(cleaned.counts)
+    marker = clean_line(marker_title)[0] if marker_title else ""
+    n_before = len(cleaned.lines) + (1 if marker else 0)
+    title, body, n_title = title_block(cleaned.lines, marker)
+    counts["title_copies_and_fragments"] += max(0, n_before - len(body))
+    sig_date, sig_at = signature_date(body)
+    signature = ""
+    if sig_at >= n_title and sig_at >= 0:
+        signature = body.pop(sig_at)
+        counts["signature_lines"] += 1
+    joined, n_joins = join_wrapped_lines(body[n_title:])
+    counts["wrapped_lines_joined"] += n_joins
+    body = body[:n_title] + [piece for line in joined for piece in split_long(line)]
+    body, n_rep = _drop_repeats(body, n_title)
+    counts["repeated_paragraphs"] += n_rep
+    paras = structure_paragraphs(body, n_title_lines=n_title) if body else pd.DataFrame()
+    meta = dict(cleaned.meta)
+    byline_date = parse_date(meta.get("date", "")) if meta.get("date") else ""
+    meta.update(
+        title_original=title,
+        date=byline_date or sig_date or header_date(body),
+        signature=signature,
+    )
+    return meta, paras, counts
+
+
+def process_file(
+    path: str | Path, doc_id_base: str, patterns: ChromePatterns | None = None
+) -> tuple[list[dict], list[pd.DataFrame], list[dict]]:
+    """Ingest one raw file: decode, split articles, clean, structure, describe.
+
+    Returns:
+        ``(document_rows, paragraph_frames, quality_rows)``; a skipped file yields no documents
+        and one quality row whose ``reason`` names the problem.
+    """
+    pats = patterns if patterns is not None else load_chrome_patterns()
+    raw = read_raw_file(path)
+    file_row = {
+        "source_file": raw.path.name, "doc_id": "", "encoding": raw.encoding,
+        "status": raw.status, "reason": raw.reason, "n_bytes": raw.n_bytes,
+        "n_chars_raw": len(raw.text),
+    }  # fmt: skip
+    if raw.status != "ok":
+        return [], [], [file_row]
+    articles = split_articles(raw.text.split("\n"))
+    docs, frames, quality = [], [], [file_row]
+    for k, (marker_title, lines) in enumerate(articles, start=1):
+        doc_id = doc_id_base if len(articles) == 1 else f"{doc_id_base}-{k}"
+        meta, paras, counts = _article(lines, marker_title, pats)
+        body = paras[paras["kind"] != "title"] if len(paras) else paras
+        q = {"source_file": raw.path.name, "doc_id": doc_id, "encoding": raw.encoding,
+             "status": "ok", "reason": "", "n_bytes": 0,
+             "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
+        q.update({c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
+        if body.empty:
+            q.update(
+                status="skipped", reason="no report text left after cleaning (web chrome only)"
+            )
+            log.warning(
+                "skipping %s (%s): no report text left after cleaning", raw.path.name, doc_id
+            )
+            quality.append(q)
+            continue
+        paras.insert(0, "doc_id", doc_id)
+        paras["text"] = [to_simplified(t) for t in paras["text_original"]]
+        paras["n_chars"] = paras["text"].str.len()
+        paras["n_garbled"] = paras["text"].str.count("\ufffd")
+        paras["position"] = paras["para_id"] / max(1, len(paras) - 1)
+        original = "\n".join(body["text_original"])
+        simplified = "\n".join(paras.loc[body.index, "text"])
+        title = to_simplified(meta["title_original"])
+        q["n_chars_clean"] = int(paras["n_chars"].sum())
+        docs.append({
+            "doc_id": doc_id, "source_file": raw.path.name, "title": title,
+            "title_original": meta["title_original"],
+            "place": extract_place(title, "\n".join(paras["text"]) + to_simplified(meta["signature"])),
+            "date": meta["date"],
+            "year": int(meta["date"][:4]) if meta["date"] else title_year(title),
+            "script": detect_script(original, simplified), "n_chars": len(simplified),
+            "n_paragraphs": len(paras), "duplicate_of": "",
+            "author": meta.get("author", ""), "source": meta.get("source", ""),
+            "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
+        })  # fmt: skip
+        frames.append(paras[PARAGRAPH_COLUMNS])
+        quality.append(q)
+    return docs, frames, quality
+
+
+def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
+    """Add manifest columns; non-empty manifest title/date/place/year override text-derived ones
+    (which are kept as ``<col>_from_text``)."""
+    m = manifest.rename(columns={"file": "source_file"})
+    clash = [c for c in m.columns if c in documents.columns and c != "source_file"]
+    merged = documents.merge(m, on="source_file", how="left", suffixes=("", "__manifest"))
+    multi = merged["source_file"].map(merged["source_file"].value_counts()) > 1
+    for col in clash:
+        man = merged.pop(f"{col}__manifest").fillna("")
+        if col in MANIFEST_OVERRIDES:
+            use = man.astype(str).str.strip() != ""
+            if col == "title":
+                use &= ~multi  # one manifest title cannot name several articles
+            merged[f"{col}_from_text"] = merged[col]
+            if col == "year":
+                merged[col] = (
+                    merged[col]
+                    .astype("Int64")
+                    .mask(use, pd.to_numeric(man, errors="coerce").astype("Int64"))
+                )
+            else:
+                merged[col] = merged[col].mask(use, man)
+        else:
+            merged[f"manifest_{col}"] = man
+    return merged
+
+
+def load_corpus(
+    data_dir: str | Path | None = None,
+    *,
+    chrome: str | Path | None = None,
+    workers: int = 1,
+) -> Corpus:
+    """Read, clean and structure every report in a raw folder.
+
+    Args:
+        data_dir: Folder of raw text files (default ``data/raw``), optionally with ``manifest.csv``.
+        chrome: Alternative chrome-pattern YAML (default ``data/lexicons/chrome.yaml``).
+        workers: Processes for per-file ingestion (spawn-safe pool); 1 = in-process.
+
+    Returns:
+        :class:`Corpus` with ``documents``, ``paragraphs``, ``quality`` and ``duplicates``.
+
+    Raises:
+        InputFileError: if the folder is missing/empty, or the manifest or patterns are malformed.
+    """
+    folder = Path(data_dir) if data_dir is not None else paths.RAW
+    files = list_raw_files(folder)
+    manifest = read_manifest(folder)
+    patterns = load_chrome_patterns(chrome)
+    bases = doc_id_bases(files)
+    args = [(f, bases[f], patterns) for f in files]
+    if workers > 1 and len(files) > 1:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            results = list(
+                pool.map(process_file, *zip(*args), chunksize=max(1, len(files) // (4 * workers)))
+            )
+    else:
+        results = [process_file(*a) for a in args]
+    docs = [d for r in results for d in r[0]]
+    frames = [f for r in results for f in r[1]]
+    quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
+    if not docs:
+        raise_empty(folder, quality)
+    documents = pd.DataFrame(docs)[DOCUMENT_COLUMNS]
+    documents["year"] = documents["year"].astype("Int64")
+    paragraphs = pd.concat(frames, ignore_index=True)
+    texts = (
+        paragraphs[paragraphs["kind"] != "title"]
+        .groupby("doc_id", sort=False)["text"]
+        .agg("\n".join)
+    )
+    pairs = near_duplicate_pairs(texts.reindex(documents["doc_id"]).fillna(""))
+    documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
+    if manifest is not None:
+        documents = _join_manifest(documents, manifest)
+        missing = sorted(set(manifest["file"]) - {f.name for f in files})
+        for name in missing:
+            log.warning("%s lists %s, which is not in %s", "manifest.csv", name, folder)
+        if missing:
+            extra = pd.DataFrame({"source_file": missing, "doc_id": "", "status": "skipped",
+                                  "reason": "listed in manifest.csv but not found"})  # fmt: skip
+            quality = pd.concat([quality, extra], ignore_index=True)
+    quality = _finish_quality(quality)
+    return Corpus(documents, paragraphs, quality, pairs, folder)
+
+
+def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
+    for col in ("n_bytes", "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS):
+        quality[col] = pd.to_numeric(quality[col], errors="coerce").fillna(0).astype(int)
+    for col in ("doc_id", "encoding", "reason"):
+        quality[col] = quality[col].fillna("")
+    return quality
+
+
+def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
+    """No document survived: fail with the per-file reasons instead of an empty analysis."""
+    from .errors import InputFileError
+
+    reasons = "; ".join(f"{r.source_file}: {r.reason}" for r in quality.itertuples() if r.reason)
+    raise InputFileError(folder, f"no readable report in the folder ({reasons})")
+
+
+def analysis_paragraphs(
+    corpus: Corpus, *, include_duplicates: bool = False, include_titles: bool = True
+) -> pd.DataFrame:
+    """Paragraphs used for analysis: near-duplicate documents excluded unless asked for.
+
+    Returns:
+        The ``paragraphs`` table (same columns), filtered.
+    """
+    paras = corpus.paragraphs
+    if not include_duplicates:
+        dups = set(corpus.documents.loc[corpus.documents["duplicate_of"] != "", "doc_id"])
+        paras = paras[~paras["doc_id"].isin(dups)]
+    if not include_titles:
+        paras = paras[paras["kind"] != "title"]
+    return paras.reset_index(drop=True)
+
+
+def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``documents.csv``, ``paragraphs.csv`` and ``quality.csv`` (UTF-8) into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, frame in (
+        ("documents", corpus.documents),
+        ("paragraphs", corpus.paragraphs),
+        ("quality", corpus.quality),
+    ):
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        written[name] = path
+    return written
+
+
+def cli_corpus(args: argparse.Namespace) -> int:
+    """``python -m analysis corpus [--data DIR] [--out DIR]``."""
+    corpus = load_corpus(args.data)
+    written = write_corpus_tables(corpus, args.out)
+    print(corpus.summary())
+    print("wrote " + ", ".join(str(p) for p in written.values()))
+    return 0

@@ -1,0 +1,181 @@
+"""Disk edge of the corpus layer: reading raw files (with encoding detection) and the manifest.
+
+Raw files are opened read-only and never written. A file that is empty, binary or undecodable is
+reported as a :class:`RawFile` with ``status="skipped"`` and a one-line ``reason`` naming the
+problem; it never stops the run, and no readable file is dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputFileError
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+MANIFEST_NAMES = ("manifest.csv", "metadata.csv")
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """One file of a raw folder: decoded text, or the reason it was skipped."""
+
+    path: Path
+    text: str
+    encoding: str
+    status: str  # "ok" or "skipped"
+    reason: str = ""
+    n_bytes: int = 0
+
+
+def _common_share(text: str) -> float:
+    """Share of CJK characters that are common (GB2312 after conversion to Simplified)."""
+    from .script import to_simplified
+
+    cjk = _CJK.findall(text[:20000])
+    if not cjk:
+        return 0.0
+    simp = to_simplified("".join(cjk))
+    common = 0
+    for ch in simp:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(simp)
+
+
+def decode_bytes(raw: bytes) -> tuple[str, str]:
+    """Decode raw bytes, detecting the encoding.
+
+    Order: byte-order marks (UTF-8/16/32), strict UTF-8, BOM-less UTF-16 (many NUL bytes in
+    alternate positions), then GB18030 and Big5 — when both decode, the one whose CJK characters
+    are more often common characters wins.
+
+    Returns:
+        ``(text, encoding)``.
+
+    Raises:
+        ValueError: with a one-line reason ("empty file", "binary file", "undecodable …").
+    """
+    if not raw.strip():
+        raise ValueError("empty file")
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"undecodable: {enc} byte-order mark but invalid data at byte {exc.start}"
+                ) from None
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = raw[:4000]
+    if len(sample) >= 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        half = len(sample) / 2
+        for share, enc in ((odd / half, "utf-16-le"), (even / half, "utf-16-be")):
+            if share > 0.3:
+                try:
+                    return raw.decode(enc), enc
+                except UnicodeDecodeError:
+                    pass
+    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > 0.05 * len(sample):
+        raise ValueError("binary file (NUL or control bytes)")
+    decoded = []
+    for enc in ("gb18030", "big5"):
+        try:
+            decoded.append((raw.decode(enc), enc))
+        except UnicodeDecodeError:
+            pass
+    if not decoded:
+        raise ValueError("undecodable: not UTF-8, UTF-16, GB18030 or Big5")
+    if len(decoded) == 1:
+        return decoded[0]
+    return max(decoded, key=lambda te: _common_share(te[0]))
+
+
+def read_raw_file(path: str | Path) -> RawFile:
+    """Read and decode one raw file; problems become a skipped :class:`RawFile`."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        return RawFile(p, "", "", "skipped", f"unreadable: {exc.strerror}")
+    try:
+        text, encoding = decode_bytes(raw)
+    except ValueError as exc:
+        log.warning("skipping %s: %s", p, exc)
+        return RawFile(p, "", "", "skipped", str(exc), len(raw))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        log.warning("skipping %s: no text after decoding", p)
+        return RawFile(p, "", encoding, "skipped", "no text after decoding", len(raw))
+    return RawFile(p, text, encoding, "ok", "", len(raw))
+
+
+def list_raw_files(folder: str | Path) -> list[Path]:
+    """Text files of a raw folder in name order (manifest and hidden files excluded).
+
+    Raises:
+        InputFileError: if the folder does not exist or holds no candidate files.
+    """
+    d = Path(folder)
+    if not d.is_dir():
+        raise InputFileError(d, "raw data folder not found")
+    files = sorted(
+        p
+        for p in d.iterdir()
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.name.lower() not in MANIFEST_NAMES
+        and p.suffix.lower() in TEXT_SUFFIXES
+    )
+    if not files:
+        raise InputFileError(d, "no .txt files in the raw data folder")
+    return files
+
+
+def read_manifest(folder: str | Path) -> pd.DataFrame | None:
+    """The optional ``manifest.csv`` of a raw folder (a ``file`` column plus any metadata).
+
+    Returns:
+        DataFrame with a ``file`` column (all columns read as strings), or None if absent.
+
+    Raises:
+        InputFileError: naming the file when it has no ``file`` column or cannot be parsed.
+    """
+    for name in MANIFEST_NAMES:
+        p = Path(folder) / name
+        if p.exists():
+            try:
+                frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            except (UnicodeDecodeError, pd.errors.ParserError, csv.Error) as exc:
+                raise InputFileError(p, f"cannot parse manifest CSV: {exc}") from None
+            if "file" not in frame.columns:
+                raise InputFileError(
+                    p, f"manifest needs a 'file' column; found {list(frame.columns)}", line=1
+                )
+            dupes = frame["file"][frame["file"].duplicated()].tolist()
+            if dupes:
+                raise InputFileError(p, f"manifest lists files more than once: {dupes[:5]}")
+            return frame
+    return None

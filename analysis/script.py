@@ -1,0 +1,72 @@
+"""Traditional/Simplified script: length-preserving conversion and detection (OpenCC).
+
+Analysis reads Simplified text while users read the original script, so :func:`to_simplified`
+guarantees ``len(to_simplified(s)) == len(s)``: character offsets found in one text point at the
+same characters of the other. OpenCC's phrase tables almost always map like-for-like lengths;
+when a conversion would change the length, the text is converted character by character.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+SCRIPT_THRESHOLD = 0.8  # share of script-specific characters needed to call a text one script
+MIN_EVIDENCE = 10  # fewer script-specific characters than this: too little evidence -> simplified
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    import opencc  # imported lazily: no work at package import
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Convert to Simplified script, preserving length (see module docstring).
+
+    Example:
+        >>> to_simplified("發展經濟，統戰工作")
+        '发展经济，统战工作'
+    """
+    if not text:
+        return text
+    converted = _converter("t2s").convert(text)
+    if len(converted) == len(text):
+        return converted
+    conv = _converter("t2s")
+    return "".join(c if len(c := conv.convert(ch)) == 1 else ch for ch in text)
+
+
+@lru_cache(maxsize=1)
+def _simplified_only() -> frozenset[str]:
+    """Characters that OpenCC would change when converting Simplified -> Traditional."""
+    chars = [chr(cp) for cp in range(0x4E00, 0xA000)]
+    converted = _converter("s2t").convert("\n".join(chars)).split("\n")
+    return frozenset(c for c, t in zip(chars, converted) if t != c)
+
+
+def script_counts(original: str, simplified: str) -> tuple[int, int]:
+    """(traditional-only, simplified-only) character counts of a text and its conversion."""
+    n_trad = sum(a != b for a, b in zip(original, simplified))
+    simp_only = _simplified_only()
+    n_simp = sum(1 for ch in original if ch in simp_only)
+    return n_trad, n_simp
+
+
+def detect_script(original: str, simplified: str | None = None) -> str:
+    """Classify a text as ``traditional``, ``simplified`` or ``mixed``.
+
+    A text is one script when at least 80 % of its script-specific characters belong to it;
+    with fewer than 10 script-specific characters it is called ``simplified``.
+    """
+    simplified = to_simplified(original) if simplified is None else simplified
+    n_trad, n_simp = script_counts(original, simplified)
+    total = n_trad + n_simp
+    if total < MIN_EVIDENCE:
+        return "simplified"
+    share = n_trad / total
+    if share >= SCRIPT_THRESHOLD:
+        return "traditional"
+    if share <= 1 - SCRIPT_THRESHOLD:
+        return "simplified"
+    return "mixed"
