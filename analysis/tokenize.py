@@ -50,7 +50,7 @@ TOKEN_COLUMNS = ["doc_id", "para_id", "token", "start", "end"]
 _SEP = "\n"  # paragraph separator of the joined text; jieba always splits on whitespace
 
 _NUMBER = re.compile(
-    r"^(?:[+\-−]?[0-9０-９]+(?:[.．,，:：/][0-9０-９]+)*[%％‰]?"
+    r"^(?:[+\-−]?[0-9０-９]+(?:[.．,，:：/\-][0-9０-９]+)*[%％‰]?"
     r"|第?[零〇一二三四五六七八九十百千万亿两几]+"
     r"|[0-9０-９]+[多余]?|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ①-⑳]+)$"
 )
@@ -325,7 +325,7 @@ def tokenize(
     *,
     backend: Backend = "fast",
     options: TokenizerOptions | None = None,
-    cache: bool = False,
+    cache: bool = True,
     workers: int = 1,
 ) -> pd.DataFrame:
     """Segment and filter the Simplified ``text`` of paragraphs.
@@ -334,7 +334,9 @@ def tokenize(
         paragraphs: DataFrame with ``doc_id``, ``para_id``, ``text`` (corpus contract).
         backend: ``"fast"`` (rjieba) or ``"jieba"`` (pure Python); same dictionary.
         options: filters and lexicon files (:class:`TokenizerOptions`).
-        cache: read/write the content-keyed Parquet cache (:mod:`analysis.cache`).
+        cache: read/write the content-keyed Parquet cache (:mod:`analysis.cache`); the key
+            covers the text, the bytes of every lexicon file, the options, the library
+            versions and :data:`TOKENIZER_VERSION`, so a stale entry cannot be served.
         workers: processes (>1 splits paragraphs into chunks; results are identical).
 
     Returns:
@@ -352,7 +354,10 @@ def tokenize(
 
         key = token_cache_key(paragraphs, backend=backend, options=options)
         return cached_frame(
-            key, lambda: tokenize(paragraphs, backend=backend, options=options, workers=workers),
+            key,
+            lambda: tokenize(
+                paragraphs, backend=backend, options=options, cache=False, workers=workers
+            ),
             "tokens",
         )  # fmt: skip
     if workers <= 1 or len(paragraphs) < 2 * workers:
