@@ -61,6 +61,15 @@ def _common_share(text: str) -> float:
     return common / len(simp)
 
 
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u2027\x20-\x7e\s]")
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters that are CJK, CJK/ASCII punctuation, printable ASCII or whitespace."""
+    sample = text[:5000]
+    return len(_PLAUSIBLE.findall(sample)) / max(1, len(sample))
+
+
 def decode_bytes(raw: bytes) -> tuple[str, str]:
     """Decode raw bytes, detecting the encoding.
 
@@ -79,27 +88,30 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(enc), enc
+                text = raw.decode(enc)
             except UnicodeDecodeError as exc:
                 raise ValueError(
                     f"undecodable: {enc} byte-order mark but invalid data at byte {exc.start}"
                 ) from None
+            if _plausible_share(text.lstrip("\ufeff")) < 0.9:
+                raise ValueError(f"undecodable: {enc} byte-order mark but implausible text")
+            return text, enc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     sample = raw[:4000]
-    if len(sample) >= 4:
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        half = len(sample) / 2
-        for share, enc in ((odd / half, "utf-16-le"), (even / half, "utf-16-be")):
-            if share > 0.3:
-                try:
-                    return raw.decode(enc), enc
-                except UnicodeDecodeError:
-                    pass
-    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > 0.05 * len(sample):
-        raise ValueError("binary file (NUL or control bytes)")
+    if b"\x00" in sample:
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = raw.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible_share(text) >= 0.9:
+                return text, enc
+        raise ValueError("binary file (NUL bytes, not UTF-16 text)")
+    if sum(b < 9 or 13 < b < 32 for b in sample) > 0.05 * len(sample):
+        raise ValueError("binary file (control bytes)")
     decoded = []
     for enc in ("gb18030", "big5"):
         try:

@@ -72,7 +72,7 @@ def signature_date(lines: list[str], *, tail: int = 2) -> tuple[str, int]:
     """
     for i in range(len(lines) - 1, max(-1, len(lines) - 1 - tail), -1):
         line = lines[i]
-        if len(line) <= TITLE_MAX:
+        if len(line) <= TITLE_MAX and line[-1] not in SENTENCE_END:
             date = parse_date(to_simplified(line))
             if date:
                 return date, i
@@ -156,7 +156,7 @@ def title_block(lines: list[str], marker_title: str = "") -> tuple[str, list[str
 
 
 # --- place -----------------------------------------------------------------------------------
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡|县|市)(?![场值面价容政况貌域级委属直])")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡|县|市)(?![场值面价容政况貌域级属直])")
 MIN_PLACE_MENTIONS = 2  # a name seen once (e.g. a neighbouring county) is not the subject
 _ANON = re.compile(r"(?:\*+|[xX×]{1,3}|某|××)(镇|乡|县|市|区)")
 _GENERIC_FIRST = set(

@@ -1,0 +1,159 @@
+"""Unit tests for each cleaning step, on short fixtures in both scripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.clean import (
+    clean_lines,
+    clean_text,
+    flag_garbled,
+    load_chrome_patterns,
+    normalise_width,
+    parse_byline,
+    strip_pinyin,
+    strip_urls,
+)
+from analysis.errors import InputFileError
+from analysis.script import detect_script, to_simplified
+
+
+@pytest.fixture(scope="module")
+def patterns():
+    return load_chrome_patterns()
+
+
+# --- pinyin ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "clean", "n"),
+    [
+        ("統(tǒng)戰(zhàn)工作", "統戰工作", 2),
+        ("发(fā)展经济", "发展经济", 1),
+        ("面積(AA級)景區", "面積(AA級)景區", 0),  # capitals: not pinyin
+        ("涉及(xx)村", "涉及(xx)村", 0),  # anonymisation, no tone mark
+        ("長度(cm)", "長度(cm)", 0),
+        ("(一)狠抓招商", "(一)狠抓招商", 0),
+    ],
+)
+def test_strip_pinyin(raw, clean, n):
+    assert strip_pinyin(raw) == (clean, n)
+
+
+# --- garbled --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "expected", "spans"),
+    [
+        ("為了確?!半p基四落實", "為了確\ufffd基四落實", 1),  # shifted GBK decoding
+        ("經(jīng)?;?、制度化", "經(jīng)\ufffd、制度化", 1),  # after a pinyin annotation
+        ("不到位?,F(xiàn)在情況", "不到位\ufffd在情況", 1),  # with the annotation glued on
+        ("以豐家?guī)X現(xià)代", "以豐家\ufffd現(xià)代", 1),
+        ("文字\ufffd\ufffd損壞", "文字\ufffd損壞", 1),  # runs of U+FFFD become one
+    ],
+)
+def test_flag_garbled(raw, expected, spans):
+    text, n_spans, n_chars = flag_garbled(raw)
+    assert text == expected
+    assert n_spans == spans
+    assert n_chars == len(raw) - len(expected) + spans
+
+
+@pytest.mark.parametrize("raw", ["你好吗?我很好", "怎么办?”他说", "What? no", "结束了吗?"])
+def test_real_question_marks_survive(raw):
+    assert flag_garbled(raw) == (raw, 0, 0)
+
+
+# --- width ----------------------------------------------------------------------------------
+def test_normalise_width_folds_fullwidth_and_spaces():
+    text, n = normalise_width("ＡＢＣ１２３，好　　好\u200b。")
+    assert text == "ABC123,好 好。"
+    assert n == 10
+
+
+def test_strip_urls():
+    assert strip_urls("出处:https://fanwen.example.com/64680.html 谢谢") == ("出处: 谢谢", 1)
+
+
+# --- chrome / byline ------------------------------------------------------------------------
+CHROME = [
+    ("用戶中心 | 手機版 | 繁體 本站支持IPV6", "navigation"),
+    ("您當前的位置: 旬陽市人民政府> 工作動態> 正文詳情", "breadcrumb"),
+    ("字體調節: A+ A- 操作:", "font_size"),
+    ("- 1、下载文档前请自行甄别文档内容的完整性", "download_notice"),
+    ("上一篇 2022年10月30日 上午8:41", "prev_next"),
+    ("您的邮箱地址不会被公开。 必填项已用 * 标注", "comment_form"),
+    ("原创文章,作者:fanwen,如若转载,请注明出处", "reprint_notice"),
+    ("版權所有 © 2011 某某縣人民政府", "copyright"),
+    ("(0)", "counter"),
+]
+
+
+@pytest.mark.parametrize(("line", "category"), CHROME)
+def test_chrome_lines_removed_and_counted(patterns, line, category):
+    result = clean_lines([line, "全鎮招商引資完成1950萬元。"], patterns)
+    assert result.lines == ["全鎮招商引資完成1950萬元。"]
+    assert result.counts[f"chrome_{category}"] == 1
+
+
+def test_related_posts_block_removed_to_the_end(patterns):
+    lines = [
+        "镇党委立足于工业园区项目建设。",
+        "相关推荐",
+        "浅谈美术学习兴趣的培养",
+        "经验交流材料 2022年12月3日",
+    ]
+    result = clean_lines(lines, patterns)
+    assert result.lines == ["镇党委立足于工业园区项目建设。"]
+    assert result.counts["related_lines"] == 3
+
+
+def test_byline_parsed_into_metadata(patterns):
+    lines = ["作者:劉民 發布時間:2011-09-14 09:09 來源:本站原創", "正文。", "【責任編輯:魏代瓊】"]
+    result = clean_lines(lines, patterns)
+    assert result.lines == ["正文。"]
+    assert result.meta == {
+        "author": "刘民",
+        "date": "2011-09-14",
+        "source": "本站原创",
+        "editor": "魏代琼",
+    }
+    assert result.counts["byline_lines"] == 2
+
+
+def test_body_sentences_are_not_bylines(patterns):
+    body = "镇党委书记任组长,镇长任副组长,负责处理征地、矛盾纠纷调处等工作,时间紧任务重。"
+    assert parse_byline(body, patterns) == {}
+    assert clean_lines([body], patterns).lines == [body]
+
+
+def test_clean_text_convenience():
+    assert clean_text("發(fā)展經(jīng)濟\n上一篇 2022年10月30日") == "發展經濟"
+
+
+def test_malformed_chrome_file_names_file(tmp_path):
+    bad = tmp_path / "chrome.yaml"
+    bad.write_text("line:\n  nav:\n    - '(unclosed'\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="chrome.yaml.*line.nav.*invalid regular expression"):
+        load_chrome_patterns(bad)
+    bad.write_text("line: [\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"chrome.yaml:\d+: invalid YAML"):
+        load_chrome_patterns(bad)
+
+
+# --- script ---------------------------------------------------------------------------------
+def test_to_simplified_preserves_length():
+    for text in ["關於構建和諧鄉鎮的幾點做法和體會", "乾隆皇帝的後花園裡", "發展經濟,統戰工作。"]:
+        simp = to_simplified(text)
+        assert len(simp) == len(text)
+    assert to_simplified("發展經濟") == "发展经济"
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("關於構建和諧鄉鎮的幾點做法和體會,發展鎮域經濟是關鍵,提升黨建水平是基礎。", "traditional"),
+        ("关于构建和谐乡镇的几点做法和体会,发展镇域经济是关键,提升党建水平是基础。", "simplified"),
+        ("关于构建和谐乡镇的几点做法和体会,發展鎮域經濟是關鍵,提升黨建水平是基礎。", "mixed"),
+    ],
+)
+def test_detect_script(text, script):
+    assert detect_script(text) == script

@@ -1,0 +1,115 @@
+"""Integration: the five raw files of data/raw through the whole corpus layer."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from analysis import paths
+from analysis.corpus import analysis_paragraphs, load_corpus, write_corpus_tables
+
+
+def test_raw_data_is_byte_for_byte_the_seeds():
+    """data/raw is immutable: its bytes match the recorded checksums."""
+    recorded = {}
+    for line in (paths.DATA / "raw.sha256").read_text().splitlines():
+        digest, name = line.split()
+        recorded[Path(name).name] = digest
+    actual = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths.RAW.glob("*.txt")}
+    assert actual == recorded and len(actual) == 5
+
+
+def test_articles_and_ids(raw_corpus):
+    ids = raw_corpus.documents["doc_id"].tolist()
+    assert ids == ["000", "001", "002-1", "002-2", "002-3", "002-4", "002-5", "003", "004"]
+    assert (raw_corpus.quality["status"] == "ok").all()
+
+
+def test_duplicate_pair_is_detected_and_excluded(raw_corpus):
+    dups = raw_corpus.documents.set_index("doc_id")["duplicate_of"]
+    assert dups[dups != ""].to_dict() == {"002-2": "002-1"}
+    pair = raw_corpus.duplicates.iloc[0]
+    assert pair["jaccard"] > 0.9
+    used = set(analysis_paragraphs(raw_corpus)["doc_id"])
+    assert "002-2" not in used and "002-1" in used
+
+
+def test_metadata(raw_corpus):
+    docs = raw_corpus.documents.set_index("doc_id")
+    assert docs["place"].to_dict() == {
+        "000": "天长镇", "001": "", "002-1": "灵宝市", "002-2": "灵宝市", "002-3": "",
+        "002-4": "兖州市", "002-5": "汤河镇", "003": "神河镇", "004": "",
+    }  # fmt: skip
+    assert docs.loc["003", "date"] == "2011-09-14" and docs.loc["002-5", "date"] == "2009-09-07"
+    assert docs.loc["003", "editor"] == "魏代琼" and docs.loc["003", "author"] == "刘民"
+    assert docs.loc["000", "script"] == "traditional" and docs.loc["004", "script"] == "simplified"
+    assert docs.loc["003", "title"] == "神河镇“升级晋档”推动党建经济双丰收"
+    assert docs.loc["002-1", "title"] == "加强县级统战工作服务县域经济发展"
+
+
+def test_no_chrome_or_pinyin_survives_and_bodies_do(raw_corpus):
+    paras = raw_corpus.paragraphs
+    everything = "\n".join(paras["text"])
+    pinyin = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+    assert not pinyin.search("\n".join(paras["text_original"]))
+    for chrome in ["用户中心", "手机版", "您当前的位置", "字体调节", "下载文档前", "上一篇", "下一篇",
+                   "相关推荐", "发表回复", "邮箱地址", "如若转载", "http", "浅谈美术学习兴趣", "责任编辑"]:  # fmt: skip
+        assert chrome not in everything, chrome
+    for body in ["突出农民增收、农村发展、村级党组织建设三个重点", "镇党委立足于工业园区项目建设",
+                 "统战工作列入各级党委的重要议事日程", "核心的战斗堡垒作用", "打造亮丽文明新"]:  # fmt: skip
+        assert body in everything, body
+
+
+def test_texts_align_and_garbled_spans_are_flagged(raw_corpus):
+    paras = raw_corpus.paragraphs
+    assert (paras["text"].str.len() == paras["text_original"].str.len()).all()
+    assert paras["n_garbled"].sum() == raw_corpus.quality["garbled_spans"].sum() > 0
+    assert "?" not in "".join(paras["text"])
+
+
+def test_wrapped_lines_are_rejoined(raw_corpus):
+    text = "\n".join(raw_corpus.paragraphs.loc[raw_corpus.paragraphs["doc_id"] == "001", "text"])
+    assert "公示承诺目标" in text
+    assert raw_corpus.paragraphs["position"].between(0, 1).all()
+
+
+def test_sections(raw_corpus):
+    p = raw_corpus.paragraphs
+    d003 = p[p["doc_id"] == "003"]
+    assert d003.loc[d003["kind"] == "heading", "section"].tolist() == [
+        "抓经济检验党建工作成效", "抓党建促进经济发展步伐", "抓措施推动村级升级晋档", "抓结果实现党建经济双赢",
+    ]  # fmt: skip
+    d25 = p[p["doc_id"] == "002-5"]
+    assert d25["section_no"].max() == 3
+    assert (d25["kind"] == "subheading").sum() == 4
+
+
+def test_tables_written(tmp_path, raw_corpus):
+    written = write_corpus_tables(raw_corpus, tmp_path)
+    assert sorted(p.name for p in written.values()) == [
+        "documents.csv",
+        "paragraphs.csv",
+        "quality.csv",
+    ]
+    import pandas as pd
+
+    docs = pd.read_csv(written["documents"], dtype=str, keep_default_na=False)
+    for col in [
+        "doc_id",
+        "source_file",
+        "title",
+        "place",
+        "date",
+        "script",
+        "n_chars",
+        "n_paragraphs",
+        "duplicate_of",
+    ]:
+        assert col in docs.columns
+
+
+def test_parallel_ingestion_matches_serial(raw_corpus):
+    parallel = load_corpus(workers=2)
+    assert parallel.documents.equals(raw_corpus.documents)
+    assert parallel.paragraphs.equals(raw_corpus.paragraphs)
