@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -32,9 +30,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-#: Text-like file suffixes treated as raw reports when a folder is listed.
-RAW_SUFFIXES = (".txt", ".md", ".text")
 
 
 def default_workers() -> int:
@@ -204,65 +199,59 @@ def pool_map(
 
 @dataclass
 class Frames:
-    """The three corpus frames (same columns as :class:`analysis.corpus.Corpus`)."""
+    """The corpus frames (same columns as :class:`analysis.corpus.Corpus`)."""
 
     documents: pd.DataFrame
     paragraphs: pd.DataFrame
     quality: pd.DataFrame
+    duplicates: pd.DataFrame | None = None
 
 
 def list_raw_files(data_dir: str | Path) -> list[Path]:
-    """Report files of a raw folder, sorted by name (the manifest CSV is not included)."""
-    return sorted(
-        p for p in Path(data_dir).iterdir() if p.is_file() and p.suffix.lower() in RAW_SUFFIXES
-    )
+    """Report files of a raw folder in name order (as :func:`analysis.io.list_raw_files`)."""
+    from .io import list_raw_files as _list
+
+    return _list(data_dir)
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.symlink(src.resolve(), dst)
-    except OSError:  # e.g. Windows without symlink rights
-        shutil.copyfile(src, dst)
+def find_manifest(data_dir: str | Path) -> pd.DataFrame | None:
+    """The manifest of a raw folder (as :func:`analysis.io.read_manifest`), or None."""
+    from .io import read_manifest
+
+    return read_manifest(data_dir)
 
 
-def ingest_chunk(task: tuple[list[str], dict]) -> Frames:
-    """Ingest one chunk of raw files (pool worker; module-level so it pickles).
+def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Frames:
+    """Ingest one chunk of raw files with :func:`analysis.corpus.process_file` (pool worker).
 
-    Uses ``analysis.corpus.process_file`` per file when the corpus layer provides it;
-    otherwise runs :func:`analysis.corpus.load_corpus` on a temporary folder holding links to
-    the chunk's files (plus the manifest, when given), which gives the same rows for the
-    per-file part of ingestion.
+    Near-duplicates and the manifest are *not* handled here: both need every document (see
+    :func:`finish_frames`).
 
     Args:
-        task: ``(file paths, options)``; options may hold ``manifest`` (path of a manifest CSV)
-            and ``load_kwargs`` (extra keyword arguments for the corpus layer).
+        task: ``(file paths, {path: doc_id base}, chrome-pattern file or None)``; the doc-id
+            bases must come from :func:`analysis.corpus.doc_id_bases` over *all* files, so ids
+            do not depend on how files are chunked.
 
     Returns:
-        :class:`Frames` for these files (near-duplicates are not marked here: that needs
-        all documents; see :func:`ingest_files`).
+        :class:`Frames` of these files (``duplicate_of`` all "").
     """
-    files, options = task
-    from . import corpus as corpus_mod
+    from . import corpus as c
+    from .clean import load_chrome_patterns
 
-    kwargs = dict(options.get("load_kwargs") or {})
-    manifest = options.get("manifest")
-    with tempfile.TemporaryDirectory(prefix="analysis-ingest-") as tmp:
-        tmp_dir = Path(tmp)
-        for f in files:
-            _link_or_copy(Path(f), tmp_dir / Path(f).name)
-        if manifest:
-            _link_or_copy(Path(manifest), tmp_dir / Path(manifest).name)
-        result = corpus_mod.load_corpus(tmp_dir, **kwargs)
-    return Frames(result.documents, result.paragraphs, result.quality)
-
-
-def find_manifest(data_dir: str | Path) -> Path | None:
-    """The manifest CSV of a raw folder (``manifest.csv`` or the only ``*.csv``), if any."""
-    d = Path(data_dir)
-    if (d / "manifest.csv").is_file():
-        return d / "manifest.csv"
-    csvs = sorted(d.glob("*.csv"))
-    return csvs[0] if len(csvs) == 1 else None
+    files, bases, chrome = task
+    patterns = load_chrome_patterns(chrome)
+    results = [c.process_file(Path(f), bases[str(f)], patterns) for f in files]
+    docs = [d for r in results for d in r[0]]
+    frames = [f for r in results for f in r[1]]
+    quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=c.QUALITY_COLUMNS)
+    documents = pd.DataFrame(docs).reindex(columns=c.DOCUMENT_COLUMNS)
+    documents["year"] = documents["year"].astype("Int64")
+    paragraphs = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=c.PARAGRAPH_COLUMNS)
+    )
+    return Frames(documents, paragraphs, quality)
 
 
 def concat_frames(parts: Sequence[Frames]) -> Frames:
@@ -270,56 +259,111 @@ def concat_frames(parts: Sequence[Frames]) -> Frames:
 
     def cat(name: str) -> pd.DataFrame:
         frames = [getattr(p, name) for p in parts]
-        frames = [f for f in frames if f is not None and len(f.columns)]
+        frames = [f for f in frames if f is not None and len(f)]
         if not frames:
-            return pd.DataFrame()
+            return getattr(parts[0], name) if parts else pd.DataFrame()
         return pd.concat(frames, ignore_index=True)
 
     return Frames(cat("documents"), cat("paragraphs"), cat("quality"))
+
+
+def duplicate_pairs(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Near-duplicate pairs over all documents, as :func:`analysis.corpus.load_corpus` finds
+    them (body paragraphs joined per document; :mod:`analysis.dedup`).
+
+    Returns:
+        Columns ``doc_a, doc_b, jaccard, containment``.
+    """
+    from .dedup import near_duplicate_pairs
+
+    texts = (
+        paragraphs[paragraphs["kind"] != "title"]
+        .groupby("doc_id", sort=False)["text"]
+        .agg("\n".join)
+    )
+    return near_duplicate_pairs(texts.reindex(documents["doc_id"]).fillna(""))
+
+
+def finish_frames(
+    frames: Frames,
+    *,
+    manifest: pd.DataFrame | None = None,
+    files: Sequence[Path] = (),
+    folder: str | Path | None = None,
+) -> Frames:
+    """Corpus-wide steps after per-file ingestion: near-duplicates, manifest join, quality.
+
+    Mirrors the tail of :func:`analysis.corpus.load_corpus` (a test checks the two agree).
+
+    Returns:
+        :class:`Frames` with ``duplicate_of`` filled, manifest columns joined and the quality
+        table completed; ``duplicates`` holds the confirmed pairs.
+    """
+    from . import corpus as c
+    from .dedup import mark_duplicates
+
+    documents, quality = frames.documents.copy(), frames.quality
+    if documents.empty:
+        c.raise_empty(Path(folder or "."), quality)
+    pairs = duplicate_pairs(documents, frames.paragraphs)
+    documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
+    if manifest is not None:
+        documents = c._join_manifest(documents, manifest)  # the lead's join, same semantics
+        missing = sorted(set(manifest["file"]) - {Path(f).name for f in files})
+        if missing:
+            log.warning("manifest lists %d file(s) not in the folder", len(missing))
+            extra = pd.DataFrame(
+                {
+                    "source_file": missing,
+                    "doc_id": "",
+                    "status": "skipped",
+                    "reason": "listed in manifest.csv but not found",
+                }
+            )
+            quality = pd.concat([quality, extra], ignore_index=True)
+    quality = c._finish_quality(quality)
+    return Frames(documents, frames.paragraphs, quality, pairs)
 
 
 def ingest_files(
     files: Sequence[str | Path],
     *,
     workers: int | None = None,
-    manifest: str | Path | None = None,
+    manifest: pd.DataFrame | str | Path | None = None,
+    chrome: str | Path | None = None,
     n_chunks: int | None = None,
-    load_kwargs: dict | None = None,
 ) -> Frames:
-    """Ingest raw files in parallel (spawned processes), in file order.
+    """Ingest raw files in parallel (spawned processes); same frames as ``load_corpus``.
 
-    Files are split into contiguous chunks balanced by file size (about four per worker so
-    a slow chunk does not leave a core idle), each chunk is ingested by
-    :func:`ingest_chunk`, and the frames are concatenated in file order.
-
-    Near-duplicate marking needs every document at once; when the corpus layer exposes
-    ``mark_duplicates(documents, paragraphs)`` it is applied to the concatenated frames,
-    otherwise ``duplicate_of`` is what each chunk found on its own.
+    Files are split into contiguous chunks balanced by file size (about four per worker so a
+    slow chunk does not leave a core idle), each chunk is ingested by :func:`ingest_chunk`, the
+    frames are concatenated in file order, and :func:`finish_frames` does the corpus-wide steps.
 
     Args:
-        files: raw report files.
+        files: raw report files (e.g. a sample of a folder).
         workers: processes (``None`` = all cores, 1 = in-process).
-        manifest: optional manifest CSV joined by file name.
+        manifest: manifest frame, or the path of a folder/CSV holding ``manifest.csv``.
+        chrome: alternative chrome-pattern YAML.
         n_chunks: override the number of chunks.
-        load_kwargs: extra keyword arguments passed to the corpus layer.
 
     Returns:
         :class:`Frames` with the columns of :class:`analysis.corpus.Corpus`.
     """
+    from .corpus import doc_id_bases
+
     files = [Path(f) for f in files]
+    if isinstance(manifest, str | Path):
+        m = Path(manifest)
+        manifest = find_manifest(m.parent if m.is_file() else m)
     n = resolve_workers(workers)
     n_chunks = n_chunks or (1 if n == 1 else 4 * n)
+    bases = {str(f): b for f, b in doc_id_bases(files).items()}
     sizes = [f.stat().st_size for f in files]
     chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
-    options = {"manifest": str(manifest) if manifest else None, "load_kwargs": load_kwargs}
-    parts = pool_map(ingest_chunk, [(c, options) for c in chunks], workers=n)
-    frames = concat_frames(parts)
-    from . import corpus as corpus_mod
-
-    mark = getattr(corpus_mod, "mark_duplicates", None)
-    if mark is not None and len(chunks) > 1 and not frames.documents.empty:
-        frames.documents = mark(frames.documents, frames.paragraphs)
-    return frames
+    chrome_s = str(chrome) if chrome else None
+    tasks = [(chunk, {f: bases[f] for f in chunk}, chrome_s) for chunk in chunks]
+    parts = pool_map(ingest_chunk, tasks, workers=n)
+    return finish_frames(concat_frames(parts), manifest=manifest, files=files)
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,6 +376,7 @@ def tokenize_chunk(task: tuple[pd.DataFrame, dict]) -> pd.DataFrame:
     paragraphs, kwargs = task
     from .tokenize import tokenize
 
+    kwargs = {"cache": False, **kwargs}  # per-chunk cache entries would never be reused
     return tokenize(paragraphs, **kwargs)
 
 

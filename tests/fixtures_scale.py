@@ -43,6 +43,34 @@ SENTENCES: dict[str, list[str]] = {
 HEADINGS = ["一、过去一年的工作回顾", "二、今年工作的总体要求", "三、主要任务和措施"]
 
 
+PLACES = ["天长镇", "灵宝市", "城关镇", "新华乡", "石桥镇", "河西村", "东风乡", "青山县"]
+PROJECTS = [
+    "标准化厂房",
+    "水泥路",
+    "敬老院",
+    "中心小学",
+    "自来水厂",
+    "农贸市场",
+    "卫生院",
+    "文化站",
+]
+DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    return "".join(DIGITS[int(d)] for d in str(n))
+
+
+def _local_sentence(rng: random.Random) -> str:
+    """A report-specific sentence (place, project, figures) so reports are not near-duplicates."""
+    place, project = rng.choice(PLACES), rng.choice(PROJECTS)
+    a, b = rng.randint(2, 980), rng.randint(11, 9800)
+    return (
+        f"{place}新建{project}{_cn_number(a)}处，完成投资{_cn_number(b)}万元，"
+        f"带动{rng.choice(PLACES)}群众{_cn_number(a + b)}户增收。"
+    )
+
+
 def make_report(rng: random.Random, *, title: str, n_paragraphs: int = 8) -> str:
     """One report as raw text: title, greeting, three sections of themed paragraphs."""
     themes = list(SENTENCES)
@@ -53,7 +81,9 @@ def make_report(rng: random.Random, *, title: str, n_paragraphs: int = 8) -> str
         for _ in range(per_section):
             theme = rng.choice(themes)
             k = rng.randint(1, len(SENTENCES[theme]))
-            lines += ["".join(rng.sample(SENTENCES[theme], k)), ""]
+            body = rng.sample(SENTENCES[theme], k) + [_local_sentence(rng) for _ in range(3)]
+            rng.shuffle(body)
+            lines += ["".join(body), ""]
     return "\n".join(lines)
 
 
