@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-import tomllib
 
+import pytest
 import yaml
 
 from analysis import paths
@@ -15,6 +15,7 @@ def _name(spec: str) -> str:
 
 
 def test_environment_yml_matches_pyproject():
+    tomllib = pytest.importorskip("tomllib")  # stdlib from Python 3.11
     project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     wanted = set(project["dependencies"]) | set(project["optional-dependencies"]["dev"])
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text("utf-8"))
