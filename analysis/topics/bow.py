@@ -15,7 +15,7 @@ Units left empty after pruning are dropped (their ids are kept in ``Bow.dropped`
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,6 +100,7 @@ def build_bow(
     min_df: float = 2,
     max_df: float = 0.5,
     max_terms: int | None = None,
+    keep_terms: Iterable[str] = (),
 ) -> Bow:
     """Build the shared bag of words from tokens per unit.
 
@@ -109,6 +110,8 @@ def build_bow(
         min_df: minimum document frequency, count (int) or share of units (float < 1).
         max_df: maximum document frequency, share of units (float <= 1) or count (int).
         max_terms: keep at most this many of the most frequent terms (None: all).
+        keep_terms: terms kept whenever they occur, whatever their document frequency (e.g.
+            the seed terms of :func:`analysis.topics.seeded.fit_seeded_topics`).
 
     Returns:
         A :class:`Bow`; its ``vocab`` is ordered by descending frequency, ties by term.
@@ -125,10 +128,12 @@ def build_bow(
         for t in set(toks):
             df[t] = df.get(t, 0) + 1
     lo, hi = _threshold(min_df, n), _threshold(max_df, n)
-    keep = [t for t, d in df.items() if lo <= d <= hi]
+    forced = set(keep_terms)
+    keep = [t for t, d in df.items() if lo <= d <= hi and t not in forced]
     keep.sort(key=lambda t: (-cf[t], t))
     if max_terms is not None:
         keep = keep[:max_terms]
+    keep = sorted(set(keep) | (forced & df.keys()), key=lambda t: (-cf[t], t))
     token2id = {t: i for i, t in enumerate(keep)}
     rows, cols, ids, texts, raw, dropped = [], [], [], [], [], []
     for uid, toks in s.items():

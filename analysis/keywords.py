@@ -1,0 +1,241 @@
+"""Keywords: TF-IDF top terms per document, document similarity, keyness of any group of units.
+
+Inputs are tokens per unit (``pd.Series`` of ``list[str]`` indexed by unit id, as from
+``analysis.tokenize.unit_tokens``). Paragraph units (``"{doc_id}#{para_id}"``) are pooled into
+documents by :func:`document_units` where a function needs documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse, stats
+
+Units = pd.Series | Mapping[str, Sequence[str]]
+
+
+def _as_series(units: Units) -> pd.Series:
+    s = units if isinstance(units, pd.Series) else pd.Series(dict(units), dtype=object)
+    s = s.map(lambda v: list(v) if v is not None else [])
+    s.index = s.index.map(str)
+    return s
+
+
+def document_units(units: Units) -> pd.Series:
+    """Pool paragraph units into documents (``"002-1#7"`` → ``"002-1"``), keeping order.
+
+    Returns:
+        Series of ``list[str]`` indexed by ``doc_id``.
+    """
+    s = _as_series(units)
+    doc = s.index.map(lambda u: u.split("#", 1)[0])
+    out: dict[str, list[str]] = {}
+    for d, toks in zip(doc, s, strict=True):
+        out.setdefault(d, []).extend(toks)
+    return pd.Series(out, dtype=object).rename_axis("doc_id")
+
+
+def _count_matrix(s: pd.Series, min_df: int = 1) -> tuple[sparse.csr_matrix, list[str]]:
+    df: dict[str, int] = {}
+    for toks in s:
+        for t in set(toks):
+            df[t] = df.get(t, 0) + 1
+    vocab = sorted(t for t, d in df.items() if d >= min_df)
+    pos = {t: j for j, t in enumerate(vocab)}
+    rows, cols = [], []
+    for i, toks in enumerate(s):
+        for t in toks:
+            if t in pos:
+                rows.append(i)
+                cols.append(pos[t])
+    m = sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(s), len(vocab)), dtype=np.float64
+    )
+    m.sum_duplicates()
+    return m, vocab
+
+
+def tfidf_matrix(
+    units: Units, *, sublinear_tf: bool = True, min_df: int = 1
+) -> tuple[sparse.csr_matrix, list[str], list[str]]:
+    """L2-normalised TF-IDF matrix of documents.
+
+    Weighting: tf = 1 + log(count) when ``sublinear_tf`` (else raw counts);
+    idf = ln((1 + n) / (1 + df)) + 1 (smoothed, as scikit-learn); rows L2-normalised.
+
+    Returns:
+        ``(matrix, doc_ids, vocab)``.
+    """
+    s = document_units(units)
+    counts, vocab = _count_matrix(s, min_df=min_df)
+    n = counts.shape[0]
+    df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    tf = counts.copy()
+    if sublinear_tf:
+        tf.data = 1.0 + np.log(tf.data)
+    x = tf.multiply(idf[None, :]).tocsr()
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x = sparse.diags(1.0 / norms) @ x
+    return x.tocsr(), list(s.index), vocab
+
+
+def tfidf_keywords(
+    units: Units, *, n: int = 20, sublinear_tf: bool = True, min_df: int = 1
+) -> pd.DataFrame:
+    """Top TF-IDF terms of each document.
+
+    Args:
+        units: tokens per document, or per paragraph (pooled into documents).
+        n: terms per document.
+        sublinear_tf: use 1 + log(tf) (damps terms repeated within one report).
+        min_df: ignore terms found in fewer documents.
+
+    Returns:
+        DataFrame[doc_id, rank, term, score, count] -- rank from 1; ties broken by term.
+    """
+    x, doc_ids, vocab = tfidf_matrix(units, sublinear_tf=sublinear_tf, min_df=min_df)
+    counts, _ = _count_matrix(document_units(units), min_df=min_df)
+    rows = []
+    for i, d in enumerate(doc_ids):
+        row = x.getrow(i)
+        order = sorted(zip(-row.data, [vocab[j] for j in row.indices], row.indices, strict=True))
+        for r, (neg, term, j) in enumerate(order[:n], start=1):
+            rows.append((d, r, term, float(-neg), int(counts[i, j])))
+    return pd.DataFrame(rows, columns=["doc_id", "rank", "term", "score", "count"])
+
+
+def doc_similarity(units: Units, *, sublinear_tf: bool = True) -> pd.DataFrame:
+    """Cosine similarity of documents' TF-IDF vectors (see :func:`tfidf_matrix`).
+
+    Returns:
+        Square DataFrame indexed and columned by ``doc_id``; diagonal 1, values in [0, 1].
+    """
+    x, doc_ids, _ = tfidf_matrix(units, sublinear_tf=sublinear_tf)
+    sim = np.clip((x @ x.T).toarray(), 0.0, 1.0)
+    idx = pd.Index(doc_ids, name="doc_id")
+    return pd.DataFrame(sim, index=idx, columns=idx.rename(None))
+
+
+def _mask(s: pd.Series, group: Iterable[str] | Callable[[str], bool] | pd.Series) -> np.ndarray:
+    if callable(group):
+        return np.array([bool(group(u)) for u in s.index])
+    if isinstance(group, pd.Series) and group.dtype == bool:
+        return group.reindex(s.index, fill_value=False).to_numpy()
+    wanted = set(map(str, group))
+    return s.index.isin(wanted) | s.index.map(lambda u: u.split("#", 1)[0] in wanted).to_numpy(bool)
+
+
+def keyness(
+    units: Units,
+    target: Iterable[str] | Callable[[str], bool] | pd.Series,
+    *,
+    reference: Iterable[str] | Callable[[str], bool] | pd.Series | None = None,
+    min_freq: int = 3,
+    chi2: bool = False,
+) -> pd.DataFrame:
+    """Keyness of the target units' terms against a reference (default: all other units).
+
+    For each term with a = target frequency, b = reference frequency, c, d = target and
+    reference sizes in tokens: expected E1 = c(a+b)/(c+d), E2 = d(a+b)/(c+d);
+    **G²** = 2 Σ O ln(O/E) (log-likelihood, Dunning 1993; Rayson & Garside 2000), p from χ²(1);
+    **log_ratio** = log2((a/c) / (b/d)) (Hardie 2014), with 0.5 added to a zero frequency so it
+    stays finite. Positive log_ratio = over-used in the target. ``q`` is the Benjamini–Hochberg
+    adjusted p across all tested terms (thousands of terms are tested at once).
+
+    Args:
+        units: tokens per unit (paragraphs or documents).
+        target: unit ids or doc ids (a doc id selects all its paragraphs), a predicate on unit
+            id, or a boolean Series indexed by unit id.
+        reference: the same forms; default: every unit not in the target.
+        min_freq: drop terms with a + b below this.
+        chi2: also return Pearson's χ² (2×2, no continuity correction).
+
+    Returns:
+        DataFrame[term, freq_target, freq_ref, log_ratio, g2, p, q (, chi2)], sorted by signed
+        G² (most over-used in the target first, most under-used last).
+    """
+    s = _as_series(units)
+    tmask = _mask(s, target)
+    rmask = ~tmask if reference is None else _mask(s, reference) & ~tmask
+    if not tmask.any():
+        raise ValueError("target selects no units")
+    if not rmask.any():
+        raise ValueError("reference selects no units")
+    ft = pd.Series([t for toks in s[tmask] for t in toks], dtype=object).value_counts()
+    fr = pd.Series([t for toks in s[rmask] for t in toks], dtype=object).value_counts()
+    c, d = float(ft.sum()), float(fr.sum())
+    f = pd.concat([ft.rename("freq_target"), fr.rename("freq_ref")], axis=1).fillna(0)
+    f = f[(f["freq_target"] + f["freq_ref"]) >= min_freq]
+    a, b = f["freq_target"].to_numpy(float), f["freq_ref"].to_numpy(float)
+    e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g2 = 2.0 * (
+            np.where(a > 0, a * np.log(a / e1), 0.0) + np.where(b > 0, b * np.log(b / e2), 0.0)
+        )
+    lr = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
+    out = pd.DataFrame(
+        {
+            "term": f.index.astype(str),
+            "freq_target": a.astype(int),
+            "freq_ref": b.astype(int),
+            "log_ratio": lr,
+            "g2": g2,
+            "p": stats.chi2.sf(g2, 1),
+        }
+    )
+    out["q"] = _bh(out["p"].to_numpy())
+    if chi2:
+        n = c + d
+        obs = np.stack([a, b, c - a, d - b], axis=1)
+        exp = np.stack([e1, e2, c - e1, d - e2], axis=1)
+        out["chi2"] = ((obs - exp) ** 2 / exp).sum(axis=1) if n > 0 else np.nan
+    signed = np.sign(out["log_ratio"]) * out["g2"]
+    order = np.lexsort((out["term"].to_numpy(), -signed.to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
+    n = len(p)
+    if n == 0:
+        return p
+    order = np.argsort(p)
+    ranked = p[order] * n / np.arange(1, n + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty(n)
+    out[order] = np.minimum(q, 1.0)
+    return out
+
+
+def keyness_by_group(
+    units: Units, groups: pd.Series | Mapping[str, str], *, n: int | None = 20, min_freq: int = 3
+) -> pd.DataFrame:
+    """Keyness of every group against all other units (e.g. each report vs the rest).
+
+    Args:
+        units: tokens per unit.
+        groups: group label per unit id (units without a label are reference-only), e.g.
+            ``{unit: doc_id}`` or a paragraph's dominant theme.
+        n: keep the ``n`` most over-used terms per group (None: all terms).
+        min_freq: as in :func:`keyness`.
+
+    Returns:
+        DataFrame[group, term, freq_target, freq_ref, log_ratio, g2, p, q].
+    """
+    s = _as_series(units)
+    g = pd.Series(groups) if not isinstance(groups, pd.Series) else groups
+    g = g.copy()
+    g.index = g.index.map(str)
+    g = g.reindex(s.index)
+    parts = []
+    for label in sorted(g.dropna().unique(), key=str):
+        k = keyness(s, g == label, min_freq=min_freq)
+        if n is not None:
+            k = k[k["log_ratio"] > 0].head(n)
+        k.insert(0, "group", str(label))
+        parts.append(k)
+    cols = ["group", "term", "freq_target", "freq_ref", "log_ratio", "g2", "p", "q"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)

@@ -1,0 +1,150 @@
+"""One call for the figures pipeline: K sweep, final model, stability, seeded topics, tables.
+
+    >>> from analysis.topics import run_topic_analysis, topic_units
+    >>> units = topic_units(paragraphs)                 # generic report words removed
+    >>> out = run_topic_analysis(units, paragraphs, seed=20240601, themes=load_themes())
+    >>> out["topics"].head()                            # -> figures/tables/topics.csv
+
+Defaults are sized for ``data/raw`` (about a hundred paragraph units): tomotopy, K = 3…10,
+three seeds for the sweep, five for stability; about 10 s on one core.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from .backends import DEFAULT_BACKEND, fit_topics
+from .bow import build_bow
+from .html import topic_html
+from .interpret import representative_units
+from .result import doc_topics, topic_table
+from .seeded import Themes, fit_seeded_topics, seeded_topic_report, theme_terms
+from .select import RULE, choose_k, k_summary, select_k
+from .stability import stability_from_results
+
+log = logging.getLogger(__name__)
+
+
+def topic_units(
+    paragraphs: pd.DataFrame,
+    *,
+    unit: str = "paragraph",
+    include_titles: bool = False,
+    tokenizer_backend: str = "fast",
+) -> pd.Series:
+    """Tokens per unit for topic models: the project tokenizer with report-generic words
+    (工作, 进一步 … from ``data/lexicons/generic_words.txt``) removed, titles left out.
+
+    Returns:
+        ``pd.Series`` of ``list[str]`` indexed by unit id (see ``unit_tokens``).
+    """
+    from ..tokenize import TokenizerOptions, tokenize, unit_tokens
+
+    paras = paragraphs if include_titles else paragraphs[paragraphs["kind"] != "title"]
+    tokens = tokenize(
+        paras, backend=tokenizer_backend, options=TokenizerOptions(remove_generic=True)
+    )
+    return unit_tokens(tokens, unit)
+
+
+def run_topic_analysis(
+    units: pd.Series | Mapping[str, Sequence[str]],
+    paragraphs: pd.DataFrame | None = None,
+    *,
+    seed: int = 20240601,
+    ks: Iterable[int] = range(3, 11),
+    n_seeds: int = 3,
+    n_stability: int = 5,
+    backend: str = DEFAULT_BACKEND,
+    compare_backends: Sequence[str] = (),
+    themes: Themes | None = None,
+    n_free: int = 3,
+    min_df: float = 2,
+    max_df: float = 0.5,
+    n_terms: int = 15,
+    n_examples: int = 3,
+    **params,
+) -> dict[str, Any]:
+    """Choose K, fit the final and seeded models and return every topic table.
+
+    Steps: (1) one shared bag of words; (2) :func:`select_k` over ``ks`` with seeds
+    ``seed … seed+n_seeds-1`` (10 % of units held out for perplexity) for ``backend`` and any
+    ``compare_backends``; (3) K by :func:`choose_k` (one-standard-error rule on NPMI);
+    (4) the final model: all units, ``seed``; (5) stability: refits with seeds
+    ``seed+1 … seed+n_stability-1`` aligned to the final model; (6) seeded topics when
+    ``themes`` is given.
+
+    Args:
+        units: tokens per unit (see :func:`topic_units`).
+        paragraphs: corpus paragraphs (``text_original``) for ``topic_examples``; optional.
+        seed: master seed; every random step derives from it.
+        ks: candidate numbers of topics.
+        n_seeds: seeds per K in the sweep.
+        n_stability: runs (final model included) for the stability table.
+        backend: backend of the final model and of the K choice.
+        compare_backends: further backends swept side by side (reported, not used to choose).
+        themes: theme lexicons (``{theme: [terms]}`` or ``load_themes()``) for seeded topics.
+        n_free: free topics beside the seeded ones.
+        min_df, max_df: vocabulary pruning (see :func:`~analysis.topics.bow.build_bow`).
+        n_terms: terms per topic in ``topics``.
+        n_examples: representative paragraphs per topic.
+        **params: passed to :func:`~analysis.topics.fit_topics` (alpha, eta, iterations …).
+
+    Returns:
+        dict with DataFrames ``topic_k_selection`` (→ topic_k_selection.csv), ``k_summary``,
+        ``topic_choice`` [backend, k, rule, seed, npmi, c_v, mean_stability, n_units,
+        n_terms], ``topics`` (→ topics.csv; final and seeded models), ``doc_topics``
+        (→ doc_topics.csv), ``topic_stability`` (→ topic_stability.csv), ``topic_examples``
+        (→ topic_examples.csv, empty without ``paragraphs``), ``seeded_topics`` (empty without
+        ``themes``); the :class:`TopicResult` objects ``model`` and ``seeded_model`` (None
+        without themes); ``topics_html`` (str, → topics.html); ``chosen_k`` (int).
+    """
+    seeds_all = [seed + i for i in range(max(n_seeds, n_stability))]
+    keep = [w for ts in theme_terms(themes).values() for w in ts] if themes is not None else []
+    bow = build_bow(units, min_df=min_df, max_df=max_df, keep_terms=keep)
+    backends = [backend, *[b for b in compare_backends if b != backend]]
+    sweep = select_k(bow, ks=ks, seeds=seeds_all[:n_seeds], backends=backends, **params)
+    k = choose_k(sweep, backend=backend)
+    log.info("chosen K = %d (%s)", k, RULE)
+    model = fit_topics(bow, k=k, backend=backend, seed=seed, **params)
+    refits = [
+        fit_topics(bow, k=k, backend=backend, seed=s, measures=(), **params)
+        for s in seeds_all[1:n_stability]
+    ]
+    stability = stability_from_results([model, *refits]) if refits else pd.DataFrame()
+    seeded = None
+    seeded_table = pd.DataFrame()
+    if themes is not None and len(theme_terms(themes)):
+        seeded = fit_seeded_topics(bow, themes, n_free=n_free, seed=seed, backend=backend, **params)
+        seeded_table = seeded_topic_report(seeded, themes)
+    models = [m for m in (model, seeded) if m is not None]
+    examples = (
+        pd.concat([representative_units(m, paragraphs, n=n_examples) for m in models],
+                  ignore_index=True)
+        if paragraphs is not None else pd.DataFrame()
+    )  # fmt: skip
+    choice = pd.DataFrame([{
+        "backend": backend, "k": k, "rule": RULE, "seed": seed,
+        "npmi": model.metrics.get("npmi"), "c_v": model.metrics.get("c_v"),
+        "mean_stability": stability.attrs.get("mean_stability") if len(stability) else None,
+        "n_units": len(bow.unit_ids), "n_terms": len(bow.vocab),
+    }])  # fmt: skip
+    model_examples = examples[examples["model"] == model.name] if len(examples) else None
+    return {
+        "topic_k_selection": sweep,
+        "k_summary": k_summary(sweep),
+        "topic_choice": choice,
+        "chosen_k": k,
+        "model": model,
+        "seeded_model": seeded,
+        "topics": pd.concat([topic_table(m, n=n_terms) for m in models], ignore_index=True),
+        "doc_topics": pd.concat([doc_topics(m) for m in models], ignore_index=True),
+        "topic_stability": stability,
+        "topic_examples": examples,
+        "seeded_topics": seeded_table,
+        "topics_html": topic_html(model, examples=model_examples),
+    }

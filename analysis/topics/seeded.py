@@ -1,0 +1,184 @@
+"""Seeded topics: theme lexicons as word priors, plus free topics.
+
+Each theme gets one topic. Its seed terms receive a strong topic-term prior ``seed_eta`` on that
+topic and a near-zero prior ``off_eta`` on every other topic (the "seeded LDA" of Jagarlamudi
+et al. 2012 in its prior-only form, as in tomotopy's ``set_word_prior``; for gensim the same
+(k, V) ``eta`` matrix). All other terms keep the symmetric ``eta``. ``n_free`` unseeded topics
+catch what the lexicons do not cover. Seed terms that are not in the modelled vocabulary (pruned
+or never segmented as one token) cannot be seeded; the report counts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .backends import DEFAULT_ETA, fit_topics
+from .bow import Bow, build_bow
+from .result import TopicResult
+
+Themes = pd.DataFrame | Mapping[str, Sequence[str]]
+
+
+def theme_terms(themes: Themes) -> dict[str, list[str]]:
+    """``{theme_id: [terms]}`` from a dict or from ``load_themes()``'s long DataFrame
+    (columns ``theme, term``), keeping the input order of themes and terms."""
+    if isinstance(themes, pd.DataFrame):
+        out: dict[str, list[str]] = {}
+        for theme, term in zip(themes["theme"], themes["term"], strict=True):
+            out.setdefault(str(theme), [])
+            if term not in out[str(theme)]:
+                out[str(theme)].append(str(term))
+        return out
+    return {str(t): list(dict.fromkeys(map(str, terms))) for t, terms in themes.items()}
+
+
+def theme_labels(themes: Themes) -> dict[str, str]:
+    """Bilingual labels ``"Investment attraction 招商引资"`` when the DataFrame has them."""
+    if isinstance(themes, pd.DataFrame) and {"label_en", "label_zh"} <= set(themes.columns):
+        first = themes.drop_duplicates("theme").set_index("theme")
+        return {str(t): f"{r.label_en} {r.label_zh}" for t, r in first.iterrows()}
+    return {t: t for t in theme_terms(themes)}
+
+
+def seed_prior(
+    vocab: Sequence[str],
+    seeds: Mapping[str, Sequence[str]],
+    *,
+    k: int,
+    eta: float = DEFAULT_ETA,
+    seed_eta: float = 1.0,
+    off_eta: float = 1e-6,
+) -> np.ndarray:
+    """(k, V) topic-term prior: topic i is seeded by the i-th theme's terms.
+
+    Topics beyond ``len(seeds)`` are free (prior ``eta`` everywhere except on seed terms, which
+    get ``off_eta`` there too, so free topics do not absorb the lexicons). A term listed under
+    several themes is seeded in each of them.
+    """
+    if len(seeds) > k:
+        raise ValueError("more themes than topics")
+    pos = {w: j for j, w in enumerate(vocab)}
+    prior = np.full((k, len(vocab)), float(eta))
+    seeded_cols = sorted({pos[w] for terms in seeds.values() for w in terms if w in pos})
+    prior[:, seeded_cols] = off_eta
+    for i, terms in enumerate(seeds.values()):
+        cols = [pos[w] for w in terms if w in pos]
+        prior[i, cols] = seed_eta
+    return prior
+
+
+def fit_seeded_topics(
+    units: pd.Series | Mapping[str, Sequence[str]] | Bow,
+    themes: Themes,
+    *,
+    n_free: int = 3,
+    backend: str = "tomotopy",
+    seed: int = 0,
+    eta: float = DEFAULT_ETA,
+    seed_eta: float = 1.0,
+    off_eta: float = 1e-6,
+    min_df: float = 2,
+    max_df: float = 0.5,
+    **params,
+) -> TopicResult:
+    """Fit LDA with one topic per theme seeded from its lexicon, plus ``n_free`` free topics.
+
+    Args:
+        units: tokens per unit or a shared :class:`Bow`.
+        themes: ``{theme_id: [terms]}`` or ``analysis.themes.load_themes()`` output.
+        n_free: number of unseeded topics.
+        backend: ``"tomotopy"`` or ``"gensim"`` (scikit-learn has no per-word priors).
+        seed: random seed.
+        eta: prior of unseeded terms; seed_eta / off_eta: see :func:`seed_prior`.
+        min_df, max_df: vocabulary pruning when ``units`` is not a Bow. Seed terms are kept
+            in the vocabulary whenever they occur in at least one unit.
+        **params: passed to :func:`~analysis.topics.fit_topics` (alpha, iterations …).
+
+    Returns:
+        :class:`TopicResult` with ``topic_labels`` = theme ids then ``free_1`` … and
+        ``params["seeds"]`` = the theme → seed-term mapping used.
+    """
+    seeds = theme_terms(themes)
+    if isinstance(units, Bow):
+        bow = units
+    else:
+        all_seed = [w for terms in seeds.values() for w in terms]
+        bow = build_bow(units, min_df=min_df, max_df=max_df, keep_terms=all_seed)
+    k = len(seeds) + n_free
+    prior = seed_prior(bow.vocab, seeds, k=k, eta=eta, seed_eta=seed_eta, off_eta=off_eta)
+    labels = list(seeds) + [f"free_{i + 1}" for i in range(n_free)]
+    result = fit_topics(
+        bow,
+        k=k,
+        backend=backend,
+        seed=seed,
+        eta=eta,
+        word_prior=prior,
+        topic_labels=labels,
+        **params,
+    )
+    result.params.update(
+        {
+            "seeds": seeds,
+            "seed_eta": seed_eta,
+            "off_eta": off_eta,
+            "n_free": n_free,
+            "name": f"seeded-{backend}-k{k}-s{seed}",
+        }
+    )
+    return result
+
+
+def seeded_topic_report(
+    result: TopicResult, themes: Themes | None = None, *, top_n: int = 20
+) -> pd.DataFrame:
+    """How each seeded topic relates to its theme lexicon.
+
+    Args:
+        result: output of :func:`fit_seeded_topics`.
+        themes: the lexicons (default: ``result.params["seeds"]``); a DataFrame adds labels.
+        top_n: size of the top-term list compared with the lexicon.
+
+    Returns:
+        DataFrame[model, topic, theme, label, n_seed_terms, n_seed_in_vocab, seed_in_top,
+        share_top_seed, seed_recall_top, seed_mass, prevalence, top_terms, new_terms] --
+        ``share_top_seed``: share of the topic's top-``top_n`` terms that are seed terms;
+        ``seed_recall_top``: share of in-vocabulary seed terms that reach the top-``top_n``;
+        ``seed_mass``: P(seed terms | topic); ``prevalence``: the topic's share of all tokens;
+        ``new_terms``: top terms *not* in the lexicon (candidates to read or add). Free topics
+        have theme "" and their seed columns report mass of all lexicon terms.
+    """
+    seeds = theme_terms(themes) if themes is not None else dict(result.params.get("seeds", {}))
+    labels = theme_labels(themes) if themes is not None else {t: t for t in seeds}
+    pos = {w: j for j, w in enumerate(result.vocab)}
+    all_seed = {w for terms in seeds.values() for w in terms}
+    top = result.top_term_ids(top_n)
+    prev = result.prevalence()
+    rows = []
+    for t in range(result.k):
+        theme = result.labels()[t] if result.labels()[t] in seeds else ""
+        terms = set(seeds[theme]) if theme else all_seed
+        in_vocab = [pos[w] for w in terms if w in pos]
+        top_terms = [result.vocab[j] for j in top[t]]
+        hit = [w for w in top_terms if w in terms]
+        rows.append(
+            {
+                "model": result.name,
+                "topic": t,
+                "theme": theme,
+                "label": labels.get(theme, ""),
+                "n_seed_terms": len(terms),
+                "n_seed_in_vocab": len(in_vocab),
+                "seed_in_top": len(hit),
+                "share_top_seed": len(hit) / top_n,
+                "seed_recall_top": len(hit) / len(in_vocab) if in_vocab else np.nan,
+                "seed_mass": float(result.topic_word[t, in_vocab].sum()) if in_vocab else 0.0,
+                "prevalence": float(prev[t]),
+                "top_terms": " ".join(top_terms),
+                "new_terms": " ".join(w for w in top_terms if w not in all_seed),
+            }
+        )
+    return pd.DataFrame(rows)
