@@ -19,7 +19,7 @@ document–topic matrix of the result.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,7 +112,11 @@ def iter_token_batches(
 
 
 def iter_units(
-    source: str | Path, *, unit: str = "document", batch_size: int = 65_536
+    source: str | Path,
+    *,
+    unit: str = "document",
+    batch_size: int = 65_536,
+    skip_docs: Collection[str] = (),
 ) -> Iterator[tuple[str, list[str]]]:
     """Stream ``(unit_id, tokens)`` pairs from a tokens Parquet source.
 
@@ -125,6 +129,7 @@ def iter_units(
         source: Parquet file or partition folder.
         unit: ``"document"`` or ``"paragraph"``.
         batch_size: rows read at a time (memory bound of this reader).
+        skip_docs: doc_ids to leave out (e.g. near-duplicates: ``documents.duplicate_of != ""``).
 
     Yields:
         ``(unit_id, list of tokens)`` in storage order.
@@ -132,9 +137,12 @@ def iter_units(
     if unit not in ("document", "paragraph"):
         raise ValueError(f"unit must be 'document' or 'paragraph', not {unit!r}")
     cols = ["doc_id", "token"] + (["para_id"] if unit == "paragraph" else [])
+    skip = set(map(str, skip_docs))
     carry_id: str | None = None
     carry: list[str] = []
     for df in iter_token_batches(source, columns=cols, batch_size=batch_size):
+        if skip:
+            df = df[~df["doc_id"].astype(str).isin(skip)]
         if df.empty:
             continue
         if unit == "document":
@@ -170,6 +178,7 @@ def build_dictionary(
     no_above: float = 0.5,
     keep_n: int | None = 100_000,
     batch_size: int = 65_536,
+    skip_docs: Collection[str] = (),
 ) -> Dictionary:
     """First streaming pass: a gensim ``Dictionary`` of the units, then ``filter_extremes``.
 
@@ -180,6 +189,7 @@ def build_dictionary(
         no_above: drop terms in more than this share of units.
         keep_n: keep at most this many most frequent terms (``None`` = all).
         batch_size: rows read at a time.
+        skip_docs: doc_ids to leave out.
 
     Returns:
         The filtered dictionary (``num_docs`` = number of units).
@@ -188,7 +198,10 @@ def build_dictionary(
 
     dictionary = Dictionary()
     dictionary.add_documents(
-        (toks for _, toks in iter_units(source, unit=unit, batch_size=batch_size)),
+        (
+            toks
+            for _, toks in iter_units(source, unit=unit, batch_size=batch_size, skip_docs=skip_docs)
+        ),
         prune_at=2_000_000,
     )
     n_units = dictionary.num_docs
@@ -214,19 +227,26 @@ class ParquetBowCorpus:
         *,
         unit: str = "document",
         batch_size: int = 65_536,
+        skip_docs: Collection[str] = (),
     ) -> None:
         self.source = Path(source)
         self.dictionary = dictionary
         self.unit = unit
         self.batch_size = batch_size
+        self.skip_docs = frozenset(map(str, skip_docs))
+
+    def _units(self) -> Iterator[tuple[str, list[str]]]:
+        return iter_units(
+            self.source, unit=self.unit, batch_size=self.batch_size, skip_docs=self.skip_docs
+        )
 
     def __iter__(self) -> Iterator[list[tuple[int, int]]]:
-        for _, toks in iter_units(self.source, unit=self.unit, batch_size=self.batch_size):
+        for _, toks in self._units():
             yield self.dictionary.doc2bow(toks)
 
     def iter_with_ids(self) -> Iterator[tuple[str, list[tuple[int, int]]]]:
         """Yield ``(unit_id, bow)`` pairs."""
-        for uid, toks in iter_units(self.source, unit=self.unit, batch_size=self.batch_size):
+        for uid, toks in self._units():
             yield uid, self.dictionary.doc2bow(toks)
 
     def __len__(self) -> int:
@@ -311,6 +331,7 @@ def fit_streaming_lda(
     no_above: float = 0.5,
     keep_n: int | None = 100_000,
     batch_size: int = 65_536,
+    skip_docs: Collection[str] = (),
 ) -> Any:
     """Online LDA over a tokens Parquet source, reading ``chunksize`` units at a time.
 
@@ -330,6 +351,7 @@ def fit_streaming_lda(
         dictionary: reuse a dictionary (e.g. from :func:`build_dictionary`).
         no_below, no_above, keep_n: dictionary filtering (see :func:`build_dictionary`).
         batch_size: Parquet rows read at a time.
+        skip_docs: doc_ids to leave out (near-duplicates).
 
     Returns:
         A ``TopicResult`` (contract of :mod:`analysis.topics`; :class:`StreamingTopicResult`
@@ -346,10 +368,13 @@ def fit_streaming_lda(
             no_above=no_above,
             keep_n=keep_n,
             batch_size=batch_size,
+            skip_docs=skip_docs,
         )
     if len(dictionary) == 0:
         raise ValueError(f"no vocabulary left in {source} after filtering")
-    corpus = ParquetBowCorpus(source, dictionary, unit=unit, batch_size=batch_size)
+    corpus = ParquetBowCorpus(
+        source, dictionary, unit=unit, batch_size=batch_size, skip_docs=skip_docs
+    )
     model = LdaModel(
         corpus=corpus,
         id2word=dictionary,
@@ -378,6 +403,7 @@ def fit_streaming_lda(
         "no_above": no_above,
         "keep_n": keep_n,
         "source": str(source),
+        "n_skipped_docs": len(skip_docs),
     }
     metrics = {"n_units": len(unit_ids), "n_terms": len(dictionary)}
     return _make_result(

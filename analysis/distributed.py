@@ -1,0 +1,439 @@
+"""Past one machine: ingestion + tokenization as Dask tasks writing partitioned Parquet.
+
+The embarrassingly parallel part of the pipeline (raw file → cleaned paragraphs → tokens) runs
+as one ``dask.distributed`` task per *partition* (a batch of raw files balanced by size). Each
+task writes its own Parquet files, so the bulk of the data never flows through the client:
+
+    <out>/paragraphs/part-00000.parquet  paragraphs (contract of analysis.corpus)
+    <out>/tokens/part-00000.parquet      tokens (contract of analysis.tokenize)
+    <out>/documents.parquet              documents, with duplicate_of and manifest columns
+    <out>/quality.parquet                quality rows
+    <out>/duplicates.parquet             near-duplicate pairs
+
+Partition order = file order, and within a partition rows keep reading order, so reading the
+folders back in path order gives the same rows as the in-process path
+(:func:`analysis.corpus.load_corpus` + :func:`analysis.tokenize.tokenize` on all paragraphs;
+drop near-duplicates afterwards with ``documents.duplicate_of`` as usual). Each document lies
+in exactly one partition, so streaming readers (:mod:`analysis.streaming`) see whole units.
+
+By default a :class:`distributed.LocalCluster` is started on this machine; give ``address``
+(``tcp://scheduler:8786``) to use a real cluster. On a cluster the raw folder and ``out`` must be
+visible to every worker (shared filesystem, or an fsspec URL such as ``s3://bucket/run`` for
+``out`` when the matching fsspec package is installed).
+
+Near-duplicate marking and the manifest join need every document, so they are not done per
+partition: once the tasks finish, :func:`finish_run` does them on the client from the small
+per-partition documents tables and the paragraph texts (staged in ``_documents/`` and
+``_quality/``).
+
+Dask is imported lazily (inside functions): importing this module is cheap.
+
+    >>> from analysis.distributed import local_client, ingest_and_tokenize
+    >>> with local_client(n_workers=2) as client:
+    ...     summary = ingest_and_tokenize("reports/", "run/", client=client)
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .parallel import (
+    Frames,
+    chunk_by_weight,
+    find_manifest,
+    finish_frames,
+    ingest_chunk,
+    list_raw_files,
+)
+
+log = logging.getLogger(__name__)
+
+TABLES = ("_documents", "_quality", "paragraphs", "tokens")  # partitioned folders
+
+
+# --------------------------------------------------------------------------------------------
+# cluster
+# --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def local_client(
+    address: str | None = None,
+    *,
+    n_workers: int | None = None,
+    threads_per_worker: int = 1,
+    processes: bool = True,
+    memory_limit: str | int = "auto",
+    dashboard_address: str = ":0",
+    **cluster_kwargs: Any,
+) -> Iterator[Any]:
+    """A ``distributed.Client``: connected to ``address`` if given, else to a new LocalCluster.
+
+    Args:
+        address: scheduler address of an existing cluster (``None`` = start a local one).
+        n_workers: local workers (default: one per core).
+        threads_per_worker: threads per local worker (1 suits the GIL-bound tokenizer).
+        processes: local workers as processes (True) or threads in this process (False).
+        memory_limit: per local worker.
+        dashboard_address: e.g. ``":8787"``; the default ``":0"`` picks a free port.
+        **cluster_kwargs: passed to ``LocalCluster``.
+
+    Yields:
+        The client; the local cluster (if any) is closed on exit.
+    """
+    from distributed import Client, LocalCluster
+
+    if address:
+        client = Client(address)
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    from .parallel import default_workers
+
+    cluster = LocalCluster(
+        n_workers=n_workers or default_workers(),
+        threads_per_worker=threads_per_worker,
+        processes=processes,
+        memory_limit=memory_limit,
+        dashboard_address=dashboard_address,
+        **cluster_kwargs,
+    )
+    client = Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+# --------------------------------------------------------------------------------------------
+# file system helpers (local paths or fsspec URLs)
+# --------------------------------------------------------------------------------------------
+
+
+def _fs_and_path(target: str | Path):
+    """``(filesystem or None, path)``; None means the local filesystem via ``pathlib``."""
+    target = str(target)
+    if "://" not in target:
+        return None, target
+    import fsspec
+
+    return fsspec.core.url_to_fs(target)
+
+
+def _write_parquet(df: pd.DataFrame, target: str, table: str, part: int) -> str:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .streaming import tokens_table
+
+    fs, root = _fs_and_path(target)
+    path = f"{root.rstrip('/')}/{table}/part-{part:05d}.parquet"
+    if table == "tokens":
+        arrow = tokens_table(df)
+    else:
+        arrow = pa.Table.from_pandas(_arrow_safe(df).reset_index(drop=True), preserve_index=False)
+    if fs is None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(arrow, path)
+    else:
+        fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+        with fs.open(path, "wb") as fh:
+            pq.write_table(arrow, fh)
+    return path
+
+
+def _arrow_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Object columns holding mixed types (e.g. a manifest column) become strings."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            kinds = {type(v) for v in out[col].dropna()}
+            if len(kinds) > 1:
+                out[col] = out[col].map(lambda v: v if v is None or v != v else str(v))
+    return out
+
+
+def read_table(out: str | Path, table: str, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read one partitioned table (``documents``/``paragraphs``/``quality``/``tokens``) of a
+    Dask run back into one frame, partitions in order.
+
+    Returns:
+        The concatenated frame (columns as written; see the module docstring).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fs, root = _fs_and_path(out)
+    folder = f"{root.rstrip('/')}/{table}"
+    if fs is None:
+        paths = sorted(str(p) for p in Path(folder).glob("part-*.parquet"))
+        tables = [pq.read_table(p, columns=columns) for p in paths]
+    else:
+        paths = sorted(fs.glob(f"{folder}/part-*.parquet"))
+        tables = [pq.read_table(p, filesystem=fs, columns=columns) for p in paths]
+    if not tables:
+        return pd.DataFrame()
+    return pa.concat_tables(tables, promote_options="default").to_pandas()
+
+
+# --------------------------------------------------------------------------------------------
+# the task
+# --------------------------------------------------------------------------------------------
+
+_TOKENIZE_LOCK = threading.Lock()
+
+
+def default_tokenizer(paragraphs: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
+    """The project tokenizer, :func:`analysis.tokenize.tokenize`, without its cache.
+
+    Calls are serialised per process: the tokenizer's memo of per-token decisions is not safe
+    for concurrent threads (threaded Dask workers), and the GIL serialises them anyway.
+    """
+    from .tokenize import tokenize
+
+    with _TOKENIZE_LOCK:
+        return tokenize(paragraphs, **{"cache": False, **kwargs})
+
+
+def process_partition(
+    files: Sequence[str],
+    *,
+    bases: dict[str, str],
+    part: int,
+    out: str,
+    chrome: str | None = None,
+    tokenizer: Callable[..., pd.DataFrame] = default_tokenizer,
+    tokenize_kwargs: dict | None = None,
+) -> dict:
+    """One Dask task: ingest a batch of raw files, tokenize its paragraphs, write Parquet.
+
+    Args:
+        files: raw files of the partition (paths visible to the worker).
+        bases: doc-id stem per file path (:func:`analysis.corpus.doc_id_bases` over all files).
+        part: partition number (file names ``part-{part:05d}.parquet``).
+        out: output folder or fsspec URL.
+        chrome: alternative chrome-pattern YAML.
+        tokenizer: ``(paragraphs, **tokenize_kwargs) -> tokens``; must be importable by the
+            workers (a module-level function).
+        tokenize_kwargs: options of the tokenizer (``backend=``, ``options=``).
+
+    Returns:
+        Summary dict: ``part, n_files, n_documents, n_paragraphs, n_tokens, n_chars, seconds``.
+    """
+    t0 = time.perf_counter()
+    frames: Frames = ingest_chunk(([str(f) for f in files], bases, chrome))
+    tokens = tokenizer(frames.paragraphs, **(tokenize_kwargs or {}))
+    for name, df in (
+        ("_documents", frames.documents),
+        ("_quality", frames.quality),
+        ("paragraphs", frames.paragraphs),
+        ("tokens", tokens),
+    ):
+        _write_parquet(df, out, name, part)
+    n_chars = int(frames.paragraphs["text"].str.len().sum()) if len(frames.paragraphs) else 0
+    return {
+        "part": part,
+        "n_files": len(files),
+        "n_documents": len(frames.documents),
+        "n_paragraphs": len(frames.paragraphs),
+        "n_tokens": len(tokens),
+        "n_chars": n_chars,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def partition_files(
+    files: Sequence[str | Path], *, n_partitions: int | None = None, target_mb: float = 8.0
+) -> list[list[str]]:
+    """Contiguous batches of files balanced by size (default: about ``target_mb`` each).
+
+    Returns:
+        List of lists of paths (as strings), in file order.
+    """
+    files = [Path(f) for f in files]
+    sizes = [f.stat().st_size for f in files]
+    if n_partitions is None:
+        n_partitions = max(1, round(sum(sizes) / (target_mb * 2**20)))
+    return chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_partitions)
+
+
+def finish_run(
+    out: str | Path,
+    *,
+    manifest: pd.DataFrame | None = None,
+    files: Sequence[Path] = (),
+) -> Frames:
+    """Corpus-wide step on the client once every partition is written.
+
+    Reads the staged per-partition documents and quality rows, marks near-duplicates over all
+    documents (needs paragraph texts: only ``doc_id, kind, text`` are read), joins the
+    manifest, and writes ``documents.parquet``, ``quality.parquet`` and ``duplicates.parquet``
+    at the top of ``out``.
+
+    Returns:
+        :class:`Frames` with the finished documents and quality (paragraphs: the three columns
+        read for duplicate detection).
+    """
+    docs = read_table(out, "_documents")
+    quality = read_table(out, "_quality")
+    paras = read_table(out, "paragraphs", columns=["doc_id", "kind", "text"])
+    frames = finish_frames(Frames(docs, paras, quality), manifest=manifest, files=files)
+    for name, df in (
+        ("documents", frames.documents),
+        ("quality", frames.quality),
+        ("duplicates", frames.duplicates),
+    ):
+        _write_single(df, out, name)
+    return frames
+
+
+def _write_single(df: pd.DataFrame, target: str | Path, name: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fs, root = _fs_and_path(target)
+    path = f"{root.rstrip('/')}/{name}.parquet"
+    arrow = pa.Table.from_pandas(_arrow_safe(df).reset_index(drop=True), preserve_index=False)
+    if fs is None:
+        Path(root).mkdir(parents=True, exist_ok=True)
+        pq.write_table(arrow, path)
+    else:
+        with fs.open(path, "wb") as fh:
+            pq.write_table(arrow, fh)
+
+
+def read_run(out: str | Path, *, tokens: bool = True) -> dict[str, pd.DataFrame]:
+    """Everything a finished run wrote, as frames.
+
+    Returns:
+        ``{"documents", "paragraphs", "quality", "duplicates"[, "tokens"]}`` (contracts of
+        :mod:`analysis.corpus` and :mod:`analysis.tokenize`).
+    """
+    import pyarrow.parquet as pq
+
+    fs, root = _fs_and_path(out)
+    result = {}
+    for name in ("documents", "quality", "duplicates"):
+        path = f"{root.rstrip('/')}/{name}.parquet"
+        result[name] = pq.read_table(path, filesystem=fs).to_pandas()
+    result["paragraphs"] = read_table(out, "paragraphs")
+    if tokens:
+        result["tokens"] = read_table(out, "tokens")
+    return result
+
+
+def ingest_and_tokenize(
+    source: str | Path | Sequence[str | Path],
+    out: str | Path,
+    *,
+    client: Any = None,
+    address: str | None = None,
+    n_partitions: int | None = None,
+    target_mb: float = 8.0,
+    manifest: pd.DataFrame | None = None,
+    chrome: str | Path | None = None,
+    tokenizer: Callable[..., pd.DataFrame] = default_tokenizer,
+    tokenize_kwargs: dict | None = None,
+) -> pd.DataFrame:
+    """Raw folder → partitioned Parquet (paragraphs, tokens) + documents/quality, with Dask.
+
+    Args:
+        source: raw folder, or a list of raw files.
+        out: output folder (or fsspec URL); earlier ``part-*`` files there are replaced.
+        client: a ``distributed.Client``; if None, one is made from ``address`` (or a
+            LocalCluster with one single-threaded worker process per core) for this call.
+        address: scheduler address used when ``client`` is None.
+        n_partitions: number of partitions (default: ~``target_mb`` MB of raw text each, and
+            at least two per worker so every worker is busy).
+        target_mb: partition size when ``n_partitions`` is not given.
+        manifest: manifest frame (default: the ``manifest.csv`` of a ``source`` folder).
+        chrome: alternative chrome-pattern YAML (path visible to the workers).
+        tokenizer, tokenize_kwargs: see :func:`process_partition`.
+
+    Returns:
+        One row per partition: ``part, n_files, n_documents, n_paragraphs, n_tokens,
+        n_chars, seconds`` (the data is on disk: :func:`read_run`, :func:`read_table`, or
+        stream tokens with :mod:`analysis.streaming`).
+    """
+    from .corpus import doc_id_bases
+
+    if isinstance(source, str | Path):
+        files = list_raw_files(source)
+        if manifest is None:
+            manifest = find_manifest(source)
+    else:
+        files = [Path(f) for f in source]
+    if not files:
+        raise FileNotFoundError(f"no raw report files in {source}")
+    if client is None:
+        with local_client(address) as own:
+            return ingest_and_tokenize(
+                files,
+                out,
+                client=own,
+                n_partitions=n_partitions,
+                target_mb=target_mb,
+                manifest=manifest,
+                chrome=chrome,
+                tokenizer=tokenizer,
+                tokenize_kwargs=tokenize_kwargs,
+            )
+    _clear(out)
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+    if n_partitions is None:
+        by_size = max(1, round(sum(f.stat().st_size for f in files) / (target_mb * 2**20)))
+        n_partitions = min(len(files), max(by_size, 2 * n_workers))
+    bases = {str(f): b for f, b in doc_id_bases(files).items()}
+    batches = partition_files(files, n_partitions=n_partitions)
+    log.info("dask: %d files in %d partitions on %d workers", len(files), len(batches), n_workers)
+    futures = [
+        client.submit(
+            process_partition,
+            batch,
+            bases={f: bases[f] for f in batch},
+            part=i,
+            out=str(out),
+            chrome=str(chrome) if chrome else None,
+            tokenizer=tokenizer,
+            tokenize_kwargs=tokenize_kwargs,
+            key=f"analysis-partition-{i:05d}-{_token(batch, out)}",
+            pure=False,
+        )
+        for i, batch in enumerate(batches)
+    ]
+    summaries = client.gather(futures)
+    finish_run(out, manifest=manifest, files=files)
+    return pd.DataFrame(summaries).sort_values("part").reset_index(drop=True)
+
+
+def _token(batch: Sequence[str], out: str | Path) -> str:
+    import hashlib
+
+    h = hashlib.sha1(str(out).encode())
+    for f in batch:
+        h.update(f.encode())
+    return h.hexdigest()[:10]
+
+
+def _clear(out: str | Path) -> None:
+    """Remove the ``part-*.parquet`` files of a previous run in ``out`` (nothing else)."""
+    fs, root = _fs_and_path(out)
+    for table in TABLES:
+        folder = f"{root.rstrip('/')}/{table}"
+        if fs is None:
+            for p in Path(folder).glob("part-*.parquet"):
+                p.unlink()
+        else:
+            for p in fs.glob(f"{folder}/part-*.parquet"):
+                fs.rm(p)
