@@ -1,0 +1,180 @@
+"""Every registered figure and table: a thin function from the context to a plot or a file.
+
+The plotting itself lives in the ``plots_*`` modules (pure functions of DataFrames), so a
+notebook can call either ``make_figure("theme_profile", ctx)`` or
+``plot_theme_profile(my_scores, labels)`` on its own data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from .context import FigureContext, stage_function
+from .plots_corpus import plot_corpus_overview
+from .plots_keywords import plot_similarity, plot_tfidf_terms
+from .plots_themes import plot_slogan_matrix, plot_theme_position, plot_theme_profile
+from .plots_topics import (
+    plot_doc_topics,
+    plot_k_selection,
+    plot_seeded_topics,
+    plot_topic_stability,
+    plot_topic_terms,
+    theme_mass,
+    topic_names,
+)
+from .registry import register, register_table
+from .save import write_table
+
+# --------------------------------------------------------------------------------- figures
+
+
+@register(
+    "corpus_overview",
+    "Length of every document after cleaning, coloured by script (Simplified/Traditional), "
+    "near-duplicates hatched; right: what cleaning removed or flagged in each raw file.",
+    inputs=["documents", "quality"],
+    title="Corpus overview",
+)
+def corpus_overview(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_corpus_overview(ctx.documents, ctx.quality, ax=ax)
+
+
+@register(
+    "tfidf_terms",
+    "The most distinctive terms of each document (TF-IDF), one panel per document.",
+    inputs=["tfidf_keywords", "analysed_documents"],
+    title="Distinctive terms per document",
+    multi_panel=True,
+)
+def tfidf_terms(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_tfidf_terms(ctx.tfidf_keywords, ctx.analysed_documents)
+
+
+@register(
+    "doc_similarity",
+    "Cosine similarity between the TF-IDF vectors of every pair of documents; near-duplicate "
+    "pairs (kept out of the analysis) are boxed.",
+    inputs=["similarity", "documents"],
+    title="Document similarity",
+)
+def doc_similarity(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_similarity(ctx.similarity, ctx.documents, ax=ax)
+
+
+@register(
+    "slogan_matrix",
+    "Recurring slogans (提法: quoted expressions, numbered formulas, fixed phrases found in two "
+    "or more documents) and how often each document uses them.",
+    inputs=["slogans", "slogan_counts", "analysed_documents"],
+    title="Recurring slogans",
+)
+def slogan_matrix(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_slogan_matrix(ctx.slogans, ctx.slogan_counts, ctx.analysed_documents, ax=ax)
+
+
+@register(
+    "theme_profile",
+    "How strongly each document speaks of each theme of themes.yaml: lexicon hits per 1,000 "
+    "tokens.",
+    inputs=["theme_scores", "theme_labels", "analysed_documents"],
+    title="Theme profile per document",
+)
+def theme_profile(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_theme_profile(ctx.theme_scores, ctx.theme_labels, ctx.analysed_documents, ax=ax)
+
+
+@register(
+    "theme_position",
+    "Where themes appear inside a report: each paragraph coloured by its dominant theme in "
+    "reading order, and the share of each theme's hits in each fifth of the reports.",
+    inputs=["paragraph_themes", "theme_labels", "paragraphs", "analysed_documents"],
+    title="Where themes appear inside a report",
+    multi_panel=True,
+)
+def theme_position(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_theme_position(ctx.paragraph_themes, ctx.theme_labels, ctx.paragraphs,
+                               ctx.analysed_documents)
+
+
+@register(
+    "k_selection",
+    "Choosing the number of topics K: NPMI, c_v and u_mass coherence, held-out perplexity and "
+    "topic diversity for each backend across K, one dot per seed; dashed line = chosen K.",
+    inputs=["k_selection", "chosen_k"],
+    title="Choosing K",
+    multi_panel=True,
+)
+def k_selection(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_k_selection(ctx.k_selection, chosen_k=ctx.chosen_k)
+
+
+@register(
+    "topic_terms",
+    "Top terms of each topic of the chosen model (paragraphs as units), by P(term | topic).",
+    inputs=["topic_model", "topic_terms"],
+    title="Top terms per topic",
+    multi_panel=True,
+)
+def topic_terms(ctx: FigureContext, *, ax=None) -> Figure:
+    model = ctx.topic_model
+    title = f"{model.backend} LDA, K = {model.k}, seed {model.seed}"
+    return plot_topic_terms(ctx.topic_terms, title=title)
+
+
+@register(
+    "doc_topics",
+    "Share of each document's text that the chosen model assigns to each topic.",
+    inputs=["doc_topics", "topic_terms", "analysed_documents"],
+    title="Documents × topics",
+)
+def doc_topics(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_doc_topics(ctx.doc_topics, topic_names(ctx.topic_terms), ctx.analysed_documents,
+                           ax=ax)
+
+
+@register(
+    "topic_stability",
+    "How reproducible each topic is: re-fitted with other seeds, matched to the reference "
+    "topics (Hungarian matching), similarity of the matched topics.",
+    inputs=["topic_stability", "topic_terms"],
+    title="Topic stability across seeds",
+)
+def topic_stability(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_topic_stability(ctx.topic_stability, topic_names(ctx.topic_terms), ax=ax)
+
+
+@register(
+    "seeded_topics",
+    "Topics seeded from the theme lexicons (plus free topics): probability mass each topic puts "
+    "on each theme's terms — a seeded topic that keeps its theme lights up on its own column.",
+    inputs=["seeded_model", "themes", "theme_labels"],
+    title="Seeded topics vs theme lexicons",
+)
+def seeded_topics(ctx: FigureContext, *, ax=None) -> Figure:
+    model = ctx.seeded_model
+    mass = theme_mass(model.topic_word, model.vocab, ctx.themes)
+    labels = ctx.theme_labels
+    rows = []
+    top = model.top_term_ids(3)
+    for t, label in enumerate(model.labels()):
+        terms = "·".join(model.vocab[j] for j in top[t])
+        name = f"seed {labels[label][1]}" if label in labels else label.replace("_", " ")
+        rows.append(f"{name} | {terms}")
+    return plot_seeded_topics(mass, rows, labels, ax=ax)
+
+
+# ---------------------------------------------------------------------------------- tables
+
+
+@register_table(
+    "corpus",
+    "documents.csv, paragraphs, quality.csv: the cleaned corpus and what cleaning did "
+    "(written by analysis.corpus).",
+    inputs=["corpus"],
+)
+def corpus_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    writer = stage_function("corpus", "write_corpus_tables")
+    written = writer(ctx.corpus, tables_dir)
+    return [Path(p) for p in (written.values() if isinstance(written, dict) else written)]

@@ -1,0 +1,451 @@
+"""Lazily computed, cached stage results for one data folder (the inputs of every figure).
+
+A :class:`FigureContext` calls the other stages' public functions the first time an attribute
+is read and keeps the value for the rest of the run, so twelve figures share one corpus, one
+tokenization and one set of topic models. Heavy stages (tokens, topic models) are cached on disk
+by their own modules (content-keyed, :mod:`analysis.cache`); this class holds no disk cache.
+
+An attribute whose stage is not importable yet raises :class:`StageUnavailable`; the pipeline
+turns that into a skipped output with a logged reason.
+
+    >>> from analysis.figures.context import FigureContext
+    >>> ctx = FigureContext("data/raw", seed=20240601)
+    >>> ctx.documents[["doc_id", "title"]]          # computed on first access
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import paths
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEED = 20240601
+
+
+class StageUnavailable(RuntimeError):
+    """An upstream stage (module or function) needed by an output is not available."""
+
+
+def stage_function(module: str, name: str) -> Callable[..., Any]:
+    """Import ``analysis.<module>.<name>``, or raise :class:`StageUnavailable` saying what is missing."""
+    try:
+        mod = importlib.import_module(f"analysis.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("analysis"):
+            raise StageUnavailable(f"analysis.{module} is not implemented yet") from None
+        raise
+    try:
+        return getattr(mod, name)
+    except AttributeError:
+        raise StageUnavailable(f"analysis.{module}.{name} is not implemented yet") from None
+
+
+class FigureContext:
+    """Stage results for one raw folder, each computed once on first access.
+
+    Args:
+        data_dir: folder of raw report files (with or without ``manifest.csv``).
+        seed: master seed; every random step derives its seed from it.
+        force: ask the stages to recompute instead of reading their caches.
+        lexicon_dir: folder of editable lexicons (default ``data/lexicons``).
+        topic_options: overrides for the topic stage (``k_range``, ``seeds``, ``k`` …).
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        *,
+        seed: int = DEFAULT_SEED,
+        force: bool = False,
+        lexicon_dir: str | Path | None = None,
+        topic_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir) if data_dir is not None else paths.RAW
+        self.seed = int(seed)
+        self.force = bool(force)
+        self.lexicon_dir = Path(lexicon_dir) if lexicon_dir is not None else paths.LEXICONS
+        self.topic_options = dict(topic_options or {})
+        self._values: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        done = ", ".join(self._values) or "nothing yet"
+        return f"FigureContext({str(self.data_dir)!r}, seed={self.seed}; computed: {done})"
+
+    # -- generic access -------------------------------------------------------------------
+    def get(self, name: str) -> Any:
+        """Value of input ``name`` (computed on first access, then cached for this run)."""
+        if name not in self._values:
+            compute = getattr(self, f"_compute_{name}", None)
+            if compute is None:
+                raise KeyError(f"unknown figure input {name!r}")
+            self._values[name] = compute()
+        return self._values[name]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.get(name)
+        except KeyError:
+            raise AttributeError(f"FigureContext has no input {name!r}") from None
+
+    def available(self, names: tuple[str, ...] | list[str]) -> str | None:
+        """``None`` when every input can be computed, else the reason one cannot."""
+        for name in names:
+            try:
+                self.get(name)
+            except StageUnavailable as exc:
+                return str(exc)
+        return None
+
+    def digest(self, names: tuple[str, ...] | list[str]) -> str:
+        """SHA-256 of the content of the given inputs (plus the master seed)."""
+        h = hashlib.sha256(f"seed={self.seed}".encode())
+        for name in names:
+            h.update(name.encode())
+            h.update(content_hash(self.get(name)).encode())
+        return h.hexdigest()
+
+    def seeds(self, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
+        """Seeds that the given inputs were computed with (for the manifest)."""
+        out: dict[str, Any] = {"master": self.seed}
+        topic_inputs = {"k_selection", "chosen_k", "topic_model", "topic_terms", "doc_topics",
+                        "topic_stability", "seeded_model"}
+        if topic_inputs & set(names):
+            out.update({k: v for k, v in self.topic_settings.items() if "seed" in k})
+            out["split_seed"] = self.seed
+        return out
+
+    # -- corpus ---------------------------------------------------------------------------
+    def _compute_corpus(self):
+        load_corpus = stage_function("corpus", "load_corpus")
+        return load_corpus(self.data_dir)
+
+    def _compute_documents(self) -> pd.DataFrame:
+        return self.corpus.documents
+
+    def _compute_quality(self) -> pd.DataFrame:
+        return self.corpus.quality
+
+    def _compute_all_paragraphs(self) -> pd.DataFrame:
+        return self.corpus.paragraphs
+
+    def _compute_paragraphs(self) -> pd.DataFrame:
+        """Paragraphs of the analysed documents (near-duplicates excluded)."""
+        return stage_function("corpus", "analysis_paragraphs")(self.corpus)
+
+    def _compute_analysed_documents(self) -> pd.DataFrame:
+        docs = self.documents
+        if "duplicate_of" in docs:
+            docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
+        return docs.reset_index(drop=True)
+
+    # -- tokens ---------------------------------------------------------------------------
+    def _compute_tokens(self) -> pd.DataFrame:
+        tokenize = stage_function("tokenize", "tokenize")
+        return tokenize(self.paragraphs)
+
+    def _compute_all_tokens(self) -> pd.DataFrame:
+        """Tokens of every document including near-duplicates (for the similarity figure)."""
+        if self.all_paragraphs is self.paragraphs or len(self.all_paragraphs) == len(self.paragraphs):
+            return self.tokens
+        tokenize = stage_function("tokenize", "tokenize")
+        return tokenize(self.all_paragraphs)
+
+    def _compute_vocabulary(self) -> pd.DataFrame:
+        return stage_function("vocab", "vocabulary")(self.tokens)
+
+    # -- themes, slogans --------------------------------------------------------------------
+    def _compute_themes(self) -> pd.DataFrame:
+        return stage_function("themes", "load_themes")()
+
+    def _compute_theme_labels(self) -> dict[str, tuple[str, str]]:
+        from .plots_themes import theme_labels
+
+        return theme_labels(self.themes)
+
+    def _compute_theme_scores(self) -> pd.DataFrame:
+        return stage_function("themes", "theme_scores")(self.paragraphs, self.tokens, self.themes)
+
+    def _compute_paragraph_themes(self) -> pd.DataFrame:
+        return stage_function("themes", "paragraph_themes")(self.paragraphs, self.themes)
+
+    def _compute_slogans(self) -> pd.DataFrame:
+        return stage_function("slogans", "extract_slogans")(self.paragraphs, self.documents)
+
+    def _compute_slogan_mentions(self) -> pd.DataFrame:
+        """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
+        return stage_function("slogans", "slogan_mentions")(self.paragraphs)
+
+    def _compute_slogan_counts(self) -> pd.DataFrame:
+        """Mentions per (slogan, doc_id), from the mention table of :mod:`analysis.slogans`."""
+        m = self.slogan_mentions
+        counts = m.groupby(["slogan", "doc_id"], sort=True).size().rename("mentions")
+        return counts.reset_index()
+
+    # -- keywords ---------------------------------------------------------------------------
+    def _compute_document_units(self) -> pd.Series:
+        """Token lists per analysed document."""
+        return stage_function("tokenize", "unit_tokens")(self.tokens, unit="document")
+
+    def _compute_tfidf_keywords(self) -> pd.DataFrame:
+        return stage_function("keywords", "tfidf_keywords")(self.document_units)
+
+    def _compute_similarity(self) -> pd.DataFrame:
+        """Document × document cosine similarity, near-duplicates included (to mark them)."""
+        units = stage_function("tokenize", "unit_tokens")(self.all_tokens, unit="document")
+        return stage_function("keywords", "doc_similarity")(units)
+
+    # -- topics -----------------------------------------------------------------------------
+    @functools.cached_property
+    def topic_settings(self) -> dict[str, Any]:
+        """K range, seeds and chosen-K settings of the topic figures (derived from ``seed``)."""
+        rng = np.random.default_rng(self.seed)
+        seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=5)]
+        settings = {
+            "unit": "paragraph",
+            "backend": "tomotopy",
+            "k_range": [4, 6, 8, 10, 12],
+            "k_backends": ["tomotopy"],
+            "k_seeds": seeds[:3],
+            "holdout": 0.1,
+            "model_seed": seeds[0],
+            "stability_seeds": seeds,
+            "seeded_free_topics": 3,
+            "seeded_seed": seeds[0],
+        }
+        settings.update(self.topic_options)
+        return settings
+
+    def _compute_topic_units(self) -> pd.Series:
+        unit_tokens = stage_function("tokenize", "unit_tokens")
+        return unit_tokens(self.tokens, unit=self.topic_settings["unit"])
+
+    def _compute_bow(self):
+        """The shared bag of words of every topic fit (one vocabulary, comparable metrics)."""
+        return stage_function("topics.backends", "prepare_bow")(self.topic_units)
+
+    def _topic_key(self, stage: str, **extra: Any) -> dict[str, Any]:
+        """Cache key of a topic computation: unit tokens, settings, topic code, libraries."""
+        return {
+            "stage": f"figures-{stage}",
+            "units": content_hash(self.topic_units),
+            "settings": {k: v for k, v in self.topic_settings.items()},
+            "extra": extra,
+            "topics_code": _source_hash("topics"),
+            "libraries": _versions(("tomotopy", "gensim", "scikit-learn", "numpy", "scipy")),
+        }
+
+    def _compute_k_selection(self) -> pd.DataFrame:
+        """The K sweep (backend × K × seed) of :func:`analysis.topics.select.select_k`."""
+        select_k = stage_function("topics.select", "select_k")
+        st = self.topic_settings
+        return _cached(
+            self._topic_key("k_selection"),
+            lambda: select_k(self.bow, ks=st["k_range"], seeds=st["k_seeds"],
+                             backends=st["k_backends"], holdout=st["holdout"],
+                             split_seed=self.seed),
+            "figure_topics", force=self.force,
+        )
+
+    def _compute_chosen_k(self) -> int:
+        if "k" in self.topic_options:
+            return int(self.topic_options["k"])
+        choose_k = stage_function("topics.select", "choose_k")
+        return int(choose_k(self.k_selection, backend=self.topic_settings["backend"]))
+
+    def _fit(self, k: int, seed: int):
+        fit_topics = stage_function("topics", "fit_topics")
+        return _cached_result(
+            self._topic_key("model", k=k, seed=seed),
+            lambda: fit_topics(self.bow, k=k, backend=self.topic_settings["backend"], seed=seed),
+            force=self.force,
+        )
+
+    def _compute_topic_model(self):
+        """The reported model: chosen K, ``model_seed``, all paragraphs (TopicResult)."""
+        return self._fit(self.chosen_k, self.topic_settings["model_seed"])
+
+    def _compute_topic_terms(self) -> pd.DataFrame:
+        """Top terms per topic ranked by P(term | topic) (λ = 1)."""
+        return stage_function("topics.interpret", "topic_terms")(self.topic_model, n=10, lambda_=1.0)
+
+    def _compute_doc_topics(self) -> pd.DataFrame:
+        return stage_function("topics", "doc_topics")(self.topic_model)
+
+    def _compute_topic_runs(self) -> list:
+        """The chosen K refitted with every stability seed (first = the reported model)."""
+        seeds = self.topic_settings["stability_seeds"]
+        return [self.topic_model] + [self._fit(self.chosen_k, s) for s in seeds[1:]]
+
+    def _compute_topic_stability(self) -> pd.DataFrame:
+        """Per seed and topic: cosine similarity to the reference topic after matching.
+
+        Returns:
+            DataFrame[seed, topic, matched_topic, similarity, jsd_sim, jaccard].
+        """
+        alignment_table = stage_function("topics.stability", "alignment_table")
+        al = alignment_table(self.topic_runs)
+        return al.rename(columns={"ref_topic": "topic", "topic": "matched_topic",
+                                  "cosine": "similarity"})
+
+    def _compute_topic_stability_summary(self) -> pd.DataFrame:
+        return stage_function("topics.stability", "stability_from_results")(self.topic_runs)
+
+    def _compute_seeded_model(self):
+        """Seeded LDA: one topic per theme of ``themes.yaml`` plus free topics (TopicResult)."""
+        fit_seeded = stage_function("topics.seeded", "fit_seeded_topics")
+        st = self.topic_settings
+        return _cached_result(
+            self._topic_key("seeded", themes=content_hash(self.themes)),
+            lambda: fit_seeded(self.topic_units, self.themes, n_free=st["seeded_free_topics"],
+                               backend=st["backend"], seed=st["seeded_seed"]),
+            force=self.force,
+        )
+
+
+class _Miss(Exception):
+    """Raised inside ``cached_frame`` to learn that an entry is absent."""
+
+
+def _cached(key: dict[str, Any], compute: Callable[[], pd.DataFrame], name: str, *,
+            force: bool = False) -> pd.DataFrame:
+    from ..cache import cached_frame
+
+    return cached_frame(key, compute, name, force=force)
+
+
+def _cached_result(key: dict[str, Any], fit: Callable[[], Any], *, force: bool = False):
+    """A TopicResult through :mod:`analysis.cache` (three Parquet frames; no pickles)."""
+    from ..cache import cached_frame
+
+    names = ("figure_topic_word", "figure_doc_topic", "figure_topic_meta")
+
+    def miss() -> pd.DataFrame:
+        raise _Miss
+
+    if not force:
+        try:
+            return _result_from_frames(*(cached_frame(key, miss, n) for n in names))
+        except _Miss:
+            pass
+    result = fit()
+    for name, frame in zip(names, _result_to_frames(result), strict=True):
+        cached_frame(key, lambda f=frame: f, name, force=True)
+    return result
+
+
+def _result_to_frames(r) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    tw = pd.DataFrame(r.topic_word, columns=pd.Index(list(r.vocab), dtype=object))
+    dt = pd.DataFrame(r.doc_topic, index=pd.Index(list(r.unit_ids), name="unit"),
+                      columns=[str(i) for i in range(r.k)])
+    meta = {
+        "backend": r.backend, "k": int(r.k), "seed": int(r.seed), "params": r.params,
+        "metrics": r.metrics, "topic_labels": r.topic_labels,
+        "term_freq": None if r.term_freq is None else np.asarray(r.term_freq).tolist(),
+        "doc_lengths": None if r.doc_lengths is None else np.asarray(r.doc_lengths).tolist(),
+    }
+    return tw, dt, pd.DataFrame({"meta": [json.dumps(meta, default=_json_default, ensure_ascii=False)]})
+
+
+def _result_from_frames(tw: pd.DataFrame, dt: pd.DataFrame, meta_frame: pd.DataFrame):
+    from ..topics import TopicResult
+
+    meta = json.loads(meta_frame["meta"].iloc[0])
+    arr = lambda v: None if v is None else np.asarray(v, dtype=float)  # noqa: E731
+    return TopicResult(
+        backend=meta["backend"], k=meta["k"], seed=meta["seed"], vocab=[str(c) for c in tw.columns],
+        unit_ids=[str(u) for u in dt.index], topic_word=tw.to_numpy(float),
+        doc_topic=dt.to_numpy(float), params=meta["params"], metrics=meta["metrics"],
+        term_freq=arr(meta["term_freq"]), doc_lengths=arr(meta["doc_lengths"]),
+        topic_labels=meta["topic_labels"],
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return str(value)
+
+
+@functools.lru_cache(maxsize=None)
+def _source_hash(subpackage: str) -> str:
+    """SHA-256 of a stage's source files (a changed algorithm invalidates cached results)."""
+    h = hashlib.sha256()
+    root = paths.PACKAGE_DIR / subpackage
+    files = sorted(root.glob("*.py")) if root.is_dir() else [root.with_suffix(".py")]
+    for f in files:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _versions(names: tuple[str, ...]) -> dict[str, str]:
+    from importlib import metadata
+
+    out = {}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def content_hash(value: Any) -> str:
+    """A stable SHA-256 of a stage value (DataFrame, Series, array, dataclass, dict, scalar)."""
+    h = hashlib.sha256()
+    _update(h, value)
+    return h.hexdigest()
+
+
+def _update(h, value: Any) -> None:
+    if isinstance(value, pd.DataFrame):
+        h.update(json.dumps([str(c) for c in value.columns]).encode())
+        h.update(pd.util.hash_pandas_object(value.astype(_hashable_dtypes(value)), index=True).to_numpy().tobytes())
+    elif isinstance(value, pd.Series):
+        h.update(pd.util.hash_pandas_object(value.map(_scalar) if value.dtype == object else value,
+                                            index=True).to_numpy().tobytes())
+    elif isinstance(value, np.ndarray):
+        h.update(str(value.shape).encode() + str(value.dtype).encode())
+        h.update(np.ascontiguousarray(value).tobytes())
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            h.update(name.encode())
+            _update(h, getattr(value, name))
+    elif isinstance(value, dict):
+        for key in sorted(value, key=str):
+            h.update(str(key).encode())
+            _update(h, value[key])
+    elif isinstance(value, (list, tuple)):
+        h.update(f"[{len(value)}".encode())
+        for item in value:
+            _update(h, item)
+    else:
+        h.update(repr(value).encode())
+
+
+def _scalar(v: Any) -> Any:
+    return json.dumps(v, default=str, ensure_ascii=False) if isinstance(v, (list, tuple, dict, np.ndarray)) else v
+
+
+def _hashable_dtypes(df: pd.DataFrame) -> dict[str, Any]:
+    out = {}
+    for col in df.columns:
+        if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray))).any():
+            out[col] = str
+    return out

@@ -1,0 +1,188 @@
+"""``python -m analysis figures``: rebuild every table and figure, the manifest and the index.
+
+One function, :func:`build_all`, walks the registry: tables first (they are also the figures'
+inputs), then figures. An output whose upstream stage is not available is skipped with a logged
+reason; a figure whose inputs, code and style are unchanged since the last run (same hash in
+``MANIFEST.json``, files present) is not re-rendered unless ``force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .context import FigureContext, StageUnavailable
+from .manifest import (
+    code_hash,
+    display_path,
+    package_versions,
+    read_manifest,
+    write_index,
+    write_manifest,
+)
+from .registry import FIGURES, TABLES, OutputSpec
+from .save import FORMATS, save_figure, write_table
+from .style import figure_style
+
+log = logging.getLogger(__name__)
+
+
+def build_all(
+    ctx: FigureContext,
+    out_dir: str | Path,
+    *,
+    only: Sequence[str] | None = None,
+    force: bool = False,
+    formats: Sequence[str] = FORMATS,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Build tables and figures from ``ctx`` into ``out_dir`` (tables in ``out_dir/tables``).
+
+    Args:
+        ctx: the data context (one raw folder, one seed).
+        out_dir: output folder; ``MANIFEST.json`` and ``README.md`` are written there.
+        only: names of figures/tables to build (default all); others keep their manifest entry.
+        force: re-render figures even when their inputs are unchanged.
+        formats: figure formats (PNG for viewing, SVG for papers).
+        progress: show a progress bar.
+
+    Returns:
+        DataFrame[kind, name, status, seconds, reason] — status ``built`` / ``unchanged`` /
+        ``skipped`` / ``failed``.
+    """
+    from . import catalog  # noqa: F401  (registers the outputs)
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    specs = _select(only)
+    old = read_manifest(out)
+    versions = package_versions()
+    code = code_hash()
+    manifest: dict[str, Any] = {
+        "data_dir": display_path(ctx.data_dir),
+        "seed": ctx.seed,
+        "packages": versions,
+        "code_hash": code,
+        "font": _font_name(),
+        "figures": dict(old.get("figures", {})) if only else {},
+        "tables": dict(old.get("tables", {})) if only else {},
+    }
+    if only and old.get("data_dir") not in (None, manifest["data_dir"]):
+        manifest["figures"], manifest["tables"] = {}, {}
+    rows = []
+    bar = _progress(specs, progress)
+    with figure_style():
+        for spec in bar:
+            if hasattr(bar, "set_postfix_str"):
+                bar.set_postfix_str(spec.name)
+            t0 = time.perf_counter()
+            key = "tables" if spec.kind == "table" else "figures"
+            try:
+                entry = _build_one(spec, ctx, out, old.get(key, {}).get(spec.name), code=code,
+                                   force=force, formats=formats)
+            except StageUnavailable as exc:
+                log.warning("skipped %s %s: %s", spec.kind, spec.name, exc)
+                entry = {"status": "skipped", "reason": str(exc)}
+            except Exception as exc:  # one broken output must not hide the others
+                log.exception("failed %s %s", spec.kind, spec.name)
+                entry = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
+            entry = {"description": spec.description, "title": spec.title,
+                     "inputs": list(spec.inputs), **entry}
+            if entry["status"] not in ("skipped", "failed"):
+                entry["packages"] = versions
+            manifest[key][spec.name] = entry
+            rows.append({"kind": spec.kind, "name": spec.name, "status": entry["status"],
+                         "seconds": round(time.perf_counter() - t0, 3),
+                         "reason": entry.get("reason", "")})
+    write_manifest(manifest, out)
+    write_index(manifest, out, order=list(FIGURES))
+    return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
+
+
+def _select(only: Sequence[str] | None) -> list[OutputSpec]:
+    everything = list(TABLES.values()) + list(FIGURES.values())
+    if not only:
+        return everything
+    unknown = sorted(set(only) - {s.name for s in everything})
+    if unknown:
+        from ..errors import AnalysisError
+
+        raise AnalysisError(
+            f"unknown output(s) {', '.join(unknown)}; figures: {', '.join(FIGURES)}; "
+            f"tables: {', '.join(TABLES)}"
+        )
+    return [s for s in everything if s.name in set(only)]
+
+
+def _build_one(spec: OutputSpec, ctx: FigureContext, out: Path, previous: dict | None, *,
+               code: str, force: bool, formats: Sequence[str]) -> dict[str, Any]:
+    reason = ctx.available(spec.inputs)
+    if reason:
+        raise StageUnavailable(reason)
+    digest = ctx.digest(spec.inputs)
+    entry: dict[str, Any] = {"input_hash": digest, "seeds": ctx.seeds(spec.inputs)}
+    if spec.kind == "table":
+        written = spec.func(ctx, out / "tables")
+        entry["files"] = [str(Path(p).relative_to(out)) for p in written]
+        entry["rows"] = {Path(p).name: _count_rows(p) for p in written}
+        entry["status"] = "built"
+        return entry
+    files = [f"{spec.name}.{fmt}" for fmt in formats]
+    entry["code_hash"] = code
+    entry["files"] = files
+    if (not force and previous and previous.get("input_hash") == digest
+            and previous.get("code_hash") == code and all((out / f).exists() for f in files)):
+        entry["status"] = "unchanged"
+        return entry
+    fig = spec.func(ctx, ax=None)
+    save_figure(fig, out, spec.name, formats=formats)
+    entry["status"] = "built"
+    return entry
+
+
+def _count_rows(path: str | Path) -> int | None:
+    p = Path(path)
+    if p.suffix == ".csv":
+        with p.open("rb") as fh:
+            return max(0, sum(1 for _ in fh) - 1)
+    if p.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(p).metadata.num_rows
+    return None
+
+
+def _font_name() -> str:
+    from ..fonts import cjk_font_family
+
+    return cjk_font_family()
+
+
+def _progress(specs: list[OutputSpec], enabled: bool):
+    if not enabled:
+        return specs
+    from tqdm.auto import tqdm
+
+    return tqdm(specs, desc="figures & tables", unit="output", leave=False)
+
+
+def cli_figures(args: argparse.Namespace) -> int:
+    """Entry point of ``python -m analysis figures`` (args: data, out, only, force, seed)."""
+    for noisy in ("matplotlib", "fontTools", "PIL", "jieba", "gensim", "numba", "analysis.topics",
+                  "analysis.cache", "analysis.tokenize"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    t0 = time.perf_counter()
+    ctx = FigureContext(args.data, seed=args.seed, force=args.force)
+    report = build_all(ctx, args.out, only=args.only, force=args.force)
+    counts = report["status"].value_counts().to_dict()
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    print(f"{len(report)} outputs into {args.out} in {time.perf_counter() - t0:.1f} s: {summary}")
+    for row in report[report["status"].isin(["skipped", "failed"])].itertuples():
+        print(f"  {row.status}: {row.kind} {row.name} — {row.reason}")
+    return 1 if (report["status"] == "failed").any() else 0

@@ -1,0 +1,245 @@
+"""Figure registry, plot functions, saving, manifest and index — on small synthetic inputs.
+
+The same registry is built on the real ``data/raw`` corpus by ``test_figures_glyphs.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+
+import matplotlib as mpl
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import fixtures_figures as F
+from analysis.figures import FIGURES, TABLES, FigureContext, StageUnavailable, build_all, make_figure
+from analysis.figures import plots_corpus, plots_keywords, plots_themes, plots_topics
+from analysis.figures.save import save_figure
+from analysis.figures.style import OKABE_ITO, figure_style
+
+
+class FixtureContext(FigureContext):
+    """A context whose inputs are the synthetic fixtures; ``missing`` inputs are unavailable."""
+
+    def __init__(self, *, missing: tuple[str, ...] = (), overrides: dict | None = None, **kw):
+        super().__init__("tests-fixture", **kw)
+        self._fixture = {**F.inputs(), **(overrides or {})}
+        self._missing = set(missing)
+
+    def get(self, name):
+        if name in self._missing:
+            raise StageUnavailable(f"{name} is not implemented yet")
+        if name == "corpus":
+            raise StageUnavailable("no corpus in the fixture")
+        return self._fixture[name]
+
+
+def _texts(fig: Figure) -> str:
+    return " ".join(t.get_text() for t in fig.findobj(mpl.text.Text))
+
+
+def _draw_without_missing_glyphs(fig: Figure) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
+
+
+# --------------------------------------------------------------------------- registry
+def test_registry_has_the_eleven_figures_in_order():
+    assert list(FIGURES)[:11] == [
+        "corpus_overview", "tfidf_terms", "doc_similarity", "slogan_matrix", "theme_profile",
+        "theme_position", "k_selection", "topic_terms", "doc_topics", "topic_stability",
+        "seeded_topics",
+    ]
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_every_figure_declares_known_inputs_and_one_sentence(name):
+    spec = FIGURES[name]
+    assert spec.description.strip() and "\n" not in spec.description
+    assert spec.inputs
+    for inp in spec.inputs:
+        assert hasattr(FigureContext, f"_compute_{inp}"), f"{name}: unknown input {inp}"
+
+
+def test_tables_are_registered():
+    assert "corpus" in TABLES
+
+
+def test_unknown_figure_name_is_a_clear_error():
+    with pytest.raises(KeyError, match="unknown figure"):
+        make_figure("no_such_figure", FixtureContext())
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_every_figure_builds_from_fixtures_with_chinese_glyphs(name):
+    with figure_style():
+        fig = make_figure(name, FixtureContext())
+        assert isinstance(fig, Figure)
+        _draw_without_missing_glyphs(fig)
+
+
+@pytest.mark.parametrize("name", [n for n, s in FIGURES.items() if not s.multi_panel])
+def test_single_panel_figures_draw_into_a_given_ax(name):
+    host = Figure()
+    ax = host.add_subplot()
+    assert make_figure(name, FixtureContext(), ax=ax) is host
+    assert ax.has_data() or ax.images or ax.patches
+
+
+def test_multi_panel_figure_refuses_an_ax():
+    ax = Figure().add_subplot()
+    with pytest.raises(ValueError, match="several panels"):
+        make_figure("tfidf_terms", FixtureContext(), ax=ax)
+
+
+# --------------------------------------------------------------------------- plot functions
+def test_theme_labels_are_bilingual():
+    labels = plots_themes.theme_labels(F.THEMES)
+    fig = plots_themes.plot_theme_profile(F.THEME_SCORES, labels, F.DOCUMENTS)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert ticks == ["Party building 党建", "Investment attraction 招商引资", "Infrastructure 基础设施"]
+
+
+def test_similarity_boxes_both_cells_of_each_near_duplicate_pair():
+    fig = plots_keywords.plot_similarity(F.SIMILARITY, F.DOCUMENTS)
+    boxes = [p for p in fig.axes[0].patches if p.get_edgecolor()[:3] != (0, 0, 0)]
+    assert len(boxes) == 2
+    no_dups = plots_keywords.plot_similarity(F.SIMILARITY, F.DOCUMENTS.assign(duplicate_of=""))
+    assert not no_dups.axes[0].patches
+
+
+def test_slogan_counts_count_variants_in_document_text():
+    counts = plots_themes.slogan_document_counts(F.SLOGANS, F.ANALYSED)
+    c = counts.set_index(["slogan", "doc_id"])["mentions"]
+    assert c[("三大基地", "002-1")] == 1 and c[("战斗堡垒", "000")] == 1
+    assert set(counts["doc_id"]) == {"000", "001", "002-1"}  # "000|001" was split
+
+
+def test_slogan_matrix_keeps_only_recurring_slogans():
+    counts = plots_themes.slogan_document_counts(F.SLOGANS, F.ANALYSED)
+    fig = plots_themes.plot_slogan_matrix(F.SLOGANS, counts, F.DOCUMENTS)
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert sorted(rows) == ["三大基地", "战斗堡垒"]
+    assert "002-2" not in _texts(fig)  # the near-duplicate is not a column
+
+
+def test_removal_table_uses_document_rows_and_drops_zero_kinds():
+    table = plots_corpus.removal_table(F.QUALITY)
+    assert list(table.index) == ["000", "001", "002-1", "002-2"]
+    assert table.loc["002-1", "pinyin_annotations"] == 522
+    assert table.loc["000", "chars_removed"] == 40
+    fig = plots_corpus.plot_corpus_overview(F.DOCUMENTS, F.QUALITY)
+    assert "bad.txt" in _texts(fig)  # skipped files are named
+
+
+def test_theme_mass_sums_lexicon_probabilities():
+    mass = plots_topics.theme_mass(F.TOPIC_WORD, F.VOCAB, F.THEMES)
+    assert mass.shape == (3, 3)
+    assert mass.loc[0, "infrastructure"] == pytest.approx(F.TOPIC_WORD[0, 5] + F.TOPIC_WORD[0, 6])
+    assert (mass.sum(axis=1) <= 1 + 1e-9).all()
+
+
+def test_topic_names_use_top_terms():
+    names = plots_topics.topic_names(F.TOPIC_TERMS, n=2)
+    first = F.TOPIC_TERMS[F.TOPIC_TERMS["topic"] == 0].sort_values("rank")["term"].tolist()[:2]
+    assert names[0] == "T0 " + "·".join(first)
+
+
+def test_qualitative_palette_is_okabe_ito():
+    from analysis.figures.style import qualitative
+
+    assert qualitative(3) == list(OKABE_ITO[:3])
+    assert len(set(qualitative(12))) == 12
+
+
+# --------------------------------------------------------------------------- saving
+def test_saved_files_are_reproducible(tmp_path):
+    with figure_style():
+        for run in ("a", "b"):
+            fig = make_figure("theme_profile", FixtureContext())
+            save_figure(fig, tmp_path / run, "theme_profile")
+    for ext in ("png", "svg"):
+        assert (tmp_path / "a" / f"theme_profile.{ext}").read_bytes() == (
+            tmp_path / "b" / f"theme_profile.{ext}").read_bytes()
+    svg = (tmp_path / "a" / "theme_profile.svg").read_text()
+    assert "<dc:date>" not in svg
+
+
+# --------------------------------------------------------------------------- pipeline
+def test_build_all_writes_figures_manifest_and_index(tmp_path):
+    report = build_all(FixtureContext(), tmp_path, progress=False)
+    built = report[report["kind"] == "figure"]
+    assert set(built["status"]) == {"built"}, report
+    for name in FIGURES:
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+        assert (tmp_path / f"{name}.svg").exists()
+    manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
+    entry = manifest["figures"]["theme_profile"]
+    assert entry["description"] == FIGURES["theme_profile"].description
+    assert len(entry["input_hash"]) == 64 and entry["seeds"]["master"] == 20240601
+    assert entry["packages"]["matplotlib"] == mpl.__version__
+    assert manifest["tables"]["corpus"]["status"] == "skipped"
+    index = (tmp_path / "README.md").read_text()
+    for name, spec in FIGURES.items():
+        assert f"![{spec.title}]({name}.png)" in index and spec.description in index
+
+
+def test_warm_run_skips_unchanged_figures_and_force_rebuilds(tmp_path):
+    build_all(FixtureContext(), tmp_path, progress=False)
+    again = build_all(FixtureContext(), tmp_path, progress=False)
+    assert set(again.loc[again["kind"] == "figure", "status"]) == {"unchanged"}
+    forced = build_all(FixtureContext(), tmp_path, progress=False, force=True)
+    assert set(forced.loc[forced["kind"] == "figure", "status"]) == {"built"}
+
+
+def test_changed_input_or_seed_rebuilds_only_what_depends_on_it(tmp_path):
+    build_all(FixtureContext(), tmp_path, progress=False)
+    scores = F.THEME_SCORES.assign(per_1k_tokens=F.THEME_SCORES["per_1k_tokens"] + 1)
+    report = build_all(FixtureContext(overrides={"theme_scores": scores}), tmp_path, progress=False)
+    status = report.set_index("name")["status"]
+    assert status["theme_profile"] == "built" and status["corpus_overview"] == "unchanged"
+    reseeded = build_all(FixtureContext(seed=1), tmp_path, progress=False)
+    assert set(reseeded.loc[reseeded["kind"] == "figure", "status"]) == {"built"}
+
+
+def test_unavailable_stage_is_skipped_with_reason(tmp_path):
+    report = build_all(FixtureContext(missing=("topic_model",)), tmp_path, progress=False)
+    row = report.set_index("name").loc["topic_terms"]
+    assert row["status"] == "skipped" and "topic_model" in row["reason"]
+    assert report.set_index("name").loc["theme_profile", "status"] == "built"
+    assert "*Not built:* topic_model is not implemented yet" in (tmp_path / "README.md").read_text()
+
+
+def test_only_builds_the_named_outputs_and_keeps_the_others(tmp_path):
+    build_all(FixtureContext(), tmp_path, progress=False)
+    report = build_all(FixtureContext(), tmp_path, only=["theme_profile"], force=True, progress=False)
+    assert list(report["name"]) == ["theme_profile"]
+    manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
+    assert set(manifest["figures"]) == set(FIGURES)
+
+
+def test_only_with_an_unknown_name_fails(tmp_path):
+    from analysis.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="unknown output"):
+        build_all(FixtureContext(), tmp_path, only=["nope"], progress=False)
+
+
+def test_import_has_no_global_side_effects():
+    import subprocess
+    import sys
+
+    code = ("import matplotlib as mpl; before = dict(mpl.rcParams); import analysis.figures; "
+            "assert dict(mpl.rcParams) == before; import sys; assert 'matplotlib.pyplot' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_fixture_frames_follow_the_contract():
+    assert {"doc_id", "theme", "hits", "per_1k_tokens", "share"} <= set(F.THEME_SCORES.columns)
+    assert isinstance(F.SIMILARITY, pd.DataFrame)
