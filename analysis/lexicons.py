@@ -3,9 +3,10 @@
 Files (all in ``data/lexicons/``, UTF-8, BOM and CRLF tolerated, ``#`` starts a comment line):
 
 - ``userdict.txt``: domain user dictionary, one entry per line, ``word [freq] [tag]`` (jieba
-  format). An entry without a frequency gets a *resolved* frequency (jieba's ``suggest_freq``
-  rule: high enough that the word beats its own best split), and so does an entry whose given
-  frequency is too low to ever win; a given frequency above that floor is kept.
+  format). Every entry gets a *resolved* frequency: the largest of the frequency given (if any),
+  jieba's ``suggest_freq`` value (the word beats its own best split) and the frequency of the
+  rarest multi-character piece of that split (so it also wins in context; see
+  :func:`resolve_user_freq`). An entry without a frequency therefore still wins.
 - ``dict_delete.txt``: built-in jieba words to delete because they swallow domain terms
   (``堡垒作用`` eats ``战斗堡垒作用`` → ``战斗/堡垒作用``).
 - ``stopwords.txt``: function words, numerals and units.
@@ -193,6 +194,22 @@ def suggest_join_freq(word: str, freq: dict[str, int], total: int) -> int:
     return int(p * total) + 1
 
 
+def resolve_user_freq(word: str, freq: dict[str, int], total: int) -> int:
+    """Frequency floor of a user word: it must win *in context*, not only in isolation.
+
+    jieba's own rule (:func:`suggest_join_freq`) only makes the word more probable than its best
+    split, which for frequent pieces is often a frequency of 1: the word then loses as soon as a
+    neighbour can join one of its characters. We therefore also require the word to be at least
+    as frequent as the rarest piece of that split (a multi-character piece; single characters do
+    not count, so 两委 does not inherit the frequency of 两).
+    """
+    floor = suggest_join_freq(word, freq, total)
+    pieces = [p for p in _best_split(word, freq, total) if len(p) > 1 and freq.get(p)]
+    if pieces:
+        floor = max(floor, min(freq[p] for p in pieces))
+    return floor
+
+
 def _digest(*parts: bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -252,7 +269,7 @@ def _effective_dictionary(base: str, userdict: str, delete: str, digest: str) ->
         for entry in read_user_dict(userdict):
             old = freq.pop(entry.word, 0)
             total -= old
-            floor = suggest_join_freq(entry.word, freq, total)
+            floor = resolve_user_freq(entry.word, freq, total)
             resolved = max(floor, entry.freq or 0, old)
             freq[entry.word] = resolved
             tag[entry.word] = entry.tag
