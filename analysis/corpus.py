@@ -163,12 +163,12 @@ def process_file(
     for k, (marker_title, lines) in enumerate(articles, start=1):
         doc_id = doc_id_base if len(articles) == 1 else f"{doc_id_base}-{k}"
         meta, paras, counts = _article(lines, marker_title, pats)
-        body = paras[paras["kind"] != "title"] if len(paras) else paras
+        has_body = bool(len(paras)) and bool((paras["kind"] != "title").any())
         q = {"source_file": raw.path.name, "doc_id": doc_id, "encoding": raw.encoding,
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
         q.update({c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
-        if body.empty:
+        if not has_body:
             q.update(
                 status="skipped", reason="no report text left after cleaning (web chrome only)"
             )
@@ -177,19 +177,22 @@ def process_file(
             )
             quality.append(q)
             continue
+        originals = paras["text_original"].tolist()
+        texts = [to_simplified(t) for t in originals]
+        is_body = (paras["kind"] != "title").tolist()
         paras.insert(0, "doc_id", doc_id)
-        paras["text"] = [to_simplified(t) for t in paras["text_original"]]
-        paras["n_chars"] = paras["text"].str.len()
-        paras["n_garbled"] = paras["text"].str.count("\ufffd")
+        paras["text"] = texts
+        paras["n_chars"] = [len(t) for t in texts]
+        paras["n_garbled"] = [t.count("\ufffd") for t in texts]
         paras["position"] = paras["para_id"] / max(1, len(paras) - 1)
-        original = "\n".join(body["text_original"])
-        simplified = "\n".join(paras.loc[body.index, "text"])
+        original = "\n".join(o for o, b in zip(originals, is_body) if b)
+        simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
-        q["n_chars_clean"] = int(paras["n_chars"].sum())
+        q["n_chars_clean"] = sum(len(t) for t in texts)
         docs.append({
             "doc_id": doc_id, "source_file": raw.path.name, "title": title,
             "title_original": meta["title_original"],
-            "place": extract_place(title, "\n".join(paras["text"]) + to_simplified(meta["signature"])),
+            "place": extract_place(title, "\n".join(texts) + to_simplified(meta["signature"])),
             "date": meta["date"],
             "year": int(meta["date"][:4]) if meta["date"] else title_year(title),
             "script": detect_script(original, simplified), "n_chars": len(simplified),

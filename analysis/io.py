@@ -19,7 +19,7 @@ from .errors import InputFileError
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+TEXT_SUFFIXES = {".txt", ".text", ""}
 MANIFEST_NAMES = ("manifest.csv", "metadata.csv")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -159,6 +159,7 @@ def list_raw_files(folder: str | Path) -> list[Path]:
         if p.is_file()
         and not p.name.startswith(".")
         and p.name.lower() not in MANIFEST_NAMES
+        and not p.name.upper().startswith(("README", "LICENSE"))
         and p.suffix.lower() in TEXT_SUFFIXES
     )
     if not files:

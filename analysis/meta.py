@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .script import to_simplified
 from .structure import SENTENCE_END
@@ -156,7 +157,7 @@ def title_block(lines: list[str], marker_title: str = "") -> tuple[str, list[str
 
 
 # --- place -----------------------------------------------------------------------------------
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡|县|市)(?![场值面价容政况貌域级属直])")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡|县|市)(?![场值面价容政况貌域级属直村])")
 MIN_PLACE_MENTIONS = 2  # a name seen once (e.g. a neighbouring county) is not the subject
 _ANON = re.compile(r"(?:\*+|[xX×]{1,3}|某|××)(镇|乡|县|市|区)")
 _GENERIC_FIRST = set(
@@ -166,14 +167,53 @@ _GENERIC_FIRST = set(
 _GENERIC_SECOND = set("乡镇县市区村城集级全各本该小大重点属辖个名地业企")
 
 
+PLACE_TAGS = {"ns", "nr", "nz", "nt"}
+COMMON_WORD_FREQ = 200  # a non-place dictionary word this frequent is not a place name
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, tuple[int, str]]:
+    """jieba's bundled dictionary as {word: (frequency, POS tag)} (read once, lazily)."""
+    import jieba
+
+    words: dict[str, tuple[int, str]] = {}
+    with open(jieba.get_dict_file().name, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3:
+                words[parts[0]] = (int(parts[1]), parts[2])
+    return words
+
+
+def _plausible_place(text: str, start: int, name: str, suffix: str) -> bool:
+    """Reject "推进乡(村)", "经济强县" and the like using jieba's dictionary (word, POS, freq)."""
+    lex = _lexicon()
+    full = lex.get(name + suffix)
+    if full and full[1] == "ns":
+        return True
+    entry = lex.get(name)
+    if entry and entry[1] not in PLACE_TAGS and entry[0] >= COMMON_WORD_FREQ:
+        return False  # a common verb/adjective/noun such as 推进, 贫困, 规范
+    if start > 0:
+        left = lex.get(text[start - 1] + name[0])
+        if left and left[0] >= COMMON_WORD_FREQ:
+            return False  # the match starts inside a word: 经|济强县, 增|加和乡
+    return True
+
+
 def place_candidates(text: str) -> Counter[str]:
-    """Count place names (two characters + 镇/乡/县/市) in Simplified text, generic words excluded."""
+    """Count place names (two characters + 镇/乡/县/市) in Simplified text.
+
+    Generic words (全县, 我镇, 该市 …), words that continue past the suffix (市场, 县级, 乡村)
+    and matches that start inside a dictionary word or are common non-place words are excluded.
+    """
     counts: Counter[str] = Counter()
     for m in _PLACE.finditer(text):
-        name = m.group(1)
+        name, suffix = m.group(1), m.group(2)
         if name[0] in _GENERIC_FIRST or name[1] in _GENERIC_SECOND:
             continue
-        counts[m.group(0)] += 1
+        if _plausible_place(text, m.start(), name, suffix):
+            counts[m.group(0)] += 1
     return counts
 
 

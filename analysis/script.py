@@ -8,7 +8,10 @@ when a conversion would change the length, the text is converted character by ch
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+import numpy as np
 
 SCRIPT_THRESHOLD = 0.8  # share of script-specific characters needed to call a text one script
 MIN_EVIDENCE = 10  # fewer script-specific characters than this: too little evidence -> simplified
@@ -45,11 +48,21 @@ def _simplified_only() -> frozenset[str]:
     return frozenset(c for c, t in zip(chars, converted) if t != c)
 
 
+@lru_cache(maxsize=1)
+def _simplified_only_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(_simplified_only())) + "]")
+
+
 def script_counts(original: str, simplified: str) -> tuple[int, int]:
     """(traditional-only, simplified-only) character counts of a text and its conversion."""
-    n_trad = sum(a != b for a, b in zip(original, simplified))
-    simp_only = _simplified_only()
-    n_simp = sum(1 for ch in original if ch in simp_only)
+    a = np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(simplified.encode("utf-32-le"), dtype=np.uint32)
+    n_trad = (
+        int((a != b).sum())
+        if len(a) == len(b)
+        else sum(x != y for x, y in zip(original, simplified))
+    )
+    n_simp = len(_simplified_only_re().findall(original))
     return n_trad, n_simp
 
 
