@@ -16,25 +16,16 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 
 import pandas as pd
 
+from .script import to_simplified
+
 log = logging.getLogger(__name__)
 
+__all__ = ["kwic", "cli_kwic", "format_kwic", "to_simplified"]
+
 KWIC_COLUMNS = ["doc_id", "para_id", "start", "end", "left", "match", "right"]
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc  # imported lazily: no work at package import
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Convert ``text`` to Simplified Chinese with OpenCC ``t2s`` (same length for CJK text)."""
-    return _t2s().convert(text)
 
 
 def drop_duplicate_documents(
