@@ -409,31 +409,47 @@ def _recount(texts: list[str], keys: set[str], p: SloganPatterns) -> list[_Hit]:
     return hits
 
 
-def _keep_quoted_usage(
-    hits: list[_Hit], regions: list[list[tuple]], phrases: set[str], p: SloganPatterns
+def _filter_recount(
+    hits: list[_Hit],
+    texts: list[str],
+    regions: list[list[tuple]],
+    phrases: set[str],
+    p: SloganPatterns,
 ) -> list[_Hit]:
-    """Drop unquoted recount hits of quoted slogans the corpus rarely quotes.
+    """Apply the recount rules of slogans.yaml to recount hits.
 
-    A slogan discovered in quotes is counted without quotes only if at least
-    ``recount.min_quoted_share`` of its occurrences lie inside quotation marks (nested in a
-    longer quote counts): “三联共建” yes, a word like 高速公路 quoted once in 300 uses no.
+    1. Inside quotation marks a hit must cover whole separator-delimited parts of the quote:
+       创先争优 counts in “创先争优,为民服务”, 五个一 does not count in “五个一批”.
+    2. A slogan discovered in quotes is counted without quotes only if at least
+       ``recount.min_quoted_share`` of its occurrences lie inside quotation marks: “三联共建”
+       yes, a word like 高速公路 quoted once in 300 uses no. Fixed phrases are exempt.
     """
+    seps = set(p.separators) | set(",，、;；")
 
-    def in_quotes(h: _Hit) -> bool:
-        return any(s <= h.start and h.end <= e for s, e in regions[h.pos])
+    def region_of(h: _Hit) -> tuple[int, int] | None:
+        return next(((s, e) for s, e in regions[h.pos] if s <= h.start and h.end <= e), None)
 
-    inside = Counter()
-    total = Counter()
-    flags = []
+    def aligned(h: _Hit, region: tuple[int, int]) -> bool:
+        text = texts[h.pos]
+        s, e = region
+        left_ok = h.start == s or text[h.start - 1] in seps or text[h.start - 1].isspace()
+        right_ok = h.end == e or text[h.end] in seps or text[h.end].isspace()
+        return left_ok and right_ok
+
+    kept: list[tuple[_Hit, bool]] = []
+    inside: Counter = Counter()
+    total: Counter = Counter()
     for h in hits:
-        q = in_quotes(h)
-        flags.append(q)
+        region = region_of(h)
+        if region is not None and not aligned(h, region):
+            continue
+        kept.append((h, region is not None))
         total[h.key] += 1
-        inside[h.key] += q
+        inside[h.key] += region is not None
     keep_all = {
         k for k in total if k in phrases or inside[k] >= p.recount_min_quoted_share * total[k]
     }
-    return [h for h, q in zip(hits, flags, strict=True) if q or h.key in keep_all]
+    return [h for h, quoted in kept if quoted or h.key in keep_all]
 
 
 def slogan_mentions(
@@ -469,7 +485,7 @@ def slogan_mentions(
     phrases = set(p.phrases)
     quoted_keys = {h.key for h in found if h.rule == "quoted"}
     recount_keys = {k for k in quoted_keys if _cjk_len(k) >= p.recount_min_chars} | phrases
-    recounted = _keep_quoted_usage(_recount(texts, recount_keys, p), regions, phrases, p)
+    recounted = _filter_recount(_recount(texts, recount_keys, p), texts, regions, phrases, p)
     rules: dict[tuple[int, int, int, str], str] = {}
     for h in [*found, *recounted]:
         rule = "phrase" if h.rule == "recount" and h.key in phrases else h.rule
