@@ -68,13 +68,12 @@ def _fit_gensim(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
         list(zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist(), strict=True))
         for a, b in zip(counts.indptr[:-1], counts.indptr[1:], strict=True)
     ]
-    eta_arg = eta if word_prior is None else word_prior
     model = LdaModel(
-        corpus=corpus,
+        corpus=None,
         num_topics=k,
         id2word=dict(enumerate(bow.vocab)),
         alpha=np.full(k, alpha),
-        eta=eta_arg,
+        eta=eta if word_prior is None else word_prior,
         passes=iterations,
         iterations=100,
         update_every=0,
@@ -83,6 +82,12 @@ def _fit_gensim(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
         random_state=seed,
         dtype=np.float64,
     )
+    if word_prior is not None:
+        # variational VB starts from random sufficient statistics everywhere, which a tiny
+        # prior alone cannot undo; start seeded terms with no mass on topics they are barred from
+        model.state.sstats[word_prior < eta] = 0.0
+        model.sync_state()
+    model.update(corpus)
     gamma, _ = model.inference(corpus)
     return _normalize(model.get_topics()), _normalize(gamma)
 

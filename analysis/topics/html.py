@@ -176,7 +176,8 @@ def topic_html(
         A complete HTML document (UTF-8 text) without any external resource.
     """
     data = json.dumps(_payload(result, n_terms=n_terms, examples=examples), ensure_ascii=False)
-    data = data.replace("</", "<\\/")  # never close the data <script> early
+    # no "<", ">" or "&" in the data block: nothing in it can end or re-open a <script>
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     title = _html.escape(title or f"Topics: {result.name}")
     font = font_css or _font_css()
     css = f"""

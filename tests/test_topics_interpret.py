@@ -1,0 +1,196 @@
+"""Topic interpretation: relevance, representative paragraphs, seeded topics, HTML, pipeline."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+from fixtures_topics import TOPIC_WORDS, fixture_paragraphs, fixture_units
+
+from analysis.topics import (
+    TopicResult,
+    doc_topics,
+    fit_seeded_topics,
+    fit_topics,
+    representative_units,
+    run_topic_analysis,
+    seed_prior,
+    seeded_topic_report,
+    topic_html,
+    topic_terms,
+)
+
+
+@pytest.fixture(scope="module")
+def units() -> pd.Series:
+    return fixture_units()
+
+
+@pytest.fixture(scope="module")
+def model(units) -> TopicResult:
+    return fit_topics(units, k=4, seed=1, iterations=300)
+
+
+def _toy() -> TopicResult:
+    tw = np.array([[0.6, 0.3, 0.1], [0.1, 0.1, 0.8]])
+    return TopicResult(
+        backend="x", k=2, seed=0, vocab=["甲", "乙", "丙"], unit_ids=["d1#0", "d1#1", "d2#0"],
+        topic_word=tw, doc_topic=np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]),
+        term_freq=np.array([50.0, 10.0, 40.0]), doc_lengths=np.array([10.0, 30.0, 20.0]),
+    )  # fmt: skip
+
+
+def test_relevance_ranks_by_probability_at_one_and_by_lift_at_zero():
+    res = _toy()
+    top1 = topic_terms(res, n=3, lambda_=1.0)
+    assert top1[top1.topic == 0]["term"].tolist() == ["甲", "乙", "丙"]
+    top0 = topic_terms(res, n=3, lambda_=0.0)
+    # lifts for topic 0: 甲 0.6/0.5=1.2, 乙 0.3/0.1=3, 丙 0.1/0.4=0.25
+    assert top0[top0.topic == 0]["term"].tolist() == ["乙", "甲", "丙"]
+    r = top0.set_index(["topic", "term"])["relevance"]
+    assert r[(0, "乙")] == pytest.approx(np.log(3.0))
+    mid = topic_terms(res, n=1, lambda_=0.6).set_index("topic")
+    assert mid.loc[0, "weight"] == pytest.approx(0.6) and list(mid.columns) == [
+        "rank", "term", "weight", "relevance"]  # fmt: skip
+
+
+def test_doc_topics_are_length_weighted_means():
+    out = doc_topics(_toy())
+    d1 = out[out.doc_id == "d1"].set_index("topic")["weight"]
+    # d1: (10*[1,0] + 30*[.5,.5]) / 40 = [0.625, 0.375]
+    assert d1.tolist() == pytest.approx([0.625, 0.375])
+    assert out.groupby("doc_id")["weight"].sum().tolist() == pytest.approx([1.0, 1.0])
+    assert list(out.columns) == ["model", "doc_id", "topic", "weight"]
+
+
+def test_representative_units_quote_the_original_script(units, model):
+    paras = fixture_paragraphs(units)
+    ex = representative_units(model, paras, n=2)
+    assert len(ex) == 2 * model.k and ex.groupby("topic").size().eq(2).all()
+    assert ex["text_original"].str.startswith("「").all()  # original, not the Simplified text
+    for row in ex.itertuples():
+        doc, para = row.unit_id.split("#")
+        assert (row.doc_id, row.para_id) == (doc, int(para))
+        tokens = units[row.unit_id]
+        top = {model.vocab[j] for j in model.top_term_ids(5)[row.topic]}
+        assert len(top & set(tokens)) >= 2
+    assert (ex.groupby("topic")["weight"].diff().dropna() <= 0).all()
+
+
+def test_seed_prior_layout():
+    prior = seed_prior(["a", "b", "c", "d"], {"t1": ["a"], "t2": ["b", "zz"]}, k=3, eta=0.01,
+                       seed_eta=1.0, off_eta=1e-6)  # fmt: skip
+    np.testing.assert_allclose(prior[:, 0], [1.0, 1e-6, 1e-6])
+    np.testing.assert_allclose(prior[:, 1], [1e-6, 1.0, 1e-6])
+    np.testing.assert_allclose(prior[:, 2:], 0.01)
+
+
+@pytest.mark.parametrize("backend", ["tomotopy", "gensim"])
+def test_seeded_topics_put_their_seed_words_on_top(units, backend):
+    # seed each theme with its 3 most frequent fixture words, themes in reverse fixture order:
+    # the seeded topic i must become theme i and carry its seeds among its top 5 terms
+    freq = pd.Series([w for toks in units for w in toks]).value_counts()
+    themes = {
+        t: sorted(TOPIC_WORDS[t], key=lambda w: (-freq.get(w, 0), w))[:3]
+        for t in reversed(list(TOPIC_WORDS))
+    }
+    iters = 300 if backend == "tomotopy" else 20
+    res = fit_seeded_topics(units, themes, n_free=1, backend=backend, seed=4, iterations=iters)
+    assert res.k == 5 and res.labels() == [*themes, "free_1"]
+    for i, (theme, seeds) in enumerate(themes.items()):
+        top5 = [res.vocab[j] for j in res.top_term_ids(5)[i]]
+        assert set(seeds) <= set(top5), (theme, top5)
+        top10 = [res.vocab[j] for j in res.top_term_ids(10)[i]]
+        others = {w for t, ws in TOPIC_WORDS.items() if t != theme for w in ws}
+        assert not others & set(top10), (theme, top10)  # no word of another theme
+    rep = seeded_topic_report(res, themes, top_n=10)
+    seeded = rep[rep.theme != ""]
+    assert (seeded["seed_recall_top"] == 1.0).all() and (seeded["seed_mass"] > 0.2).all()
+    assert rep.loc[rep.theme == "", "seed_mass"].iloc[0] < 0.01  # free topic avoids the seeds
+
+
+def test_seeded_topics_accept_the_long_theme_table(units):
+    table = pd.DataFrame(
+        [(t, f"{t}_zh", f"{t} en", w) for t, ws in TOPIC_WORDS.items() for w in ws[:2]],
+        columns=["theme", "label_zh", "label_en", "term"],
+    )
+    res = fit_seeded_topics(units, table, n_free=0, seed=0, iterations=200, measures=())
+    rep = seeded_topic_report(res, table)
+    assert rep["theme"].tolist() == list(TOPIC_WORDS)
+    assert rep["label"].iloc[0] == "party_building en party_building_zh"
+
+
+def test_html_is_offline_and_embeds_valid_data():
+    res = fit_topics(fixture_units(), k=4, seed=1, iterations=100, measures=())
+    evil = "</script><script src='https://evil.example/x.js'>"
+    res.vocab[0] = evil
+    html = topic_html(res, examples=None)
+    block = re.search(r'<script id="topic-data" type="application/json">(.*?)</script>', html, re.S)
+    data, rest = block.group(1), html.replace(block.group(0), "")
+    assert "<" not in data and ">" not in data  # the data cannot end or open a tag
+    assert not re.search(r"https?:|//[a-z]", rest, re.I)  # no URL at all outside the data
+    assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)\s*=", html, re.I)
+    assert html.count("<script") == 2 and html.count("</script>") == 2
+    payload = json.loads(data)
+    assert len(payload["xy"]) == 4 and len(payload["phi"]) == 4
+    assert evil in payload["terms"]
+    assert 'id="lambda"' in html and 'type="range"' in html
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
+def test_html_script_runs_in_a_minimal_dom(model, tmp_path):
+    html = topic_html(model)
+    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    data = re.search(r'application/json">(.*?)</script>', html, re.S).group(1)
+    stub = """
+    function E(){ return {attrs:{}, children:[], listeners:{}, textContent:'',
+      namespaceURI:'svg', set innerHTML(v){this.children=[];}, get innerHTML(){return '';}, setAttribute(k,v){this.attrs[k]=v;}, appendChild(c){this.children.push(c);},
+      addEventListener(t,f){this.listeners[t]=f;} }; }
+    const els = {}; for (const id of ['map','bars','examples','lambda','lamval']) els[id]=E();
+    els['topic-data'] = {textContent: DATA};
+    const document = {getElementById:id=>els[id], createElementNS:()=>E(), createElement:()=>E(),
+      createTextNode:t=>({t})};
+    """
+    test = """
+    const circles = els.map.children.filter(c => c.attrs.class && c.attrs.class.startsWith('topic'));
+    if (circles.length !== K) throw new Error('circles ' + circles.length);
+    circles[0].listeners.click();
+    els.lambda.listeners.input({target:{value:'0.2'}});
+    if (els.lamval.textContent !== '0.20') throw new Error('slider');
+    const bars = els.bars.children.filter(c => c.attrs.class === 'intopic');
+    if (bars.length !== 30) throw new Error('bars ' + bars.length);
+    console.log('ok');
+    """.replace("K", str(model.k))
+    js = tmp_path / "view.js"
+    js.write_text(stub.replace("DATA", json.dumps(data)) + script + test, encoding="utf-8")
+    out = subprocess.run(["node", str(js)], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+def test_run_topic_analysis_returns_every_table(units):
+    paras = fixture_paragraphs(units)
+    themes = {"agriculture": TOPIC_WORDS["agriculture"][:4]}
+    out = run_topic_analysis(units, paras, seed=3, ks=[3, 4, 5], n_seeds=2, n_stability=3,
+                             themes=themes, n_free=3, iterations=200)  # fmt: skip
+    assert out["chosen_k"] == 4 and out["model"].k == 4
+    assert list(out["topic_k_selection"].columns[:8]) == [
+        "backend", "k", "seed", "npmi", "c_v", "u_mass", "perplexity", "diversity"]  # fmt: skip
+    assert list(out["topics"].columns[:2]) == ["model", "topic"]
+    assert {"rank", "term", "weight"} <= set(out["topics"].columns)
+    assert out["topics"]["model"].nunique() == 2  # final and seeded
+    assert list(out["doc_topics"].columns) == ["model", "doc_id", "topic", "weight"]
+    assert len(out["topic_stability"]) == 4
+    assert {"stability", "top_terms"} <= set(out["topic_stability"].columns)
+    assert set(out["topic_examples"]["model"]) == set(out["topics"]["model"])
+    assert out["seeded_topics"]["theme"].iloc[0] == "agriculture"
+    assert out["topics_html"].startswith("<!DOCTYPE html>")
+    again = run_topic_analysis(units, paras, seed=3, ks=[3, 4, 5], n_seeds=2, n_stability=3,
+                               themes=themes, n_free=3, iterations=200)  # fmt: skip
+    for name in ("topic_k_selection", "topics", "doc_topics", "topic_stability"):
+        a, b = out[name].drop(columns="fit_seconds", errors="ignore"), again[name]
+        pd.testing.assert_frame_equal(a, b.drop(columns="fit_seconds", errors="ignore"))
