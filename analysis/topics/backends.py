@@ -13,6 +13,7 @@ scikit-learn and Gibbs sweeps for tomotopy; defaults in :data:`DEFAULT_ITERATION
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -60,7 +61,26 @@ def _fit_sklearn(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
     return _normalize(model.components_), _normalize(doc_topic)
 
 
+@contextlib.contextmanager
+def _quiet(logger_name: str, level: int = logging.WARNING):
+    """Raise a chatty library logger's level for the duration of a fit, then restore it."""
+    logger = logging.getLogger(logger_name)
+    old = logger.level
+    logger.setLevel(max(level, old))
+    try:
+        yield
+    finally:
+        logger.setLevel(old)
+
+
 def _fit_gensim(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
+    with _quiet("gensim"):
+        return _fit_gensim_inner(
+            bow, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations, word_prior=word_prior
+        )
+
+
+def _fit_gensim_inner(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
     from gensim.models import LdaModel
 
     counts = bow.counts.tocsr()

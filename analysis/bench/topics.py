@@ -1,0 +1,94 @@
+"""``python -m analysis bench topics [--corpus DIR] [--repeat N] [--workers N]``.
+
+Fits every backend (tomotopy, gensim, scikit-learn) on the same paragraph units, the same bag of
+words and the same K in one run, single worker per fit, and prints fit time and NPMI (plus c_v
+on small corpora, u_mass, diversity) per backend, averaged over ``--repeat`` seeds. Ingestion
+and tokenization use ``--workers`` processes; they are timed separately and excluded.
+
+Settings scale with the corpus (printed with the results): small corpora (< 5,000 units, e.g.
+``data/raw``) use K = 8, ``min_df`` 2 and each backend's default iterations; large ones (e.g.
+the 874 government work reports) use K = 30, ``min_df`` 10 and fewer iterations
+(:data:`LARGE_ITERATIONS`) so that one run stays within minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+LARGE_UNITS = 5000
+LARGE_ITERATIONS = {"tomotopy": 100, "gensim": 5, "sklearn": 10}
+
+
+def load_units(corpus: str | Path, *, workers: int):
+    """Paragraph units of a raw folder, tokenized as for topic models (generic words off)."""
+    from .. import parallel
+    from ..corpus import analysis_paragraphs
+    from ..tokenize import TokenizerOptions, unit_tokens
+
+    files = parallel.list_raw_files(corpus)
+    frames = parallel.ingest_files(files, workers=workers, manifest=parallel.find_manifest(corpus))
+    paragraphs = analysis_paragraphs(frames, include_titles=False)
+    tokens = parallel.tokenize_parallel(
+        paragraphs, workers=workers, options=TokenizerOptions(remove_generic=True)
+    )
+    return unit_tokens(tokens, "paragraph"), int(paragraphs["text"].str.len().sum())
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..parallel import resolve_workers
+    from ..topics import BACKENDS, DEFAULT_BACKEND, build_bow, fit_topics
+
+    workers = resolve_workers(args.workers)
+    repeat = max(1, int(args.repeat or 1))
+    t0 = time.perf_counter()
+    units, n_chars = load_units(args.corpus, workers=workers)
+    t_load = time.perf_counter() - t0
+    large = len(units) >= LARGE_UNITS
+    k = 30 if large else 8
+    min_df = 10 if large else 2
+    t0 = time.perf_counter()
+    bow = build_bow(units, min_df=min_df, max_df=0.5)
+    t_bow = time.perf_counter() - t0
+    measures = ("npmi", "u_mass", "diversity") if large else ("npmi", "c_v", "u_mass", "diversity")
+    print(f"corpus: {args.corpus}")
+    print(
+        f"  {n_chars:,} chars -> {len(bow.unit_ids):,} paragraph units, "
+        f"{int(bow.counts.sum()):,} tokens, V = {len(bow.vocab):,} (min_df {min_df}, max_df 0.5)"
+    )
+    print(f"  ingest+tokenize {t_load:.1f} s ({workers} workers), bag of words {t_bow:.1f} s")
+    print(f"  K = {k}, seeds 0..{repeat - 1}, one worker per fit, alpha 0.1, eta 0.01")
+    rows = []
+    for backend in BACKENDS:
+        iters = LARGE_ITERATIONS[backend] if large else None
+        fits = []
+        for seed in range(repeat):
+            r = fit_topics(
+                bow, k=k, backend=backend, seed=seed, iterations=iters, measures=measures
+            )
+            fits.append(r)
+            log.info("%s seed %d: %.1f s, npmi %.4f", backend, seed, r.metrics["fit_seconds"],
+                     r.metrics["npmi"])  # fmt: skip
+        rows.append((backend, fits[0].params["iterations"], fits))
+    print(f"\n  {'backend':<9} {'iters':>5} {'fit s':>8} {'npmi':>16} "
+          f"{'c_v':>7} {'u_mass':>7} {'divers.':>7}")  # fmt: skip
+    best = max(statistics.mean(r.metrics["npmi"] for r in fits) for _, _, fits in rows)
+    for backend, iters, fits in rows:
+        t = statistics.median(r.metrics["fit_seconds"] for r in fits)
+        npmi = [r.metrics["npmi"] for r in fits]
+        sd = statistics.stdev(npmi) if len(npmi) > 1 else 0.0
+        cv = statistics.mean(r.metrics.get("c_v", float("nan")) for r in fits)
+        um = statistics.mean(r.metrics["u_mass"] for r in fits)
+        dv = statistics.mean(r.metrics["diversity"] for r in fits)
+        mark = " *default" if backend == DEFAULT_BACKEND else ""
+        print(f"  {backend:<9} {iters:>5} {t:>8.2f} {statistics.mean(npmi):>9.4f} ±{sd:.4f} "
+              f"{cv:>7.3f} {um:>7.2f} {dv:>7.3f}{mark}")  # fmt: skip
+    default = next(f for b, _, f in rows if b == DEFAULT_BACKEND)
+    gap = statistics.mean(r.metrics["npmi"] for r in default) - best
+    print(f"\n  default ({DEFAULT_BACKEND}) NPMI minus best NPMI: {gap:+.4f}")
+    return 0
