@@ -384,8 +384,7 @@ def _recount(texts: list[str], keys: set[str], p: SloganPatterns) -> list[_Hit]:
         for k in keys:
             if new in k:
                 forms.setdefault(k.replace(new, old), k)
-    scan = re.compile("(?=(" + trie_pattern(forms, token=token) + "))")
-    single = {f: re.compile(trie_pattern([f], token=token)) for f in forms}
+    scan = re.compile(trie_pattern(forms, token=token))
     # forms nested at the start of a longer key (创先争优 in 创先争优、为民服务): the scan only
     # reports the longest form at a position, so shorter ones are tried explicitly
     nested: dict[str, list[str]] = {}
@@ -394,10 +393,15 @@ def _recount(texts: list[str], keys: set[str], p: SloganPatterns) -> list[_Hit]:
             g = f[:i]
             if g in forms and forms[g] != k:
                 nested.setdefault(k, []).append(g)
+    single = {g: re.compile(trie_pattern([g], token=token)) for gs in nested.values() for g in gs}
     hits: list[_Hit] = []
     for pos, text in enumerate(texts):
-        for m in scan.finditer(text):
-            s, e = m.span(1)
+        # the longest form at every start position (overlaps allowed): search again from the
+        # character after each match's start; plain search keeps the regex engine's fast skip
+        at = 0
+        while (m := scan.search(text, at)) is not None:
+            s, e = m.span()
+            at = s + 1
             key = normalise_slogan(text[s:e], p, simplified=True)
             if key not in keys:
                 continue
@@ -585,26 +589,28 @@ def extract_slogans(
             strict=True,
         )
     }
+    groups: dict[str, list] = {}
+    for m in mentions.itertuples(index=False):  # in reading order
+        groups.setdefault(m.slogan, []).append(m)
     rows = []
-    for key, g in mentions.groupby("slogan", sort=False):
-        first = g.iloc[0]  # mentions are in reading order
-        text, original = lookup[(first["doc_id"], int(first["para_id"]))]
-        counts = Counter(g["surface_original"])
-        order = {v: i for i, v in enumerate(dict.fromkeys(g["surface_original"]))}
-        variants = sorted(counts, key=lambda v: (-counts[v], order[v]))
-        docs = sorted(set(g["doc_id"]))
+    for key, ms in groups.items():
+        first = ms[0]
+        text, original = lookup[(first.doc_id, int(first.para_id))]
+        counts = Counter(m.surface_original for m in ms)
+        variants = sorted(counts, key=lambda v: -counts[v])  # stable: first seen breaks ties
+        docs = sorted({m.doc_id for m in ms})
         rows.append(
             (
                 key,
-                first["kind"],
+                first.kind,
                 len(docs),
-                len(g),
+                len(ms),
                 DOC_SEP.join(docs),
                 VARIANT_SEP.join(variants),
-                example_sentence(original, text, int(first["start"]), int(first["end"])),
+                example_sentence(original, text, int(first.start), int(first.end)),
                 len(docs) >= 2,
-                first["doc_id"],
-                int(first["para_id"]),
+                first.doc_id,
+                int(first.para_id),
             )
         )
     out = pd.DataFrame(rows, columns=cols)
