@@ -194,3 +194,30 @@ def test_run_topic_analysis_returns_every_table(units):
     for name in ("topic_k_selection", "topics", "doc_topics", "topic_stability"):
         a, b = out[name].drop(columns="fit_seconds", errors="ignore"), again[name]
         pd.testing.assert_frame_equal(a, b.drop(columns="fit_seconds", errors="ignore"))
+
+
+def test_run_topic_analysis_cache_hits_and_invalidates(units, tmp_path, monkeypatch):
+    import analysis.topics.pipeline as pipeline
+
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
+    monkeypatch.delenv("ANALYSIS_NO_CACHE", raising=False)
+    paras = fixture_paragraphs(units)
+    kw = dict(seed=1, ks=[3, 4], n_seeds=2, n_stability=2, iterations=100)
+    first = run_topic_analysis(units, paras, cache=True, **kw)
+    calls = []
+    real = pipeline._run_topic_analysis
+    monkeypatch.setattr(pipeline, "_run_topic_analysis",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))  # fmt: skip
+    hit = run_topic_analysis(units, paras, cache=True, **kw)
+    assert calls == []  # served from the cache
+    for name in ("topic_k_selection", "topics", "doc_topics", "topic_stability", "topic_examples"):
+        pd.testing.assert_frame_equal(hit[name], first[name], check_dtype=False)
+    assert hit["topic_k_selection"].attrs["chosen_k"] == first["chosen_k"] == hit["chosen_k"]
+    np.testing.assert_array_equal(hit["model"].topic_word, first["model"].topic_word)
+    assert hit["model"].vocab == first["model"].vocab and hit["seeded_model"] is None
+    assert hit["topics_html"] == first["topics_html"]
+    changed = units.copy()
+    changed.iloc[0] = [*changed.iloc[0], "新词"]
+    run_topic_analysis(changed, paras, cache=True, **kw)
+    run_topic_analysis(units, paras, cache=True, **{**kw, "iterations": 101})
+    assert calls == [1, 1]  # a changed token or option is never served stale results

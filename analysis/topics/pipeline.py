@@ -11,7 +11,9 @@ three seeds for the sweep, five for stability; about 10 s on one core.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,7 +23,7 @@ from .backends import DEFAULT_BACKEND, fit_topics
 from .bow import build_bow
 from .html import topic_html
 from .interpret import representative_units
-from .result import doc_topics, topic_table
+from .result import doc_topics, result_from_frame, result_to_frame, topic_table
 from .seeded import Themes, fit_seeded_topics, seeded_topic_report, theme_terms
 from .select import RULE, choose_k, k_summary, select_k
 from .stability import stability_from_results
@@ -51,7 +53,7 @@ def topic_units(
     return unit_tokens(tokens, unit)
 
 
-def run_topic_analysis(
+def _run_topic_analysis(
     units: pd.Series | Mapping[str, Sequence[str]],
     paragraphs: pd.DataFrame | None = None,
     *,
@@ -69,7 +71,7 @@ def run_topic_analysis(
     n_examples: int = 3,
     **params,
 ) -> dict[str, Any]:
-    """Choose K, fit the final and seeded models and return every topic table.
+    """The uncached analysis behind :func:`run_topic_analysis`.
 
     Steps: (1) one shared bag of words; (2) :func:`select_k` over ``ks`` with seeds
     ``seed … seed+n_seeds-1`` (10 % of units held out for perplexity) for ``backend`` and any
@@ -148,3 +150,106 @@ def run_topic_analysis(
         "seeded_topics": seeded_table,
         "topics_html": topic_html(model, examples=model_examples),
     }
+
+
+TOPICS_CACHE_VERSION = "1"
+_FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topics",
+           "topic_stability", "topic_examples", "seeded_topics")  # fmt: skip
+
+
+def _digest_units(units: pd.Series | Mapping[str, Sequence[str]]) -> str:
+    h = hashlib.sha256()
+    items = units.items() if isinstance(units, pd.Series) else dict(units).items()
+    for uid, toks in items:
+        h.update(("\x1f".join([str(uid), *map(str, toks)]) + "\x1e").encode())
+    return h.hexdigest()
+
+
+def _digest_paragraphs(paragraphs: pd.DataFrame | None) -> str | None:
+    if paragraphs is None:
+        return None
+    col = "text_original" if "text_original" in paragraphs.columns else "text"
+    h = hashlib.sha256()
+    for row in zip(paragraphs["doc_id"].astype(str), paragraphs["para_id"], paragraphs[col],
+                   strict=True):  # fmt: skip
+        h.update(("\x1f".join(map(str, row)) + "\x1e").encode())
+    return h.hexdigest()
+
+
+def _library_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {}
+    for name in ("tomotopy", "gensim", "scikit-learn", "numpy", "scipy"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def topic_cache_key(units, paragraphs, **options) -> dict[str, object]:
+    """Cache key of :func:`run_topic_analysis`: unit tokens, quoted paragraphs, every option,
+    the theme terms and the versions of the modelling libraries."""
+    themes = options.pop("themes", None)
+    opts = {k: (list(v) if isinstance(v, range | tuple) else v) for k, v in options.items()}
+    return {
+        "stage": "topics",
+        "version": TOPICS_CACHE_VERSION,
+        "units": _digest_units(units),
+        "paragraphs": _digest_paragraphs(paragraphs),
+        "themes": theme_terms(themes) if themes is not None else None,
+        "options": opts,
+        "libraries": _library_versions(),
+    }
+
+
+def run_topic_analysis(
+    units: pd.Series | Mapping[str, Sequence[str]],
+    paragraphs: pd.DataFrame | None = None,
+    *,
+    cache: bool = False,
+    force: bool = False,
+    **options,
+) -> dict[str, Any]:
+    """Choose K, fit the final and seeded models and return every topic table.
+
+    Same as :func:`_run_topic_analysis` (see its docstring for the steps, options and the
+    returned tables), plus a content-keyed cache: with ``cache=True`` every output is stored in
+    :mod:`analysis.cache` (Parquet) under a key made of the unit tokens, the quoted paragraphs,
+    all options, the theme terms and the library versions (:func:`topic_cache_key`), and read
+    back on the next call with identical inputs. ``force=True`` recomputes and overwrites.
+    """
+    from .. import cache as _cache
+
+    if not cache or os.environ.get("ANALYSIS_NO_CACHE"):
+        return _run_topic_analysis(units, paragraphs, **options)
+    key = topic_cache_key(units, paragraphs, **options)
+    names = [*_FRAMES, "model", "seeded_model", "topics_html"]
+    paths = {n: _cache.cache_path({**key, "part": n}, "topics") for n in names}
+    if not force and all(p.exists() for p in paths.values()):
+        try:
+            return _load_cached(paths)
+        except Exception as exc:  # noqa: BLE001 - a broken entry is recomputed, never trusted
+            log.warning("unreadable topic cache (%s); recomputing", exc)
+    out = _run_topic_analysis(units, paragraphs, **options)
+    frames = {n: out[n] for n in _FRAMES}
+    frames["model"] = result_to_frame(out["model"])
+    frames["seeded_model"] = (
+        result_to_frame(out["seeded_model"]) if out["seeded_model"] is not None
+        else pd.DataFrame({"part": pd.Series([], dtype=str)})
+    )  # fmt: skip
+    frames["topics_html"] = pd.DataFrame({"html": [out["topics_html"]]})
+    for n, frame in frames.items():
+        _cache.cached_frame({**key, "part": n}, lambda f=frame: f, "topics", force=True)
+    return out
+
+
+def _load_cached(paths: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {n: pd.read_parquet(paths[n]) for n in _FRAMES}
+    out["model"] = result_from_frame(pd.read_parquet(paths["model"]))
+    seeded = pd.read_parquet(paths["seeded_model"])
+    out["seeded_model"] = result_from_frame(seeded) if len(seeded) else None
+    out["topics_html"] = str(pd.read_parquet(paths["topics_html"])["html"].iloc[0])
+    out["chosen_k"] = int(out["topic_choice"]["k"].iloc[0])
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,3 +103,69 @@ def doc_topics(result: TopicResult) -> pd.DataFrame:
     long["topic"] = long["topic"].astype(int)
     long.insert(0, "model", result.name)
     return long.sort_values(["doc_id", "topic"], ignore_index=True)
+
+
+def _jsonable(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"not JSON-able: {type(value).__name__}")
+
+
+def result_to_frame(result: TopicResult) -> pd.DataFrame:
+    """One long DataFrame holding a whole :class:`TopicResult` (for the Parquet cache).
+
+    Returns:
+        DataFrame[part, i, j, value, text] -- ``part`` is ``topic_word`` (i = topic,
+        j = term), ``doc_topic`` (i = unit, j = topic), ``vocab`` (text = term, value = corpus
+        frequency), ``unit`` (text = unit id, value = length) or ``meta`` (text = JSON of
+        backend, k, seed, params, metrics, topic_labels). :func:`result_from_frame` inverts it.
+    """
+    k, v = result.topic_word.shape
+    n = len(result.unit_ids)
+    tf = result.term_freq if result.term_freq is not None else np.full(v, np.nan)
+    dl = result.doc_lengths if result.doc_lengths is not None else np.full(n, np.nan)
+    meta = json.dumps(
+        {"backend": result.backend, "k": result.k, "seed": result.seed, "params": result.params,
+         "metrics": result.metrics, "topic_labels": result.topic_labels},
+        ensure_ascii=False, default=_jsonable,
+    )  # fmt: skip
+    parts = [
+        pd.DataFrame({"part": "topic_word", "i": np.repeat(np.arange(k), v),
+                      "j": np.tile(np.arange(v), k), "value": result.topic_word.ravel(), "text": ""}),
+        pd.DataFrame({"part": "doc_topic", "i": np.repeat(np.arange(n), k),
+                      "j": np.tile(np.arange(k), n), "value": result.doc_topic.ravel(), "text": ""}),
+        pd.DataFrame({"part": "vocab", "i": np.arange(v), "j": 0, "value": tf,
+                      "text": result.vocab}),
+        pd.DataFrame({"part": "unit", "i": np.arange(n), "j": 0, "value": dl,
+                      "text": result.unit_ids}),
+        pd.DataFrame({"part": ["meta"], "i": [0], "j": [0], "value": [np.nan], "text": [meta]}),
+    ]  # fmt: skip
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype({"part": str, "i": np.int64, "j": np.int64, "value": np.float64, "text": str})
+
+
+def result_from_frame(frame: pd.DataFrame) -> TopicResult:
+    """Rebuild the :class:`TopicResult` stored by :func:`result_to_frame`."""
+    meta = json.loads(frame.loc[frame["part"] == "meta", "text"].iloc[0])
+    vocab = frame[frame["part"] == "vocab"].sort_values("i")
+    units = frame[frame["part"] == "unit"].sort_values("i")
+    k, v, n = int(meta["k"]), len(vocab), len(units)
+
+    def matrix(part: str, rows: int, cols: int) -> np.ndarray:
+        f = frame[frame["part"] == part]
+        m = np.zeros((rows, cols))
+        m[f["i"].to_numpy(), f["j"].to_numpy()] = f["value"].to_numpy()
+        return m
+
+    tf, dl = vocab["value"].to_numpy(), units["value"].to_numpy()
+    return TopicResult(
+        backend=meta["backend"], k=k, seed=int(meta["seed"]),
+        vocab=vocab["text"].tolist(), unit_ids=units["text"].tolist(),
+        topic_word=matrix("topic_word", k, v), doc_topic=matrix("doc_topic", n, k),
+        params=meta["params"], metrics=meta["metrics"],
+        term_freq=None if np.isnan(tf).all() else tf,
+        doc_lengths=None if np.isnan(dl).all() else dl,
+        topic_labels=meta["topic_labels"],
+    )  # fmt: skip
