@@ -84,13 +84,18 @@ def jieba_dict_path() -> Path:
 
 def library_versions() -> dict[str, str]:
     """Versions of the libraries whose behaviour changes tokens (part of every cache key)."""
+    return dict(_library_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _library_versions() -> tuple[tuple[str, str], ...]:
     out = {}
     for name in ("jieba", "rjieba", "opencc"):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
             out[name] = "missing"
-    return out
+    return tuple(sorted(out.items()))
 
 
 def read_user_dict(path: str | Path = USERDICT) -> list[UserEntry]:

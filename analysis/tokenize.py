@@ -201,6 +201,18 @@ def drop_reason(token: str, options: TokenizerOptions, dictionary: Dictionary) -
     Reasons: ``garbled``, ``space``, ``punct``, ``number``, ``latin``, ``short``, ``stopword``,
     ``generic``, ``pos``.
     """
+    stop = lexicons.word_set(options.stopwords) if options.remove_stopwords else frozenset()
+    generic = lexicons.word_set(options.generic_words) if options.remove_generic else frozenset()
+    return _reason(token, options, dictionary, stop, generic)
+
+
+def _reason(
+    token: str,
+    options: TokenizerOptions,
+    dictionary: Dictionary,
+    stop: frozenset[str],
+    generic: frozenset[str],
+) -> str | None:
     if "\ufffd" in token:
         return "garbled"
     if not token.strip():
@@ -213,9 +225,9 @@ def drop_reason(token: str, options: TokenizerOptions, dictionary: Dictionary) -
         return "latin"
     if len(token) < options.min_chars and token not in options.keep_chars:
         return "short"
-    if options.remove_stopwords and token in lexicons.word_set(options.stopwords):
+    if token in stop:
         return "stopword"
-    if options.remove_generic and token in lexicons.word_set(options.generic_words):
+    if token in generic:
         return "generic"
     if options.pos_keep is not None or options.pos_drop:
         tag = token_pos(token, dictionary)
@@ -237,12 +249,19 @@ class _Decisions(dict):
         self._keep: list[bool] = []
         self._length: list[int] = []
         self._arrays: tuple[np.ndarray, np.ndarray, pa.Array] | None = None
+        self.stop = (
+            lexicons.word_set(options.stopwords) if options.remove_stopwords else frozenset()
+        )
+        self.generic = (
+            lexicons.word_set(options.generic_words) if options.remove_generic else frozenset()
+        )
 
     def __missing__(self, token: str) -> int:
         i = len(self.words)
         self[token] = i
         self.words.append(token)
-        self._keep.append(drop_reason(token, self.options, self.dictionary) is None)
+        reason = _reason(token, self.options, self.dictionary, self.stop, self.generic)
+        self._keep.append(reason is None)
         self._length.append(len(token))
         self._arrays = None
         return i
