@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from fixtures_themes import slogan_corpus
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.cli import main
 from analysis.kwic import KWIC_COLUMNS, _display_width, format_kwic, kwic
@@ -94,3 +96,41 @@ def test_cli_prints_a_table_from_data_raw(capsys):
     assert main(["kwic", "雙基四落實", "--limit", "0", "--include-duplicates"]) == 0
     head = capsys.readouterr().out.splitlines()[0]
     assert "in 2 documents" in head  # 002-1 and its near-duplicate 002-2
+
+
+# --------------------------------------------------------------------------- property
+
+
+ALPHABET = "發展經濟統戰黨建设設施招商引资,、。“”（）12 "
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    paras=st.lists(st.text(alphabet=ALPHABET, min_size=0, max_size=40), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_offsets_always_point_at_the_original(paras, data):
+    from analysis.script import to_simplified
+
+    frame = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(len(paras))],
+            "para_id": 0,
+            "text": [to_simplified(p) for p in paras],
+            "text_original": paras,
+        }
+    )
+    source = data.draw(st.sampled_from(paras))
+    if not source.strip():
+        return
+    a = data.draw(st.integers(0, len(source) - 1))
+    b = data.draw(st.integers(a + 1, len(source)))
+    term = source[a:b]
+    window = data.draw(st.integers(0, 5))
+    lines = kwic(frame, term, window=window)
+    assert len(lines) >= 1  # the term was cut from one of the paragraphs
+    for r in lines.itertuples():
+        row = frame.set_index("doc_id").loc[r.doc_id]
+        assert row["text_original"][r.start : r.end] == r.match
+        assert row["text"][r.start : r.end] == to_simplified(term)
+        assert r.left == row["text_original"][max(0, r.start - window) : r.start]

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from fixtures_themes import THEMES_YAML, theme_corpus, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.errors import InputFileError
 from analysis.themes import (
@@ -223,3 +225,26 @@ def test_raw_corpus_theme_profile(raw_corpus):
     sample = theme_sample(paras, None, "investment_attraction", n=5, seed=20240601)
     assert len(sample) == 5 and sample["match"].str.len().gt(0).all()
     assert THEMES_FILE.name == "themes.yaml"
+
+
+# --------------------------------------------------------------------------- property
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    words=st.lists(
+        st.text(alphabet="基础设施建党招商", min_size=1, max_size=5), min_size=1, max_size=8
+    ),
+    text=st.text(alphabet="基础设施建党招商,", max_size=60),
+)
+def test_trie_matches_a_flat_longest_first_alternation(words, text):
+    """The trie regex finds exactly what leftmost, longest-first matching finds."""
+    import re
+
+    from analysis.themes import trie_pattern
+
+    flat = re.compile(
+        "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    )
+    trie = re.compile(trie_pattern(words))
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
