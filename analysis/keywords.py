@@ -239,3 +239,44 @@ def keyness_by_group(
         parts.append(k)
     cols = ["group", "term", "freq_target", "freq_ref", "log_ratio", "g2", "p", "q"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+
+
+def keyword_tables(
+    units: Units,
+    *,
+    n: int = 20,
+    paragraph_themes: pd.DataFrame | None = None,
+    min_freq: int = 3,
+) -> dict[str, pd.DataFrame]:
+    """The keyword tables of ``make figures`` in one call.
+
+    Args:
+        units: tokens per paragraph unit (``"{doc_id}#{para_id}"``) or per document.
+        n: terms per document (TF-IDF) and per group (keyness).
+        paragraph_themes: optional ``analysis.themes.paragraph_themes`` output
+            (``doc_id, para_id, dominant_theme``); adds each theme's paragraphs vs the rest.
+        min_freq: minimum frequency for keyness.
+
+    Returns:
+        ``{"tfidf_keywords": [doc_id, rank, term, score, count],
+        "similarity": square doc × doc DataFrame,
+        "keyness": [comparison, group, term, freq_target, freq_ref, log_ratio, g2, p, q]}`` --
+        ``comparison`` is ``"document"`` (each report vs all others) or ``"theme"`` (paragraphs
+        whose dominant theme is ``group`` vs all other paragraphs).
+    """
+    s = _as_series(units)
+    by_doc = pd.Series({u: u.split("#", 1)[0] for u in s.index})
+    parts = [keyness_by_group(s, by_doc, n=n, min_freq=min_freq).assign(comparison="document")]
+    if paragraph_themes is not None and len(paragraph_themes):
+        pt = paragraph_themes
+        ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
+        theme = pd.Series(pt["dominant_theme"].to_numpy(), index=ids)
+        theme = theme[theme.notna() & (theme.astype(str) != "")]
+        parts.append(keyness_by_group(s, theme, n=n, min_freq=min_freq).assign(comparison="theme"))
+    key = pd.concat(parts, ignore_index=True)
+    key = key[["comparison", *[c for c in key.columns if c != "comparison"]]]
+    return {
+        "tfidf_keywords": tfidf_keywords(s, n=n),
+        "similarity": doc_similarity(s),
+        "keyness": key,
+    }

@@ -14,6 +14,7 @@ from analysis.keywords import (
     document_units,
     keyness,
     keyness_by_group,
+    keyword_tables,
     tfidf_keywords,
 )
 
@@ -95,3 +96,21 @@ def test_keyness_by_group_picks_each_groups_own_terms():
     assert set(out.loc[out.group == "0", "term"]) <= {
         "党建", "党员", "党组织", "支部", "先锋模范", "战斗堡垒", "创先争优", "组织生活",
         "党课", "村级党组织", "两委", "发展党员"}  # fmt: skip
+
+
+def test_keyword_tables_bundle_documents_and_themes():
+    units = fixture_units()
+    pt = pd.DataFrame({
+        "doc_id": [u.split("#")[0] for u in units.index],
+        "para_id": [int(u.split("#")[1]) for u in units.index],
+        "dominant_theme": ["agri" if int(u.split("#")[1]) % 4 == 3 else "" for u in units.index],
+    })  # fmt: skip
+    out = keyword_tables(units, n=5, paragraph_themes=pt)
+    assert set(out) == {"tfidf_keywords", "similarity", "keyness"}
+    k = out["keyness"]
+    assert list(k.columns[:3]) == ["comparison", "group", "term"]
+    assert set(k.loc[k.comparison == "document", "group"]) == {"000", "001", "002", "003"}
+    agri = k[k.comparison == "theme"]
+    assert set(agri["group"]) == {"agri"} and len(agri) == 5
+    assert set(agri["term"]) <= {"农业", "农民", "增收", "种植", "养殖", "合作社", "粮食", "蔬菜",
+                                 "大棚", "耕地", "农产品", "示范基地"}  # fmt: skip
