@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -152,11 +153,40 @@ def chunk_paragraphs(paragraphs: pd.DataFrame, *, n_chunks: int) -> list[pd.Data
 # --------------------------------------------------------------------------------------------
 
 
+@contextmanager
+def process_pool(
+    workers: int | None = None,
+    *,
+    initializer: Callable[..., Any] | None = None,
+    initargs: tuple = (),
+) -> Iterator[ProcessPoolExecutor | None]:
+    """A spawn-based pool to share between several :func:`pool_map` calls (or None for one
+    worker), so workers start once and keep their warm caches (dictionaries, lexicons).
+
+    Example:
+        >>> with process_pool(2) as pool:
+        ...     frames = ingest_files(files, pool=pool)
+        ...     tokens = tokenize_parallel(frames.paragraphs, pool=pool)
+    """
+    n = resolve_workers(workers)
+    if n <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=get_context("spawn"),
+        initializer=initializer,
+        initargs=initargs,
+    ) as pool:
+        yield pool
+
+
 def pool_map(
     func: Callable[[T], R],
     tasks: Iterable[T],
     *,
     workers: int | None = None,
+    pool: ProcessPoolExecutor | None = None,
     initializer: Callable[..., Any] | None = None,
     initargs: tuple = (),
 ) -> list[R]:
@@ -170,26 +200,30 @@ def pool_map(
         func: module-level function of one argument.
         tasks: the arguments.
         workers: processes (``None``/``0`` = all cores; see :func:`resolve_workers`).
-        initializer: optional per-worker set-up (e.g. load a dictionary once).
+        pool: an open pool from :func:`process_pool` to use instead of a new one.
+        initializer: optional per-worker set-up of a new pool (e.g. load a dictionary once).
         initargs: arguments of ``initializer``.
 
     Returns:
         ``[func(t) for t in tasks]``.
     """
     tasks = list(tasks)
+    if pool is not None:
+        return list(pool.map(func, tasks, chunksize=1))
     n = min(resolve_workers(workers), max(1, len(tasks)))
     if n <= 1:
         if initializer is not None:
             initializer(*initargs)
         return [func(t) for t in tasks]
     log.debug("pool_map %s: %d tasks on %d spawned workers", func.__name__, len(tasks), n)
-    with ProcessPoolExecutor(
-        max_workers=n,
-        mp_context=get_context("spawn"),
-        initializer=initializer,
-        initargs=initargs,
-    ) as pool:
-        return list(pool.map(func, tasks, chunksize=1))
+    with process_pool(n, initializer=initializer, initargs=initargs) as new_pool:
+        return list(new_pool.map(func, tasks, chunksize=1))
+
+
+def _pool_size(pool: ProcessPoolExecutor | None, workers: int | None) -> int:
+    if pool is not None:
+        return int(getattr(pool, "_max_workers", resolve_workers(workers)))
+    return resolve_workers(workers)
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,6 +366,7 @@ def ingest_files(
     manifest: pd.DataFrame | str | Path | None = None,
     chrome: str | Path | None = None,
     n_chunks: int | None = None,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Frames:
     """Ingest raw files in parallel (spawned processes); same frames as ``load_corpus``.
 
@@ -345,6 +380,7 @@ def ingest_files(
         manifest: manifest frame, or the path of a folder/CSV holding ``manifest.csv``.
         chrome: alternative chrome-pattern YAML.
         n_chunks: override the number of chunks.
+        pool: an open pool from :func:`process_pool` (then ``workers`` is ignored).
 
     Returns:
         :class:`Frames` with the columns of :class:`analysis.corpus.Corpus`.
@@ -355,14 +391,14 @@ def ingest_files(
     if isinstance(manifest, str | Path):
         m = Path(manifest)
         manifest = find_manifest(m.parent if m.is_file() else m)
-    n = resolve_workers(workers)
+    n = _pool_size(pool, workers)
     n_chunks = n_chunks or (1 if n == 1 else 4 * n)
     bases = {str(f): b for f, b in doc_id_bases(files).items()}
     sizes = [f.stat().st_size for f in files]
     chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
     chrome_s = str(chrome) if chrome else None
     tasks = [(chunk, {f: bases[f] for f in chunk}, chrome_s) for chunk in chunks]
-    parts = pool_map(ingest_chunk, tasks, workers=n)
+    parts = pool_map(ingest_chunk, tasks, workers=n, pool=pool)
     return finish_frames(concat_frames(parts), manifest=manifest, files=files)
 
 
@@ -397,6 +433,7 @@ def tokenize_parallel(
     *,
     workers: int | None = None,
     n_chunks: int | None = None,
+    pool: ProcessPoolExecutor | None = None,
     **tokenize_kwargs: Any,
 ) -> pd.DataFrame:
     """:func:`analysis.tokenize.tokenize` on all cores; same rows as the serial call.
@@ -408,15 +445,17 @@ def tokenize_parallel(
         paragraphs: paragraphs frame (contract of :mod:`analysis.corpus`).
         workers: processes (``None`` = all cores, 1 = in-process).
         n_chunks: override the number of chunks (default 4 per worker).
+        pool: an open pool from :func:`process_pool` (then ``workers`` is ignored).
         **tokenize_kwargs: passed to ``tokenize`` (``backend=``, ``options=``); must pickle.
 
     Returns:
         Tokens frame: ``doc_id, para_id, token, start, end`` (contract of
         :mod:`analysis.tokenize`).
     """
-    n = resolve_workers(workers)
+    n = _pool_size(pool, workers)
+    needed = [c for c in ("doc_id", "para_id", "text") if c in paragraphs.columns]
     if n == 1:
-        return tokenize_chunk((paragraphs, tokenize_kwargs))
-    chunks = chunk_paragraphs(paragraphs, n_chunks=n_chunks or 4 * n)
-    parts = pool_map(tokenize_chunk, [(c, tokenize_kwargs) for c in chunks], workers=n)
+        return tokenize_chunk((paragraphs[needed], tokenize_kwargs))
+    chunks = chunk_paragraphs(paragraphs[needed], n_chunks=n_chunks or 4 * n)
+    parts = pool_map(tokenize_chunk, [(c, tokenize_kwargs) for c in chunks], workers=n, pool=pool)
     return concat_tokens(parts)

@@ -57,9 +57,10 @@ def test_resolve_workers():
 
 def test_pool_map_spawn_keeps_order_and_uses_processes():
     tasks = list(range(12))
-    assert parallel.pool_map(square, tasks, workers=2) == [t * t for t in tasks]
-    pids = set(parallel.pool_map(worker_pid, range(4), workers=2))
-    assert os.getpid() not in pids
+    with parallel.process_pool(2) as pool:
+        assert parallel.pool_map(square, tasks, pool=pool) == [t * t for t in tasks]
+        pids = set(parallel.pool_map(worker_pid, range(4), pool=pool))
+    assert os.getpid() not in pids and len(pids) <= 2
     # one worker runs in-process
     assert parallel.pool_map(worker_pid, range(3), workers=1) == [os.getpid()] * 3
 
@@ -82,32 +83,26 @@ def _load_corpus_or_skip():
     return corpus
 
 
-def test_parallel_ingestion_equals_serial(tmp_path):
+def test_parallel_ingestion_and_tokenization_equal_serial(tmp_path):
     corpus_mod = _load_corpus_or_skip()
+    tok = pytest.importorskip("analysis.tokenize")
     files = write_reports(tmp_path, n=6)
     # a near-duplicate across chunks: must be found by the corpus-wide step
     (tmp_path / "0007.txt").write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
     files = sorted(tmp_path.glob("*.txt"))
     serial = corpus_mod.load_corpus(tmp_path)
-    frames = parallel.ingest_files(files, workers=2, manifest=tmp_path, n_chunks=3)
+    serial_tokens = tok.tokenize(serial.paragraphs, cache=False)
+    with parallel.process_pool(2) as pool:  # one warm pool shared by the two stages
+        frames = parallel.ingest_files(files, manifest=tmp_path, n_chunks=3, pool=pool)
+        tokens = parallel.tokenize_parallel(frames.paragraphs, pool=pool, n_chunks=4)
     pd.testing.assert_frame_equal(frames.paragraphs, serial.paragraphs)
     pd.testing.assert_frame_equal(frames.documents, serial.documents)
     pd.testing.assert_frame_equal(frames.quality, serial.quality)
     assert (frames.documents["duplicate_of"] != "").sum() == 1
     assert {"year", "level"} <= set(frames.documents.columns)
-
-
-def test_parallel_tokenization_equals_serial():
-    tok = pytest.importorskip("analysis.tokenize")
-    if not hasattr(tok, "tokenize"):
-        pytest.skip("analysis.tokenize.tokenize not available yet")
-    paras = synthetic_paragraphs(n_docs=8)
-    paras = paras.assign(text_original=paras["text"], n_garbled=0)
-    serial = tok.tokenize(paras, cache=False)
-    par = parallel.tokenize_parallel(paras, workers=2, n_chunks=3)
     cols = ["doc_id", "para_id", "token", "start", "end"]
     pd.testing.assert_frame_equal(
-        par[cols].astype({"doc_id": str}).reset_index(drop=True),
-        serial[cols].astype({"doc_id": str}).reset_index(drop=True),
+        tokens[cols].astype({"doc_id": str}),
+        serial_tokens[cols].astype({"doc_id": str}),
         check_dtype=False,
     )
