@@ -16,13 +16,14 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from . import paths
-from ._files import read_yaml
+from ._files import file_digest, read_yaml
 from .errors import InputFileError
 from .kwic import drop_duplicate_documents, to_simplified
 from .themes import line_of, trie_pattern, yaml_lines
@@ -215,13 +216,7 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
         if not _CJK.search(key):
             raise fail(("phrases", i), f"phrase {p!r} contains no Chinese character")
         phrases.append(key)
-    return _replace(pats, exclude=exclude, stop=stop, phrases=tuple(dict.fromkeys(phrases)))
-
-
-def _replace(p: SloganPatterns, **changes) -> SloganPatterns:
-    from dataclasses import replace
-
-    return replace(p, **changes)
+    return replace(pats, exclude=exclude, stop=stop, phrases=tuple(dict.fromkeys(phrases)))
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -257,13 +252,14 @@ def normalise_slogan(
     return key
 
 
-_DEFAULT: list[SloganPatterns] = []
+@lru_cache(maxsize=4)
+def _load_default(digest: str) -> SloganPatterns:
+    return load_slogan_patterns(SLOGANS_FILE)
 
 
 def _default_patterns() -> SloganPatterns:
-    if not _DEFAULT:
-        _DEFAULT.append(load_slogan_patterns())
-    return _DEFAULT[0]
+    """The default slogans.yaml, re-read whenever its content changes (notebook edits)."""
+    return _load_default(file_digest(SLOGANS_FILE))
 
 
 def _cjk_len(key: str) -> int:
