@@ -419,7 +419,8 @@ def _filter_recount(
     """Apply the recount rules of slogans.yaml to recount hits.
 
     1. Inside quotation marks a hit must cover whole separator-delimited parts of the quote:
-       创先争优 counts in “创先争优,为民服务”, 五个一 does not count in “五个一批”.
+       “三联共建” counts in “三联共建、结对帮扶”, 五个一 does not count in “五个一批”. Fixed
+       phrases are counted wherever they occur (战斗堡垒 in “…战斗堡垒作用…”).
     2. A slogan discovered in quotes is counted without quotes only if at least
        ``recount.min_quoted_share`` of its occurrences lie inside quotation marks: “三联共建”
        yes, a word like 高速公路 quoted once in 300 uses no. Fixed phrases are exempt.
@@ -441,7 +442,7 @@ def _filter_recount(
     total: Counter = Counter()
     for h in hits:
         region = region_of(h)
-        if region is not None and not aligned(h, region):
+        if region is not None and h.key not in phrases and not aligned(h, region):
             continue
         kept.append((h, region is not None))
         total[h.key] += 1

@@ -259,3 +259,22 @@ def test_raw_corpus_duplicate_article_excluded(raw_corpus, raw_slogans):
     assert raw_slogans.loc["双基四落实", "doc_ids"] == "002-1"
     both = extract_slogans(raw_corpus.paragraphs, raw_corpus.documents, include_duplicates=True)
     assert both.set_index("slogan").loc["双基四落实", "doc_ids"] == "002-1;002-2"
+
+
+def test_recount_rules_inside_other_quotes(patterns):
+    paragraphs = pd.DataFrame(
+        {
+            "doc_id": ["A", "A", "B"],
+            "para_id": [0, 1, 0],
+            "text": [
+                "开展“五个一”活动。",
+                "统筹推进“五个一批”,制作“为民服务干群连心卡”。",
+                "推进“三联共建、结对帮扶”和“三联共建”。",
+            ],
+        }
+    )
+    paragraphs["text_original"] = paragraphs["text"]
+    got = extract_slogans(paragraphs, None, patterns).set_index("slogan")
+    assert got.loc["五个一", "n_mentions"] == 1  # not again inside “五个一批”
+    assert got.loc["为民服务", "doc_ids"] == "A"  # a fixed phrase counts anywhere
+    assert got.loc["三联共建", "n_mentions"] == 2  # a whole part of the longer quote
