@@ -434,15 +434,23 @@ def unit_tokens(
     """
     if unit not in ("paragraph", "document"):
         raise ValueError("unit must be 'paragraph' or 'document'")
-    ordered = tokens.sort_values(["doc_id", "para_id", "start"], kind="stable")
-    doc = ordered["doc_id"].astype(str)
-    ids = doc + "#" + ordered["para_id"].astype(str) if unit == "paragraph" else doc
-    values = ordered["token"].to_numpy(dtype=object)
-    codes, uniques = pd.factorize(ids, sort=False)
-    if len(codes):
-        cuts = np.flatnonzero(np.diff(codes)) + 1
+    doc = pd.Categorical(tokens["doc_id"].astype(str))
+    para = tokens["para_id"].to_numpy(dtype=np.int64)
+    order = np.lexsort((tokens["start"].to_numpy(), para, doc.codes))
+    codes, para = doc.codes[order], para[order]
+    values = tokens["token"].to_numpy(dtype=object)[order]
+    if len(values):
+        change = np.diff(codes) != 0
+        if unit == "paragraph":
+            change |= np.diff(para) != 0
+        cuts = np.flatnonzero(change) + 1
+        firsts = np.concatenate(([0], cuts))
         lists = [part.tolist() for part in np.split(values, cuts)]
-        index = [uniques[c] for c in codes[np.concatenate(([0], cuts))]]
+        names = doc.categories.to_numpy(dtype=object)[codes[firsts]]
+        if unit == "paragraph":
+            index = [f"{d}#{p}" for d, p in zip(names, para[firsts], strict=True)]
+        else:
+            index = list(names)
     else:
         lists, index = [], []
     out = pd.Series(lists, index=pd.Index(index, name="unit"), dtype=object)
