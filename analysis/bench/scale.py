@@ -1,0 +1,433 @@
+"""Scale benchmark: ``python -m analysis bench scale --corpus DIR [--workers N]``.
+
+Runs the pipeline raw folder → cleaned paragraphs → tokens → TF-IDF → LDA (K = 20) on ¼, ½ and
+all of a corpus (a seeded, nested sample of its files), each size in a *fresh subprocess* so
+its memory is measured alone, and prints per stage the wall time and the peak resident memory
+of the process tree (the run and its pool workers, sampled every 20 ms with psutil), then the
+growth ratios between sizes. A last subprocess runs ingestion and tokenization of the whole
+corpus with one worker, for the measured speed-up of the process pool.
+
+Nothing is asserted: the benchmark prints measured figures and the targets next to them.
+``--repeat`` is the number of repeats of the ¼ size (the minimum time is kept) — the other sizes
+run once, since the point is the growth, and the whole corpus is expensive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+STAGES = ("ingest", "tokenize", "units", "tfidf", "parquet", "lda")
+TARGET_SECONDS = 120.0
+TARGET_MEMORY_GB = 4.0
+FRACTIONS = (0.25, 0.5, 1.0)
+SAMPLE_SEED = 20240601
+K = 20
+LDA_UNIT = "document"
+LDA_PASSES = 2
+LDA_CHUNKSIZE = 256
+
+
+# --------------------------------------------------------------------------------------------
+# measurement helpers
+# --------------------------------------------------------------------------------------------
+
+
+class TreeMemory:
+    """Samples the resident memory of this process plus all its descendants in a thread."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import psutil
+
+        self._proc = psutil.Process()
+        self._interval = interval
+        self._peak = 0
+        self._max = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self) -> int:
+        import psutil
+
+        total = 0
+        procs = [self._proc]
+        try:
+            procs += self._proc.children(recursive=True)
+        except psutil.Error:
+            pass
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                continue
+        return total
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._peak = max(self._peak, self._sample())
+            self._max = max(self._max, self._peak)
+            self._stop.wait(self._interval)
+
+    def start(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def reset(self) -> None:
+        self._peak = self._sample()
+
+    def peak(self) -> int:
+        """Peak since the last :meth:`reset`."""
+        self._peak = max(self._peak, self._sample())
+        self._max = max(self._max, self._peak)
+        return self._peak
+
+    def overall(self) -> int:
+        """Peak since :meth:`start`."""
+        return max(self._max, self.peak())
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process, its live descendants (pool workers) and its
+    reaped children (psutil)."""
+    import psutil
+
+    me = psutil.Process()
+    t = me.cpu_times()
+    total = t.user + t.system + t.children_user + t.children_system
+    for child in me.children(recursive=True):
+        try:
+            c = child.cpu_times()
+        except psutil.Error:
+            continue
+        total += c.user + c.system
+    return total
+
+
+@contextmanager
+def stage(name: str, results: dict, mem: TreeMemory) -> Iterator[None]:
+    """Time a stage; record wall seconds, CPU seconds (incl. pool workers, which are joined at
+    the end of each stage) and peak tree RSS into ``results[name]``."""
+    mem.reset()
+    t0, c0 = time.perf_counter(), cpu_seconds()
+    yield
+    results[name] = {
+        "seconds": time.perf_counter() - t0,
+        "cpu_seconds": cpu_seconds() - c0,
+        "peak_rss": mem.peak(),
+    }
+
+
+def sample_files(files: list[Path], fraction: float, *, seed: int = SAMPLE_SEED) -> list[Path]:
+    """A seeded file sample; samples of growing fractions are nested (¼ ⊂ ½ ⊂ all).
+
+    Returns:
+        The sampled files in name order.
+    """
+    order = list(files)
+    random.Random(seed).shuffle(order)
+    n = max(1, round(fraction * len(order)))
+    return sorted(order[:n])
+
+
+# --------------------------------------------------------------------------------------------
+# the child: one size, one process
+# --------------------------------------------------------------------------------------------
+
+
+def pipeline(spec: dict) -> dict:
+    """Run the stages on the files of ``spec`` in this process; return measurements.
+
+    Stages: ``ingest`` (process pool) → ``tokenize`` (same warm pool; near-duplicates
+    excluded) → ``units`` (token lists per document) → ``tfidf`` (:func:`analysis.keywords.
+    tfidf_matrix`) → ``parquet`` (tokens written to Parquet) → ``lda`` (online LDA streamed
+    from the Parquet file, :func:`analysis.streaming.fit_streaming_lda`, K = ``k``).
+
+    ``spec`` keys: ``files`` (list of paths), ``corpus`` (folder, for the manifest),
+    ``workers``, ``stages`` (stop after ``ingest``/``tokenize``/``tfidf``; default all), ``k``,
+    ``tmp`` (folder for the Parquet file).
+    """
+    import numpy as np
+
+    from .. import parallel, streaming
+    from ..corpus import analysis_paragraphs
+
+    files = [Path(f) for f in spec["files"]]
+    workers = int(spec["workers"])
+    wanted = spec.get("stages") or ["ingest", "tokenize", "tfidf", "lda"]
+    out: dict[str, Any] = {"stages": {}, "workers": workers, "n_files": len(files)}
+    mem = TreeMemory().start()
+    try:
+        with parallel.process_pool(workers) as pool:
+            with stage("ingest", out["stages"], mem):
+                manifest = parallel.find_manifest(spec["corpus"])
+                frames = parallel.ingest_files(files, workers=workers, manifest=manifest, pool=pool)
+            paragraphs = analysis_paragraphs(frames)  # near-duplicates excluded
+            out["n_documents"] = len(frames.documents)
+            out["n_paragraphs"] = len(paragraphs)
+            out["n_chars"] = int(paragraphs["text"].str.len().sum())
+            out["n_duplicates"] = int((frames.documents["duplicate_of"] != "").sum())
+            del frames
+            if "tokenize" not in wanted:
+                return out
+            with stage("tokenize", out["stages"], mem):
+                tokens = parallel.tokenize_parallel(paragraphs, workers=workers, pool=pool)
+        out["n_tokens"] = len(tokens)
+        if "tfidf" not in wanted:
+            return out
+        from ..keywords import tfidf_matrix
+        from ..tokenize import unit_tokens
+
+        with stage("units", out["stages"], mem):
+            units = unit_tokens(tokens, LDA_UNIT)
+        with stage("tfidf", out["stages"], mem):
+            x, _, vocab = tfidf_matrix(units)
+        out["tfidf_shape"] = list(x.shape)
+        del x, units
+        if "lda" not in wanted:
+            return out
+        path = Path(spec.get("tmp") or tempfile.gettempdir()) / f"tokens-{os.getpid()}.parquet"
+        try:
+            with stage("parquet", out["stages"], mem):
+                streaming.write_tokens_parquet(tokens, path)
+            del tokens
+            with stage("lda", out["stages"], mem):
+                result = streaming.fit_streaming_lda(
+                    path,
+                    k=int(spec.get("k", K)),
+                    seed=1,
+                    unit=LDA_UNIT,
+                    passes=LDA_PASSES,
+                    chunksize=LDA_CHUNKSIZE,
+                )
+        finally:
+            path.unlink(missing_ok=True)
+        out["lda"] = {
+            "backend": result.backend,
+            "unit": LDA_UNIT,
+            "passes": LDA_PASSES,
+            "chunksize": LDA_CHUNKSIZE,
+            "n_units": len(result.unit_ids),
+            "vocab": len(result.vocab),
+            "rows_sum_to_1": bool(np.allclose(result.doc_topic.sum(axis=1), 1.0)),
+        }
+        return out
+    finally:
+        out["peak_rss"] = mem.overall()
+        mem.stop()
+        import resource
+
+        out["ru_maxrss_self"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        out["ru_maxrss_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+
+
+def _child_main(argv: list[str]) -> int:
+    spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    t0 = time.perf_counter()
+    result = pipeline(spec)
+    result["total_seconds"] = time.perf_counter() - t0
+    result["loadavg"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+def run_child(spec: dict, *, timeout: float = 1800) -> dict:
+    """Run :func:`pipeline` for ``spec`` in a fresh interpreter and return its measurements.
+
+    Also records the child's own maximum RSS as seen by this process
+    (``resource.getrusage(RUSAGE_CHILDREN)`` delta; Linux/macOS).
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(spec, fh)
+        spec_path = fh.name
+    try:
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "analysis.bench.scale", spec_path],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        wall = time.perf_counter() - t0
+    finally:
+        os.unlink(spec_path)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+    if proc.returncode != 0 or not lines:
+        tail = "\n".join(proc.stderr.splitlines()[-20:])
+        raise RuntimeError(f"benchmark child failed (exit {proc.returncode}):\n{tail}")
+    result = json.loads(lines[-1][len("RESULT ") :])
+    result["process_seconds"] = wall
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# reporting (pure)
+# --------------------------------------------------------------------------------------------
+
+
+def gb(n: float) -> str:
+    return f"{n / 2**30:.2f}"
+
+
+def growth_exponent(t_small: float, t_big: float, n_small: float, n_big: float) -> float:
+    """``b`` in ``t ∝ n^b`` between two sizes (1 = linear)."""
+    if min(t_small, t_big, n_small, n_big) <= 0 or n_big == n_small:
+        return float("nan")
+    return math.log(t_big / t_small) / math.log(n_big / n_small)
+
+
+def _total(size: dict, key: str = "seconds") -> float:
+    return float(sum(v[key] for v in size["stages"].values()))
+
+
+def format_report(sizes: list[dict], speedup: dict | None, *, workers: int) -> str:
+    """The printed report: per-size stage table, growth ratios, speed-up, targets.
+
+    Args:
+        sizes: child results (one per corpus fraction, smallest first) with ``fraction``.
+        speedup: child result of the 1-worker ingest/tokenize run on the largest size.
+        workers: workers of the pool in ``sizes``.
+
+    Returns:
+        The report text.
+    """
+    names = [n for n in STAGES if n in sizes[-1]["stages"]]
+    lines = [
+        f"per-stage wall seconds [CPU seconds incl. pool workers] and peak GB (RSS of the "
+        f"process tree); ingest/tokenize on {workers} worker(s); LDA K={K}, online gensim "
+        f"streamed from Parquet, {LDA_PASSES} passes, unit={LDA_UNIT}",
+    ]
+    head = f"{'size':>5} {'files':>5} {'Mchars':>6} {'Mtok':>5} | "
+    head += " | ".join(f"{n:^17}" for n in names) + f" | {'total':^15} | {'peak GB':>7}"
+    lines.append(head)
+    for s in sizes:
+        st = s["stages"]
+        row = f"{s['fraction']:>5.2f} {s['n_files']:>5} {s['n_chars'] / 1e6:>6.2f} "
+        row += f"{s.get('n_tokens', 0) / 1e6:>5.2f} | "
+        row += " | ".join(
+            f"{st[n]['seconds']:5.1f} [{st[n]['cpu_seconds']:5.1f}] {st[n]['peak_rss'] / 2**30:4.2f}"
+            for n in names
+        )
+        row += f" | {_total(s):6.1f} [{_total(s, 'cpu_seconds'):6.1f}] | {gb(s['peak_rss']):>7}"
+        lines.append(row)
+    lines += [
+        "",
+        "growth between sizes: ratio of wall time (exponent b in t ∝ chars^b; 1 = linear)",
+    ]
+    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+        n_ratio = b["n_chars"] / a["n_chars"]
+        parts = [f"{a['fraction']:.2f}→{b['fraction']:.2f}: chars ×{n_ratio:.2f}"]
+        for n in [*names, "total"]:
+            ta = _total(a) if n == "total" else a["stages"][n]["seconds"]
+            tb = _total(b) if n == "total" else b["stages"][n]["seconds"]
+            exp = growth_exponent(ta, tb, a["n_chars"], b["n_chars"])
+            parts.append(f"{n} ×{tb / ta:.2f} (b={exp:.2f})")
+        ca, cb = _total(a, "cpu_seconds"), _total(b, "cpu_seconds")
+        parts.append(f"CPU total ×{cb / ca:.2f}")
+        parts.append(f"peak memory ×{b['peak_rss'] / a['peak_rss']:.2f}")
+        lines.append("  " + "; ".join(parts))
+    if speedup:
+        full = sizes[-1]
+        lines += ["", f"process-pool speed-up on the largest size (1 worker vs {workers})"]
+        for n in ("ingest", "tokenize"):
+            t1, tn = speedup["stages"][n]["seconds"], full["stages"][n]["seconds"]
+            c1, cn = speedup["stages"][n]["cpu_seconds"], full["stages"][n]["cpu_seconds"]
+            lines.append(
+                f"  {n:<9} 1 worker {t1:6.1f} s [{c1:6.1f} CPU]   {workers} workers {tn:6.1f} s "
+                f"[{cn:6.1f} CPU]   speed-up ×{t1 / tn:.2f}"
+            )
+    full = sizes[-1]
+    total, peak = _total(full), full["peak_rss"]
+    lines += [
+        "",
+        f"target time   < {TARGET_SECONDS:.0f} s : {total:.1f} s -> "
+        f"{'MET' if total < TARGET_SECONDS else 'MISSED'}",
+        f"target memory < {TARGET_MEMORY_GB:.0f} GB: {gb(peak)} GB -> "
+        f"{'MET' if peak < TARGET_MEMORY_GB * 2**30 else 'MISSED'}",
+    ]
+    load = full.get("loadavg")
+    if load:
+        lines.append(
+            f"machine load average during the largest run: {load:.2f} on {os.cpu_count()} CPU(s)"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# entry point
+# --------------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    """``python -m analysis bench scale``: see the module docstring."""
+    from .. import parallel
+
+    corpus = Path(args.corpus)
+    files = parallel.list_raw_files(corpus)
+    workers = parallel.resolve_workers(getattr(args, "workers", None))
+    repeat = max(1, int(getattr(args, "repeat", 1) or 1))
+    fractions = getattr(args, "fractions", None) or FRACTIONS
+    print(
+        f"scale benchmark: {corpus} ({len(files)} files), {workers} worker(s), "
+        f"{os.cpu_count()} CPU(s) visible; seeded nested file samples (seed {SAMPLE_SEED})",
+        flush=True,
+    )
+    sizes = []
+    for frac in fractions:
+        spec = {
+            "files": [str(f) for f in sample_files(files, frac)],
+            "corpus": str(corpus),
+            "workers": workers,
+            "k": K,
+        }
+        runs = [run_child(spec) for _ in range(repeat if frac == fractions[0] else 1)]
+        best = min(runs, key=lambda r: sum(v["seconds"] for v in r["stages"].values()))
+        best["fraction"] = frac
+        sizes.append(best)
+        st = best["stages"]
+        print(
+            f"  size {frac:.2f}: "
+            + ", ".join(f"{k} {v['seconds']:.1f}s" for k, v in st.items())
+            + f"; peak {gb(best['peak_rss'])} GB",
+            flush=True,
+        )
+    speedup = None
+    if workers > 1 and not getattr(args, "no_speedup", False):
+        spec = {
+            "files": [str(f) for f in sample_files(files, fractions[-1])],
+            "corpus": str(corpus),
+            "workers": 1,
+            "stages": ["ingest", "tokenize"],
+        }
+        speedup = run_child(spec)
+        print(
+            "  1 worker: "
+            + ", ".join(f"{k} {v['seconds']:.1f}s" for k, v in speedup["stages"].items()),
+            flush=True,
+        )
+    print()
+    print(format_report(sizes, speedup, workers=workers))
+    return 0
+
+
+if __name__ == "__main__":  # benchmark child: python -m analysis.bench.scale SPEC.json
+    sys.exit(_child_main(sys.argv[1:]))
