@@ -35,7 +35,11 @@ _API: dict[str, str] = {
     "theme_scores": "themes",
     "paragraph_themes": "themes",
     "theme_sample": "themes",
+    "theme_hits": "themes",
     "extract_slogans": "slogans",
+    "slogan_mentions": "slogans",
+    "load_slogan_patterns": "slogans",
+    "normalise_slogan": "slogans",
     "kwic": "kwic",
     # keywords
     "tfidf_keywords": "keywords",

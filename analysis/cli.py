@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window", type=int, default=20)
     p.add_argument("--limit", type=int, default=50, help="rows to print (0 = all)")
     p.add_argument("--include-duplicates", action="store_true")
+    p.add_argument("--regex", action="store_true", help="treat TERM as a regular expression")
 
     p = sub.add_parser("vocab", help="candidate dictionary words and collocations")
     p.add_argument("--data", default=str(paths.RAW))

@@ -165,12 +165,12 @@ def format_kwic(lines: pd.DataFrame, *, window: int) -> str:
 
 
 def cli_kwic(args: argparse.Namespace) -> int:
-    """``python -m analysis kwic TERM [--data DIR] [--window N] [--limit N] [--include-duplicates]``."""
+    """``python -m analysis kwic TERM [--data DIR] [--window N] [--limit N] [--include-duplicates] [--regex]``."""
     from .corpus import analysis_paragraphs, load_corpus
 
     corpus = load_corpus(args.data)
     paragraphs = analysis_paragraphs(corpus, include_duplicates=args.include_duplicates)
-    lines = kwic(paragraphs, args.term, window=args.window)
+    lines = kwic(paragraphs, args.term, window=args.window, regex=getattr(args, "regex", False))
     n_docs = lines["doc_id"].nunique()
     shown = lines if not args.limit else lines.head(args.limit)
     print(f"{args.term}: {len(lines)} matches in {n_docs} documents (showing {len(shown)})")
