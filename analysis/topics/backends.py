@@ -32,6 +32,7 @@ DEFAULT_BACKEND = "tomotopy"
 DEFAULT_ITERATIONS = {"tomotopy": 1000, "gensim": 50, "sklearn": 50}
 DEFAULT_ALPHA = 0.1
 DEFAULT_ETA = 0.01
+ONLINE_CHUNK = 2000
 
 
 def _normalize(a: np.ndarray) -> np.ndarray:
@@ -42,7 +43,7 @@ def _normalize(a: np.ndarray) -> np.ndarray:
     return a / s
 
 
-def _fit_sklearn(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
+def _fit_sklearn(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
     from sklearn.decomposition import LatentDirichletAllocation
 
     if word_prior is not None:
@@ -51,7 +52,9 @@ def _fit_sklearn(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
         n_components=k,
         doc_topic_prior=alpha,
         topic_word_prior=eta,
-        learning_method="batch",
+        learning_method="online" if online else "batch",
+        batch_size=ONLINE_CHUNK,
+        learning_offset=10.0,
         max_iter=iterations,
         random_state=seed,
         evaluate_every=-1,
@@ -73,14 +76,15 @@ def _quiet(logger_name: str, level: int = logging.WARNING):
         logger.setLevel(old)
 
 
-def _fit_gensim(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
+def _fit_gensim(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
     with _quiet("gensim"):
         return _fit_gensim_inner(
-            bow, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations, word_prior=word_prior
-        )
+            bow, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations,
+            word_prior=word_prior, online=online,
+        )  # fmt: skip
 
 
-def _fit_gensim_inner(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
+def _fit_gensim_inner(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online):
     from gensim.models import LdaModel
 
     counts = bow.counts.tocsr()
@@ -96,8 +100,8 @@ def _fit_gensim_inner(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
         eta=eta if word_prior is None else word_prior,
         passes=iterations,
         iterations=100,
-        update_every=0,
-        chunksize=max(1, len(corpus)),
+        update_every=1 if online else 0,
+        chunksize=ONLINE_CHUNK if online else max(1, len(corpus)),
         eval_every=None,
         random_state=seed,
         dtype=np.float64,
@@ -112,7 +116,7 @@ def _fit_gensim_inner(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
     return _normalize(model.get_topics()), _normalize(gamma)
 
 
-def _fit_tomotopy(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior):
+def _fit_tomotopy(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
     import tomotopy as tp
 
     model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=seed, min_cf=0, min_df=0, rm_top=0)
@@ -158,6 +162,7 @@ def fit_topics(
     measures: Sequence[str] = ("npmi", "c_v", "u_mass", "diversity"),
     word_prior: np.ndarray | None = None,
     topic_labels: list[str] | None = None,
+    online: bool = False,
 ) -> TopicResult:
     """Fit LDA with one backend and return a backend-independent result.
 
@@ -183,6 +188,9 @@ def fit_topics(
         word_prior: optional (k, V) matrix of per-topic term priors replacing ``eta``
             (gensim, tomotopy); see :func:`analysis.topics.seeded.fit_seeded_topics`.
         topic_labels: optional topic names stored on the result.
+        online: gensim and scikit-learn only: online variational Bayes (Hoffman et al. 2010)
+            in mini-batches of :data:`ONLINE_CHUNK` units, ``iterations`` = passes; the usual
+            choice for large corpora. Default: batch VB (every pass sees all units).
 
     Returns:
         :class:`TopicResult` whose ``doc_topic`` rows follow ``bow.unit_ids`` (units left empty
@@ -202,8 +210,9 @@ def fit_topics(
             raise ValueError(f"word_prior must have shape {(k, len(bow.vocab))}")
     t0 = time.perf_counter()
     topic_word, theta_train = _FITTERS[backend](
-        train, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations, word_prior=word_prior
-    )
+        train, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations,
+        word_prior=word_prior, online=online,
+    )  # fmt: skip
     fit_seconds = time.perf_counter() - t0
     doc_topic = np.zeros((len(bow.unit_ids), k))
     doc_topic[train_idx] = theta_train
@@ -230,6 +239,7 @@ def fit_topics(
         "split_seed": split_seed,
         "top_n": top_n,
         "workers": 1,
+        "online": online and backend != "tomotopy",
     }
     log.debug("fitted %s k=%d seed=%d in %.2fs", backend, k, seed, fit_seconds)
     return TopicResult(
