@@ -367,6 +367,7 @@ def ingest_files(
     chrome: str | Path | None = None,
     n_chunks: int | None = None,
     pool: ProcessPoolExecutor | None = None,
+    listed_only: bool = True,
 ) -> Frames:
     """Ingest raw files in parallel (spawned processes); same frames as ``load_corpus``.
 
@@ -381,6 +382,8 @@ def ingest_files(
         chrome: alternative chrome-pattern YAML.
         n_chunks: override the number of chunks.
         pool: an open pool from :func:`process_pool` (then ``workers`` is ignored).
+        listed_only: ignore manifest rows of files not in ``files`` (a sample); False
+            records them as missing in ``quality``, as ``load_corpus`` does for a folder.
 
     Returns:
         :class:`Frames` with the columns of :class:`analysis.corpus.Corpus`.
@@ -399,6 +402,9 @@ def ingest_files(
     chrome_s = str(chrome) if chrome else None
     tasks = [(chunk, {f: bases[f] for f in chunk}, chrome_s) for chunk in chunks]
     parts = pool_map(ingest_chunk, tasks, workers=n, pool=pool)
+    if manifest is not None and listed_only:
+        # a file list is a deliberate selection: other manifest rows are not "missing"
+        manifest = manifest[manifest["file"].isin({f.name for f in files})]
     return finish_frames(concat_frames(parts), manifest=manifest, files=files)
 
 

@@ -121,3 +121,21 @@ def test_documents_with_manifest_fills_year_and_level():
     out = ts.documents_with_manifest(docs.astype({"year": "Int64"}), manifest)
     assert out["year"].tolist() == [2005, 2007]
     assert out["level"].tolist() == ["x", "y"]
+
+
+def test_lines_do_not_bridge_gaps_and_facets_per_theme():
+    assert [(r.start, r.stop) for r in ts._runs(np.array([1, 2, 3, 10, 11, 20]), 2)] == [
+        (0, 3),
+        (3, 5),
+        (5, 6),
+    ]
+    docs, scores = synthetic_theme_scores(n_docs=80, years=(1990, 1991, 1992, 1993, 2005, 2006))
+    prev = ts.prevalence_by_year(scores, docs, n_boot=50)
+    fig = ts.plot_prevalence_by_year(prev)
+    visible = [a for a in fig.axes if a.get_visible()]
+    assert len(visible) == 3  # one panel per theme
+    assert len(visible[0].get_lines()) == 2  # 1990-93 and 2005-06 are separate lines
+    plt.close(fig)
+    fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, n_boot=50))
+    assert len([a for a in fig.axes if a.get_visible()]) == 3
+    plt.close(fig)
