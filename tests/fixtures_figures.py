@@ -120,10 +120,18 @@ DOC_TOPICS = pd.DataFrame(
      for t, w in enumerate(ws)],
     columns=["doc_id", "topic", "weight"],
 )
-STABILITY = pd.DataFrame(
-    [(t, s, sim) for t, sims in enumerate([(0.9, 0.95), (0.4, 0.6), (0.7, 0.8)]) for s, sim in zip((11, 12), sims)],
-    columns=["topic", "seed", "similarity"],
-)
+STABILITY = pd.DataFrame({
+    "model": "tomotopy-k3-s7", "topic": [0, 1, 2], "top_terms": ["党建 党员", "招商引资 项目", "道路"],
+    "stability": [0.92, 0.5, 0.75], "min_cosine": [0.9, 0.4, 0.7], "mean_jaccard": [0.8, 0.3, 0.6],
+    "n_runs": 5,
+})
+
+SEEDED_REPORT = pd.DataFrame({
+    "model": "seeded", "topic": [0, 1, 2],
+    "theme": ["party_building", "investment_attraction", ""],
+    "seed_mass": [0.4, 0.15, 0.3], "share_top_seed": [0.5, 0.1, 0.2], "prevalence": [0.3, 0.3, 0.4],
+    "new_terms": ["镇党委 班子 项目", "资金 扩建", "经济"],
+})
 
 
 def topic_result(*, labels: list[str] | None = None):
@@ -149,5 +157,6 @@ def inputs() -> dict[str, object]:
         "paragraph_themes": PARAGRAPH_THEMES, "k_selection": K_TABLE, "chosen_k": 3,
         "topic_model": topic_result(), "topic_terms": TOPIC_TERMS, "doc_topics": DOC_TOPICS,
         "topic_stability": STABILITY,
-        "seeded_model": topic_result(labels=["party_building", "investment_attraction", "free"]),
+        "seeded_model": topic_result(labels=["party_building", "investment_attraction", "free_1"]),
+        "seeded_report": SEEDED_REPORT,
     }

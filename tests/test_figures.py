@@ -172,8 +172,16 @@ def test_saved_files_are_reproducible(tmp_path):
 
 
 # --------------------------------------------------------------------------- pipeline
+FEW = ["corpus_overview", "theme_profile", "topic_terms"]
+
+
+def _build(tmp_path, ctx=None, **kw):
+    kw.setdefault("formats", ("png",))
+    return build_all(ctx or FixtureContext(), tmp_path, progress=False, **kw)
+
+
 def test_build_all_writes_figures_manifest_and_index(tmp_path):
-    report = build_all(FixtureContext(), tmp_path, progress=False)
+    report = build_all(FixtureContext(), tmp_path, progress=False)  # PNG + SVG, every figure
     built = report[report["kind"] == "figure"]
     assert set(built["status"]) == {"built"}, report
     for name in FIGURES:
@@ -184,6 +192,7 @@ def test_build_all_writes_figures_manifest_and_index(tmp_path):
     assert entry["description"] == FIGURES["theme_profile"].description
     assert len(entry["input_hash"]) == 64 and entry["seeds"]["master"] == 20240601
     assert entry["packages"]["matplotlib"] == mpl.__version__
+    assert manifest["figures"]["topic_terms"]["seeds"]["topic_model_seed"] == 7
     assert manifest["tables"]["corpus"]["status"] == "skipped"
     index = (tmp_path / "README.md").read_text()
     for name, spec in FIGURES.items():
@@ -191,25 +200,25 @@ def test_build_all_writes_figures_manifest_and_index(tmp_path):
 
 
 def test_warm_run_skips_unchanged_figures_and_force_rebuilds(tmp_path):
-    build_all(FixtureContext(), tmp_path, progress=False)
-    again = build_all(FixtureContext(), tmp_path, progress=False)
-    assert set(again.loc[again["kind"] == "figure", "status"]) == {"unchanged"}
-    forced = build_all(FixtureContext(), tmp_path, progress=False, force=True)
-    assert set(forced.loc[forced["kind"] == "figure", "status"]) == {"built"}
+    _build(tmp_path, only=FEW)
+    again = _build(tmp_path, only=FEW)
+    assert set(again["status"]) == {"unchanged"}
+    forced = _build(tmp_path, only=FEW, force=True)
+    assert set(forced["status"]) == {"built"}
 
 
 def test_changed_input_or_seed_rebuilds_only_what_depends_on_it(tmp_path):
-    build_all(FixtureContext(), tmp_path, progress=False)
+    _build(tmp_path, only=FEW)
     scores = F.THEME_SCORES.assign(per_1k_tokens=F.THEME_SCORES["per_1k_tokens"] + 1)
-    report = build_all(FixtureContext(overrides={"theme_scores": scores}), tmp_path, progress=False)
+    report = _build(tmp_path, FixtureContext(overrides={"theme_scores": scores}), only=FEW)
     status = report.set_index("name")["status"]
     assert status["theme_profile"] == "built" and status["corpus_overview"] == "unchanged"
-    reseeded = build_all(FixtureContext(seed=1), tmp_path, progress=False)
-    assert set(reseeded.loc[reseeded["kind"] == "figure", "status"]) == {"built"}
+    reseeded = _build(tmp_path, FixtureContext(seed=1), only=FEW)
+    assert set(reseeded["status"]) == {"built"}
 
 
 def test_unavailable_stage_is_skipped_with_reason(tmp_path):
-    report = build_all(FixtureContext(missing=("topic_model",)), tmp_path, progress=False)
+    report = _build(tmp_path, FixtureContext(missing=("topic_model",)), only=FEW)
     row = report.set_index("name").loc["topic_terms"]
     assert row["status"] == "skipped" and "topic_model" in row["reason"]
     assert report.set_index("name").loc["theme_profile", "status"] == "built"
@@ -217,26 +226,32 @@ def test_unavailable_stage_is_skipped_with_reason(tmp_path):
 
 
 def test_only_builds_the_named_outputs_and_keeps_the_others(tmp_path):
-    build_all(FixtureContext(), tmp_path, progress=False)
-    report = build_all(FixtureContext(), tmp_path, only=["theme_profile"], force=True, progress=False)
+    _build(tmp_path, only=FEW)
+    report = _build(tmp_path, only=["theme_profile"], force=True)
     assert list(report["name"]) == ["theme_profile"]
     manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
-    assert set(manifest["figures"]) == set(FIGURES)
+    assert set(manifest["figures"]) == set(FEW)
 
 
 def test_only_with_an_unknown_name_fails(tmp_path):
     from analysis.errors import AnalysisError
 
     with pytest.raises(AnalysisError, match="unknown output"):
-        build_all(FixtureContext(), tmp_path, only=["nope"], progress=False)
+        _build(tmp_path, only=["nope"])
 
 
 def test_import_has_no_global_side_effects():
     import subprocess
     import sys
 
-    code = ("import matplotlib as mpl; before = dict(mpl.rcParams); import analysis.figures; "
-            "assert dict(mpl.rcParams) == before; import sys; assert 'matplotlib.pyplot' not in sys.modules")
+    code = (
+        "import sys, matplotlib as mpl\n"
+        "keys = ['font.family', 'font.sans-serif', 'font.size', 'axes.prop_cycle', 'image.cmap']\n"
+        "before = {k: mpl.rcParams[k] for k in keys}\n"
+        "import analysis.figures\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "assert {k: mpl.rcParams[k] for k in keys} == before\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -147,22 +147,17 @@ def topic_stability(ctx: FigureContext, *, ax=None) -> Figure:
 
 @register(
     "seeded_topics",
-    "Topics seeded from the theme lexicons (plus free topics): probability mass each topic puts "
-    "on each theme's terms — a seeded topic that keeps its theme lights up on its own column.",
-    inputs=["seeded_model", "themes", "theme_labels"],
+    "Topics seeded from the theme lexicons: probability mass each seeded topic puts on its "
+    "theme's terms, against the best-matching topic of the unseeded model, with the seeded "
+    "topic's top terms that the lexicon lacks.",
+    inputs=["seeded_report", "topic_model", "themes", "theme_labels"],
     title="Seeded topics vs theme lexicons",
+    multi_panel=True,
 )
 def seeded_topics(ctx: FigureContext, *, ax=None) -> Figure:
-    model = ctx.seeded_model
-    mass = theme_mass(model.topic_word, model.vocab, ctx.themes)
-    labels = ctx.theme_labels
-    rows = []
-    top = model.top_term_ids(3)
-    for t, label in enumerate(model.labels()):
-        terms = "·".join(model.vocab[j] for j in top[t])
-        name = f"seed {labels[label][1]}" if label in labels else label.replace("_", " ")
-        rows.append(f"{name} | {terms}")
-    return plot_seeded_topics(mass, rows, labels, ax=ax)
+    model = ctx.topic_model
+    free = theme_mass(model.topic_word, model.vocab, ctx.themes)
+    return plot_seeded_topics(ctx.seeded_report, free, ctx.theme_labels)
 
 
 # ---------------------------------------------------------------------------------- tables

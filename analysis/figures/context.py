@@ -121,11 +121,18 @@ class FigureContext:
     def seeds(self, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
         """Seeds that the given inputs were computed with (for the manifest)."""
         out: dict[str, Any] = {"master": self.seed}
-        topic_inputs = {"k_selection", "chosen_k", "topic_model", "topic_terms", "doc_topics",
-                        "topic_stability", "seeded_model"}
-        if topic_inputs & set(names):
-            out.update({k: v for k, v in self.topic_settings.items() if "seed" in k})
-            out["split_seed"] = self.seed
+        wanted = set(names)
+        if wanted & {"topic_model", "topic_terms", "doc_topics", "topic_stability"}:
+            out["topic_model_seed"] = int(self.topic_model.seed)
+        if wanted & {"k_selection", "chosen_k"}:
+            out["k_sweep_seeds"] = sorted(int(s) for s in self.k_selection["seed"].unique())
+        if "topic_stability" in wanted:
+            stab = self.topic_stability
+            n_runs = int(stab["n_runs"].iloc[0]) if len(stab) and "n_runs" in stab else 0
+            # run_topic_analysis refits with seed, seed + 1, … (the first run is the model)
+            out["stability_seeds"] = [int(self.topic_model.seed) + i for i in range(n_runs)]
+        if wanted & {"seeded_model", "seeded_report"}:
+            out["seeded_model_seed"] = int(self.seeded_model.seed)
         return out
 
     # -- corpus ---------------------------------------------------------------------------
@@ -211,109 +218,118 @@ class FigureContext:
     # -- topics -----------------------------------------------------------------------------
     @functools.cached_property
     def topic_settings(self) -> dict[str, Any]:
-        """K range, seeds and chosen-K settings of the topic figures (derived from ``seed``)."""
-        rng = np.random.default_rng(self.seed)
-        seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=5)]
-        settings = {
-            "unit": "paragraph",
-            "backend": "tomotopy",
-            "k_range": [4, 6, 8, 10, 12],
-            "k_backends": ["tomotopy"],
-            "k_seeds": seeds[:3],
-            "holdout": 0.1,
-            "model_seed": seeds[0],
-            "stability_seeds": seeds,
-            "seeded_free_topics": 3,
-            "seeded_seed": seeds[0],
-        }
+        """Arguments of :func:`analysis.topics.run_topic_analysis` (``topic_options`` override).
+
+        The defaults are the topic stage's own (K = 3…10, 3 sweep seeds, 5 stability runs,
+        tomotopy, 3 free topics beside the seeded ones); seeds derive from the master seed.
+        """
+        settings: dict[str, Any] = {"seed": self.seed}
         settings.update(self.topic_options)
         return settings
 
     def _compute_topic_units(self) -> pd.Series:
-        unit_tokens = stage_function("tokenize", "unit_tokens")
-        return unit_tokens(self.tokens, unit=self.topic_settings["unit"])
+        """Tokens per paragraph for topic models (report-generic words removed, no titles)."""
+        return stage_function("topics", "topic_units")(self.paragraphs)
 
-    def _compute_bow(self):
-        """The shared bag of words of every topic fit (one vocabulary, comparable metrics)."""
-        return stage_function("topics.backends", "prepare_bow")(self.topic_units)
-
-    def _topic_key(self, stage: str, **extra: Any) -> dict[str, Any]:
-        """Cache key of a topic computation: unit tokens, settings, topic code, libraries."""
+    def _topic_key(self) -> dict[str, Any]:
+        """Cache key of the topic analysis: unit tokens, paragraphs, themes, settings, code."""
         return {
-            "stage": f"figures-{stage}",
+            "stage": "figures-topic-analysis",
             "units": content_hash(self.topic_units),
-            "settings": {k: v for k, v in self.topic_settings.items()},
-            "extra": extra,
+            "paragraphs": content_hash(self.paragraphs[["doc_id", "para_id", "text_original"]]),
+            "themes": content_hash(self.themes),
+            "settings": {k: v for k, v in sorted(self.topic_settings.items())},
             "topics_code": _source_hash("topics"),
             "libraries": _versions(("tomotopy", "gensim", "scikit-learn", "numpy", "scipy")),
         }
 
-    def _compute_k_selection(self) -> pd.DataFrame:
-        """The K sweep (backend × K × seed) of :func:`analysis.topics.select.select_k`."""
-        select_k = stage_function("topics.select", "select_k")
-        st = self.topic_settings
-        return _cached(
-            self._topic_key("k_selection"),
-            lambda: select_k(self.bow, ks=st["k_range"], seeds=st["k_seeds"],
-                             backends=st["k_backends"], holdout=st["holdout"],
-                             split_seed=self.seed),
-            "figure_topics", force=self.force,
+    def _compute_topic_analysis(self) -> dict[str, Any]:
+        """Everything :func:`analysis.topics.run_topic_analysis` returns, content-cached."""
+        run = stage_function("topics", "run_topic_analysis")
+        return _cached_topic_analysis(
+            self._topic_key(),
+            lambda: run(self.topic_units, self.paragraphs, themes=self.themes, **self.topic_settings),
+            force=self.force,
         )
+
+    def _compute_k_selection(self) -> pd.DataFrame:
+        """The K sweep: backend, k, seed, npmi, c_v, u_mass, perplexity, diversity."""
+        return self.topic_analysis["topic_k_selection"]
 
     def _compute_chosen_k(self) -> int:
-        if "k" in self.topic_options:
-            return int(self.topic_options["k"])
-        choose_k = stage_function("topics.select", "choose_k")
-        return int(choose_k(self.k_selection, backend=self.topic_settings["backend"]))
-
-    def _fit(self, k: int, seed: int):
-        fit_topics = stage_function("topics", "fit_topics")
-        return _cached_result(
-            self._topic_key("model", k=k, seed=seed),
-            lambda: fit_topics(self.bow, k=k, backend=self.topic_settings["backend"], seed=seed),
-            force=self.force,
-        )
+        return int(self.topic_analysis["chosen_k"])
 
     def _compute_topic_model(self):
-        """The reported model: chosen K, ``model_seed``, all paragraphs (TopicResult)."""
-        return self._fit(self.chosen_k, self.topic_settings["model_seed"])
+        """The reported model (TopicResult): chosen K, master seed, all paragraph units."""
+        return self.topic_analysis["model"]
 
     def _compute_topic_terms(self) -> pd.DataFrame:
-        """Top terms per topic ranked by P(term | topic) (λ = 1)."""
-        return stage_function("topics.interpret", "topic_terms")(self.topic_model, n=10, lambda_=1.0)
+        """Rows of ``topics.csv`` for the reported model (ranked by relevance, λ = 0.6)."""
+        t = self.topic_analysis["topics"]
+        return t[t["model"] == self.topic_model.name].reset_index(drop=True)
 
     def _compute_doc_topics(self) -> pd.DataFrame:
-        return stage_function("topics", "doc_topics")(self.topic_model)
-
-    def _compute_topic_runs(self) -> list:
-        """The chosen K refitted with every stability seed (first = the reported model)."""
-        seeds = self.topic_settings["stability_seeds"]
-        return [self.topic_model] + [self._fit(self.chosen_k, s) for s in seeds[1:]]
+        """Rows of ``doc_topics.csv`` for the reported model (model, doc_id, topic, weight)."""
+        d = self.topic_analysis["doc_topics"]
+        return d[d["model"] == self.topic_model.name].reset_index(drop=True)
 
     def _compute_topic_stability(self) -> pd.DataFrame:
-        """Per seed and topic: cosine similarity to the reference topic after matching.
+        """``topic_stability.csv``: per topic, mean and minimum matched cosine over re-fits."""
+        return self.topic_analysis["topic_stability"]
 
-        Returns:
-            DataFrame[seed, topic, matched_topic, similarity, jsd_sim, jaccard].
-        """
-        alignment_table = stage_function("topics.stability", "alignment_table")
-        al = alignment_table(self.topic_runs)
-        return al.rename(columns={"ref_topic": "topic", "topic": "matched_topic",
-                                  "cosine": "similarity"})
-
-    def _compute_topic_stability_summary(self) -> pd.DataFrame:
-        return stage_function("topics.stability", "stability_from_results")(self.topic_runs)
+    def _compute_seeded_report(self) -> pd.DataFrame:
+        """``seeded_topic_report`` of the seeded model (seed_mass, share_top_seed, new_terms …)."""
+        report = self.topic_analysis["seeded_topics"]
+        if report is None or report.empty:
+            raise StageUnavailable("no seeded model (themes.yaml has no usable theme)")
+        return report
 
     def _compute_seeded_model(self):
-        """Seeded LDA: one topic per theme of ``themes.yaml`` plus free topics (TopicResult)."""
-        fit_seeded = stage_function("topics.seeded", "fit_seeded_topics")
-        st = self.topic_settings
-        return _cached_result(
-            self._topic_key("seeded", themes=content_hash(self.themes)),
-            lambda: fit_seeded(self.topic_units, self.themes, n_free=st["seeded_free_topics"],
-                               backend=st["backend"], seed=st["seeded_seed"]),
-            force=self.force,
-        )
+        """Seeded LDA (TopicResult): one topic per theme of ``themes.yaml`` plus free topics."""
+        model = self.topic_analysis["seeded_model"]
+        if model is None:
+            raise StageUnavailable("no seeded model (themes.yaml has no usable theme)")
+        return model
+
+
+_TOPIC_FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topics",
+                 "topic_stability", "topic_examples", "seeded_topics")
+
+
+def _cached_topic_analysis(key: dict[str, Any], run: Callable[[], dict[str, Any]], *,
+                           force: bool = False) -> dict[str, Any]:
+    """``run_topic_analysis`` output through :mod:`analysis.cache` (Parquet frames only)."""
+    from ..cache import cached_frame
+
+    def miss() -> pd.DataFrame:
+        raise _Miss
+
+    if not force:
+        try:
+            out: dict[str, Any] = {n: cached_frame(key, miss, f"figure_topics_{n}") for n in _TOPIC_FRAMES}
+            out["topics_html"] = cached_frame(key, miss, "figure_topics_html")["html"].iloc[0]
+            out["model"] = _cached_result({**key, "which": "model"}, _raise_miss)
+            has_seeded = bool(len(out["seeded_topics"]))
+            out["seeded_model"] = (_cached_result({**key, "which": "seeded"}, _raise_miss)
+                                   if has_seeded else None)
+            out["chosen_k"] = int(out["topic_choice"]["k"].iloc[0])
+            return out
+        except _Miss:
+            pass
+    out = run()
+    for n in _TOPIC_FRAMES:
+        frame = out[n] if isinstance(out.get(n), pd.DataFrame) else pd.DataFrame()
+        cached_frame(key, lambda f=frame: f, f"figure_topics_{n}", force=True)
+    cached_frame(key, lambda: pd.DataFrame({"html": [out["topics_html"]]}), "figure_topics_html",
+                 force=True)
+    _cached_result({**key, "which": "model"}, lambda: out["model"], force=True)
+    if out.get("seeded_model") is not None:
+        _cached_result({**key, "which": "seeded"}, lambda: out["seeded_model"], force=True)
+    return out
+
+
+def _raise_miss():
+    raise _Miss
 
 
 class _Miss(Exception):

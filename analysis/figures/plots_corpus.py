@@ -116,8 +116,7 @@ def _removal_panel(ax: Axes, quality: pd.DataFrame | None, doc_ids: list[str]) -
     import matplotlib as mpl
     from matplotlib.colors import LogNorm
 
-    cmap = mpl.colormaps[SEQUENTIAL].copy()
-    cmap.set_bad("white")
+    cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="white")
     ax.imshow(np.ma.masked_equal(values, 0), cmap=cmap, aspect="auto",
               norm=LogNorm(vmin=1, vmax=max(2.0, values.max())))
     ax.set_xticks(range(table.shape[1]), [_removal_label(c) for c in table.columns], rotation=40,

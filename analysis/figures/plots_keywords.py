@@ -76,13 +76,17 @@ def plot_similarity(
         empty_panel(ax, "no documents")
         return fig
     values = sim.to_numpy(float)
-    im = ax.imshow(values, cmap=SEQUENTIAL, vmin=0, vmax=1)
+    import matplotlib as mpl
+
+    off_diagonal = np.where(np.eye(n, dtype=bool), np.nan, values)
+    cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="#f2f2f2")
+    im = ax.imshow(np.ma.masked_invalid(off_diagonal), cmap=cmap, vmin=0, vmax=1)
     labels = doc_labels(documents, list(sim.index), n=6)
     ax.set_xticks(range(n), [lab.split(" ")[0] for lab in labels], rotation=90)
     ax.set_yticks(range(n), labels)
     ax.spines[:].set_visible(False)
     if n <= 16:
-        annotate_heatmap(ax, np.where(np.eye(n, dtype=bool), np.nan, values), fmt="{:.2f}",
+        annotate_heatmap(ax, off_diagonal, fmt="{:.2f}",
                          threshold=0.6, fontsize=5.5)
     if duplicate_pairs is None:
         duplicate_pairs = _duplicate_pairs(documents)

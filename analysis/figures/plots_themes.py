@@ -15,7 +15,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ._axes import annotate_heatmap, doc_labels, empty_panel, figure_and_axes
-from .style import FULL_WIDTH, NONE_COLOUR, SEQUENTIAL, category_colours, shorten, theme_label
+from .style import (
+    FULL_WIDTH,
+    NONE_COLOUR,
+    OKABE_ITO,
+    SEQUENTIAL,
+    category_colours,
+    shorten,
+    theme_label,
+)
 
 Labels = Mapping[str, tuple[str, str]]
 _NONE = {"", "none", "None", "nan", "<NA>"}
@@ -80,6 +88,7 @@ def plot_theme_position(
     documents: pd.DataFrame | None = None,
     *,
     n_bins: int = 5,
+    max_colours: int = 7,
 ) -> Figure:
     """Where themes appear inside a report.
 
@@ -93,6 +102,8 @@ def plot_theme_position(
         paragraphs: for paragraph lengths and relative positions (optional).
         documents: for row labels.
         n_bins: position bins of the right panel.
+        max_colours: themes with their own (Okabe–Ito) colour in the strips, the most frequent
+            dominant themes; the others share one grey ("Other themes").
     """
     pt = paragraph_themes.copy()
     pt["doc_id"] = pt["doc_id"].astype(str)
@@ -103,13 +114,29 @@ def plot_theme_position(
     pt = _with_positions(pt, paragraphs)
     fig = Figure(figsize=(FULL_WIDTH, max(2.6, 0.26 * pt["doc_id"].nunique() + 1.6)), layout="constrained")
     ax_strip, ax_bins = fig.subplots(1, 2, width_ratios=[1.35, 1])
-    colours = category_colours(themes)
+    colours = strip_colours(pt["dominant_theme"].astype(str), themes, n_max=max_colours)
     _strip_panel(ax_strip, pt, colours, documents)
-    handles = [Patch(color=colours[t], label=theme_label(t, labels)) for t in themes]
-    handles.append(Patch(color=NONE_COLOUR, label="No theme 无"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=6)
+    shown = [t for t in themes if colours.get(t, OTHER_COLOUR) != OTHER_COLOUR]
+    handles = [Patch(color=colours[t], label=theme_label(t, labels)) for t in shown]
+    if any(colours.get(t) == OTHER_COLOUR for t in themes):
+        handles.append(Patch(color=OTHER_COLOUR, label="Other themes 其他主题"))
+    handles.append(Patch(color=NONE_COLOUR, label="No dominant theme 无"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), fontsize=6)
     _bins_panel(ax_bins, pt, themes, labels, n_bins)
     return fig
+
+
+OTHER_COLOUR = "#8c8c8c"
+
+
+def strip_colours(dominant: pd.Series, themes: list[str], *, n_max: int = 7) -> dict[str, str]:
+    """Okabe–Ito colours for the ``n_max`` most frequent dominant themes (file order), grey for
+    the rest: more than 8 categories cannot all be told apart by colour-blind readers."""
+    counts = dominant[~dominant.isin(_NONE)].value_counts()
+    top = set(counts.index[:n_max]) if len(counts) > n_max else set(counts.index)
+    ordered = [t for t in themes if t in top]
+    colours = dict(zip(ordered, OKABE_ITO[: len(ordered)], strict=True))
+    return {t: colours.get(t, OTHER_COLOUR) for t in themes}
 
 
 def _with_positions(pt: pd.DataFrame, paragraphs: pd.DataFrame | None) -> pd.DataFrame:
@@ -246,8 +273,7 @@ def plot_slogan_matrix(
     masked = np.ma.masked_equal(values, 0)
     import matplotlib as mpl
 
-    cmap = mpl.colormaps[SEQUENTIAL].copy()
-    cmap.set_bad("white")
+    cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="white")
     im = ax.imshow(masked, cmap=cmap, aspect="auto", vmin=0.5, vmax=max(1.0, values.max()))
     ax.set_xticks(range(len(doc_ids)), doc_labels(documents, doc_ids, n=5), rotation=35, ha="right")
     kinds = rec["kind"].astype(str).tolist() if "kind" in rec else [""] * len(rec)
@@ -261,7 +287,12 @@ def plot_slogan_matrix(
     ax.tick_params(which="minor", length=0)
     ax.spines[:].set_visible(False)
     annotate_heatmap(ax, values, fmt="{:.0f}", fontsize=5.5)
-    fig.colorbar(im, ax=ax, shrink=0.7, pad=0.01).set_label("Mentions 提及次数")
+    from matplotlib.ticker import MaxNLocator
+
+    cbar = fig.colorbar(im, ax=ax, shrink=0.7, pad=0.01)
+    cbar.set_label("Mentions 提及次数")
+    cbar.locator = MaxNLocator(integer=True)
+    cbar.update_ticks()
     handles = [Patch(color=kind_colours[k], label=_KIND_LABELS.get(k, k)) for k in kind_colours]
     fig.legend(handles=handles, title="Kind of slogan (label colour)", loc="outside lower center",
                ncols=len(handles), fontsize=6)

@@ -80,25 +80,30 @@ def plot_k_selection(k_table: pd.DataFrame, *, chosen_k: int | None = None) -> F
     return fig
 
 
-def plot_topic_terms(terms: pd.DataFrame, *, n_terms: int = 10, ncols: int = 4,
-                     value: str = "weight", title: str = "") -> Figure:
+def plot_topic_terms(terms: pd.DataFrame, *, n_terms: int = 10, ncols: int = 5,
+                     value: str = "weight", order: str = "rank", title: str = "") -> Figure:
     """Small multiples: the top ``n_terms`` terms of each topic (P(term | topic) by default).
 
     Args:
         terms: ``topic_terms`` table (topic, rank, term, weight[, relevance]).
         n_terms: terms per panel.
         ncols: panels per row.
-        value: ``weight`` or ``relevance``.
+        value: bar length, ``weight`` (P(term | topic)) or ``relevance``.
+        order: ``rank`` keeps the table's ranking (e.g. LDAvis relevance); else sort by value.
         title: figure title (e.g. model name and K).
     """
     topics = sorted(terms["topic"].unique())
-    fig, axes = new_grid(max(1, len(topics)), ncols=ncols, panel=(FULL_WIDTH / ncols, 0.14 * n_terms + 0.5))
+    n = max(1, len(topics))
+    ncols = min(ncols, int(np.ceil(n / np.ceil(n / ncols)))) if n > ncols else n
+    fig, axes = new_grid(n, ncols=ncols, panel=(FULL_WIDTH / ncols, 0.14 * n_terms + 0.5))
     if not topics:
         empty_panel(axes[0], "no topics")
         return fig
     colours = (OKABE_ITO * (len(topics) // len(OKABE_ITO) + 1))[: len(topics)]
     for ax, topic, colour in zip(axes, topics, colours, strict=True):
-        t = terms[terms["topic"] == topic].sort_values(value, ascending=False).head(n_terms)
+        t = terms[terms["topic"] == topic]
+        t = (t.sort_values("rank") if order == "rank" and "rank" in t
+             else t.sort_values(value, ascending=False)).head(n_terms)
         y = np.arange(len(t))
         ax.barh(y, t[value], color=colour if colour != "#000000" else "#555555", height=0.7)
         ax.set_yticks(y, t["term"].astype(str), fontsize=6.5)
@@ -106,6 +111,8 @@ def plot_topic_terms(terms: pd.DataFrame, *, n_terms: int = 10, ncols: int = 4,
         ax.set_title(f"Topic {int(topic)}", fontsize=7)
         ax.tick_params(axis="x", labelsize=5.5)
     label = "P(term | topic)" if value == "weight" else "Relevance (λ)"
+    if order == "rank" and value == "weight" and "relevance" in terms:
+        label += " — terms ranked by relevance (λ = 0.6, Sievert & Shirley 2014)"
     fig.supxlabel(label, fontsize=7)
     if title:
         fig.suptitle(title, fontsize=8)
@@ -142,33 +149,37 @@ def plot_doc_topics(doc_topics: pd.DataFrame, names: Mapping[int, str] | None = 
 
 def plot_topic_stability(stability: pd.DataFrame, names: Mapping[int, str] | None = None,
                          *, ax: Axes | None = None) -> Figure:
-    """Per-topic stability across seeds: one dot per re-fit, bar = mean similarity after alignment.
+    """Per-topic stability across seeds (``topic_stability.csv``).
+
+    Each topic of the reported model is matched (Hungarian) to the topics of re-fits with other
+    seeds. Bar: mean cosine similarity of the matched topic–term distributions; black tick: the
+    worst re-fit (``min_cosine``); open circle: mean overlap of the top-10 terms (Jaccard).
 
     Args:
-        stability: long (topic, seed, similarity) or summary (topic, stability[, std]).
+        stability: (topic, stability[, min_cosine, mean_jaccard, n_runs]).
         names: ``{topic: label}``.
         ax: draw into this axes.
     """
-    s = stability.copy()
-    value = "similarity" if "similarity" in s else "stability"
-    summary = s.groupby("topic")[value].agg(["mean", "min", "max", "count"]).reset_index()
-    summary = summary.sort_values("mean", ascending=True)
-    fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH * 0.7, max(2.0, 0.24 * len(summary) + 1.0)))
-    if summary.empty:
+    s = stability.sort_values("stability", ascending=True).reset_index(drop=True)
+    fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH * 0.75, max(2.0, 0.24 * len(s) + 1.1)))
+    if s.empty:
         empty_panel(ax, "no stability scores")
         return fig
-    y = np.arange(len(summary))
-    ax.barh(y, summary["mean"], color=OKABE_ITO[4], height=0.6, label="mean over re-fits")
-    pos = {t: i for i, t in enumerate(summary["topic"])}
-    if value == "similarity" and (summary["count"] > 1).any():
-        ax.scatter(s[value], s["topic"].map(pos), s=8, color=OKABE_ITO[5], zorder=3,
-                   label="one seed", linewidths=0)
-    ax.axvline(0.5, color="#888888", linestyle=":", linewidth=0.8)
-    ax.set_yticks(y, [(names or {}).get(int(t), f"T{int(t)}") for t in summary["topic"]])
+    y = np.arange(len(s))
+    ax.barh(y, s["stability"], color=OKABE_ITO[4], height=0.6, label="mean cosine over re-fits")
+    if "min_cosine" in s:
+        ax.scatter(s["min_cosine"], y, marker="|", s=60, color="black", zorder=3,
+                   label="worst re-fit (min cosine)")
+    if "mean_jaccard" in s:
+        ax.scatter(s["mean_jaccard"], y, marker="o", s=14, facecolors="white",
+                   edgecolors=OKABE_ITO[5], zorder=4, label="top-10 terms overlap (Jaccard)")
+    ax.set_yticks(y, [(names or {}).get(int(t), f"T{int(t)}") for t in s["topic"]])
     ax.set_xlim(0, 1.02)
-    ax.set_xlabel("Similarity to the reference topic after matching (1 = identical) 稳定性")
+    runs = int(s["n_runs"].iloc[0]) if "n_runs" in s else None
+    what = f"{runs - 1} re-fits with other seeds" if runs else "re-fits with other seeds"
+    ax.set_xlabel(f"Similarity to the reported topic after matching ({what}) 稳定性")
     ax.set_title("Topic stability across seeds 主题稳定性")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.22), ncols=3, fontsize=6)
     return fig
 
 
@@ -191,30 +202,55 @@ def theme_mass(topic_word: np.ndarray, vocab: Sequence[str], themes: pd.DataFram
     return pd.DataFrame(out, index=pd.RangeIndex(topic_word.shape[0], name="topic"))
 
 
-def plot_seeded_topics(mass: pd.DataFrame, topic_labels: Sequence[str],
+def plot_seeded_topics(report: pd.DataFrame, free_mass: pd.DataFrame | None = None,
                        labels: Mapping[str, tuple[str, str]] | None = None,
-                       *, ax: Axes | None = None) -> Figure:
-    """Heatmap topic × theme lexicon: how much of each (seeded or free) topic is each theme.
+                       *, n_new: int = 5) -> Figure:
+    """Seeded topics against their theme lexicons, and whether unseeded LDA finds the themes.
+
+    Left: for each theme, the probability mass its seeded topic puts on the lexicon's terms
+    (filled) and the largest mass any topic of the unseeded model puts on them (open, labelled
+    with that topic). Right: the seeded topic's top terms that are *not* in the lexicon —
+    candidates to read, and perhaps to add to ``themes.yaml``.
 
     Args:
-        mass: from :func:`theme_mass` (topics × themes).
-        topic_labels: one label per row (e.g. ``"seed: Party building 党建 | 党员·组织"``).
-        labels: bilingual theme labels (columns).
-        ax: draw into this axes.
+        report: ``seeded_topic_report`` (topic, theme, seed_mass, share_top_seed, prevalence,
+            new_terms …); rows with an empty theme (free topics) are ignored.
+        free_mass: topics × themes mass of the unseeded model (:func:`theme_mass`); optional.
+        labels: bilingual theme labels.
+        n_new: new terms listed per theme.
     """
-    n_t, n_h = mass.shape
-    fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH, max(2.4, 0.27 * n_t + 1.8)))
-    if mass.empty:
+    r = report[report["theme"].astype(str) != ""].reset_index(drop=True)
+    fig = Figure(figsize=(FULL_WIDTH, max(2.4, 0.3 * len(r) + 1.3)), layout="constrained")
+    ax, ax_txt = fig.subplots(1, 2, width_ratios=[1.25, 1], sharey=True)
+    if r.empty:
         empty_panel(ax, "no seeded topics")
         return fig
-    values = mass.to_numpy(float)
-    im = ax.imshow(values, cmap=SEQUENTIAL, aspect="auto", vmin=0)
-    ax.set_yticks(range(n_t), list(topic_labels))
-    ax.set_xticks(range(n_h), [theme_label(t, labels, sep="\n") for t in mass.columns], rotation=0,
-                  fontsize=6)
-    ax.spines[:].set_visible(False)
-    annotate_heatmap(ax, values, fmt="{:.2f}", fontsize=5.5)
-    fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01).set_label("Probability mass on the theme's terms")
-    ax.set_title("Seeded topics vs theme lexicons 种子主题与主题词表")
-    ax.set_xlabel("Theme lexicon (themes.yaml) 主题词表")
+    y = np.arange(len(r))
+    ax.hlines(y, 0, 1, color="#eeeeee", linewidth=0.6, zorder=0)
+    ax.scatter(r["seed_mass"], y, s=26, color=OKABE_ITO[0], zorder=3,
+               label="seeded topic 种子主题")
+    if free_mass is not None and not free_mass.empty:
+        best = free_mass.reindex(columns=r["theme"]).fillna(0.0)
+        values, which = best.max(axis=0).to_numpy(), best.idxmax(axis=0).to_numpy()
+        ax.scatter(values, y, s=26, facecolors="white", edgecolors=OKABE_ITO[5], linewidths=1.2,
+                   zorder=4, label="best topic of the unseeded model 无种子模型")
+        for yi, v, t in zip(y, values, which, strict=True):
+            ax.annotate(f"T{int(t)}", (v, yi), xytext=(4, 3), textcoords="offset points",
+                        fontsize=5.5, color=OKABE_ITO[5])
+        for yi, a, b in zip(y, r["seed_mass"], values, strict=True):
+            ax.plot([a, b], [yi, yi], color="#999999", linewidth=0.7, zorder=2)
+    ax.set_yticks(y, [theme_label(t, labels) for t in r["theme"]])
+    ax.invert_yaxis()
+    ax.set_xlim(0, min(1.0, max(0.1, float(np.nanmax(r["seed_mass"])) * 1.25,
+                               float(np.nanmax(values)) * 1.25 if free_mass is not None and not free_mass.empty else 0)))
+    ax.set_xlabel("P(lexicon terms | topic) 主题词表概率")
+    fig.suptitle("Seeded topics vs theme lexicons 种子主题与主题词表")
+    ax.set_title("Lexicon's share of the topic", loc="left")
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.14), ncols=1, fontsize=6)
+    ax_txt.set_axis_off()
+    ax_txt.set_title("Top terms outside the lexicon 词表外高频词", loc="left")
+    for yi, terms in zip(y, r.get("new_terms", pd.Series([""] * len(r))), strict=True):
+        words = str(terms or "").split()[:n_new]
+        ax_txt.text(0.0, yi, " ".join(words), va="center", ha="left", fontsize=6.5,
+                    transform=ax_txt.get_yaxis_transform())
     return fig
