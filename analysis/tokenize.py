@@ -115,23 +115,23 @@ class TokenizerOptions:
 # --------------------------------------------------------------------------- backends
 
 
-@functools.lru_cache(maxsize=2)
-def _rjieba(digest: str, options: TokenizerOptions):
+_SEGMENTERS: dict[tuple[str, str], object] = {}  # (backend, dictionary digest) -> segmenter
+_MAX_SEGMENTERS = 4
+
+
+def _build_rjieba(dictionary: Dictionary):
     import rjieba
 
-    dictionary = _dictionary(options)
     seg = rjieba.Jieba.empty()
-    add = seg.add_word
+    add, tag = seg.add_word, dictionary.tag
     for word, freq in dictionary.freq.items():
-        add(word, freq, dictionary.tag.get(word, "x"))
+        add(word, freq, tag.get(word, "x"))
     return seg
 
 
-@functools.lru_cache(maxsize=2)
-def _pyjieba(digest: str, options: TokenizerOptions):
+def _build_pyjieba(dictionary: Dictionary):
     import jieba
 
-    dictionary = _dictionary(options)
     seg = jieba.Tokenizer()
     pfdict = dict(dictionary.freq)
     for word in dictionary.freq:
@@ -146,19 +146,22 @@ def _dictionary(options: TokenizerOptions) -> Dictionary:
 
 
 def segmenter(backend: Backend, options: TokenizerOptions | None = None):
-    """The configured segmenter object of a backend (built once per process and dictionary)."""
-    options = options or TokenizerOptions()
-    digest = _dictionary(options).digest
-    if backend == "fast":
-        return _rjieba(digest, _dict_only(options))
-    if backend == "jieba":
-        return _pyjieba(digest, _dict_only(options))
-    raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
+    """The configured segmenter of a backend, built once per process and dictionary content.
 
-
-def _dict_only(options: TokenizerOptions) -> TokenizerOptions:
-    # the segmenter depends only on the dictionary files: share it across filter settings
-    return TokenizerOptions(userdict=options.userdict, delete_list=options.delete_list)
+    ``"fast"``: an ``rjieba.Jieba`` filled with the merged dictionary (its own built-in dictionary
+    is not used); ``"jieba"``: a ``jieba.Tokenizer`` whose prefix dictionary is the merged one.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
+    dictionary = _dictionary(options or TokenizerOptions())
+    key = (backend, dictionary.digest)
+    seg = _SEGMENTERS.get(key)
+    if seg is None:
+        seg = _build_rjieba(dictionary) if backend == "fast" else _build_pyjieba(dictionary)
+        while len(_SEGMENTERS) >= _MAX_SEGMENTERS:
+            _SEGMENTERS.pop(next(iter(_SEGMENTERS)))
+        _SEGMENTERS[key] = seg
+    return seg
 
 
 def segment(texts: Sequence[str], *, backend: Backend = "fast", options=None) -> list[str]:
