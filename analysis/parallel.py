@@ -41,6 +41,20 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Below this much input (characters of text, or bytes of raw files), ``workers=None`` runs
+#: in-process: spawning a worker and loading its dictionaries costs ~1-2 s of CPU, more than
+#: it saves on a few reports (measured by ``python -m analysis bench scale``).
+MIN_PARALLEL_SIZE = 2_000_000
+
+
+def auto_workers(workers: int | None, size: int) -> int:
+    """Workers to use for ``size`` units of input: explicit ``workers`` win; ``None`` means all
+    cores, or 1 when ``size`` < :data:`MIN_PARALLEL_SIZE`."""
+    if workers is None and size < MIN_PARALLEL_SIZE:
+        return 1
+    return resolve_workers(workers)
+
+
 def resolve_workers(workers: int | None) -> int:
     """``None`` or ``0`` → all cores; negative → all cores minus ``|workers|`` (at least 1)."""
     n = default_workers()
@@ -377,7 +391,8 @@ def ingest_files(
 
     Args:
         files: raw report files (e.g. a sample of a folder).
-        workers: processes (``None`` = all cores, 1 = in-process).
+        workers: processes (``None`` = all cores, or in-process for small inputs; 1 =
+            in-process).
         manifest: manifest frame, or the path of a folder/CSV holding ``manifest.csv``.
         chrome: alternative chrome-pattern YAML.
         n_chunks: override the number of chunks.
@@ -394,10 +409,10 @@ def ingest_files(
     if isinstance(manifest, str | Path):
         m = Path(manifest)
         manifest = find_manifest(m.parent if m.is_file() else m)
-    n = _pool_size(pool, workers)
+    sizes = [f.stat().st_size for f in files]
+    n = _pool_size(pool, workers) if pool is not None else auto_workers(workers, sum(sizes))
     n_chunks = n_chunks or (1 if n == 1 else 4 * n)
     bases = {str(f): b for f, b in doc_id_bases(files).items()}
-    sizes = [f.stat().st_size for f in files]
     chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
     chrome_s = str(chrome) if chrome else None
     tasks = [(chunk, {f: bases[f] for f in chunk}, chrome_s) for chunk in chunks]
@@ -449,7 +464,8 @@ def tokenize_parallel(
 
     Args:
         paragraphs: paragraphs frame (contract of :mod:`analysis.corpus`).
-        workers: processes (``None`` = all cores, 1 = in-process).
+        workers: processes (``None`` = all cores, or in-process for small inputs; 1 =
+            in-process).
         n_chunks: override the number of chunks (default 4 per worker).
         pool: an open pool from :func:`process_pool` (then ``workers`` is ignored).
         **tokenize_kwargs: passed to ``tokenize`` (``backend=``, ``options=``); must pickle.
@@ -458,7 +474,10 @@ def tokenize_parallel(
         Tokens frame: ``doc_id, para_id, token, start, end`` (contract of
         :mod:`analysis.tokenize`).
     """
-    n = _pool_size(pool, workers)
+    if pool is not None:
+        n = _pool_size(pool, workers)
+    else:
+        n = auto_workers(workers, int(paragraphs["text"].str.len().sum()))
     needed = [c for c in ("doc_id", "para_id", "text") if c in paragraphs.columns]
     if n == 1:
         return tokenize_chunk((paragraphs[needed], tokenize_kwargs))

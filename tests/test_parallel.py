@@ -106,3 +106,34 @@ def test_parallel_ingestion_and_tokenization_equal_serial(tmp_path):
         serial_tokens[cols].astype({"doc_id": str}),
         check_dtype=False,
     )
+
+
+def test_auto_workers_keeps_small_inputs_in_process():
+    assert parallel.auto_workers(None, 10) == 1
+    assert parallel.auto_workers(None, parallel.MIN_PARALLEL_SIZE) == parallel.default_workers()
+    assert parallel.auto_workers(2, 10) == 2  # explicit wins
+
+
+def test_bench_helpers_sample_and_report():
+    from analysis.bench import scale
+
+    files = [f"{i:04d}.txt" for i in range(40)]
+    q, h, a = (scale.sample_files(files, f) for f in (0.25, 0.5, 1.0))
+    assert len(q) == 10 and len(h) == 20 and a == sorted(files)
+    assert set(q) <= set(h) <= set(a)  # nested
+    assert q == scale.sample_files(files, 0.25)  # seeded
+    assert scale.growth_exponent(1.0, 2.0, 10, 20) == pytest.approx(1.0)
+
+    def fake(frac, t):
+        stages = {
+            n: {"seconds": t, "cpu_seconds": t, "peak_rss": 2**30}
+            for n in ("ingest", "tokenize", "units", "tfidf", "parquet", "lda")
+        }
+        return {"fraction": frac, "n_files": 1, "n_chars": frac * 1e6, "n_tokens": 1e5,
+                "stages": stages, "peak_rss": 2**30}  # fmt: skip
+
+    sizes = [fake(0.25, 1.0), fake(0.5, 2.0), fake(1.0, 4.0)]
+    speed = {"stages": {n: {"seconds": 8.0, "cpu_seconds": 8.0} for n in ("ingest", "tokenize")}}
+    text = scale.format_report(sizes, speed, workers=2)
+    assert "b=1.00" in text and "speed-up ×2.00" in text
+    assert "24.0 s -> MET" in text and "1.00 GB -> MET" in text
