@@ -271,6 +271,8 @@ class StreamingTopicResult:
     doc_topic: np.ndarray
     params: dict = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
+    term_freq: np.ndarray | None = None
+    doc_lengths: np.ndarray | None = None
 
 
 def _make_result(**fields: Any):
@@ -283,6 +285,20 @@ def _make_result(**fields: Any):
     except TypeError:  # the topics layer changed its constructor; keep the contract fields
         log.warning("TopicResult signature differs from CONTRACTS.md; using StreamingTopicResult")
         return StreamingTopicResult(**fields)
+
+
+def topic_terms_frame(result: Any, *, n: int = 10) -> pd.DataFrame:
+    """Top terms per topic of a streaming result (no corpus pass needed).
+
+    Returns:
+        Columns ``topic, rank, term, weight`` (rank from 1).
+    """
+    rows = []
+    order = np.argsort(-result.topic_word, axis=1, kind="stable")[:, :n]
+    for t, idx in enumerate(order):
+        for r, j in enumerate(idx, start=1):
+            rows.append((t, r, result.vocab[j], float(result.topic_word[t, j])))
+    return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
 
 def _chunks(iterable, size: int):
@@ -304,15 +320,23 @@ def infer_doc_topic(
     Returns:
         ``(unit_ids, doc_topic)`` with ``doc_topic`` of shape (n_units, k), rows summing to 1.
     """
+    ids, _, doc_topic = _infer(model, corpus, chunksize=chunksize)
+    return ids, doc_topic
+
+
+def _infer(model, corpus: ParquetBowCorpus, *, chunksize: int):
     ids: list[str] = []
+    lengths: list[int] = []
     rows: list[np.ndarray] = []
     for chunk in _chunks(corpus.iter_with_ids(), chunksize):
-        gamma, _ = model.inference([bow for _, bow in chunk])
+        bows = [bow for _, bow in chunk]
+        gamma, _ = model.inference(bows)
         rows.append(gamma / gamma.sum(axis=1, keepdims=True))
         ids.extend(uid for uid, _ in chunk)
+        lengths.extend(sum(c for _, c in bow) for bow in bows)
     k = model.num_topics
     doc_topic = np.vstack(rows) if rows else np.zeros((0, k))
-    return ids, doc_topic
+    return ids, np.asarray(lengths, dtype=np.int64), doc_topic
 
 
 def fit_streaming_lda(
@@ -356,7 +380,8 @@ def fit_streaming_lda(
     Returns:
         A ``TopicResult`` (contract of :mod:`analysis.topics`; :class:`StreamingTopicResult`
         when the topics layer is absent) with ``backend="gensim-streaming"``,
-        ``topic_word`` (k, V) and ``doc_topic`` (n_units, k), rows summing to 1.
+        ``topic_word`` (k, V) and ``doc_topic`` (n_units, k), rows summing to 1, plus
+        ``term_freq`` (V,) and ``doc_lengths`` (n_units,) in-vocabulary counts.
     """
     from gensim.models import LdaModel
 
@@ -388,7 +413,7 @@ def fit_streaming_lda(
         update_every=1,
         eval_every=None,
     )
-    unit_ids, doc_topic = infer_doc_topic(model, corpus, chunksize=chunksize)
+    unit_ids, doc_lengths, doc_topic = _infer(model, corpus, chunksize=chunksize)
     topic_word = model.get_topics().astype(np.float64)
     topic_word /= topic_word.sum(axis=1, keepdims=True)
     params = {
@@ -416,4 +441,6 @@ def fit_streaming_lda(
         doc_topic=doc_topic,
         params=params,
         metrics=metrics,
+        term_freq=np.array([dictionary.cfs.get(i, 0) for i in range(len(dictionary))]),
+        doc_lengths=doc_lengths,
     )

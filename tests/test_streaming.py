@@ -97,6 +97,10 @@ def test_streaming_lda_is_valid_and_deterministic(token_dir):
     np.testing.assert_array_equal(a.doc_topic, b.doc_topic)
     assert a.unit_ids[0].count("#") == 1
     assert a.params["seed"] == 7 and a.k == 4
+    assert len(a.doc_lengths) == len(a.unit_ids) and len(a.term_freq) == len(a.vocab)
+    assert a.doc_lengths.sum() == a.term_freq.sum()
+    terms = streaming.topic_terms_frame(a, n=3)
+    assert len(terms) == 12 and terms["rank"].max() == 3
     c = streaming.fit_streaming_lda(folder, **{**kw, "seed": 8})
     assert not np.array_equal(a.topic_word, c.topic_word)
 
