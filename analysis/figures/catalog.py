@@ -173,3 +173,66 @@ def corpus_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     writer = stage_function("corpus", "write_corpus_tables")
     written = writer(ctx.corpus, tables_dir)
     return [Path(p) for p in (written.values() if isinstance(written, dict) else written)]
+
+
+def _write_frames(frames: dict[str, object], tables_dir: Path) -> list[Path]:
+    return [write_table(frame, tables_dir / f"{name}.csv") for name, frame in frames.items()]
+
+
+@register_table(
+    "themes",
+    "theme_scores.csv (hits, hits per 1,000 tokens and share per document and theme) and "
+    "paragraph_themes.csv (theme hits and dominant theme of every paragraph).",
+    inputs=["theme_scores", "paragraph_themes"],
+)
+def theme_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    return _write_frames({"theme_scores": ctx.theme_scores,
+                          "paragraph_themes": ctx.paragraph_themes}, tables_dir)
+
+
+@register_table(
+    "slogans",
+    "slogans.csv (every slogan with kind, documents, mentions, variants, example) and "
+    "slogan_mentions.csv (every mention with its offsets: the evidence).",
+    inputs=["slogans", "slogan_mentions"],
+)
+def slogan_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    return _write_frames({"slogans": ctx.slogans, "slogan_mentions": ctx.slogan_mentions},
+                         tables_dir)
+
+
+@register_table(
+    "vocabulary",
+    "vocabulary.csv: every token with its frequency and document frequency.",
+    inputs=["vocabulary"],
+)
+def vocabulary_table(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    return _write_frames({"vocabulary": ctx.vocabulary}, tables_dir)
+
+
+@register_table(
+    "keywords",
+    "tfidf_keywords.csv (top TF-IDF terms per document), similarity.csv (document × document "
+    "cosine, near-duplicates included as in the figure) and keyness.csv (each report, and each "
+    "theme's paragraphs, against the rest: log ratio, G², BH q).",
+    inputs=["tfidf_keywords", "similarity", "keyness"],
+)
+def keyword_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    return _write_frames({"tfidf_keywords": ctx.tfidf_keywords, "similarity": ctx.similarity,
+                          "keyness": ctx.keyness}, tables_dir)
+
+
+@register_table(
+    "topics",
+    "topic_k_selection.csv, topics.csv, doc_topics.csv, topic_stability.csv, topic_examples.csv, "
+    "seeded_topics.csv, topic_choice.csv, and the offline interactive view ../topics.html.",
+    inputs=["topic_analysis"],
+)
+def topic_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    ta = ctx.topic_analysis
+    names = ("topic_k_selection", "topic_choice", "topics", "doc_topics", "topic_stability",
+             "topic_examples", "seeded_topics")
+    written = _write_frames({n: ta[n] for n in names}, tables_dir)
+    html = tables_dir.parent / "topics.html"
+    html.write_text(ta["topics_html"], encoding="utf-8")
+    return [*written, html]

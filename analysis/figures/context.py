@@ -207,8 +207,26 @@ class FigureContext:
         """Token lists per analysed document."""
         return stage_function("tokenize", "unit_tokens")(self.tokens, unit="document")
 
+    def _compute_paragraph_units(self) -> pd.Series:
+        """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``)."""
+        return stage_function("tokenize", "unit_tokens")(self.tokens, unit="paragraph")
+
+    def _compute_keyword_tables(self) -> dict[str, pd.DataFrame]:
+        """``analysis.keywords.keyword_tables``: TF-IDF terms, similarity, keyness.
+
+        Keyness compares each report with the rest, and the paragraphs of each dominant theme
+        with all other paragraphs (paragraphs without a dominant theme are reference only).
+        """
+        pt = self.paragraph_themes.copy()
+        pt["dominant_theme"] = pt["dominant_theme"].astype(str).replace({"none": ""})
+        keyword_tables = stage_function("keywords", "keyword_tables")
+        return keyword_tables(self.paragraph_units, n=20, paragraph_themes=pt)
+
     def _compute_tfidf_keywords(self) -> pd.DataFrame:
-        return stage_function("keywords", "tfidf_keywords")(self.document_units)
+        return self.keyword_tables["tfidf_keywords"]
+
+    def _compute_keyness(self) -> pd.DataFrame:
+        return self.keyword_tables["keyness"]
 
     def _compute_similarity(self) -> pd.DataFrame:
         """Document × document cosine similarity, near-duplicates included (to mark them)."""

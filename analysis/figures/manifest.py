@@ -109,16 +109,17 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
             lines.append(f"{files} · inputs: {', '.join(entry.get('inputs', []))}")
         lines.append("")
     if tables:
-        lines += ["## Tables (`tables/`)", "", "| file | rows | description |", "|---|---|---|"]
+        lines += ["## Tables", "", "| group | files (rows) | description |", "|---|---|---|"]
         for name in sorted(tables):
             entry = tables[name]
-            if entry.get("status") == "skipped":
+            if entry.get("status") in ("skipped", "failed"):
                 lines.append(f"| {name} | — | not built: {entry.get('reason', '')} |")
                 continue
+            files = []
             for f in entry.get("files", []):
-                rows = entry.get("rows", {}).get(Path(f).name, "")
-                lines.append(f"| [`{Path(f).name}`](tables/{Path(f).name}) | {rows} | "
-                             f"{entry.get('description', '')} |")
+                rows = entry.get("rows", {}).get(Path(f).name)
+                files.append(f"[`{Path(f).name}`]({f})" + (f" ({rows})" if rows is not None else ""))
+            lines.append(f"| {name} | {'<br>'.join(files)} | {entry.get('description', '')} |")
         lines.append("")
     path = Path(out_dir) / INDEX_NAME
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -129,7 +130,7 @@ def _build_one(spec: OutputSpec, ctx: FigureContext, out: Path, previous: dict |
     entry: dict[str, Any] = {"input_hash": digest, "seeds": ctx.seeds(spec.inputs)}
     if spec.kind == "table":
         written = spec.func(ctx, out / "tables")
-        entry["files"] = [str(Path(p).relative_to(out)) for p in written]
+        entry["files"] = [Path(os.path.relpath(p, out)).as_posix() for p in written]
         entry["rows"] = {Path(p).name: _count_rows(p) for p in written}
         entry["status"] = "built"
         return entry
@@ -149,8 +150,10 @@ def _build_one(spec: OutputSpec, ctx: FigureContext, out: Path, previous: dict |
 def _count_rows(path: str | Path) -> int | None:
     p = Path(path)
     if p.suffix == ".csv":
-        with p.open("rb") as fh:
-            return max(0, sum(1 for _ in fh) - 1)
+        import csv
+
+        with p.open(encoding="utf-8", newline="") as fh:
+            return max(0, sum(1 for _ in csv.reader(fh)) - 1)
     if p.suffix == ".parquet":
         import pyarrow.parquet as pq
 
