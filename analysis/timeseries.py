@@ -113,6 +113,7 @@ def doc_theme_matrix(
     docs = documents
     if exclude_duplicates and "duplicate_of" in docs:
         docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
+    n_all = len(docs)
     docs = docs[["doc_id", *by]].dropna(subset=by)
     for col in by:
         if col == "year":
@@ -123,6 +124,11 @@ def doc_theme_matrix(
         else:
             docs = docs[docs[col].astype(str) != ""]
     docs = docs.assign(doc_id=docs["doc_id"].astype(str))
+    if len(docs) < n_all:
+        log.info(
+            "theme prevalence by %s: %d of %d documents lack a value and are left out",
+            "/".join(by), n_all - len(docs), n_all,
+        )  # fmt: skip
     themes = sorted(theme_scores["theme"].astype(str).unique())
     full = pd.MultiIndex.from_product([docs["doc_id"], themes], names=["doc_id", "theme"])
     scores = theme_scores.assign(
@@ -233,6 +239,32 @@ def prevalence_by_level(
         log.warning("theme prevalence by level: documents have no 'level' column; skipped")
         return pd.DataFrame(columns=[*by, *PREVALENCE_COLUMNS])
     return theme_prevalence(theme_scores, documents, by=by, **kwargs)
+
+
+def prevalence_tables(
+    theme_scores: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    seed: int = 0,
+    n_boot: int = 1000,
+    measure: str = "per_1k_tokens",
+) -> dict[str, pd.DataFrame]:
+    """Both time-series tables at once, for the figure registry and ``figures/tables``.
+
+    Logs (and returns empty tables) when there are no dated documents or no ``level``.
+
+    Returns:
+        ``{"theme_prevalence_by_year": prevalence_by_year(...),
+        "theme_prevalence_by_level": prevalence_by_level(..., per_year=True)}``.
+    """
+    kw = {"seed": seed, "n_boot": n_boot, "measure": measure}
+    by_year = prevalence_by_year(theme_scores, documents, **kw)
+    if by_year.empty:
+        log.info("themes over time: skipped (no document has a year)")
+    return {
+        "theme_prevalence_by_year": by_year,
+        "theme_prevalence_by_level": prevalence_by_level(theme_scores, documents, **kw),
+    }
 
 
 def documents_with_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:

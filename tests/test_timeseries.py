@@ -139,3 +139,33 @@ def test_lines_do_not_bridge_gaps_and_facets_per_theme():
     fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, n_boot=50))
     assert len([a for a in fig.axes if a.get_visible()]) == 3
     plt.close(fig)
+
+
+def test_prevalence_tables_bundle():
+    docs, scores = synthetic_theme_scores(n_docs=24)
+    tables = ts.prevalence_tables(scores, docs, seed=1, n_boot=50)
+    assert set(tables) == {"theme_prevalence_by_year", "theme_prevalence_by_level"}
+    assert {"year", "level"} <= set(tables["theme_prevalence_by_level"].columns)
+    empty = ts.prevalence_tables(scores, docs.assign(year=pd.NA).drop(columns="level"))
+    assert all(t.empty for t in empty.values())
+
+
+def test_default_corpus_with_few_dates_degrades_gracefully(caplog):
+    """data/raw has only two dated reports and no level: a figure of the points available."""
+    import logging
+
+    corpus_mod = pytest.importorskip("analysis.corpus")
+    themes_mod = pytest.importorskip("analysis.themes")
+    corpus = corpus_mod.load_corpus()
+    docs = corpus.documents
+    scores = themes_mod.theme_scores(corpus_mod.analysis_paragraphs(corpus), None, documents=docs)
+    with caplog.at_level(logging.INFO, logger="analysis.timeseries"):
+        tables = ts.prevalence_tables(scores, docs, measure="doc_share", seed=1)
+    by_year = tables["theme_prevalence_by_year"]
+    dated = docs[(docs["duplicate_of"] == "") & docs["year"].notna()]
+    assert 0 < by_year.drop_duplicates("year")["n_docs"].sum() == len(dated) < len(docs)
+    assert "lack a value" in caplog.text
+    assert tables["theme_prevalence_by_level"].empty and "no 'level' column" in caplog.text
+    fig = ts.plot_prevalence_by_year(by_year)
+    assert any(a.containers for a in fig.axes)  # error bars, not bands, for ≤ 3 years
+    plt.close(fig)
