@@ -100,7 +100,8 @@ def _run_topic_analysis(
         dict with DataFrames ``topic_k_selection`` (→ topic_k_selection.csv), ``k_summary``,
         ``topic_choice`` [backend, k, rule, seed, npmi, c_v, mean_stability, n_units,
         n_terms], ``topics`` (→ topics.csv; final and seeded models), ``doc_topics``
-        (→ doc_topics.csv), ``topic_stability`` (→ topic_stability.csv), ``topic_examples``
+        (→ doc_topics.csv), ``topic_stability`` (→ topic_stability.csv; per topic of the final
+        model: stability across seeds plus prevalence, npmi, c_v, u_mass), ``topic_examples``
         (→ topic_examples.csv, empty without ``paragraphs``), ``seeded_topics`` (empty without
         ``themes``); the :class:`TopicResult` objects ``model`` and ``seeded_model`` (None
         without themes); ``topics_html`` (str, → topics.html); ``chosen_k`` (int).
@@ -118,6 +119,11 @@ def _run_topic_analysis(
         for s in seeds_all[1:n_stability]
     ]
     stability = stability_from_results([model, *refits]) if refits else pd.DataFrame()
+    if len(stability):  # per-topic quality beside stability: one row per topic to read
+        stability["prevalence"] = model.prevalence()
+        for m in ("npmi", "c_v", "u_mass"):
+            if f"{m}_per_topic" in model.metrics:
+                stability[m] = model.metrics[f"{m}_per_topic"]
     seeded = None
     seeded_table = pd.DataFrame()
     if themes is not None and len(theme_terms(themes)):
@@ -152,7 +158,7 @@ def _run_topic_analysis(
     }
 
 
-TOPICS_CACHE_VERSION = "1"
+TOPICS_CACHE_VERSION = "2"
 _FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topics",
            "topic_stability", "topic_examples", "seeded_topics")  # fmt: skip
 
