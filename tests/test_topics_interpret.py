@@ -221,3 +221,15 @@ def test_run_topic_analysis_cache_hits_and_invalidates(units, tmp_path, monkeypa
     run_topic_analysis(changed, paras, cache=True, **kw)
     run_topic_analysis(units, paras, cache=True, **{**kw, "iterations": 101})
     assert calls == [1, 1]  # a changed token or option is never served stale results
+
+
+def test_document_units_are_modelled_and_quoted_whole(units):
+    from analysis.keywords import document_units
+
+    docs = document_units(units)
+    res = fit_topics(docs, k=2, seed=0, iterations=100, min_df=1, max_df=1.0, measures=())
+    assert res.unit_ids == ["000", "001", "002", "003"]
+    assert res.params["library_version"] and res.params["tomotopy_isa"]
+    ex = representative_units(res, fixture_paragraphs(units), n=1)
+    assert ex["para_id"].isna().all() and (ex["doc_id"] == ex["unit_id"]).all()
+    assert ex["text_original"].str.count("\n").eq(11).all()  # the document's 12 paragraphs

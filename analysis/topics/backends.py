@@ -138,6 +138,25 @@ def _fit_tomotopy(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, onli
 
 
 _FITTERS = {"sklearn": _fit_sklearn, "gensim": _fit_gensim, "tomotopy": _fit_tomotopy}
+_DISTRIBUTIONS = {"sklearn": "scikit-learn", "gensim": "gensim", "tomotopy": "tomotopy"}
+
+
+def _provenance(backend: str) -> dict[str, str]:
+    """Library version (and tomotopy's SIMD build) behind a fit, for the params record.
+
+    tomotopy picks a SIMD instruction set at import (``tomotopy.isa``; pin it with the
+    ``TOMOTOPY_ISA`` environment variable). Results are identical for the same tokens and seed
+    on one machine; a different instruction set can change floating-point sums and hence the
+    sampled topics, so the set is recorded.
+    """
+    from importlib import metadata
+
+    out = {"library_version": metadata.version(_DISTRIBUTIONS[backend])}
+    if backend == "tomotopy":
+        import tomotopy as tp
+
+        out["tomotopy_isa"] = str(tp.isa)
+    return out
 
 
 def prepare_bow(units: pd.Series | Mapping | Bow, *, min_df=2, max_df=0.5) -> Bow:
@@ -240,6 +259,7 @@ def fit_topics(
         "top_n": top_n,
         "workers": 1,
         "online": online and backend != "tomotopy",
+        **_provenance(backend),
     }
     log.debug("fitted %s k=%d seed=%d in %.2fs", backend, k, seed, fit_seconds)
     return TopicResult(
