@@ -29,6 +29,11 @@ class FixtureContext(FigureContext):
         self._fixture = {**F.inputs(), **(overrides or {})}
         self._missing = set(missing)
 
+    def source_fingerprint(self):
+        from analysis.figures.context import content_hash
+
+        return content_hash([self._fixture, self.seed, sorted(self._missing)])
+
     def get(self, name):
         if name in self._missing:
             raise StageUnavailable(f"{name} is not implemented yet")
@@ -231,6 +236,36 @@ def test_only_builds_the_named_outputs_and_keeps_the_others(tmp_path):
     assert list(report["name"]) == ["theme_profile"]
     manifest = json.loads((tmp_path / "MANIFEST.json").read_text())
     assert set(manifest["figures"]) == set(FEW)
+
+
+def test_source_fingerprint_follows_data_lexicons_and_seed(tmp_path):
+    data, lex = tmp_path / "raw", tmp_path / "lex"
+    data.mkdir()
+    lex.mkdir()
+    (data / "a.txt").write_text("一、招商引资", encoding="utf-8")
+    (lex / "themes.yaml").write_text("x: 1", encoding="utf-8")
+    base = FigureContext(data, lexicon_dir=lex).source_fingerprint()
+    assert FigureContext(data, lexicon_dir=lex).source_fingerprint() == base
+    assert FigureContext(data, lexicon_dir=lex, seed=1).source_fingerprint() != base
+    (lex / "themes.yaml").write_text("x: 2", encoding="utf-8")
+    changed_lexicon = FigureContext(data, lexicon_dir=lex).source_fingerprint()
+    assert changed_lexicon != base
+    (data / "a.txt").write_text("一、招商引资。", encoding="utf-8")
+    assert FigureContext(data, lexicon_dir=lex).source_fingerprint() != changed_lexicon
+
+
+def test_unchanged_sources_skip_every_stage(tmp_path):
+    class Counting(FixtureContext):
+        calls = 0
+
+        def get(self, name):
+            Counting.calls += 1
+            return super().get(name)
+
+    _build(tmp_path, only=FEW)
+    Counting.calls = 0
+    report = _build(tmp_path, Counting(), only=FEW)
+    assert set(report["status"]) == {"unchanged"} and Counting.calls == 0
 
 
 def test_only_with_an_unknown_name_fails(tmp_path):

@@ -118,6 +118,28 @@ class FigureContext:
             h.update(content_hash(self.get(name)).encode())
         return h.hexdigest()
 
+    def source_fingerprint(self) -> str:
+        """SHA-256 of everything the outputs are computed from, without computing anything.
+
+        Covers the bytes of every file in the data folder and the lexicon folder, the source of
+        the whole ``analysis`` package (and its style file), the versions of the libraries that
+        shape the results, the master seed and the topic options. Equal fingerprints mean every
+        stage would return the same values, so the pipeline can skip computing them.
+        """
+        from .manifest import package_versions
+
+        h = hashlib.sha256(f"seed={self.seed}".encode())
+        h.update(json.dumps(self.topic_options, sort_keys=True, default=str).encode())
+        h.update(json.dumps(package_versions(), sort_keys=True).encode())
+        for label, root, pattern in (("data", self.data_dir, "*"), ("lexicons", self.lexicon_dir, "*"),
+                                     ("code", paths.PACKAGE_DIR, "**/*.py")):
+            files = sorted(p for p in Path(root).glob(pattern) if p.is_file()) if Path(root).is_dir() else []
+            for f in files:
+                h.update(f"{label}/{f.relative_to(root).as_posix()}".encode())
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+        h.update((paths.PACKAGE_DIR / "style.mplstyle").read_bytes())
+        return h.hexdigest()
+
     def seeds(self, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
         """Seeds that the given inputs were computed with (for the manifest)."""
         out: dict[str, Any] = {"master": self.seed}

@@ -76,6 +76,21 @@ def build_all(
     }
     if only and old.get("data_dir") not in (None, manifest["data_dir"]):
         manifest["figures"], manifest["tables"] = {}, {}
+    fingerprint = ctx.source_fingerprint()
+    manifest["source_fingerprint"] = fingerprint
+    if not force and old.get("source_fingerprint") == fingerprint and _all_current(old, specs, out):
+        # nothing the outputs depend on changed: no stage is computed at all
+        for spec in specs:
+            key = "tables" if spec.kind == "table" else "figures"
+            manifest[key][spec.name] = {**old[key][spec.name], "status": "unchanged"}
+        manifest["figures"] = {**old["figures"], **manifest["figures"]}
+        manifest["tables"] = {**old["tables"], **manifest["tables"]}
+        write_manifest(manifest, out)
+        write_index(manifest, out, order=list(FIGURES))
+        log.info("inputs, code and library versions unchanged: nothing to rebuild")
+        return pd.DataFrame([{"kind": s.kind, "name": s.name, "status": "unchanged", "seconds": 0.0,
+                              "reason": ""} for s in specs],
+                            columns=["kind", "name", "status", "seconds", "reason"])
     rows = []
     bar = _progress(specs, progress)
     with figure_style():
@@ -127,24 +142,46 @@ def _build_one(spec: OutputSpec, ctx: FigureContext, out: Path, previous: dict |
     if reason:
         raise StageUnavailable(reason)
     digest = ctx.digest(spec.inputs)
-    entry: dict[str, Any] = {"input_hash": digest, "seeds": ctx.seeds(spec.inputs)}
+    entry: dict[str, Any] = {"input_hash": digest, "seeds": ctx.seeds(spec.inputs),
+                             "code_hash": code}
     if spec.kind == "table":
+        if not force and _unchanged(previous, digest, code, out):
+            return {**entry, "files": previous["files"], "rows": previous.get("rows", {}),
+                    "status": "unchanged"}
         written = spec.func(ctx, out / "tables")
         entry["files"] = [Path(os.path.relpath(p, out)).as_posix() for p in written]
         entry["rows"] = {Path(p).name: _count_rows(p) for p in written}
         entry["status"] = "built"
         return entry
-    files = [f"{spec.name}.{fmt}" for fmt in formats]
-    entry["code_hash"] = code
-    entry["files"] = files
-    if (not force and previous and previous.get("input_hash") == digest
-            and previous.get("code_hash") == code and all((out / f).exists() for f in files)):
+    entry["files"] = [f"{spec.name}.{fmt}" for fmt in formats]
+    if not force and _unchanged(previous, digest, code, out, files=entry["files"]):
         entry["status"] = "unchanged"
         return entry
     fig = spec.func(ctx, ax=None)
     save_figure(fig, out, spec.name, formats=formats)
     entry["status"] = "built"
     return entry
+
+
+def _all_current(old: dict[str, Any], specs: list[OutputSpec], out: Path) -> bool:
+    """Every selected output was built by the last run and its files are still there."""
+    for spec in specs:
+        entry = old.get("tables" if spec.kind == "table" else "figures", {}).get(spec.name)
+        if not entry or entry.get("status") not in ("built", "unchanged"):
+            return False
+        if not entry.get("files") or not all((out / f).exists() for f in entry["files"]):
+            return False
+    return True
+
+
+def _unchanged(previous: dict | None, digest: str, code: str, out: Path, *,
+               files: list[str] | None = None) -> bool:
+    """Same input hash and code hash as the last run, and every file still there."""
+    if not previous or previous.get("status") not in ("built", "unchanged"):
+        return False
+    files = files if files is not None else previous.get("files", [])
+    return (previous.get("input_hash") == digest and previous.get("code_hash") == code
+            and bool(files) and all((out / f).exists() for f in files))
 
 
 def _count_rows(path: str | Path) -> int | None:
