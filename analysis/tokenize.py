@@ -23,7 +23,6 @@ import functools
 import hashlib
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import lexicons
 from .lexicons import Dictionary
@@ -194,8 +194,11 @@ def token_pos(token: str, dictionary: Dictionary) -> str:
     return "x"
 
 
+_PUNCT = re.compile(r"^[\W_]+$")  # only punctuation, symbols, spaces, control characters
+
+
 def _is_punct(token: str) -> bool:
-    return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
+    return _PUNCT.match(token) is not None
 
 
 def drop_reason(token: str, options: TokenizerOptions, dictionary: Dictionary) -> str | None:
@@ -310,20 +313,45 @@ def _empty_tokens() -> pd.DataFrame:
     )
 
 
+_CHUNK_CHARS = 2_000_000  # segment this many characters at a time (bounds peak memory)
+
+
+def _word_ids(texts: list[str], backend: Backend, options: TokenizerOptions, table) -> np.ndarray:
+    """Decision-table ids of the words of ``"\n".join(texts)``, in order.
+
+    The word list is dictionary-encoded by Arrow (C++), so the Python-level work is one lookup
+    per *distinct* word of the chunk.
+    """
+    words = segment(texts, backend=backend, options=options)
+    if not words:
+        return np.array([], dtype=np.int64)
+    encoded = pc.dictionary_encode(pa.array(words, pa.string()))
+    del words
+    local = encoded.dictionary.to_pylist()
+    to_table = np.fromiter(map(table.__getitem__, local), dtype=np.int64, count=len(local))
+    return to_table[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
 def _tokenize_frame(paragraphs: pd.DataFrame, backend: Backend, options: TokenizerOptions):
     texts = paragraphs["text"].fillna("").astype(str).tolist()
     if not texts:
         return _empty_tokens()
-    words = segment(texts, backend=backend, options=options)
-    decisions = _decisions_for(options)
-    ids = np.fromiter(map(decisions.__getitem__, words), dtype=np.int64, count=len(words))
-    keep_of, length_of, vocab = decisions.arrays()
-    ends = np.cumsum(length_of[ids])
+    table = _decisions_for(options)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    para_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    bounds = np.searchsorted(para_starts, np.arange(0, para_starts[-1] + 1, _CHUNK_CHARS))
+    bounds = np.unique(np.concatenate((bounds, [len(texts)])))
+    id_parts, end_parts = [], []
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        ids = _word_ids(texts[a:b], backend, options, table)
+        _, length_of, _ = table.arrays()
+        id_parts.append(ids)
+        end_parts.append(np.cumsum(length_of[ids]) + para_starts[a])
+    keep_of, length_of, vocab = table.arrays()
+    ids, ends = np.concatenate(id_parts), np.concatenate(end_parts)
     kept = keep_of[ids]
     ids, ends = ids[kept], ends[kept]
     starts = ends - length_of[ids]
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    para_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     row = np.searchsorted(para_starts, starts, side="right") - 1
     doc = pd.Categorical(paragraphs["doc_id"].astype(str))
     return pd.DataFrame(
