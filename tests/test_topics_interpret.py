@@ -233,3 +233,24 @@ def test_document_units_are_modelled_and_quoted_whole(units):
     ex = representative_units(res, fixture_paragraphs(units), n=1)
     assert ex["para_id"].isna().all() and (ex["doc_id"] == ex["unit_id"]).all()
     assert ex["text_original"].str.count("\n").eq(11).all()  # the document's 12 paragraphs
+
+
+def test_seeded_topics_agree_with_lexicon_theme_scores(units):
+    from analysis.topics.seeded import seeded_theme_agreement
+
+    themes = {t: ws[:3] for t, ws in TOPIC_WORDS.items()}
+    hits = pd.DataFrame({t: [sum(w in ws for w in toks) for toks in units] for t, ws in
+                         TOPIC_WORDS.items()}, index=units.index)  # fmt: skip
+    pt = hits.assign(
+        doc_id=[u.split("#")[0] for u in units.index],
+        para_id=[int(u.split("#")[1]) for u in units.index],
+        dominant_theme=hits.idxmax(axis=1),
+    ).reset_index(drop=True)
+    res = fit_seeded_topics(units, themes, n_free=1, seed=2, iterations=300, measures=())
+    agree = seeded_theme_agreement(res, pt)
+    assert agree["theme"].tolist() == list(TOPIC_WORDS) and (agree["n_units"] == len(units)).all()
+    assert (agree["spearman"] > 0.7).all()
+    assert (agree["precision"] == 1.0).all() and (agree["recall"] == 1.0).all()
+    rep = seeded_topic_report(res, themes, paragraph_themes=pt)
+    assert {"spearman", "precision", "recall"} <= set(rep.columns) and len(rep) == 5
+    assert rep["spearman"].iloc[:4].notna().all() and np.isnan(rep["spearman"].iloc[4])

@@ -69,6 +69,7 @@ def _run_topic_analysis(
     max_df: float = 0.5,
     n_terms: int = 15,
     n_examples: int = 3,
+    paragraph_themes: pd.DataFrame | None = None,
     **params,
 ) -> dict[str, Any]:
     """The uncached analysis behind :func:`run_topic_analysis`.
@@ -94,6 +95,8 @@ def _run_topic_analysis(
         min_df, max_df: vocabulary pruning (see :func:`~analysis.topics.bow.build_bow`).
         n_terms: terms per topic in ``topics``.
         n_examples: representative paragraphs per topic.
+        paragraph_themes: optional ``analysis.themes.paragraph_themes`` output; adds
+            paragraph-level agreement of seeded topics and lexicon themes to ``seeded_topics``.
         **params: passed to :func:`~analysis.topics.fit_topics` (alpha, eta, iterations …).
 
     Returns:
@@ -128,7 +131,7 @@ def _run_topic_analysis(
     seeded_table = pd.DataFrame()
     if themes is not None and len(theme_terms(themes)):
         seeded = fit_seeded_topics(bow, themes, n_free=n_free, seed=seed, backend=backend, **params)
-        seeded_table = seeded_topic_report(seeded, themes)
+        seeded_table = seeded_topic_report(seeded, themes, paragraph_themes=paragraph_themes)
     models = [m for m in (model, seeded) if m is not None]
     examples = (
         pd.concat([representative_units(m, paragraphs, n=n_examples) for m in models],
@@ -198,6 +201,7 @@ def topic_cache_key(units, paragraphs, **options) -> dict[str, object]:
     """Cache key of :func:`run_topic_analysis`: unit tokens, quoted paragraphs, every option,
     the theme terms and the versions of the modelling libraries."""
     themes = options.pop("themes", None)
+    pt = options.pop("paragraph_themes", None)
     opts = {k: (list(v) if isinstance(v, range | tuple) else v) for k, v in options.items()}
     return {
         "stage": "topics",
@@ -205,6 +209,13 @@ def topic_cache_key(units, paragraphs, **options) -> dict[str, object]:
         "units": _digest_units(units),
         "paragraphs": _digest_paragraphs(paragraphs),
         "themes": theme_terms(themes) if themes is not None else None,
+        "paragraph_themes": (
+            None
+            if pt is None
+            else hashlib.sha256(
+                pd.util.hash_pandas_object(pt, index=False).to_numpy().tobytes()
+            ).hexdigest()
+        ),
         "options": opts,
         "libraries": _library_versions(),
     }

@@ -133,7 +133,11 @@ def fit_seeded_topics(
 
 
 def seeded_topic_report(
-    result: TopicResult, themes: Themes | None = None, *, top_n: int = 20
+    result: TopicResult,
+    themes: Themes | None = None,
+    *,
+    top_n: int = 20,
+    paragraph_themes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """How each seeded topic relates to its theme lexicon.
 
@@ -141,6 +145,8 @@ def seeded_topic_report(
         result: output of :func:`fit_seeded_topics`.
         themes: the lexicons (default: ``result.params["seeds"]``); a DataFrame adds labels.
         top_n: size of the top-term list compared with the lexicon.
+        paragraph_themes: optional ``analysis.themes.paragraph_themes`` output; adds the
+            columns of :func:`seeded_theme_agreement` (spearman, precision, recall).
 
     Returns:
         DataFrame[model, topic, theme, label, n_seed_terms, n_seed_in_vocab, seed_in_top,
@@ -150,6 +156,7 @@ def seeded_topic_report(
         ``seed_mass``: P(seed terms | topic); ``prevalence``: the topic's share of all tokens;
         ``new_terms``: top terms *not* in the lexicon (candidates to read or add). Free topics
         have theme "" and their seed columns report mass of all lexicon terms.
+        With ``paragraph_themes``: also ``spearman``, ``precision``, ``recall``.
     """
     seeds = theme_terms(themes) if themes is not None else dict(result.params.get("seeds", {}))
     labels = theme_labels(themes) if themes is not None else {t: t for t in seeds}
@@ -181,4 +188,50 @@ def seeded_topic_report(
                 "new_terms": " ".join(w for w in top_terms if w not in all_seed),
             }
         )
-    return pd.DataFrame(rows)
+    report = pd.DataFrame(rows)
+    if paragraph_themes is not None and len(paragraph_themes):
+        agree = seeded_theme_agreement(result, paragraph_themes)
+        report = report.merge(agree.drop(columns=["theme", "n_units"]), on="topic", how="left")
+    return report
+
+
+def seeded_theme_agreement(result: TopicResult, paragraph_themes: pd.DataFrame) -> pd.DataFrame:
+    """Do seeded topics and lexicon theme scores pick out the same paragraphs?
+
+    Compares, over the modelled paragraph units, each seeded topic's share θ_k with the theme's
+    lexicon hits from ``analysis.themes.paragraph_themes`` (one column per theme, plus
+    ``dominant_theme``).
+
+    Returns:
+        DataFrame[topic, theme, n_units, spearman, precision, recall] -- ``spearman``: rank
+        correlation of θ_k and the theme's hits; ``precision``: share of units whose dominant
+        topic is k that have the theme as dominant theme; ``recall``: share of units with the
+        theme dominant whose dominant topic is k (NaN when undefined).
+    """
+    from scipy.stats import spearmanr
+
+    pt = paragraph_themes.copy()
+    pt.index = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
+    ids = [u for u in result.unit_ids if u in pt.index]
+    rows = [result.unit_ids.index(u) for u in ids]
+    theta = result.doc_topic[rows]
+    top_topic = theta.argmax(axis=1)
+    dominant = pt.loc[ids, "dominant_theme"].astype(str).to_numpy()
+    out = []
+    for t, theme in enumerate(result.labels()):
+        if theme not in pt.columns:
+            continue
+        hits = pt.loc[ids, theme].to_numpy(dtype=float)
+        rho = (
+            float(spearmanr(theta[:, t], hits).statistic)
+            if len(ids) > 2 and hits.std() > 0 and theta[:, t].std() > 0
+            else np.nan
+        )
+        is_t, is_theme = top_topic == t, dominant == theme
+        out.append({
+            "topic": t, "theme": theme, "n_units": len(ids), "spearman": rho,
+            "precision": float((is_theme & is_t).sum() / is_t.sum()) if is_t.any() else np.nan,
+            "recall": float((is_theme & is_t).sum() / is_theme.sum()) if is_theme.any() else np.nan,
+        })  # fmt: skip
+    cols = ["topic", "theme", "n_units", "spearman", "precision", "recall"]
+    return pd.DataFrame(out, columns=cols)
