@@ -254,3 +254,19 @@ def test_seeded_topics_agree_with_lexicon_theme_scores(units):
     rep = seeded_topic_report(res, themes, paragraph_themes=pt)
     assert {"spearman", "precision", "recall"} <= set(rep.columns) and len(rep) == 5
     assert rep["spearman"].iloc[:4].notna().all() and np.isnan(rep["spearman"].iloc[4])
+
+
+def test_word_intrusion_items(model):
+    from analysis.topics import word_intrusion
+
+    items = word_intrusion(model, n_top=5, seed=3)
+    assert len(items) == model.k and items.equals(word_intrusion(model, n_top=5, seed=3))
+    top = model.top_term_ids(10)
+    for row in items.itertuples():
+        words = row.words.split()
+        assert len(words) == 6 and row.intruder in words
+        j = model.vocab.index(row.intruder)
+        assert j not in top[row.topic]  # not one of the topic's own top terms
+        assert any(j in top[o] for o in range(model.k) if o != row.topic)
+        others = [w for w in words if w != row.intruder]
+        assert {model.vocab[i] for i in top[row.topic, :5]} == set(others)

@@ -14,7 +14,7 @@ from .backends import BACKENDS, DEFAULT_BACKEND, fit_topics
 from .bow import Bow, build_bow
 from .coherence import topic_metrics
 from .html import topic_html
-from .interpret import representative_units, term_relevance, topic_terms
+from .interpret import representative_units, term_relevance, topic_terms, word_intrusion
 from .pipeline import run_topic_analysis, topic_units
 from .result import TopicResult, doc_topics, topic_table
 from .seeded import fit_seeded_topics, seed_prior, seeded_topic_report
@@ -46,4 +46,5 @@ __all__ = [
     "topic_table",
     "topic_terms",
     "topic_units",
+    "word_intrusion",
 ]

@@ -117,3 +117,35 @@ def representative_units(
     out = pd.DataFrame(rows, columns=cols)
     out["para_id"] = out["para_id"].astype("Int64")
     return out
+
+
+def word_intrusion(
+    result: TopicResult, *, n_top: int = 5, seed: int = 0, top_other: int = 10
+) -> pd.DataFrame:
+    """Word-intrusion items for human validation of topics (Chang et al. 2009).
+
+    For each topic: its ``n_top`` most probable terms plus one *intruder* -- a term among the
+    top ``top_other`` of another topic that is in the least probable half of this topic -- in
+    a seeded random order. Coders who find the intruder easily confirm a coherent topic.
+
+    Returns:
+        DataFrame[model, topic, item, words, intruder] -- ``words`` is a space-separated list of
+        ``n_top + 1`` terms to show; ``intruder`` the answer key (keep it from the coders).
+    """
+    rng = np.random.default_rng(seed)
+    top = result.top_term_ids(max(n_top, top_other))
+    median = np.median(result.topic_word, axis=1)
+    rows = []
+    for t in range(result.k):
+        own = list(top[t, :n_top])
+        pool = sorted(
+            {int(j) for o in range(result.k) if o != t for j in top[o, :top_other]}
+            - set(top[t, :top_other].tolist())
+        )
+        pool = [j for j in pool if result.topic_word[t, j] <= median[t]]
+        if not pool:
+            continue
+        intruder = int(rng.choice(pool))
+        shown = [result.vocab[j] for j in rng.permutation([*own, intruder])]
+        rows.append((result.name, t, t + 1, " ".join(shown), result.vocab[intruder]))
+    return pd.DataFrame(rows, columns=["model", "topic", "item", "words", "intruder"])

@@ -22,7 +22,7 @@ import pandas as pd
 from .backends import DEFAULT_BACKEND, fit_topics
 from .bow import build_bow
 from .html import topic_html
-from .interpret import representative_units
+from .interpret import representative_units, word_intrusion
 from .result import doc_topics, result_from_frame, result_to_frame, topic_table
 from .seeded import Themes, fit_seeded_topics, seeded_topic_report, theme_terms
 from .select import RULE, choose_k, k_summary, select_k
@@ -107,7 +107,8 @@ def _run_topic_analysis(
         model: stability across seeds plus prevalence, npmi, c_v, u_mass), ``topic_examples``
         (→ topic_examples.csv, empty without ``paragraphs``), ``seeded_topics`` (empty without
         ``themes``); the :class:`TopicResult` objects ``model`` and ``seeded_model`` (None
-        without themes); ``topics_html`` (str, → topics.html); ``chosen_k`` (int).
+        without themes); ``topics_html`` (str, → topics.html); ``chosen_k`` (int);
+        ``topic_intrusion`` (word-intrusion items for human validation, answer key included).
     """
     seeds_all = [seed + i for i in range(max(n_seeds, n_stability))]
     keep = [w for ts in theme_terms(themes).values() for w in ts] if themes is not None else []
@@ -158,12 +159,13 @@ def _run_topic_analysis(
         "topic_examples": examples,
         "seeded_topics": seeded_table,
         "topics_html": topic_html(model, examples=model_examples),
+        "topic_intrusion": word_intrusion(model, seed=seed),
     }
 
 
-TOPICS_CACHE_VERSION = "2"
+TOPICS_CACHE_VERSION = "3"
 _FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topics",
-           "topic_stability", "topic_examples", "seeded_topics")  # fmt: skip
+           "topic_stability", "topic_examples", "seeded_topics", "topic_intrusion")  # fmt: skip
 
 
 def _digest_units(units: pd.Series | Mapping[str, Sequence[str]]) -> str:
