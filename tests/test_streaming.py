@@ -123,3 +123,54 @@ def test_streaming_lda_finds_planted_themes(tmp_path):
         frozenset(["党建", "组织", "党员", "支部"]),
         frozenset(["招商", "项目", "资金", "企业"]),
     }
+
+
+def test_vectorised_dictionary_matches_gensim(token_dir):
+    from gensim.corpora import Dictionary
+
+    tokens, folder = token_dir
+    units = tokens.groupby(tokens["doc_id"] + "#" + tokens["para_id"].astype(str), sort=False)
+    ref = Dictionary(list(units["token"].apply(list)))
+    n_units = ref.num_docs
+    ref.filter_extremes(no_below=2, no_above=0.5, keep_n=None)
+    got = streaming.build_dictionary(
+        folder, unit="paragraph", no_below=2, no_above=0.5, keep_n=None, batch_size=53
+    )
+    assert got.num_docs == n_units
+    assert set(got.token2id) == set(ref.token2id)
+    for term, i in got.token2id.items():
+        assert got.dfs[i] == ref.dfs[ref.token2id[term]]
+        assert got.cfs[i] == ref.cfs[ref.token2id[term]]
+    # ids by decreasing document frequency
+    assert [got.dfs[i] for i in range(len(got))] == sorted(got.dfs.values(), reverse=True)
+
+
+def test_encoded_bow_equals_doc2bow_and_keeps_empty_units(tmp_path):
+    rows = [("a", 0, "党建", 0, 2), ("a", 0, "党建", 2, 4), ("a", 1, "孤词", 0, 2)]
+    rows += [("b", 0, "招商", 0, 2), ("b", 0, "党建", 2, 4), ("c", 0, "罕见", 0, 2)]
+    rows += [(d, 0, "招商", 0, 2) for d in "defgh"]  # ≥ 8 units: no_below is not relaxed
+    path = streaming.write_tokens_parquet(
+        pd.DataFrame(rows, columns=streaming.TOKEN_COLUMNS), tmp_path / "t.parquet"
+    )
+    dictionary = streaming.build_dictionary(path, unit="paragraph", no_below=2, no_above=1.0)
+    assert set(dictionary.token2id) == {"党建", "招商"}
+    with streaming.ParquetBowCorpus(path, dictionary, unit="paragraph", batch_size=2) as corpus:
+        got = list(corpus.iter_with_ids())
+        bow_path = corpus.path
+        assert bow_path.exists()
+    assert not bow_path.exists()
+    expected = {
+        uid: sorted(dictionary.doc2bow(toks))
+        for uid, toks in streaming.iter_units(path, unit="paragraph")
+    }
+    assert [u for u, _ in got] == ["a#0", "a#1", "b#0", "c#0", *(f"{d}#0" for d in "defgh")]
+    assert {u: sorted(b) for u, b in got} == expected
+    assert dict(got)["a#1"] == [] and dict(got)["c#0"] == []
+
+
+def test_unit_frames_never_split_units(token_dir):
+    _, folder = token_dir
+    seen = []
+    for frame in streaming.iter_unit_frames(folder, unit="paragraph", batch_size=29):
+        seen.extend(frame["unit"].unique().tolist())
+    assert len(seen) == len(set(seen))
