@@ -111,8 +111,7 @@ def _run_topic_analysis(
         ``topic_intrusion`` (word-intrusion items for human validation, answer key included).
     """
     seeds_all = [seed + i for i in range(max(n_seeds, n_stability))]
-    keep = [w for ts in theme_terms(themes).values() for w in ts] if themes is not None else []
-    bow = build_bow(units, min_df=min_df, max_df=max_df, keep_terms=keep)
+    bow = build_bow(units, min_df=min_df, max_df=max_df)
     backends = [backend, *[b for b in compare_backends if b != backend]]
     sweep = select_k(bow, ks=ks, seeds=seeds_all[:n_seeds], backends=backends, **params)
     k = choose_k(sweep, backend=backend)
@@ -131,7 +130,11 @@ def _run_topic_analysis(
     seeded = None
     seeded_table = pd.DataFrame()
     if themes is not None and len(theme_terms(themes)):
-        seeded = fit_seeded_topics(bow, themes, n_free=n_free, seed=seed, backend=backend, **params)
+        # its own bag of words: the same pruning, plus every seed term found in the units
+        seeded = fit_seeded_topics(
+            units, themes, n_free=n_free, seed=seed, backend=backend, min_df=min_df,
+            max_df=max_df, **params,
+        )  # fmt: skip
         seeded_table = seeded_topic_report(seeded, themes, paragraph_themes=paragraph_themes)
     models = [m for m in (model, seeded) if m is not None]
     examples = (
@@ -163,7 +166,7 @@ def _run_topic_analysis(
     }
 
 
-TOPICS_CACHE_VERSION = "3"
+TOPICS_CACHE_VERSION = "4"
 _FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topics",
            "topic_stability", "topic_examples", "seeded_topics", "topic_intrusion")  # fmt: skip
 
