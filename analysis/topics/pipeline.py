@@ -166,7 +166,7 @@ def _run_topic_analysis(
     }
 
 
-TOPICS_CACHE_VERSION = "4"
+TOPICS_CACHE_VERSION = "5"
 _FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topics",
            "topic_stability", "topic_examples", "seeded_topics", "topic_intrusion")  # fmt: skip
 

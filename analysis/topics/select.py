@@ -45,9 +45,10 @@ def select_k(
     column is comparable. Extra ``params`` go to :func:`~analysis.topics.fit_topics`.
 
     Returns:
-        DataFrame[backend, k, seed, npmi, c_v, u_mass, perplexity, diversity, fit_seconds],
-        one row per fit, sorted by backend, k, seed. ``attrs["chosen_k"]`` holds the K picked
-        by :func:`choose_k` (for the first backend) and ``attrs["rule"]`` the rule in words.
+        DataFrame[backend, k, seed, npmi, c_v, u_mass, perplexity, diversity], one row per
+        fit, sorted by backend, k, seed; identical for identical inputs (fit times, which are
+        not, stay in each result's ``metrics["fit_seconds"]``). ``attrs["chosen_k"]`` holds the
+        K picked by :func:`choose_k` (for the first backend) and ``attrs["rule"]`` the rule.
     """
     bow = prepare_bow(units, min_df=min_df, max_df=max_df)
     rows = []
@@ -69,11 +70,10 @@ def select_k(
                         "k": int(k),
                         "seed": int(seed),
                         **{m: r.metrics[m] for m in K_COLUMNS[3:]},
-                        "fit_seconds": r.metrics["fit_seconds"],
                     }
                 )
                 log.info("select_k %s k=%d seed=%d npmi=%.3f", backend, k, seed, r.metrics["npmi"])
-    table = pd.DataFrame(rows, columns=[*K_COLUMNS, "fit_seconds"])
+    table = pd.DataFrame(rows, columns=K_COLUMNS)
     table = table.sort_values(["backend", "k", "seed"], ignore_index=True)
     table.attrs["chosen_k"] = choose_k(table, backend=backends[0])
     table.attrs["rule"] = RULE
