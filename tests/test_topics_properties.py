@@ -1,0 +1,52 @@
+"""Property tests for the probability and matrix code of the topic and keyword modules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.keywords import keyness
+from analysis.topics.coherence import fold_in
+from analysis.topics.stability import align_topics
+
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
+
+
+@SETTINGS
+@given(k=st.integers(2, 6), v=st.integers(3, 30), n=st.integers(1, 8), seed=st.integers(0, 10**6))
+def test_fold_in_gives_distributions(k, v, n, seed):
+    rng = np.random.default_rng(seed)
+    phi = rng.dirichlet(np.full(v, 0.3), size=k)
+    counts = rng.poisson(1.0, size=(n, v))
+    counts[:, 0] += 1  # no empty unit
+    theta = fold_in(phi, counts, alpha=0.1, iterations=30)
+    assert theta.shape == (n, k) and (theta >= 0).all()
+    np.testing.assert_allclose(theta.sum(axis=1), 1.0)
+
+
+@SETTINGS
+@given(k=st.integers(2, 9), seed=st.integers(0, 10**6))
+def test_alignment_inverts_any_permutation(k, seed):
+    rng = np.random.default_rng(seed)
+    ref = rng.dirichlet(np.full(40, 0.05), size=k)
+    perm = rng.permutation(k)
+    match, sim = align_topics(ref, ref[perm])
+    np.testing.assert_array_equal(perm[match], np.arange(k))
+    np.testing.assert_allclose(sim, 1.0)
+
+
+@SETTINGS
+@given(
+    a=st.lists(st.sampled_from(["党建", "项目", "道路", "农业"]), min_size=1, max_size=30),
+    b=st.lists(st.sampled_from(["党建", "项目", "道路", "农业"]), min_size=1, max_size=30),
+)
+def test_keyness_is_antisymmetric(a, b):
+    units = pd.Series({"x#0": a, "y#0": b})
+    ab = keyness(units, ["x"], min_freq=1).set_index("term")
+    ba = keyness(units, ["y"], min_freq=1).set_index("term")
+    assert (ab["g2"] >= -1e-9).all() and ((ab["p"] >= 0) & (ab["p"] <= 1)).all()
+    np.testing.assert_allclose(ab["g2"], ba.loc[ab.index, "g2"], atol=1e-9)
+    np.testing.assert_allclose(ab["log_ratio"], -ba.loc[ab.index, "log_ratio"], atol=1e-9)
+    assert (ab["freq_target"] == ba.loc[ab.index, "freq_ref"]).all()
