@@ -78,6 +78,7 @@ def _payload(result: TopicResult, *, n_terms: int, examples: pd.DataFrame | None
     return {
         "model": result.name,
         "labels": result.labels(),
+        "tops": [" ".join(result.vocab[j] for j in row) for row in result.top_term_ids(5)],
         "prevalence": [round(float(p), 6) for p in prev],
         "xy": [[round(float(x), 6), round(float(y), 6)] for x, y in coords],
         "terms": [result.vocab[j] for j in cols],
@@ -112,7 +113,8 @@ function drawMap(){
     const r=6+40*Math.sqrt(D.prevalence[i]);
     const c=el('circle',{cx:x,cy:y,r:r,class:'topic'+(i===sel?' selected':'')},svg);
     c.addEventListener('click',()=>{sel=(sel===i?-1:i);update();});
-    const t=el('title',{},c); t.textContent=D.labels[i]+': '+(100*D.prevalence[i]).toFixed(1)+'% of tokens';
+    const t=el('title',{},c);
+    t.textContent=D.labels[i]+' ('+(100*D.prevalence[i]).toFixed(1)+'% of tokens): '+D.tops[i];
     const lab=el('text',{x:x,y:y+4,'text-anchor':'middle',class:'label'},svg);
     lab.textContent=D.labels[i]; lab.addEventListener('click',()=>{sel=(sel===i?-1:i);update();});
   }
@@ -128,7 +130,7 @@ function drawBars(){
   svg.setAttribute('height', 30+rowH*n);
   el('text',{x:L,y:14,class:'small'},svg).textContent = sel<0 ?
     'Most frequent terms (click a topic)' :
-    'Top terms of topic '+D.labels[sel]+' by relevance (λ = '+lam.toFixed(2)+')';
+    'Topic '+D.labels[sel]+' ('+(100*D.prevalence[sel]).toFixed(1)+'% of tokens): top terms by relevance (λ = '+lam.toFixed(2)+')';
   idx.forEach((j,r)=>{
     const y=24+r*rowH, fw=(W-L-10)*D.freq[j]/maxF;
     el('rect',{x:L,y:y,width:fw,height:rowH-3,class:'overall'},svg);
@@ -204,7 +206,9 @@ svg text {{ font-family: {font}; }}
 <h2>{title}</h2>
 <p>Click a circle to select a topic (again to clear). Relevance λ:
 <input id="lambda" type="range" min="0" max="1" step="0.01" value="0.6">
-<span id="lamval">0.60</span> (1 = probability within topic, 0 = distinctiveness).</p>
+<span id="lamval">0.60</span> (1 = probability within topic, 0 = distinctiveness).
+Circles: topics placed by their term distributions (closer = more similar), area = share of
+tokens. Bars: grey = the term's corpus frequency, red = its estimated frequency in the topic.</p>
 <div id="wrap">
 <svg id="map" width="420" height="420" role="img" aria-label="intertopic distance map"></svg>
 <svg id="bars" width="520" height="520" role="img" aria-label="top terms"></svg>
