@@ -271,7 +271,7 @@ def keyword_tables(
         pt = paragraph_themes
         ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
         theme = pd.Series(pt["dominant_theme"].to_numpy(), index=ids)
-        theme = theme[theme.notna() & (theme.astype(str) != "")]
+        theme = theme[theme.notna() & ~theme.astype(str).isin(["", "none"])]  # no dominant theme
         parts.append(keyness_by_group(s, theme, n=n, min_freq=min_freq).assign(comparison="theme"))
     key = pd.concat(parts, ignore_index=True)
     key = key[["comparison", *[c for c in key.columns if c != "comparison"]]]

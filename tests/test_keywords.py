@@ -103,7 +103,7 @@ def test_keyword_tables_bundle_documents_and_themes():
     pt = pd.DataFrame({
         "doc_id": [u.split("#")[0] for u in units.index],
         "para_id": [int(u.split("#")[1]) for u in units.index],
-        "dominant_theme": ["agri" if int(u.split("#")[1]) % 4 == 3 else "" for u in units.index],
+        "dominant_theme": ["agri" if int(u.split("#")[1]) % 4 == 3 else "none" for u in units.index],
     })  # fmt: skip
     out = keyword_tables(units, n=5, paragraph_themes=pt)
     assert set(out) == {"tfidf_keywords", "similarity", "keyness"}
