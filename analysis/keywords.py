@@ -254,7 +254,8 @@ def keyword_tables(
         units: tokens per paragraph unit (``"{doc_id}#{para_id}"``) or per document.
         n: terms per document (TF-IDF) and per group (keyness).
         paragraph_themes: optional ``analysis.themes.paragraph_themes`` output
-            (``doc_id, para_id, dominant_theme``); adds each theme's paragraphs vs the rest.
+            (``doc_id, para_id, dominant_theme``); adds each theme's paragraphs vs the rest
+            (paragraphs without a dominant theme, ``""`` or ``"none"``, are reference only).
         min_freq: minimum frequency for keyness.
 
     Returns:
