@@ -20,7 +20,9 @@ _API: dict[str, str] = {
     "Corpus": "corpus",
     "load_corpus": "corpus",
     "analysis_paragraphs": "corpus",
-    "read_raw_folder": "io",
+    "read_raw_file": "io",
+    "list_raw_files": "io",
+    "write_corpus_tables": "corpus",
     "clean_text": "clean",
     "paragraph_points": "structure",
     # tokens_*
@@ -45,6 +47,7 @@ _API: dict[str, str] = {
     "tfidf_keywords": "keywords",
     "doc_similarity": "keywords",
     "keyness": "keywords",
+    "keyness_by_group": "keywords",
     # topics
     "TopicResult": "topics",
     "fit_topics": "topics",
@@ -54,6 +57,9 @@ _API: dict[str, str] = {
     "fit_seeded_topics": "topics",
     "representative_units": "topics",
     "topic_html": "topics",
+    "run_topic_analysis": "topics",
+    "topic_units": "topics",
+    "word_intrusion": "topics",
     # figures
     "use_cjk_font": "fonts",
     "FIGURES": "figures",
