@@ -133,7 +133,10 @@ def test_bench_helpers_sample_and_report():
                 "stages": stages, "peak_rss": 2**30}  # fmt: skip
 
     sizes = [fake(0.25, 1.0), fake(0.5, 2.0), fake(1.0, 4.0)]
-    speed = {"stages": {n: {"seconds": 8.0, "cpu_seconds": 8.0} for n in ("ingest", "tokenize")}}
+    one = {"stages": {n: {"seconds": 8.0, "cpu_seconds": 8.0} for n in ("ingest", "tokenize")}}
+    speed = {"one": scale.best_of([one, one]), "many": scale.best_of([sizes[-1], one])}
     text = scale.format_report(sizes, speed, workers=2)
-    assert "b=1.00" in text and "speed-up ×2.00" in text
+    assert (
+        "b=1.00" in text and "speed-up ×2.00" in text and "samples [8.0, 8.0] / [4.0, 8.0]" in text
+    )
     assert "24.0 s -> MET" in text and "1.00 GB -> MET" in text
