@@ -4,10 +4,15 @@ Two backends segment with the *same* merged dictionary (:func:`analysis.lexicons
 
 - ``"jieba"``: pure-Python jieba (the reference);
 - ``"fast"``: rjieba, a binding of jieba-rs (the same algorithm in Rust: DAG + max-probability
-  route + the same HMM for unknown words), about 15× faster; agreement with ``"jieba"`` is tested.
+  route + the same HMM for unknown words). Measured with ``python -m analysis bench tokenize`` on
+  the 16M-character reference corpus: the full tokenizer runs 11–13× faster than plain
+  ``jieba.lcut`` per core, with 0.99999 token agreement to the ``"jieba"`` backend (tested on
+  ``data/raw``).
 
 Every keep/drop decision depends only on the token string, so it is made once per distinct token
-(and memoised per process), and the per-token work is a C-level dictionary lookup plus NumPy.
+(and memoised per process); per token there is only Arrow dictionary-encoding and NumPy work.
+The merged dictionary and the segmenters are built once per process and dictionary content
+(about 1–2 s), never at import time.
 ``tokenize`` is a module-level function over a DataFrame: a process pool can call it on chunks of
 paragraphs (``workers=`` does exactly that with spawn-safe workers).
 
@@ -409,7 +414,7 @@ def tokenize(
                 paragraphs, backend=backend, options=options, cache=False, workers=workers
             ),
             "tokens",
-        )  # fmt: skip
+        )
     if workers <= 1 or len(paragraphs) < 2 * workers:
         return _tokenize_frame(paragraphs, backend, options)
     bounds = np.linspace(0, len(paragraphs), workers * 4 + 1).astype(int)
