@@ -42,6 +42,9 @@ GENERIC_WORDS = paths.LEXICONS / "generic_words.txt"
 DEFAULT_USER_TAG = "nz"
 _TAG = re.compile(r"^[a-z]{1,4}$")
 _BAD_CHARS = re.compile(r"[\s\ufffd\x00-\x1f]")
+# jieba only joins characters of this class into words (its re_han_default); a user word with any
+# other character (·, “, full-width letters …) can never come out as one token.
+_JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,14 @@ def read_user_dict(path: str | Path = USERDICT) -> list[UserEntry]:
         word, rest = parts[0], parts[1:]
         if _BAD_CHARS.search(word):
             raise InputFileError(path, f"invalid word {word!r}", line=number)
+        if not _JIEBA_WORD.match(word):
+            bad = "".join(sorted({ch for ch in word if not _JIEBA_WORD.match(ch)}))
+            raise InputFileError(
+                path,
+                f"{word!r} can never be one token: jieba splits words at {bad!r} "
+                "(only CJK characters, ASCII letters/digits and +#&._%- stay together)",
+                line=number,
+            )
         freq: int | None = None
         tag = DEFAULT_USER_TAG
         if rest and rest[0].lstrip("-").isdigit():

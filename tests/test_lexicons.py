@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import lexicons
@@ -55,6 +56,8 @@ def test_user_dict_bom_crlf_comments(tmp_path):
         ("升级晋档 a1", "POS tag"),
         ("升级晋档 5 n extra", "too many fields"),
         ("升级\ufffd晋档", "invalid word"),
+        ("中国·南京", "can never be one token"),
+        ("ＡＢＣ经济", "can never be one token"),
     ],
 )
 def test_user_dict_errors_name_file_and_line(tmp_path, line, problem):
@@ -77,6 +80,16 @@ def test_malformed_dictionary_error_surfaces_through_tokenize(tmp_path):
     path = write(tmp_path / "userdict.txt", "创先争优\n升级晋档 five words\n")
     with pytest.raises(InputFileError, match="userdict.txt:2"):
         cut("创先争优", options=TokenizerOptions(userdict=path))
+
+
+def test_undecodable_stopword_list_names_the_file(tmp_path):
+    bad = tmp_path / "stopwords.txt"
+    bad.write_bytes("的\n了\n".encode("gbk"))
+    from analysis.tokenize import tokenize
+
+    paras = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["招商引资"]})
+    with pytest.raises(InputFileError, match="stopwords.txt"):
+        tokenize(paras, options=TokenizerOptions(stopwords=bad), cache=False)
 
 
 def test_entry_without_frequency_wins(tmp_path):
