@@ -133,6 +133,14 @@ SEEDED_REPORT = pd.DataFrame({
     "new_terms": ["镇党委 班子 项目", "资金 扩建", "经济"],
 })
 
+PREV_YEAR = pd.DataFrame(
+    [(y, t, 2, 1, p, p * 0.5, p * 1.5, "per_1k_tokens")
+     for y in (2009, 2010, 2011, 2012, 2013) for t, p in zip(THEMES["theme"].unique(), (5.0, 3.0, 1.0))],
+    columns=["year", "theme", "n_docs", "n_with_theme", "prevalence", "lo", "hi", "measure"],
+)
+PREV_LEVEL = pd.concat([PREV_YEAR.assign(level="township"), PREV_YEAR.assign(level="county")],
+                       ignore_index=True)
+
 
 def topic_result(*, labels: list[str] | None = None):
     """A tiny :class:`analysis.topics.TopicResult` over :data:`VOCAB` (3 topics, 3 documents)."""
@@ -159,4 +167,7 @@ def inputs() -> dict[str, object]:
         "topic_stability": STABILITY,
         "seeded_model": topic_result(labels=["party_building", "investment_attraction", "free_1"]),
         "seeded_report": SEEDED_REPORT,
+        "prevalence_by_year": PREV_YEAR, "prevalence_by_level": PREV_LEVEL,
+        "prevalence": {"theme_prevalence_by_year": PREV_YEAR,
+                       "theme_prevalence_by_level": PREV_LEVEL},
     }

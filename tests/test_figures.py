@@ -293,3 +293,39 @@ def test_import_has_no_global_side_effects():
 def test_fixture_frames_follow_the_contract():
     assert {"doc_id", "theme", "hits", "per_1k_tokens", "share"} <= set(F.THEME_SCORES.columns)
     assert isinstance(F.SIMILARITY, pd.DataFrame)
+
+
+# --------------------------------------------------------------------------- many documents
+def _many_docs(n: int = 60) -> tuple[pd.DataFrame, pd.DataFrame]:
+    import numpy as np
+
+    ids = [f"{i:03d}" for i in range(n)]
+    docs = pd.DataFrame({"doc_id": ids, "title": [f"报告{i}" for i in range(n)], "place": "",
+                         "script": ["simplified", "traditional"] * (n // 2),
+                         "n_chars": np.linspace(500, 50_000, n).astype(int),
+                         "duplicate_of": [""] * (n - 1) + ["000"]})
+    scores = pd.DataFrame([(d, t, 1, float(i % 7), 0.3) for i, d in enumerate(ids)
+                           for t in F.THEMES["theme"].unique()],
+                          columns=["doc_id", "theme", "hits", "per_1k_tokens", "share"])
+    return docs, scores
+
+
+def test_large_corpus_figures_drop_per_document_labels():
+    docs, scores = _many_docs()
+    quality = pd.DataFrame({"source_file": docs["doc_id"] + ".txt", "doc_id": docs["doc_id"],
+                            "status": "ok", "chrome_lines": 2, "pinyin_annotations": 0})
+    with figure_style():
+        overview = plots_corpus.plot_corpus_overview(docs, quality)
+        assert overview.get_size_inches()[1] <= 3.5  # a histogram, not 60 bars
+        assert "60 documents" in _texts(overview) and "in 60 docs" in _texts(overview)
+        profile = plots_themes.plot_theme_profile(scores, plots_themes.theme_labels(F.THEMES), docs)
+        assert profile.axes[0].get_xticklabels() == []
+        sim = pd.DataFrame(0.1, index=docs["doc_id"], columns=docs["doc_id"])
+        heat = plots_keywords.plot_similarity(sim, docs)
+        assert len(heat.axes[0].get_yticklabels()) == 0 and len(heat.axes[0].texts) == 0
+        kw = pd.DataFrame([(d, 1, "招商", 0.5) for d in docs["doc_id"]],
+                          columns=["doc_id", "rank", "term", "score"])
+        terms = plots_keywords.plot_tfidf_terms(kw, docs)
+        assert sum(ax.get_visible() for ax in terms.axes) == 16 and "16 of 60" in _texts(terms)
+        for fig in (overview, profile, heat, terms):
+            _draw_without_missing_glyphs(fig)

@@ -11,6 +11,19 @@ from matplotlib.figure import Figure
 
 from .style import shorten
 
+#: Above this many documents, per-document labels and cell annotations are dropped and
+#: per-document panels are sampled: the figures stay readable for a corpus of hundreds.
+MANY_DOCS = 40
+
+
+def sample_evenly(items: Sequence, n: int) -> list:
+    """At most ``n`` items spread evenly over ``items`` (first and last kept; deterministic)."""
+    items = list(items)
+    if len(items) <= n:
+        return items
+    idx = np.unique(np.linspace(0, len(items) - 1, n).round().astype(int))
+    return [items[i] for i in idx]
+
 
 def figure_and_axes(ax: Axes | None, *, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     """Return ``(fig, ax)``: the caller's axes, or a new constrained-layout figure (no pyplot)."""

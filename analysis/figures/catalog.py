@@ -26,6 +26,7 @@ from .plots_topics import (
 )
 from .registry import register, register_table
 from .save import write_table
+from .style import FULL_WIDTH, theme_label
 
 # --------------------------------------------------------------------------------- figures
 
@@ -160,6 +161,43 @@ def seeded_topics(ctx: FigureContext, *, ax=None) -> Figure:
     return plot_seeded_topics(ctx.seeded_report, free, ctx.theme_labels)
 
 
+@register(
+    "themes_by_year",
+    "Theme prevalence by year (hits per 1,000 tokens, mean over the year's reports with a "
+    "bootstrap 95% interval); needs dated reports — with few, points replace lines.",
+    inputs=["prevalence_by_year", "theme_labels"],
+    title="Themes over time",
+)
+def themes_by_year(ctx: FigureContext, *, ax=None) -> Figure:
+    from ..timeseries import plot_prevalence_by_year
+
+    # one small panel per theme: the Chinese label fits a panel title at paper width
+    labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
+    return _to_width(plot_prevalence_by_year(ctx.prevalence_by_year, labels=labels, ax=ax), ax)
+
+
+@register(
+    "themes_by_level",
+    "Theme prevalence by administrative level (from the manifest's level column), with 95% "
+    "intervals.",
+    inputs=["prevalence_by_level", "theme_labels"],
+    title="Themes by administrative level",
+)
+def themes_by_level(ctx: FigureContext, *, ax=None) -> Figure:
+    from ..timeseries import plot_prevalence_by_level
+
+    labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
+    return _to_width(plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, ax=ax), ax)
+
+
+def _to_width(fig: Figure, ax) -> Figure:
+    """Scale a stage's own figure to the paper's full width (keeping its aspect ratio)."""
+    if ax is None:
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(FULL_WIDTH, h * FULL_WIDTH / w)
+    return fig
+
+
 # ---------------------------------------------------------------------------------- tables
 
 
@@ -220,6 +258,16 @@ def vocabulary_table(ctx: FigureContext, tables_dir: Path) -> list[Path]:
 def keyword_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     return _write_frames({"tfidf_keywords": ctx.tfidf_keywords, "similarity": ctx.similarity,
                           "keyness": ctx.keyness}, tables_dir)
+
+
+@register_table(
+    "timeseries",
+    "theme_prevalence_by_year.csv and theme_prevalence_by_level.csv (empty when the corpus has "
+    "no dates / no level metadata).",
+    inputs=["prevalence"],
+)
+def timeseries_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    return _write_frames(dict(ctx.prevalence), tables_dir)
 
 
 @register_table(

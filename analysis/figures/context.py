@@ -38,6 +38,10 @@ class StageUnavailable(RuntimeError):
     """An upstream stage (module or function) needed by an output is not available."""
 
 
+class NotApplicable(StageUnavailable):
+    """The corpus lacks what an output needs (e.g. no ``level`` metadata): nothing to draw."""
+
+
 def stage_function(module: str, name: str) -> Callable[..., Any]:
     """Import ``analysis.<module>.<name>``, or raise :class:`StageUnavailable` saying what is missing."""
     try:
@@ -254,6 +258,24 @@ class FigureContext:
         """Document × document cosine similarity, near-duplicates included (to mark them)."""
         units = stage_function("tokenize", "unit_tokens")(self.all_tokens, unit="document")
         return stage_function("keywords", "doc_similarity")(units)
+
+    # -- themes over time (analysis.timeseries) ---------------------------------------------
+    def _compute_prevalence(self) -> dict[str, pd.DataFrame]:
+        """``timeseries.prevalence_tables``: theme prevalence by year and by level (bootstrap CI)."""
+        tables = stage_function("timeseries", "prevalence_tables")
+        return tables(self.theme_scores, self.analysed_documents, seed=self.seed)
+
+    def _compute_prevalence_by_year(self) -> pd.DataFrame:
+        df = self.prevalence["theme_prevalence_by_year"]
+        if df.empty:
+            raise NotApplicable("no document has a date or year (add a year column to manifest.csv)")
+        return df
+
+    def _compute_prevalence_by_level(self) -> pd.DataFrame:
+        df = self.prevalence["theme_prevalence_by_level"]
+        if df.empty:
+            raise NotApplicable("documents have no 'level' (add a level column to manifest.csv)")
+        return df
 
     # -- topics -----------------------------------------------------------------------------
     @functools.cached_property

@@ -99,7 +99,9 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
         lines.append("")
         lines.append(entry.get("description", ""))
         lines.append("")
-        if entry.get("status") == "skipped":
+        if entry.get("status") == "not applicable":
+            lines.append(f"*Not applicable to this corpus:* {entry.get('reason', '')}")
+        elif entry.get("status") in ("skipped", "failed"):
             lines.append(f"*Not built:* {entry.get('reason', '')}")
         else:
             lines.append(f"![{entry.get('title', name)}]({name}.png)")
@@ -112,7 +114,7 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
         lines += ["## Tables", "", "| group | files (rows) | description |", "|---|---|---|"]
         for name in sorted(tables):
             entry = tables[name]
-            if entry.get("status") in ("skipped", "failed"):
+            if entry.get("status") not in ("built", "unchanged"):
                 lines.append(f"| {name} | — | not built: {entry.get('reason', '')} |")
                 continue
             files = []

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .context import FigureContext, StageUnavailable
+from .context import FigureContext, NotApplicable, StageUnavailable
 from .manifest import (
     code_hash,
     display_path,
@@ -55,7 +55,8 @@ def build_all(
 
     Returns:
         DataFrame[kind, name, status, seconds, reason] — status ``built`` / ``unchanged`` /
-        ``skipped`` / ``failed``.
+        ``not applicable`` (the corpus lacks what it needs, e.g. dates) / ``skipped`` (an
+        upstream stage is missing) / ``failed``.
     """
     from . import catalog  # noqa: F401  (registers the outputs)
 
@@ -102,6 +103,9 @@ def build_all(
             try:
                 entry = _build_one(spec, ctx, out, old.get(key, {}).get(spec.name), code=code,
                                    force=force, formats=formats)
+            except NotApplicable as exc:
+                log.info("not applicable to this corpus: %s %s: %s", spec.kind, spec.name, exc)
+                entry = {"status": "not applicable", "reason": str(exc)}
             except StageUnavailable as exc:
                 log.warning("skipped %s %s: %s", spec.kind, spec.name, exc)
                 entry = {"status": "skipped", "reason": str(exc)}
@@ -110,7 +114,7 @@ def build_all(
                 entry = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
             entry = {"description": spec.description, "title": spec.title,
                      "inputs": list(spec.inputs), **entry}
-            if entry["status"] not in ("skipped", "failed"):
+            if entry["status"] in ("built", "unchanged"):
                 entry["packages"] = versions
             manifest[key][spec.name] = entry
             rows.append({"kind": spec.kind, "name": spec.name, "status": entry["status"],
@@ -138,9 +142,8 @@ def _select(only: Sequence[str] | None) -> list[OutputSpec]:
 
 def _build_one(spec: OutputSpec, ctx: FigureContext, out: Path, previous: dict | None, *,
                code: str, force: bool, formats: Sequence[str]) -> dict[str, Any]:
-    reason = ctx.available(spec.inputs)
-    if reason:
-        raise StageUnavailable(reason)
+    for name in spec.inputs:  # raises StageUnavailable / NotApplicable with the reason
+        ctx.get(name)
     digest = ctx.digest(spec.inputs)
     entry: dict[str, Any] = {"input_hash": digest, "seeds": ctx.seeds(spec.inputs),
                              "code_hash": code}
@@ -158,15 +161,28 @@ def _build_one(spec: OutputSpec, ctx: FigureContext, out: Path, previous: dict |
         entry["status"] = "unchanged"
         return entry
     fig = spec.func(ctx, ax=None)
-    save_figure(fig, out, spec.name, formats=formats)
+    try:
+        save_figure(fig, out, spec.name, formats=formats)
+    finally:
+        _release(fig)
     entry["status"] = "built"
     return entry
+
+
+def _release(fig) -> None:
+    """Close a figure that a stage created through pyplot (ours never register with pyplot)."""
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close(fig)
 
 
 def _all_current(old: dict[str, Any], specs: list[OutputSpec], out: Path) -> bool:
     """Every selected output was built by the last run and its files are still there."""
     for spec in specs:
         entry = old.get("tables" if spec.kind == "table" else "figures", {}).get(spec.name)
+        if entry and entry.get("status") == "not applicable":
+            continue
         if not entry or entry.get("status") not in ("built", "unchanged"):
             return False
         if not entry.get("files") or not all((out / f).exists() for f in entry["files"]):
@@ -223,6 +239,6 @@ def cli_figures(args: argparse.Namespace) -> int:
     counts = report["status"].value_counts().to_dict()
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"{len(report)} outputs into {args.out} in {time.perf_counter() - t0:.1f} s: {summary}")
-    for row in report[report["status"].isin(["skipped", "failed"])].itertuples():
+    for row in report[report["status"].isin(["skipped", "failed", "not applicable"])].itertuples():
         print(f"  {row.status}: {row.kind} {row.name} — {row.reason}")
     return 1 if (report["status"] == "failed").any() else 0

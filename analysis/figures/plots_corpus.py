@@ -11,8 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ._axes import doc_labels, empty_panel
-from .style import FULL_WIDTH, SCRIPT_LABELS, SEQUENTIAL, category_colours
+from ._axes import MANY_DOCS, doc_labels, empty_panel
+from .style import FULL_WIDTH, OKABE_ITO, SCRIPT_LABELS, SEQUENTIAL, category_colours
 
 #: quality columns that describe a file rather than count a removal.
 _NOT_REMOVALS = {
@@ -59,16 +59,72 @@ def plot_corpus_overview(
         quality: ``quality`` table; numeric columns are read as counts of removals.
         ax: only the length panel is drawn into a given axes.
     """
+    many = len(documents) > MANY_DOCS
     if ax is not None:
         fig = ax.get_figure(root=True)
         ax_len, ax_rm = ax, None
     else:
-        fig = Figure(figsize=(FULL_WIDTH, max(2.4, 0.22 * len(documents) + 1.2)), layout="constrained")
+        height = 3.0 if many else max(2.4, 0.22 * len(documents) + 1.2)
+        fig = Figure(figsize=(FULL_WIDTH, height), layout="constrained")
         ax_len, ax_rm = fig.subplots(1, 2, width_ratios=[1, 1])
-    _length_panel(ax_len, documents)
+    if many:
+        _length_histogram(ax_len, documents)
+    else:
+        _length_panel(ax_len, documents)
     if ax_rm is not None:
-        _removal_panel(ax_rm, quality, documents["doc_id"].astype(str).tolist())
+        if many:
+            _removal_totals_panel(ax_rm, quality)
+        else:
+            _removal_panel(ax_rm, quality, documents["doc_id"].astype(str).tolist())
     return fig
+
+
+def _scripts(documents: pd.DataFrame) -> tuple[pd.Series, list[str], dict[str, str]]:
+    scripts = documents.get("script", pd.Series(["unknown"] * len(documents), index=documents.index))
+    scripts = scripts.fillna("unknown").astype(str)
+    order = [s for s in ("simplified", "traditional", "mixed") if s in set(scripts)]
+    order += sorted(set(scripts) - set(order))
+    return scripts, order, category_colours(order)
+
+
+def _length_histogram(ax: Axes, documents: pd.DataFrame) -> None:
+    """Many documents: histogram of lengths (log bins), stacked by script."""
+    scripts, order, colours = _scripts(documents)
+    n_chars = documents["n_chars"].astype(float).clip(lower=1)
+    bins = np.logspace(np.log10(n_chars.min()), np.log10(n_chars.max() * 1.001), 25)
+    ax.hist([n_chars[scripts == s] for s in order], bins=bins, stacked=True,
+            color=[colours[s] for s in order], label=[SCRIPT_LABELS.get(s, s) for s in order],
+            edgecolor="white", linewidth=0.3)
+    ax.set_xscale("log")
+    n_dup = int((documents.get("duplicate_of", pd.Series(dtype=str)).fillna("") != "").sum())
+    ax.set_xlabel("Characters after cleaning (log scale) 清洗后字数")
+    ax.set_ylabel("Documents 文档数")
+    ax.set_title(f"{len(documents)} documents 文档 ({n_dup} near-duplicates 近似重复)")
+    ax.legend(title="Script 字体", loc="upper left")
+
+
+def _removal_totals_panel(ax: Axes, quality: pd.DataFrame | None) -> None:
+    """Many documents: total of each kind of removal, and how many documents it touched."""
+    ax.set_title("What cleaning removed or flagged 清洗删除/标记")
+    table = removal_table(quality) if quality is not None and not quality.empty else pd.DataFrame()
+    if table.empty:
+        empty_panel(ax, "nothing removed")
+        return
+    totals, touched = table.sum(), (table > 0).sum()
+    y = np.arange(len(totals))
+    ax.barh(y, totals.to_numpy(float), color=OKABE_ITO[0])
+    for yi, (t, d) in enumerate(zip(totals, touched, strict=True)):
+        ax.text(t, yi, f" {t:,.0f} in {d} docs", va="center", fontsize=6)
+    ax.set_yticks(y, [_removal_label(c) for c in totals.index])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.margins(x=0.35)
+    ax.set_xlabel("Total over the corpus (log scale)")
+    skipped = _skipped_files(quality)
+    if skipped:
+        ax.text(0.0, -0.3, f"Skipped files ({len(skipped)}): " + "; ".join(skipped[:3])
+                + (" …" if len(skipped) > 3 else ""), transform=ax.transAxes, fontsize=6,
+                color="#555555", va="top")
 
 
 def _length_panel(ax: Axes, documents: pd.DataFrame) -> None:
@@ -76,10 +132,7 @@ def _length_panel(ax: Axes, documents: pd.DataFrame) -> None:
     if docs.empty:
         empty_panel(ax, "no documents")
         return
-    scripts = docs.get("script", pd.Series(["unknown"] * len(docs))).fillna("unknown").astype(str)
-    order = [s for s in ("simplified", "traditional", "mixed") if s in set(scripts)]
-    order += sorted(set(scripts) - set(order))
-    colours = category_colours(order)
+    scripts, order, colours = _scripts(docs)
     dup = docs.get("duplicate_of", pd.Series([""] * len(docs))).fillna("").astype(str)
     y = np.arange(len(docs))
     bars = ax.barh(y, docs["n_chars"].astype(float), color=[colours[s] for s in scripts],

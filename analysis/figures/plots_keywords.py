@@ -11,7 +11,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ._axes import annotate_heatmap, doc_labels, empty_panel, figure_and_axes, new_grid
+from ._axes import (
+    MANY_DOCS,
+    annotate_heatmap,
+    doc_labels,
+    empty_panel,
+    figure_and_axes,
+    new_grid,
+    sample_evenly,
+)
 from .style import FULL_WIDTH, OKABE_ITO, SEQUENTIAL
 
 
@@ -21,17 +29,23 @@ def plot_tfidf_terms(
     *,
     n_terms: int = 8,
     ncols: int = 4,
+    max_panels: int = 16,
 ) -> Figure:
     """Small multiples: the ``n_terms`` highest TF-IDF terms of each document.
+
+    With more than ``max_panels`` documents, an evenly spaced sample of them is shown (the
+    table ``tfidf_keywords.csv`` has them all).
 
     Args:
         keywords: ``tfidf_keywords`` table (doc_id, rank, term, score).
         documents: for panel titles (place/title); optional.
         n_terms: terms per panel.
         ncols: panels per row.
+        max_panels: at most this many documents.
     """
     kw = keywords.sort_values(["doc_id", "rank"]) if "rank" in keywords else keywords
-    doc_ids = list(dict.fromkeys(kw["doc_id"].astype(str)))
+    all_ids = list(dict.fromkeys(kw["doc_id"].astype(str)))
+    doc_ids = sample_evenly(all_ids, max_panels)
     if not doc_ids:
         fig, ax = figure_and_axes(None, figsize=(FULL_WIDTH, 2))
         empty_panel(ax, "no keywords")
@@ -49,6 +63,9 @@ def plot_tfidf_terms(
         ax.set_title(title, fontsize=7)
         ax.tick_params(axis="x", labelsize=6)
     fig.supxlabel("TF-IDF score (terms ranked within each document) 词频-逆文档频率", fontsize=7)
+    if len(doc_ids) < len(all_ids):
+        fig.suptitle(f"{len(doc_ids)} of {len(all_ids)} documents (evenly spaced; all in "
+                     "tfidf_keywords.csv)", fontsize=7)
     return fig
 
 
@@ -81,9 +98,14 @@ def plot_similarity(
     off_diagonal = np.where(np.eye(n, dtype=bool), np.nan, values)
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="#f2f2f2")
     im = ax.imshow(np.ma.masked_invalid(off_diagonal), cmap=cmap, vmin=0, vmax=1)
-    labels = doc_labels(documents, list(sim.index), n=6)
-    ax.set_xticks(range(n), [lab.split(" ")[0] for lab in labels], rotation=90)
-    ax.set_yticks(range(n), labels)
+    if n <= MANY_DOCS:
+        labels = doc_labels(documents, list(sim.index), n=6)
+        ax.set_xticks(range(n), [lab.split(" ")[0] for lab in labels], rotation=90)
+        ax.set_yticks(range(n), labels)
+    else:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel(f"{n} documents (order of documents.csv)")
     ax.spines[:].set_visible(False)
     if n <= 16:
         annotate_heatmap(ax, off_diagonal, fmt="{:.2f}",
@@ -96,7 +118,7 @@ def plot_similarity(
         if a in pos and b in pos:
             for i, j in ((pos[a], pos[b]), (pos[b], pos[a])):
                 ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#D55E00",
-                                       linewidth=1.8))
+                                       linewidth=1.8 if n <= MANY_DOCS else 0.8))
             marked = True
     cbar = fig.colorbar(im, ax=ax, shrink=0.8)
     cbar.set_label("Cosine similarity (TF-IDF) 余弦相似度")

@@ -14,7 +14,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ._axes import annotate_heatmap, doc_labels, empty_panel, figure_and_axes
+from ._axes import (
+    MANY_DOCS,
+    annotate_heatmap,
+    doc_labels,
+    empty_panel,
+    figure_and_axes,
+    sample_evenly,
+)
 from .style import (
     FULL_WIDTH,
     NONE_COLOUR,
@@ -68,11 +75,16 @@ def plot_theme_profile(
         return fig
     im = ax.imshow(wide.to_numpy(float), cmap=SEQUENTIAL, aspect="auto")
     ax.set_yticks(range(n_t), [theme_label(t, labels) for t in wide.index])
-    cols = doc_labels(documents, [str(c) for c in wide.columns], n=6)
-    ax.set_xticks(range(n_d), cols, rotation=35, ha="right")
     ax.spines[:].set_visible(False)
-    fmt = "{:.0%}" if value == "share" else "{:.0f}" if value == "hits" else "{:.1f}"
-    annotate_heatmap(ax, wide.to_numpy(float), fmt=fmt, fontsize=6)
+    if n_d <= MANY_DOCS:
+        cols = doc_labels(documents, [str(c) for c in wide.columns], n=6)
+        ax.set_xticks(range(n_d), cols, rotation=35, ha="right")
+        fmt = "{:.0%}" if value == "share" else "{:.0f}" if value == "hits" else "{:.1f}"
+        if n_d <= 16:
+            annotate_heatmap(ax, wide.to_numpy(float), fmt=fmt, fontsize=6)
+    else:
+        ax.set_xticks([])
+        ax.set_xlabel(f"{n_d} documents (order of documents.csv)")
     what = {"per_1k_tokens": "Theme hits per 1,000 tokens 每千词主题词频",
             "share": "Share of the document's theme hits 主题占比",
             "hits": "Theme hits 主题词频"}.get(value, value)
@@ -89,6 +101,7 @@ def plot_theme_position(
     *,
     n_bins: int = 5,
     max_colours: int = 7,
+    max_strips: int = 30,
 ) -> Figure:
     """Where themes appear inside a report.
 
@@ -104,6 +117,8 @@ def plot_theme_position(
         n_bins: position bins of the right panel.
         max_colours: themes with their own (Okabe–Ito) colour in the strips, the most frequent
             dominant themes; the others share one grey ("Other themes").
+        max_strips: at most this many reports as strips (evenly spaced); the right panel
+            always pools every report.
     """
     pt = paragraph_themes.copy()
     pt["doc_id"] = pt["doc_id"].astype(str)
@@ -112,10 +127,15 @@ def plot_theme_position(
         themes = [c for c in pt.columns if c not in {"doc_id", "para_id", "dominant_theme"}
                   and pd.api.types.is_numeric_dtype(pt[c])]
     pt = _with_positions(pt, paragraphs)
-    fig = Figure(figsize=(FULL_WIDTH, max(2.6, 0.26 * pt["doc_id"].nunique() + 1.6)), layout="constrained")
+    strip_docs = sample_evenly(list(dict.fromkeys(pt["doc_id"])), max_strips)
+    n_strips = len(strip_docs)
+    fig = Figure(figsize=(FULL_WIDTH, max(2.6, 0.26 * n_strips + 1.6)), layout="constrained")
     ax_strip, ax_bins = fig.subplots(1, 2, width_ratios=[1.35, 1])
     colours = strip_colours(pt["dominant_theme"].astype(str), themes, n_max=max_colours)
-    _strip_panel(ax_strip, pt, colours, documents)
+    _strip_panel(ax_strip, pt[pt["doc_id"].isin(strip_docs)], colours, documents)
+    if n_strips < pt["doc_id"].nunique():
+        ax_strip.set_title(f"Dominant theme of each paragraph ({n_strips} of "
+                           f"{pt['doc_id'].nunique()} reports) 段落主导主题")
     shown = [t for t in themes if colours.get(t, OTHER_COLOUR) != OTHER_COLOUR]
     handles = [Patch(color=colours[t], label=theme_label(t, labels)) for t in shown]
     if any(colours.get(t) == OTHER_COLOUR for t in themes):
@@ -275,18 +295,24 @@ def plot_slogan_matrix(
 
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="white")
     im = ax.imshow(masked, cmap=cmap, aspect="auto", vmin=0.5, vmax=max(1.0, values.max()))
-    ax.set_xticks(range(len(doc_ids)), doc_labels(documents, doc_ids, n=5), rotation=35, ha="right")
+    if len(doc_ids) <= MANY_DOCS:
+        ax.set_xticks(range(len(doc_ids)), doc_labels(documents, doc_ids, n=5), rotation=35,
+                      ha="right")
+    else:
+        ax.set_xticks([])
+        ax.set_xlabel(f"{len(doc_ids)} documents (order of documents.csv)")
     kinds = rec["kind"].astype(str).tolist() if "kind" in rec else [""] * len(rec)
     kind_colours = category_colours(sorted(set(kinds)))
     ax.set_yticks(range(len(rec)), [f"{shorten(s, 16)}" for s in rec["slogan"]])
     for tick, kind in zip(ax.get_yticklabels(), kinds, strict=True):
         tick.set_color(kind_colours[kind] if kind_colours[kind] != "#F0E442" else "#8a7f00")
-    ax.set_xticks(np.arange(-0.5, len(doc_ids)), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(rec)), minor=True)
-    ax.grid(which="minor", color="#dddddd", linewidth=0.4)
-    ax.tick_params(which="minor", length=0)
+    if len(doc_ids) <= MANY_DOCS:
+        ax.set_xticks(np.arange(-0.5, len(doc_ids)), minor=True)
+        ax.set_yticks(np.arange(-0.5, len(rec)), minor=True)
+        ax.grid(which="minor", color="#dddddd", linewidth=0.4)
+        ax.tick_params(which="minor", length=0)
+        annotate_heatmap(ax, values, fmt="{:.0f}", fontsize=5.5)
     ax.spines[:].set_visible(False)
-    annotate_heatmap(ax, values, fmt="{:.0f}", fontsize=5.5)
     from matplotlib.ticker import MaxNLocator
 
     cbar = fig.colorbar(im, ax=ax, shrink=0.7, pad=0.01)

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ._axes import annotate_heatmap, doc_labels, empty_panel, figure_and_axes, new_grid
+from ._axes import MANY_DOCS, annotate_heatmap, doc_labels, empty_panel, figure_and_axes, new_grid
 from .style import FULL_WIDTH, OKABE_ITO, SEQUENTIAL, category_colours, theme_label
 
 #: metric column -> (axis label, higher is better?)
@@ -132,16 +132,23 @@ def plot_doc_topics(doc_topics: pd.DataFrame, names: Mapping[int, str] | None = 
     wide = doc_topics.pivot_table(index="doc_id", columns="topic", values="weight", aggfunc="sum",
                                   fill_value=0.0)
     n_d, n_t = wide.shape
-    fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH, max(2.2, 0.28 * n_d + 1.6)))
+    many = n_d > MANY_DOCS
+    fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH, 5.0 if many else max(2.2, 0.28 * n_d + 1.6)))
     if wide.empty:
         empty_panel(ax, "no document-topic weights")
         return fig
-    im = ax.imshow(wide.to_numpy(float), cmap=SEQUENTIAL, aspect="auto", vmin=0)
-    ax.set_yticks(range(n_d), doc_labels(documents, [str(i) for i in wide.index], n=6))
+    im = ax.imshow(wide.to_numpy(float), cmap=SEQUENTIAL, aspect="auto", vmin=0,
+                   interpolation="nearest")
+    if many:
+        ax.set_yticks([])
+        ax.set_ylabel(f"{n_d} documents (order of documents.csv)")
+    else:
+        ax.set_yticks(range(n_d), doc_labels(documents, [str(i) for i in wide.index], n=6))
     labels = [(names or {}).get(int(t), f"T{int(t)}") for t in wide.columns]
     ax.set_xticks(range(n_t), labels, rotation=40, ha="right")
     ax.spines[:].set_visible(False)
-    annotate_heatmap(ax, wide.to_numpy(float), fmt="{:.2f}", fontsize=5.5, threshold=None)
+    if n_d <= 16:
+        annotate_heatmap(ax, wide.to_numpy(float), fmt="{:.2f}", fontsize=5.5)
     fig.colorbar(im, ax=ax, shrink=0.8, pad=0.01).set_label("Topic share 主题占比")
     ax.set_title("Documents × topics 文档-主题")
     return fig
