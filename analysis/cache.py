@@ -63,7 +63,7 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        frame.to_parquet(tmp, index=True)
+        frame.to_parquet(tmp, index=None)  # a RangeIndex is stored as metadata only
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
