@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -61,52 +62,94 @@ def vocabulary(tokens: pd.DataFrame, *, min_count: int = 1) -> pd.DataFrame:
     return out.sort_values(["frequency", "term"], ascending=[False, True], ignore_index=True)
 
 
-def _ordered(tokens: pd.DataFrame) -> pd.DataFrame:
-    return tokens.sort_values(["doc_id", "para_id", "start"], kind="stable", ignore_index=True)
+@dataclass(frozen=True)
+class _Sequence:
+    """Tokens in reading order as integer codes (no per-token Python strings)."""
+
+    codes: np.ndarray  # token code of each token
+    vocab: np.ndarray  # code -> token string (object array)
+    doc: np.ndarray  # document code of each token
+    link: np.ndarray  # link[i]: tokens i and i+1 are neighbours (len = n_tokens - 1)
 
 
-def _links(tokens: pd.DataFrame, *, contiguous: bool) -> tuple[np.ndarray, pd.DataFrame]:
-    """Boolean ``link[i]``: token i and i+1 are neighbours (same paragraph [, no gap])."""
-    t = _ordered(tokens)
-    doc = t["doc_id"].astype(str).to_numpy()
-    para = t["para_id"].to_numpy()
-    same = (doc[:-1] == doc[1:]) & (para[:-1] == para[1:])
+def _sequence(tokens: pd.DataFrame, *, contiguous: bool) -> _Sequence:
+    doc_col = tokens["doc_id"]
+    if not isinstance(doc_col.dtype, pd.CategoricalDtype):
+        doc_col = doc_col.astype(str).astype("category")
+    doc = doc_col.cat.codes.to_numpy().astype(np.int64)
+    para = tokens["para_id"].to_numpy(dtype=np.int64)
+    start = tokens["start"].to_numpy(dtype=np.int64)
+    end = tokens["end"].to_numpy(dtype=np.int64)
+    order = np.lexsort((start, para, doc))
+    codes, uniques = pd.factorize(tokens["token"].astype(str).to_numpy()[order])
+    doc, para, start, end = doc[order], para[order], start[order], end[order]
+    link = (doc[:-1] == doc[1:]) & (para[:-1] == para[1:])
     if contiguous:
-        same &= t["end"].to_numpy()[:-1] == t["start"].to_numpy()[1:]
-    return same, t
+        link &= end[:-1] == start[1:]
+    return _Sequence(codes.astype(np.int64), np.asarray(uniques, dtype=object), doc, link)
 
 
-def _pair_table(tokens: pd.DataFrame, *, contiguous: bool) -> pd.DataFrame:
-    link, t = _links(tokens, contiguous=contiguous)
-    words = t["token"].astype(str).to_numpy(dtype=object)
-    idx = np.flatnonzero(link)
-    pairs = pd.DataFrame(
-        {
-            "left": words[idx],
-            "right": words[idx + 1],
-            "doc": t["doc_id"].astype(str).to_numpy()[idx],
-        }
+@dataclass(frozen=True)
+class _Pairs:
+    """Counts and association of adjacent token pairs, keyed by ``left * V + right``."""
+
+    keys: np.ndarray
+    count: np.ndarray
+    doc_frequency: np.ndarray
+    left_count: np.ndarray
+    right_count: np.ndarray
+    pmi: np.ndarray
+    npmi: np.ndarray
+
+    def lookup(self, left: np.ndarray, right: np.ndarray, n_vocab: int) -> np.ndarray:
+        """Row of each (left, right) pair (all pairs must exist)."""
+        return np.searchsorted(self.keys, left * n_vocab + right)
+
+
+def _pairs(seq: _Sequence) -> _Pairs:
+    n_vocab = len(seq.vocab)
+    idx = np.flatnonzero(seq.link)
+    left, right = seq.codes[idx], seq.codes[idx + 1]
+    keys, inverse, count = np.unique(
+        left * n_vocab + right, return_inverse=True, return_counts=True
     )
-    if pairs.empty:
-        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
-    counts = pairs.groupby(["left", "right"], sort=False).agg(
-        count=("doc", "size"), doc_frequency=("doc", "nunique")
-    )
-    counts = counts.reset_index()
-    unigram = pd.Series(words).value_counts()
-    n_tokens = float(len(words))
-    n_pairs = float(len(idx))
-    counts["left_count"] = unigram.reindex(counts["left"]).to_numpy()
-    counts["right_count"] = unigram.reindex(counts["right"]).to_numpy()
-    p_xy = counts["count"] / n_pairs
-    p_x = counts["left_count"] / n_tokens
-    p_y = counts["right_count"] / n_tokens
-    counts["pmi"] = np.log2(p_xy / (p_x * p_y))
+    n_docs = int(seq.doc.max()) + 1 if len(seq.doc) else 1
+    pair_doc = np.unique(inverse.astype(np.int64) * n_docs + seq.doc[idx])
+    doc_frequency = np.bincount(pair_doc // n_docs, minlength=len(keys))
+    unigram = np.bincount(seq.codes, minlength=n_vocab)
+    left_count, right_count = unigram[keys // n_vocab], unigram[keys % n_vocab]
+    p_xy = count / max(1, len(idx))
+    p_x = left_count / max(1, len(seq.codes))
+    p_y = right_count / max(1, len(seq.codes))
     with np.errstate(divide="ignore", invalid="ignore"):
-        npmi = counts["pmi"] / -np.log2(p_xy)
-    counts["npmi"] = npmi.where(p_xy < 1, 1.0).clip(-1.0, 1.0)
-    counts["term"] = counts["left"] + counts["right"]
-    return counts[COLLOCATION_COLUMNS]
+        pmi = np.log2(p_xy / (p_x * p_y))
+        npmi = np.where(p_xy < 1, pmi / -np.log2(p_xy), 1.0)
+    return _Pairs(keys, count, doc_frequency, left_count, right_count, pmi,
+                  np.clip(npmi, -1.0, 1.0))  # fmt: skip
+
+
+def _pair_table(tokens: pd.DataFrame, *, contiguous: bool, min_count: int = 1) -> pd.DataFrame:
+    seq = _sequence(tokens, contiguous=contiguous)
+    if len(seq.codes) < 2 or not seq.link.any():
+        return pd.DataFrame(columns=COLLOCATION_COLUMNS)
+    pairs = _pairs(seq)
+    rows = np.flatnonzero(pairs.count >= min_count)
+    n_vocab = len(seq.vocab)
+    left = seq.vocab[pairs.keys[rows] // n_vocab]
+    right = seq.vocab[pairs.keys[rows] % n_vocab]
+    return pd.DataFrame(
+        {
+            "term": [a + b for a, b in zip(left, right, strict=True)],
+            "left": left,
+            "right": right,
+            "count": pairs.count[rows],
+            "left_count": pairs.left_count[rows],
+            "right_count": pairs.right_count[rows],
+            "pmi": pairs.pmi[rows],
+            "npmi": pairs.npmi[rows],
+            "doc_frequency": pairs.doc_frequency[rows],
+        }
+    ).astype({"term": "str", "left": "str", "right": "str"})
 
 
 def collocations(
@@ -134,8 +177,7 @@ def collocations(
         DataFrame ``term`` (left+right), ``left``, ``right``, ``count``, ``left_count``,
         ``right_count``, ``pmi`` (log2), ``npmi`` (−1…1), ``doc_frequency``; sorted by NPMI.
     """
-    table = _pair_table(tokens, contiguous=contiguous)
-    table = table[table["count"] >= min_count]
+    table = _pair_table(tokens, contiguous=contiguous, min_count=min_count)
     if method == "phrases":
         table = _gensim_filter(tokens, table, min_count, 0.5 if threshold is None else threshold)
     elif method != "pmi":
@@ -170,6 +212,7 @@ def candidate_words(
     max_n: int = 3,
     max_chars: int = 8,
     top: int | None = None,
+    min_npmi: float = -1.0,
     dictionary: Collection[str] | None = None,
     stopwords: Collection[str] | None = None,
 ) -> pd.DataFrame:
@@ -185,6 +228,8 @@ def candidate_words(
         max_n: longest n-gram (in tokens), at least 2.
         max_chars: longest candidate (in characters).
         top: keep the ``top`` most frequent (``None`` = all).
+        min_npmi: drop n-grams whose weakest adjacent pair has a lower NPMI (compositional
+            phrases such as 加快/发展 score low; fixed terms such as 升级/晋档 near 1).
         dictionary: known words to exclude (default: the merged project dictionary).
         stopwords: boundary words to reject (default: the project stopword list).
 
@@ -200,66 +245,60 @@ def candidate_words(
             dictionary = lexicons.effective_dictionary().freq
         if stopwords is None:
             stopwords = lexicons.word_set(lexicons.STOPWORDS)
-    link, t = _links(tokens, contiguous=True)
-    words = t["token"].astype(str).to_numpy(dtype=object)
-    docs = t["doc_id"].astype(str).to_numpy()
-    pairs = _pair_table(tokens, contiguous=True).set_index(["left", "right"])["npmi"]
+    seq = _sequence(tokens, contiguous=True)
+    if len(seq.codes) < 2 or not seq.link.any():
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    pairs = _pairs(seq)
+    n_vocab = len(seq.vocab)
+    is_stop = _member(pd.Series(seq.vocab), set(stopwords))
     frames = []
     for n in range(2, max(2, max_n) + 1):
-        ok = link.copy()
+        ok = seq.link.copy()
         for k in range(1, n - 1):
-            ok[: len(ok) - k] &= link[k:]
+            ok[: len(ok) - k] &= seq.link[k:]
             ok[len(ok) - k :] = False
-        idx = np.flatnonzero(ok[: len(words) - n + 1])
+        idx = np.flatnonzero(ok[: len(seq.codes) - n + 1])
+        idx = idx[~is_stop[seq.codes[idx]] & ~is_stop[seq.codes[idx + n - 1]]]
         if not len(idx):
             continue
-        parts = [words[idx + k] for k in range(n)]
-        word = parts[0].copy()
-        for part in parts[1:]:
-            word = word + part
-        weakest = np.full(len(idx), np.inf)
+        grams = pd.DataFrame({f"k{k}": seq.codes[idx + k] for k in range(n)})
+        keys = list(grams.columns)
+        freq = grams.value_counts(sort=False)
+        freq = freq[freq >= min_count]
+        if freq.empty:
+            continue
+        grams["doc"] = seq.doc[idx]
+        dfreq = grams.drop_duplicates()[keys].value_counts(sort=False)
+        found = freq.index.to_frame(index=False)
+        found["frequency"] = freq.to_numpy()
+        found["doc_frequency"] = dfreq.reindex(freq.index).to_numpy()
+        parts = [seq.vocab[found[k].to_numpy()] for k in keys]
+        weakest = np.full(len(found), np.inf)
         for k in range(n - 1):
-            key = pd.MultiIndex.from_arrays([parts[k], parts[k + 1]])
-            weakest = np.minimum(weakest, pairs.reindex(key).to_numpy(dtype=float))
+            a, b = found[keys[k]].to_numpy(), found[keys[k + 1]].to_numpy()
+            weakest = np.minimum(weakest, pairs.npmi[pairs.lookup(a, b, n_vocab)])
         frames.append(
             pd.DataFrame(
                 {
-                    "word": word,
-                    "doc": docs[idx],
+                    "word": ["".join(p) for p in zip(*parts, strict=True)],
+                    "frequency": found["frequency"].to_numpy(),
+                    "doc_frequency": found["doc_frequency"].to_numpy(),
                     "n_parts": n,
                     "parts": [" ".join(p) for p in zip(*parts, strict=True)],
-                    "first": parts[0],
-                    "last": parts[-1],
                     "npmi": weakest,
                 }
             )
         )
     if not frames:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    grams = pd.concat(frames, ignore_index=True)
-    stop = set(stopwords)
+    out = pd.concat(frames, ignore_index=True)
     known = dictionary if isinstance(dictionary, (set, frozenset, dict)) else set(dictionary)
-    keep = (
-        ~_member(grams["first"], stop)
-        & ~_member(grams["last"], stop)
-        & (grams["word"].str.len() <= max_chars).to_numpy()
-        & ~_member(grams["word"], known)
-    )
-    grams = grams[keep]
-    if grams.empty:
-        return pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    out = grams.groupby(["word", "parts"], sort=False).agg(
-        frequency=("doc", "size"),
-        doc_frequency=("doc", "nunique"),
-        n_parts=("n_parts", "first"),
-        npmi=("npmi", "first"),
-    )
-    out = out.reset_index()
-    out = out[out["frequency"] >= min_count]
+    keep = (out["word"].str.len() <= max_chars).to_numpy() & ~_member(out["word"], known)
+    out = out[keep & (out["npmi"] >= min_npmi).to_numpy()]
     out = out.sort_values(
         ["frequency", "npmi", "word"], ascending=[False, False, True], ignore_index=True
     )
-    out = out[CANDIDATE_COLUMNS]
+    out = out[CANDIDATE_COLUMNS].astype({"word": "str", "parts": "str"})
     return out if top is None else out.head(top)
 
 
@@ -281,10 +320,10 @@ def cli_vocab(args: argparse.Namespace) -> int:
     pd.set_option("display.width", 160)
     n_chars = int(paragraphs["text"].str.len().sum())
     print(f"{args.data}: {paragraphs['doc_id'].nunique()} documents, {n_chars:,} characters")
-    print(f"\n== Candidate new dictionary words (min count {args.min_count}) ==")
+    print(f"\n== Candidate new dictionary words (min count {args.min_count}, NPMI >= 0.5) ==")
     print("   (contiguous token n-grams not in the dictionary; add good ones to")
     print("    data/lexicons/userdict.txt, one per line, and re-run)")
-    cands = candidate_words(light, min_count=args.min_count, top=args.top)
+    cands = candidate_words(light, min_count=args.min_count, top=args.top, min_npmi=0.5)
     print(cands.to_string(index=False, float_format=lambda x: f"{x:.2f}") if len(cands) else "none")
     print(f"\n== Collocations (NPMI, min count {args.min_count}) ==")
     coll = collocations(tokens, min_count=args.min_count, top=args.top)
