@@ -119,3 +119,23 @@ def test_cli_vocab_prints_sections(capsys, tmp_path, monkeypatch):
     out = capsys.readouterr().out
     assert "Candidate new dictionary words" in out and "Collocations" in out
     assert "frequency" in out
+
+
+def test_min_npmi_drops_compositional_phrases():
+    fixed = repeated(["升级", "晋档"], 4)
+    loose = repeated(["加快", "发展"], 4, prefix="e")
+    elsewhere = pd.concat(
+        [
+            repeated(["加快", "改革"], 8, prefix="f"),
+            repeated(["推动", "发展"], 8, prefix="g"),
+            repeated(["深化", "改革", "推动"], 8, prefix="h"),
+        ]
+    )
+    toks = pd.concat([fixed, loose, elsewhere])
+    common = {"dictionary": set(), "stopwords": set(), "max_n": 2}
+    everything = candidate_words(toks, min_count=4, **common)
+    assert {"升级晋档", "加快发展"} <= set(everything["word"])
+    scores = everything.set_index("word")["npmi"]
+    assert scores["升级晋档"] > scores["加快发展"]
+    strict = candidate_words(toks, min_count=4, min_npmi=scores["加快发展"] + 0.01, **common)
+    assert "升级晋档" in set(strict["word"]) and "加快发展" not in set(strict["word"])
