@@ -34,7 +34,7 @@ from .style import FULL_WIDTH, theme_label
 @register(
     "corpus_overview",
     "Length of every document after cleaning, coloured by script (Simplified/Traditional), "
-    "near-duplicates hatched; right: what cleaning removed or flagged in each raw file.",
+    "near-duplicates hatched; right: what cleaning removed or flagged in each document (the quality table).",
     inputs=["documents", "quality"],
     title="Corpus overview",
 )
@@ -280,7 +280,11 @@ def topic_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     ta = ctx.topic_analysis
     names = ("topic_k_selection", "topic_choice", "topics", "doc_topics", "topic_stability",
              "topic_examples", "seeded_topics")
-    written = _write_frames({n: ta[n] for n in names}, tables_dir)
+    frames = {n: ta[n] for n in names}
+    # wall-clock fit times would make the table differ between identical runs
+    frames["topic_k_selection"] = frames["topic_k_selection"].drop(columns=["fit_seconds"],
+                                                                   errors="ignore")
+    written = _write_frames(frames, tables_dir)
     html = tables_dir.parent / "topics.html"
     html.write_text(ta["topics_html"], encoding="utf-8")
     return [*written, html]

@@ -83,15 +83,19 @@ def build_all(
         # nothing the outputs depend on changed: no stage is computed at all
         for spec in specs:
             key = "tables" if spec.kind == "table" else "figures"
-            manifest[key][spec.name] = {**old[key][spec.name], "status": "unchanged"}
+            previous = old[key][spec.name]
+            status = "not applicable" if previous["status"] == "not applicable" else "unchanged"
+            manifest[key][spec.name] = {**previous, "status": status}
         manifest["figures"] = {**old["figures"], **manifest["figures"]}
         manifest["tables"] = {**old["tables"], **manifest["tables"]}
         write_manifest(manifest, out)
         write_index(manifest, out, order=list(FIGURES))
         log.info("inputs, code and library versions unchanged: nothing to rebuild")
-        return pd.DataFrame([{"kind": s.kind, "name": s.name, "status": "unchanged", "seconds": 0.0,
-                              "reason": ""} for s in specs],
-                            columns=["kind", "name", "status", "seconds", "reason"])
+        rows = [{"kind": s.kind, "name": s.name, "seconds": 0.0,
+                 "status": manifest["tables" if s.kind == "table" else "figures"][s.name]["status"],
+                 "reason": manifest["tables" if s.kind == "table" else "figures"][s.name].get("reason", "")}
+                for s in specs]
+        return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
     rows = []
     bar = _progress(specs, progress)
     with figure_style():
