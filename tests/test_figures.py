@@ -9,14 +9,24 @@ import io
 import json
 import warnings
 
+import fixtures_figures as F
 import matplotlib as mpl
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-import fixtures_figures as F
-from analysis.figures import FIGURES, TABLES, FigureContext, StageUnavailable, build_all, make_figure
-from analysis.figures import plots_corpus, plots_keywords, plots_themes, plots_topics
+from analysis.figures import (
+    FIGURES,
+    TABLES,
+    FigureContext,
+    StageUnavailable,
+    build_all,
+    make_figure,
+    plots_corpus,
+    plots_keywords,
+    plots_themes,
+    plots_topics,
+)
 from analysis.figures.save import save_figure
 from analysis.figures.style import OKABE_ITO, figure_style
 
@@ -57,8 +67,16 @@ def _draw_without_missing_glyphs(fig: Figure) -> None:
 # --------------------------------------------------------------------------- registry
 def test_registry_has_the_eleven_figures_in_order():
     assert list(FIGURES)[:11] == [
-        "corpus_overview", "tfidf_terms", "doc_similarity", "slogan_matrix", "theme_profile",
-        "theme_position", "k_selection", "topic_terms", "doc_topics", "topic_stability",
+        "corpus_overview",
+        "tfidf_terms",
+        "doc_similarity",
+        "slogan_matrix",
+        "theme_profile",
+        "theme_position",
+        "k_selection",
+        "topic_terms",
+        "doc_topics",
+        "topic_stability",
         "seeded_topics",
     ]
 
@@ -108,7 +126,11 @@ def test_theme_labels_are_bilingual():
     labels = plots_themes.theme_labels(F.THEMES)
     fig = plots_themes.plot_theme_profile(F.THEME_SCORES, labels, F.DOCUMENTS)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert ticks == ["Party building 党建", "Investment attraction 招商引资", "Infrastructure 基础设施"]
+    assert ticks == [
+        "Party building 党建",
+        "Investment attraction 招商引资",
+        "Infrastructure 基础设施",
+    ]
 
 
 def test_similarity_boxes_both_cells_of_each_near_duplicate_pair():
@@ -171,7 +193,8 @@ def test_saved_files_are_reproducible(tmp_path):
             save_figure(fig, tmp_path / run, "theme_profile")
     for ext in ("png", "svg"):
         assert (tmp_path / "a" / f"theme_profile.{ext}").read_bytes() == (
-            tmp_path / "b" / f"theme_profile.{ext}").read_bytes()
+            tmp_path / "b" / f"theme_profile.{ext}"
+        ).read_bytes()
     svg = (tmp_path / "a" / "theme_profile.svg").read_text()
     assert "<dc:date>" not in svg
 
@@ -300,20 +323,38 @@ def _many_docs(n: int = 60) -> tuple[pd.DataFrame, pd.DataFrame]:
     import numpy as np
 
     ids = [f"{i:03d}" for i in range(n)]
-    docs = pd.DataFrame({"doc_id": ids, "title": [f"报告{i}" for i in range(n)], "place": "",
-                         "script": ["simplified", "traditional"] * (n // 2),
-                         "n_chars": np.linspace(500, 50_000, n).astype(int),
-                         "duplicate_of": [""] * (n - 1) + ["000"]})
-    scores = pd.DataFrame([(d, t, 1, float(i % 7), 0.3) for i, d in enumerate(ids)
-                           for t in F.THEMES["theme"].unique()],
-                          columns=["doc_id", "theme", "hits", "per_1k_tokens", "share"])
+    docs = pd.DataFrame(
+        {
+            "doc_id": ids,
+            "title": [f"报告{i}" for i in range(n)],
+            "place": "",
+            "script": ["simplified", "traditional"] * (n // 2),
+            "n_chars": np.linspace(500, 50_000, n).astype(int),
+            "duplicate_of": [""] * (n - 1) + ["000"],
+        }
+    )
+    scores = pd.DataFrame(
+        [
+            (d, t, 1, float(i % 7), 0.3)
+            for i, d in enumerate(ids)
+            for t in F.THEMES["theme"].unique()
+        ],
+        columns=["doc_id", "theme", "hits", "per_1k_tokens", "share"],
+    )
     return docs, scores
 
 
 def test_large_corpus_figures_drop_per_document_labels():
     docs, scores = _many_docs()
-    quality = pd.DataFrame({"source_file": docs["doc_id"] + ".txt", "doc_id": docs["doc_id"],
-                            "status": "ok", "chrome_lines": 2, "pinyin_annotations": 0})
+    quality = pd.DataFrame(
+        {
+            "source_file": docs["doc_id"] + ".txt",
+            "doc_id": docs["doc_id"],
+            "status": "ok",
+            "chrome_lines": 2,
+            "pinyin_annotations": 0,
+        }
+    )
     with figure_style():
         overview = plots_corpus.plot_corpus_overview(docs, quality)
         assert overview.get_size_inches()[1] <= 3.5  # a histogram, not 60 bars
@@ -323,8 +364,10 @@ def test_large_corpus_figures_drop_per_document_labels():
         sim = pd.DataFrame(0.1, index=docs["doc_id"], columns=docs["doc_id"])
         heat = plots_keywords.plot_similarity(sim, docs)
         assert len(heat.axes[0].get_yticklabels()) == 0 and len(heat.axes[0].texts) == 0
-        kw = pd.DataFrame([(d, 1, "招商", 0.5) for d in docs["doc_id"]],
-                          columns=["doc_id", "rank", "term", "score"])
+        kw = pd.DataFrame(
+            [(d, 1, "招商", 0.5) for d in docs["doc_id"]],
+            columns=["doc_id", "rank", "term", "score"],
+        )
         terms = plots_keywords.plot_tfidf_terms(kw, docs)
         assert sum(ax.get_visible() for ax in terms.axes) == 16 and "16 of 60" in _texts(terms)
         for fig in (overview, profile, heat, terms):

@@ -89,9 +89,23 @@ def test_glyph_check_would_catch_a_missing_font(tmp_path):
 
 def test_tables_manifest_and_index_on_data_raw(raw_build):
     out, _, _ = raw_build
-    for name in ("documents", "paragraphs", "quality", "slogans", "theme_scores",
-                 "paragraph_themes", "vocabulary", "tfidf_keywords", "similarity", "keyness",
-                 "topic_k_selection", "topics", "doc_topics", "topic_stability", "topic_examples"):
+    for name in (
+        "documents",
+        "paragraphs",
+        "quality",
+        "slogans",
+        "theme_scores",
+        "paragraph_themes",
+        "vocabulary",
+        "tfidf_keywords",
+        "similarity",
+        "keyness",
+        "topic_k_selection",
+        "topics",
+        "doc_topics",
+        "topic_stability",
+        "topic_examples",
+    ):
         assert (out / "tables" / f"{name}.csv").exists(), name
     html = (out / "topics.html").read_text(encoding="utf-8")
     assert "http://" not in html.lower().replace("http://www.w3.org", "")
@@ -122,7 +136,8 @@ def test_another_folder_with_a_manifest_gives_the_same_figures(tmp_path):
     for f in picked:
         shutil.copy(f, data / f.name)
     (data / "manifest.csv").write_text(
-        "file,title,year,level\n" + f"{picked[0].name},和谐乡镇,2007,township\n", encoding="utf-8")
+        "file,title,year,level\n" + f"{picked[0].name},和谐乡镇,2007,township\n", encoding="utf-8"
+    )
     ctx = FigureContext(data, topic_options={"ks": [3, 4], "n_stability": 3})
     report, glyphs = _build_capturing_glyph_warnings(ctx, tmp_path / "out", formats=("png",))
     bad = report[report["status"] != "built"]

@@ -16,8 +16,13 @@ from nbclient import NotebookClient
 from analysis import paths
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
-EXPECTED = ["01_corpus_overview", "02_slogans_and_themes", "03_keywords_and_similarity",
-            "04_topic_models", "05_new_analysis_template"]
+EXPECTED = [
+    "01_corpus_overview",
+    "02_slogans_and_themes",
+    "03_keywords_and_similarity",
+    "04_topic_models",
+    "05_new_analysis_template",
+]
 
 
 def test_the_five_notebooks_exist():
@@ -51,20 +56,34 @@ def test_notebook_is_a_short_narrative(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes(path, tmp_path):
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=180, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     start = time.perf_counter()
     client.execute()  # raises CellExecutionError with the failing cell and traceback
     elapsed = time.perf_counter() - start
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert not errors
-    stderr = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.get("name") == "stderr")
+    stderr = "".join(
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("name") == "stderr"
+    )
     assert "missing from font" not in stderr
-    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
-                 for o in c.outputs)
-    n_figures = sum("make_figure(" in c.source or c.source.strip() == "fig"
-                    for c in nb.cells if c.cell_type == "code")
+    images = sum(
+        "image/png" in o.get("data", {})
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    n_figures = sum(
+        "make_figure(" in c.source or c.source.strip() == "fig"
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
     assert images >= n_figures, f"{path.name}: {images} images for {n_figures} figure cells"
     print(f"{path.stem}: {elapsed:.1f} s")

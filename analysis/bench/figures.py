@@ -37,7 +37,10 @@ def _run(data: str, out: Path, cache: Path) -> tuple[float, float, str]:
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "analysis", "figures", "--data", data, "--out", str(out)],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -53,8 +56,10 @@ def run(args: argparse.Namespace) -> int:
     """Print cold, warm and redraw times of the full regeneration on ``args.corpus``."""
     data = str(args.corpus)
     repeat = max(1, int(getattr(args, "repeat", 3) or 1))
-    print(f"bench figures: {data}  (python -m analysis figures, fresh process per run; "
-          f"{os.cpu_count()} CPUs visible, load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"bench figures: {data}  (python -m analysis figures, fresh process per run; "
+        f"{os.cpu_count()} CPUs visible, load average {os.getloadavg()[0]:.1f})"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-figures-") as tmp:
         tmp_path = Path(tmp)
         cache, out = tmp_path / "cache", tmp_path / "out"
@@ -66,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
     for name, wall, cpu, summary in rows:
         goal = f"< {GOALS[name]:.0f}" if name in GOALS else ""
         print(f"{name:<8}{wall:>8.1f}{cpu:>8.1f}{goal:>8}  {summary}")
-    print("cold = empty cache and output; warm = same cache and output (best of "
-          f"{repeat}); redraw = same cache, new output folder (every figure drawn).")
+    print(
+        "cold = empty cache and output; warm = same cache and output (best of "
+        f"{repeat}); redraw = same cache, new output folder (every figure drawn)."
+    )
     return 0

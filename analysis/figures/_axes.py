@@ -65,8 +65,13 @@ def doc_labels(documents: pd.DataFrame | None, doc_ids: Sequence[str], *, n: int
 
 
 def annotate_heatmap(
-    ax: Axes, values: np.ndarray, *, fmt: str = "{:.2f}", threshold: float | None = None,
-    skip_zero: bool = True, fontsize: float = 6.0,
+    ax: Axes,
+    values: np.ndarray,
+    *,
+    fmt: str = "{:.2f}",
+    threshold: float | None = None,
+    skip_zero: bool = True,
+    fontsize: float = 6.0,
 ) -> None:
     """Write each cell's value, dark on light cells and light on dark ones (cividis/viridis)."""
     finite = values[np.isfinite(values)]
@@ -77,13 +82,28 @@ def annotate_heatmap(
     for (i, j), v in np.ndenumerate(values):
         if not np.isfinite(v) or (skip_zero and v == 0):
             continue
-        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=fontsize,
-                color="black" if v >= cut else "white")
+        ax.text(
+            j,
+            i,
+            fmt.format(v),
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color="black" if v >= cut else "white",
+        )
 
 
 def empty_panel(ax: Axes, message: str) -> None:
     """Say on the panel that there is nothing to show (instead of an empty frame)."""
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=8,
-            color="#555555")
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=8,
+        color="#555555",
+    )
     ax.set_xticks([])
     ax.set_yticks([])

@@ -95,8 +95,9 @@ def theme_profile(ctx: FigureContext, *, ax=None) -> Figure:
     multi_panel=True,
 )
 def theme_position(ctx: FigureContext, *, ax=None) -> Figure:
-    return plot_theme_position(ctx.paragraph_themes, ctx.theme_labels, ctx.paragraphs,
-                               ctx.analysed_documents)
+    return plot_theme_position(
+        ctx.paragraph_themes, ctx.theme_labels, ctx.paragraphs, ctx.analysed_documents
+    )
 
 
 @register(
@@ -131,8 +132,9 @@ def topic_terms(ctx: FigureContext, *, ax=None) -> Figure:
     title="Documents × topics",
 )
 def doc_topics(ctx: FigureContext, *, ax=None) -> Figure:
-    return plot_doc_topics(ctx.doc_topics, topic_names(ctx.topic_terms), ctx.analysed_documents,
-                           ax=ax)
+    return plot_doc_topics(
+        ctx.doc_topics, topic_names(ctx.topic_terms), ctx.analysed_documents, ax=ax
+    )
 
 
 @register(
@@ -224,8 +226,9 @@ def _write_frames(frames: dict[str, object], tables_dir: Path) -> list[Path]:
     inputs=["theme_scores", "paragraph_themes"],
 )
 def theme_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
-    return _write_frames({"theme_scores": ctx.theme_scores,
-                          "paragraph_themes": ctx.paragraph_themes}, tables_dir)
+    return _write_frames(
+        {"theme_scores": ctx.theme_scores, "paragraph_themes": ctx.paragraph_themes}, tables_dir
+    )
 
 
 @register_table(
@@ -235,8 +238,9 @@ def theme_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     inputs=["slogans", "slogan_mentions"],
 )
 def slogan_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
-    return _write_frames({"slogans": ctx.slogans, "slogan_mentions": ctx.slogan_mentions},
-                         tables_dir)
+    return _write_frames(
+        {"slogans": ctx.slogans, "slogan_mentions": ctx.slogan_mentions}, tables_dir
+    )
 
 
 @register_table(
@@ -256,8 +260,14 @@ def vocabulary_table(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     inputs=["tfidf_keywords", "similarity", "keyness"],
 )
 def keyword_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
-    return _write_frames({"tfidf_keywords": ctx.tfidf_keywords, "similarity": ctx.similarity,
-                          "keyness": ctx.keyness}, tables_dir)
+    return _write_frames(
+        {
+            "tfidf_keywords": ctx.tfidf_keywords,
+            "similarity": ctx.similarity,
+            "keyness": ctx.keyness,
+        },
+        tables_dir,
+    )
 
 
 @register_table(
@@ -278,12 +288,20 @@ def timeseries_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
 )
 def topic_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     ta = ctx.topic_analysis
-    names = ("topic_k_selection", "topic_choice", "topics", "doc_topics", "topic_stability",
-             "topic_examples", "seeded_topics")
+    names = (
+        "topic_k_selection",
+        "topic_choice",
+        "topics",
+        "doc_topics",
+        "topic_stability",
+        "topic_examples",
+        "seeded_topics",
+    )
     frames = {n: ta[n] for n in names}
     # wall-clock fit times would make the table differ between identical runs
-    frames["topic_k_selection"] = frames["topic_k_selection"].drop(columns=["fit_seconds"],
-                                                                   errors="ignore")
+    frames["topic_k_selection"] = frames["topic_k_selection"].drop(
+        columns=["fit_seconds"], errors="ignore"
+    )
     written = _write_frames(frames, tables_dir)
     html = tables_dir.parent / "topics.html"
     html.write_text(ta["topics_html"], encoding="utf-8")

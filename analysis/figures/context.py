@@ -135,9 +135,16 @@ class FigureContext:
         h = hashlib.sha256(f"seed={self.seed}".encode())
         h.update(json.dumps(self.topic_options, sort_keys=True, default=str).encode())
         h.update(json.dumps(package_versions(), sort_keys=True).encode())
-        for label, root, pattern in (("data", self.data_dir, "*"), ("lexicons", self.lexicon_dir, "*"),
-                                     ("code", paths.PACKAGE_DIR, "**/*.py")):
-            files = sorted(p for p in Path(root).glob(pattern) if p.is_file()) if Path(root).is_dir() else []
+        for label, root, pattern in (
+            ("data", self.data_dir, "*"),
+            ("lexicons", self.lexicon_dir, "*"),
+            ("code", paths.PACKAGE_DIR, "**/*.py"),
+        ):
+            files = (
+                sorted(p for p in Path(root).glob(pattern) if p.is_file())
+                if Path(root).is_dir()
+                else []
+            )
             for f in files:
                 h.update(f"{label}/{f.relative_to(root).as_posix()}".encode())
                 h.update(hashlib.sha256(f.read_bytes()).digest())
@@ -192,7 +199,9 @@ class FigureContext:
 
     def _compute_all_tokens(self) -> pd.DataFrame:
         """Tokens of every document including near-duplicates (for the similarity figure)."""
-        if self.all_paragraphs is self.paragraphs or len(self.all_paragraphs) == len(self.paragraphs):
+        if self.all_paragraphs is self.paragraphs or len(self.all_paragraphs) == len(
+            self.paragraphs
+        ):
             return self.tokens
         tokenize = stage_function("tokenize", "tokenize")
         return tokenize(self.all_paragraphs)
@@ -268,7 +277,9 @@ class FigureContext:
     def _compute_prevalence_by_year(self) -> pd.DataFrame:
         df = self.prevalence["theme_prevalence_by_year"]
         if df.empty:
-            raise NotApplicable("no document has a date or year (add a year column to manifest.csv)")
+            raise NotApplicable(
+                "no document has a date or year (add a year column to manifest.csv)"
+            )
         return df
 
     def _compute_prevalence_by_level(self) -> pd.DataFrame:
@@ -310,7 +321,9 @@ class FigureContext:
         run = stage_function("topics", "run_topic_analysis")
         return _cached_topic_analysis(
             self._topic_key(),
-            lambda: run(self.topic_units, self.paragraphs, themes=self.themes, **self.topic_settings),
+            lambda: run(
+                self.topic_units, self.paragraphs, themes=self.themes, **self.topic_settings
+            ),
             force=self.force,
         )
 
@@ -354,12 +367,21 @@ class FigureContext:
         return model
 
 
-_TOPIC_FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topics",
-                 "topic_stability", "topic_examples", "seeded_topics")
+_TOPIC_FRAMES = (
+    "topic_k_selection",
+    "k_summary",
+    "topic_choice",
+    "topics",
+    "doc_topics",
+    "topic_stability",
+    "topic_examples",
+    "seeded_topics",
+)
 
 
-def _cached_topic_analysis(key: dict[str, Any], run: Callable[[], dict[str, Any]], *,
-                           force: bool = False) -> dict[str, Any]:
+def _cached_topic_analysis(
+    key: dict[str, Any], run: Callable[[], dict[str, Any]], *, force: bool = False
+) -> dict[str, Any]:
     """``run_topic_analysis`` output through :mod:`analysis.cache` (Parquet frames only)."""
     from ..cache import cached_frame
 
@@ -368,12 +390,15 @@ def _cached_topic_analysis(key: dict[str, Any], run: Callable[[], dict[str, Any]
 
     if not force:
         try:
-            out: dict[str, Any] = {n: cached_frame(key, miss, f"figure_topics_{n}") for n in _TOPIC_FRAMES}
+            out: dict[str, Any] = {
+                n: cached_frame(key, miss, f"figure_topics_{n}") for n in _TOPIC_FRAMES
+            }
             out["topics_html"] = cached_frame(key, miss, "figure_topics_html")["html"].iloc[0]
             out["model"] = _cached_result({**key, "which": "model"}, _raise_miss)
             has_seeded = bool(len(out["seeded_topics"]))
-            out["seeded_model"] = (_cached_result({**key, "which": "seeded"}, _raise_miss)
-                                   if has_seeded else None)
+            out["seeded_model"] = (
+                _cached_result({**key, "which": "seeded"}, _raise_miss) if has_seeded else None
+            )
             out["chosen_k"] = int(out["topic_choice"]["k"].iloc[0])
             return out
         except _Miss:
@@ -382,8 +407,9 @@ def _cached_topic_analysis(key: dict[str, Any], run: Callable[[], dict[str, Any]
     for n in _TOPIC_FRAMES:
         frame = out[n] if isinstance(out.get(n), pd.DataFrame) else pd.DataFrame()
         cached_frame(key, lambda f=frame: f, f"figure_topics_{n}", force=True)
-    cached_frame(key, lambda: pd.DataFrame({"html": [out["topics_html"]]}), "figure_topics_html",
-                 force=True)
+    cached_frame(
+        key, lambda: pd.DataFrame({"html": [out["topics_html"]]}), "figure_topics_html", force=True
+    )
     _cached_result({**key, "which": "model"}, lambda: out["model"], force=True)
     if out.get("seeded_model") is not None:
         _cached_result({**key, "which": "seeded"}, lambda: out["seeded_model"], force=True)
@@ -398,8 +424,9 @@ class _Miss(Exception):
     """Raised inside ``cached_frame`` to learn that an entry is absent."""
 
 
-def _cached(key: dict[str, Any], compute: Callable[[], pd.DataFrame], name: str, *,
-            force: bool = False) -> pd.DataFrame:
+def _cached(
+    key: dict[str, Any], compute: Callable[[], pd.DataFrame], name: str, *, force: bool = False
+) -> pd.DataFrame:
     from ..cache import cached_frame
 
     return cached_frame(key, compute, name, force=force)
@@ -427,15 +454,26 @@ def _cached_result(key: dict[str, Any], fit: Callable[[], Any], *, force: bool =
 
 def _result_to_frames(r) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     tw = pd.DataFrame(r.topic_word, columns=pd.Index(list(r.vocab), dtype=object))
-    dt = pd.DataFrame(r.doc_topic, index=pd.Index(list(r.unit_ids), name="unit"),
-                      columns=[str(i) for i in range(r.k)])
+    dt = pd.DataFrame(
+        r.doc_topic,
+        index=pd.Index(list(r.unit_ids), name="unit"),
+        columns=[str(i) for i in range(r.k)],
+    )
     meta = {
-        "backend": r.backend, "k": int(r.k), "seed": int(r.seed), "params": r.params,
-        "metrics": r.metrics, "topic_labels": r.topic_labels,
+        "backend": r.backend,
+        "k": int(r.k),
+        "seed": int(r.seed),
+        "params": r.params,
+        "metrics": r.metrics,
+        "topic_labels": r.topic_labels,
         "term_freq": None if r.term_freq is None else np.asarray(r.term_freq).tolist(),
         "doc_lengths": None if r.doc_lengths is None else np.asarray(r.doc_lengths).tolist(),
     }
-    return tw, dt, pd.DataFrame({"meta": [json.dumps(meta, default=_json_default, ensure_ascii=False)]})
+    return (
+        tw,
+        dt,
+        pd.DataFrame({"meta": [json.dumps(meta, default=_json_default, ensure_ascii=False)]}),
+    )
 
 
 def _result_from_frames(tw: pd.DataFrame, dt: pd.DataFrame, meta_frame: pd.DataFrame):
@@ -444,10 +482,17 @@ def _result_from_frames(tw: pd.DataFrame, dt: pd.DataFrame, meta_frame: pd.DataF
     meta = json.loads(meta_frame["meta"].iloc[0])
     arr = lambda v: None if v is None else np.asarray(v, dtype=float)  # noqa: E731
     return TopicResult(
-        backend=meta["backend"], k=meta["k"], seed=meta["seed"], vocab=[str(c) for c in tw.columns],
-        unit_ids=[str(u) for u in dt.index], topic_word=tw.to_numpy(float),
-        doc_topic=dt.to_numpy(float), params=meta["params"], metrics=meta["metrics"],
-        term_freq=arr(meta["term_freq"]), doc_lengths=arr(meta["doc_lengths"]),
+        backend=meta["backend"],
+        k=meta["k"],
+        seed=meta["seed"],
+        vocab=[str(c) for c in tw.columns],
+        unit_ids=[str(u) for u in dt.index],
+        topic_word=tw.to_numpy(float),
+        doc_topic=dt.to_numpy(float),
+        params=meta["params"],
+        metrics=meta["metrics"],
+        term_freq=arr(meta["term_freq"]),
+        doc_lengths=arr(meta["doc_lengths"]),
         topic_labels=meta["topic_labels"],
     )
 
@@ -460,7 +505,7 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _source_hash(subpackage: str) -> str:
     """SHA-256 of a stage's source files (a changed algorithm invalidates cached results)."""
     h = hashlib.sha256()
@@ -494,10 +539,19 @@ def content_hash(value: Any) -> str:
 def _update(h, value: Any) -> None:
     if isinstance(value, pd.DataFrame):
         h.update(json.dumps([str(c) for c in value.columns]).encode())
-        h.update(pd.util.hash_pandas_object(value.astype(_hashable_dtypes(value)), index=True).to_numpy().tobytes())
+        h.update(
+            pd.util.hash_pandas_object(value.astype(_hashable_dtypes(value)), index=True)
+            .to_numpy()
+            .tobytes()
+        )
     elif isinstance(value, pd.Series):
-        h.update(pd.util.hash_pandas_object(value.map(_scalar) if value.dtype == object else value,
-                                            index=True).to_numpy().tobytes())
+        h.update(
+            pd.util.hash_pandas_object(
+                value.map(_scalar) if value.dtype == object else value, index=True
+            )
+            .to_numpy()
+            .tobytes()
+        )
     elif isinstance(value, np.ndarray):
         h.update(str(value.shape).encode() + str(value.dtype).encode())
         h.update(np.ascontiguousarray(value).tobytes())
@@ -518,12 +572,19 @@ def _update(h, value: Any) -> None:
 
 
 def _scalar(v: Any) -> Any:
-    return json.dumps(v, default=str, ensure_ascii=False) if isinstance(v, (list, tuple, dict, np.ndarray)) else v
+    return (
+        json.dumps(v, default=str, ensure_ascii=False)
+        if isinstance(v, (list, tuple, dict, np.ndarray))
+        else v
+    )
 
 
 def _hashable_dtypes(df: pd.DataFrame) -> dict[str, Any]:
     out = {}
     for col in df.columns:
-        if df[col].dtype == object and df[col].map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray))).any():
+        if (
+            df[col].dtype == object
+            and df[col].map(lambda v: isinstance(v, (list, tuple, dict, np.ndarray))).any()
+        ):
             out[col] = str
     return out

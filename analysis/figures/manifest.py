@@ -21,8 +21,20 @@ INDEX_NAME = "README.md"
 
 #: distributions whose versions can change a figure or table.
 PACKAGES: tuple[str, ...] = (
-    "analysis", "numpy", "pandas", "scipy", "matplotlib", "mplfonts", "scikit-learn", "gensim",
-    "tomotopy", "jieba", "rjieba", "opencc", "pyarrow", "pyyaml",
+    "analysis",
+    "numpy",
+    "pandas",
+    "scipy",
+    "matplotlib",
+    "mplfonts",
+    "scikit-learn",
+    "gensim",
+    "tomotopy",
+    "jieba",
+    "rjieba",
+    "opencc",
+    "pyarrow",
+    "pyyaml",
 )
 
 
@@ -41,7 +53,9 @@ def code_hash() -> str:
     """SHA-256 of the figure code, the style file and the font module (a change re-renders)."""
     h = hashlib.sha256()
     files = sorted((PACKAGE_DIR / "figures").glob("*.py")) + [
-        PACKAGE_DIR / "style.mplstyle", PACKAGE_DIR / "fonts.py"]
+        PACKAGE_DIR / "style.mplstyle",
+        PACKAGE_DIR / "fonts.py",
+    ]
     for f in files:
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -63,8 +77,9 @@ def read_manifest(out_dir: str | Path) -> dict[str, Any]:
 def write_manifest(manifest: dict[str, Any], out_dir: str | Path) -> Path:
     """Write ``MANIFEST.json`` (sorted keys, UTF-8, trailing newline)."""
     path = Path(out_dir) / MANIFEST_NAME
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -106,8 +121,9 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
         else:
             lines.append(f"![{entry.get('title', name)}]({name}.png)")
             lines.append("")
-            files = " · ".join(f"[{Path(f).suffix[1:].upper()}]({Path(f).name})"
-                               for f in entry.get("files", []))
+            files = " · ".join(
+                f"[{Path(f).suffix[1:].upper()}]({Path(f).name})" for f in entry.get("files", [])
+            )
             lines.append(f"{files} · inputs: {', '.join(entry.get('inputs', []))}")
         lines.append("")
     if tables:
@@ -120,7 +136,9 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
             files = []
             for f in entry.get("files", []):
                 rows = entry.get("rows", {}).get(Path(f).name)
-                files.append(f"[`{Path(f).name}`]({f})" + (f" ({rows})" if rows is not None else ""))
+                files.append(
+                    f"[`{Path(f).name}`]({f})" + (f" ({rows})" if rows is not None else "")
+                )
             lines.append(f"| {name} | {'<br>'.join(files)} | {entry.get('description', '')} |")
         lines.append("")
     path = Path(out_dir) / INDEX_NAME

@@ -28,7 +28,7 @@ from .manifest import (
     write_manifest,
 )
 from .registry import FIGURES, TABLES, OutputSpec
-from .save import FORMATS, save_figure, write_table
+from .save import FORMATS, save_figure
 from .style import figure_style
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,18 @@ def build_all(
         write_manifest(manifest, out)
         write_index(manifest, out, order=list(FIGURES))
         log.info("inputs, code and library versions unchanged: nothing to rebuild")
-        rows = [{"kind": s.kind, "name": s.name, "seconds": 0.0,
-                 "status": manifest["tables" if s.kind == "table" else "figures"][s.name]["status"],
-                 "reason": manifest["tables" if s.kind == "table" else "figures"][s.name].get("reason", "")}
-                for s in specs]
+        rows = [
+            {
+                "kind": s.kind,
+                "name": s.name,
+                "seconds": 0.0,
+                "status": manifest["tables" if s.kind == "table" else "figures"][s.name]["status"],
+                "reason": manifest["tables" if s.kind == "table" else "figures"][s.name].get(
+                    "reason", ""
+                ),
+            }
+            for s in specs
+        ]
         return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
     rows = []
     bar = _progress(specs, progress)
@@ -105,8 +113,15 @@ def build_all(
             t0 = time.perf_counter()
             key = "tables" if spec.kind == "table" else "figures"
             try:
-                entry = _build_one(spec, ctx, out, old.get(key, {}).get(spec.name), code=code,
-                                   force=force, formats=formats)
+                entry = _build_one(
+                    spec,
+                    ctx,
+                    out,
+                    old.get(key, {}).get(spec.name),
+                    code=code,
+                    force=force,
+                    formats=formats,
+                )
             except NotApplicable as exc:
                 log.info("not applicable to this corpus: %s %s: %s", spec.kind, spec.name, exc)
                 entry = {"status": "not applicable", "reason": str(exc)}
@@ -116,14 +131,24 @@ def build_all(
             except Exception as exc:  # one broken output must not hide the others
                 log.exception("failed %s %s", spec.kind, spec.name)
                 entry = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
-            entry = {"description": spec.description, "title": spec.title,
-                     "inputs": list(spec.inputs), **entry}
+            entry = {
+                "description": spec.description,
+                "title": spec.title,
+                "inputs": list(spec.inputs),
+                **entry,
+            }
             if entry["status"] in ("built", "unchanged"):
                 entry["packages"] = versions
             manifest[key][spec.name] = entry
-            rows.append({"kind": spec.kind, "name": spec.name, "status": entry["status"],
-                         "seconds": round(time.perf_counter() - t0, 3),
-                         "reason": entry.get("reason", "")})
+            rows.append(
+                {
+                    "kind": spec.kind,
+                    "name": spec.name,
+                    "status": entry["status"],
+                    "seconds": round(time.perf_counter() - t0, 3),
+                    "reason": entry.get("reason", ""),
+                }
+            )
     write_manifest(manifest, out)
     write_index(manifest, out, order=list(FIGURES))
     return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
@@ -144,17 +169,32 @@ def _select(only: Sequence[str] | None) -> list[OutputSpec]:
     return [s for s in everything if s.name in set(only)]
 
 
-def _build_one(spec: OutputSpec, ctx: FigureContext, out: Path, previous: dict | None, *,
-               code: str, force: bool, formats: Sequence[str]) -> dict[str, Any]:
+def _build_one(
+    spec: OutputSpec,
+    ctx: FigureContext,
+    out: Path,
+    previous: dict | None,
+    *,
+    code: str,
+    force: bool,
+    formats: Sequence[str],
+) -> dict[str, Any]:
     for name in spec.inputs:  # raises StageUnavailable / NotApplicable with the reason
         ctx.get(name)
     digest = ctx.digest(spec.inputs)
-    entry: dict[str, Any] = {"input_hash": digest, "seeds": ctx.seeds(spec.inputs),
-                             "code_hash": code}
+    entry: dict[str, Any] = {
+        "input_hash": digest,
+        "seeds": ctx.seeds(spec.inputs),
+        "code_hash": code,
+    }
     if spec.kind == "table":
         if not force and _unchanged(previous, digest, code, out):
-            return {**entry, "files": previous["files"], "rows": previous.get("rows", {}),
-                    "status": "unchanged"}
+            return {
+                **entry,
+                "files": previous["files"],
+                "rows": previous.get("rows", {}),
+                "status": "unchanged",
+            }
         written = spec.func(ctx, out / "tables")
         entry["files"] = [Path(os.path.relpath(p, out)).as_posix() for p in written]
         entry["rows"] = {Path(p).name: _count_rows(p) for p in written}
@@ -194,14 +234,19 @@ def _all_current(old: dict[str, Any], specs: list[OutputSpec], out: Path) -> boo
     return True
 
 
-def _unchanged(previous: dict | None, digest: str, code: str, out: Path, *,
-               files: list[str] | None = None) -> bool:
+def _unchanged(
+    previous: dict | None, digest: str, code: str, out: Path, *, files: list[str] | None = None
+) -> bool:
     """Same input hash and code hash as the last run, and every file still there."""
     if not previous or previous.get("status") not in ("built", "unchanged"):
         return False
     files = files if files is not None else previous.get("files", [])
-    return (previous.get("input_hash") == digest and previous.get("code_hash") == code
-            and bool(files) and all((out / f).exists() for f in files))
+    return (
+        previous.get("input_hash") == digest
+        and previous.get("code_hash") == code
+        and bool(files)
+        and all((out / f).exists() for f in files)
+    )
 
 
 def _count_rows(path: str | Path) -> int | None:
@@ -234,8 +279,17 @@ def _progress(specs: list[OutputSpec], enabled: bool):
 
 def cli_figures(args: argparse.Namespace) -> int:
     """Entry point of ``python -m analysis figures`` (args: data, out, only, force, seed)."""
-    for noisy in ("matplotlib", "fontTools", "PIL", "jieba", "gensim", "numba", "analysis.topics",
-                  "analysis.cache", "analysis.tokenize"):
+    for noisy in (
+        "matplotlib",
+        "fontTools",
+        "PIL",
+        "jieba",
+        "gensim",
+        "numba",
+        "analysis.topics",
+        "analysis.cache",
+        "analysis.tokenize",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     t0 = time.perf_counter()
     ctx = FigureContext(args.data, seed=args.seed, force=args.force)

@@ -16,15 +16,26 @@ from .style import FULL_WIDTH, OKABE_ITO, SCRIPT_LABELS, SEQUENTIAL, category_co
 
 #: quality columns that describe a file rather than count a removal.
 _NOT_REMOVALS = {
-    "n_chars", "n_paragraphs", "n_documents", "n_docs", "n_bytes", "bytes", "size",
-    "n_chars_raw", "n_chars_clean", "n_lines", "para_id", "year",
+    "n_chars",
+    "n_paragraphs",
+    "n_documents",
+    "n_docs",
+    "n_bytes",
+    "bytes",
+    "size",
+    "n_chars_raw",
+    "n_chars_clean",
+    "n_lines",
+    "para_id",
+    "year",
 }
 
 
 def removal_columns(quality: pd.DataFrame) -> list[str]:
     """Numeric columns of the quality table that count something cleaning removed or flagged."""
     return [
-        col for col in quality.columns
+        col
+        for col in quality.columns
         if col not in _NOT_REMOVALS
         and pd.api.types.is_numeric_dtype(quality[col])
         and not pd.api.types.is_bool_dtype(quality[col])
@@ -80,7 +91,9 @@ def plot_corpus_overview(
 
 
 def _scripts(documents: pd.DataFrame) -> tuple[pd.Series, list[str], dict[str, str]]:
-    scripts = documents.get("script", pd.Series(["unknown"] * len(documents), index=documents.index))
+    scripts = documents.get(
+        "script", pd.Series(["unknown"] * len(documents), index=documents.index)
+    )
     scripts = scripts.fillna("unknown").astype(str)
     order = [s for s in ("simplified", "traditional", "mixed") if s in set(scripts)]
     order += sorted(set(scripts) - set(order))
@@ -92,9 +105,15 @@ def _length_histogram(ax: Axes, documents: pd.DataFrame) -> None:
     scripts, order, colours = _scripts(documents)
     n_chars = documents["n_chars"].astype(float).clip(lower=1)
     bins = np.logspace(np.log10(n_chars.min()), np.log10(n_chars.max() * 1.001), 25)
-    ax.hist([n_chars[scripts == s] for s in order], bins=bins, stacked=True,
-            color=[colours[s] for s in order], label=[SCRIPT_LABELS.get(s, s) for s in order],
-            edgecolor="white", linewidth=0.3)
+    ax.hist(
+        [n_chars[scripts == s] for s in order],
+        bins=bins,
+        stacked=True,
+        color=[colours[s] for s in order],
+        label=[SCRIPT_LABELS.get(s, s) for s in order],
+        edgecolor="white",
+        linewidth=0.3,
+    )
     ax.set_xscale("log")
     n_dup = int((documents.get("duplicate_of", pd.Series(dtype=str)).fillna("") != "").sum())
     ax.set_xlabel("Characters after cleaning (log scale) 清洗后字数")
@@ -122,9 +141,17 @@ def _removal_totals_panel(ax: Axes, quality: pd.DataFrame | None) -> None:
     ax.set_xlabel("Total over the corpus (log scale)")
     skipped = _skipped_files(quality)
     if skipped:
-        ax.text(0.0, -0.3, f"Skipped files ({len(skipped)}): " + "; ".join(skipped[:3])
-                + (" …" if len(skipped) > 3 else ""), transform=ax.transAxes, fontsize=6,
-                color="#555555", va="top")
+        ax.text(
+            0.0,
+            -0.3,
+            f"Skipped files ({len(skipped)}): "
+            + "; ".join(skipped[:3])
+            + (" …" if len(skipped) > 3 else ""),
+            transform=ax.transAxes,
+            fontsize=6,
+            color="#555555",
+            va="top",
+        )
 
 
 def _length_panel(ax: Axes, documents: pd.DataFrame) -> None:
@@ -135,24 +162,43 @@ def _length_panel(ax: Axes, documents: pd.DataFrame) -> None:
     scripts, order, colours = _scripts(docs)
     dup = docs.get("duplicate_of", pd.Series([""] * len(docs))).fillna("").astype(str)
     y = np.arange(len(docs))
-    bars = ax.barh(y, docs["n_chars"].astype(float), color=[colours[s] for s in scripts],
-                   edgecolor="black", linewidth=0.3)
+    bars = ax.barh(
+        y,
+        docs["n_chars"].astype(float),
+        color=[colours[s] for s in scripts],
+        edgecolor="black",
+        linewidth=0.3,
+    )
     for bar, d in zip(bars, dup, strict=True):
         if d:
             bar.set_hatch("////")
             bar.set_alpha(0.55)
-            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" ≈ {d}", va="center",
-                    fontsize=6)
+            ax.text(
+                bar.get_width(),
+                bar.get_y() + bar.get_height() / 2,
+                f" ≈ {d}",
+                va="center",
+                fontsize=6,
+            )
     ax.set_yticks(y, doc_labels(docs, docs["doc_id"].tolist()))
     ax.invert_yaxis()
     ax.set_xlabel("Characters after cleaning 清洗后字数")
     ax.set_title("Documents 文档")
     handles = [Patch(facecolor=colours[s], label=SCRIPT_LABELS.get(s, s)) for s in order]
     if (dup != "").any():
-        handles.append(Patch(facecolor="white", edgecolor="black", hatch="////",
-                             label="Near-duplicate 近似重复"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.16), ncols=2,
-              title="Script 字体", alignment="left")
+        handles.append(
+            Patch(
+                facecolor="white", edgecolor="black", hatch="////", label="Near-duplicate 近似重复"
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.16),
+        ncols=2,
+        title="Script 字体",
+        alignment="left",
+    )
     ax.margins(x=0.15)
 
 
@@ -170,10 +216,19 @@ def _removal_panel(ax: Axes, quality: pd.DataFrame | None, doc_ids: list[str]) -
     from matplotlib.colors import LogNorm
 
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="white")
-    ax.imshow(np.ma.masked_equal(values, 0), cmap=cmap, aspect="auto",
-              norm=LogNorm(vmin=1, vmax=max(2.0, values.max())))
-    ax.set_xticks(range(table.shape[1]), [_removal_label(c) for c in table.columns], rotation=40,
-                  ha="right", fontsize=6)
+    ax.imshow(
+        np.ma.masked_equal(values, 0),
+        cmap=cmap,
+        aspect="auto",
+        norm=LogNorm(vmin=1, vmax=max(2.0, values.max())),
+    )
+    ax.set_xticks(
+        range(table.shape[1]),
+        [_removal_label(c) for c in table.columns],
+        rotation=40,
+        ha="right",
+        fontsize=6,
+    )
     ax.set_yticks(range(len(doc_ids)), [])
     ax.set_xticks(np.arange(-0.5, table.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, len(doc_ids)), minor=True)
@@ -183,13 +238,27 @@ def _removal_panel(ax: Axes, quality: pd.DataFrame | None, doc_ids: list[str]) -
     cut = np.sqrt(max(2.0, values.max()))  # middle of the log scale
     for (i, j), v in np.ndenumerate(values):
         if v > 0:
-            ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=5.5,
-                    color="black" if v >= cut else "white")
+            ax.text(
+                j,
+                i,
+                f"{v:.0f}",
+                ha="center",
+                va="center",
+                fontsize=5.5,
+                color="black" if v >= cut else "white",
+            )
     ax.set_xlabel("count per document (colour: log scale)")
     skipped = _skipped_files(quality)
     if skipped:
-        ax.text(0.0, -0.45, "Skipped files: " + "; ".join(skipped), transform=ax.transAxes,
-                fontsize=6, color="#555555", va="top")
+        ax.text(
+            0.0,
+            -0.45,
+            "Skipped files: " + "; ".join(skipped),
+            transform=ax.transAxes,
+            fontsize=6,
+            color="#555555",
+            va="top",
+        )
 
 
 def _skipped_files(quality: pd.DataFrame) -> list[str]:
@@ -203,4 +272,3 @@ def _skipped_files(quality: pd.DataFrame) -> list[str]:
 def _removal_label(column: str) -> str:
     label = column.removeprefix("n_").removeprefix("removed_").replace("_", " ")
     return label[:1].upper() + label[1:]
-

@@ -50,7 +50,9 @@ def plot_tfidf_terms(
         fig, ax = figure_and_axes(None, figsize=(FULL_WIDTH, 2))
         empty_panel(ax, "no keywords")
         return fig
-    fig, axes = new_grid(len(doc_ids), ncols=ncols, panel=(FULL_WIDTH / ncols, 0.16 * n_terms + 0.55))
+    fig, axes = new_grid(
+        len(doc_ids), ncols=ncols, panel=(FULL_WIDTH / ncols, 0.16 * n_terms + 0.55)
+    )
     titles = doc_labels(documents, doc_ids, n=8)
     xmax = float(kw["score"].max()) or 1.0
     for ax, doc_id, title in zip(axes, doc_ids, titles, strict=True):
@@ -64,8 +66,11 @@ def plot_tfidf_terms(
         ax.tick_params(axis="x", labelsize=6)
     fig.supxlabel("TF-IDF score (terms ranked within each document) 词频-逆文档频率", fontsize=7)
     if len(doc_ids) < len(all_ids):
-        fig.suptitle(f"{len(doc_ids)} of {len(all_ids)} documents (evenly spaced; all in "
-                     "tfidf_keywords.csv)", fontsize=7)
+        fig.suptitle(
+            f"{len(doc_ids)} of {len(all_ids)} documents (evenly spaced; all in "
+            "tfidf_keywords.csv)",
+            fontsize=7,
+        )
     return fig
 
 
@@ -88,7 +93,9 @@ def plot_similarity(
     sim.index = sim.index.astype(str)
     sim.columns = sim.columns.astype(str)
     n = len(sim)
-    fig, ax = figure_and_axes(ax, figsize=(min(FULL_WIDTH, 1.8 + 0.45 * n), min(6.5, 1.2 + 0.42 * n)))
+    fig, ax = figure_and_axes(
+        ax, figsize=(min(FULL_WIDTH, 1.8 + 0.45 * n), min(6.5, 1.2 + 0.42 * n))
+    )
     if n == 0:
         empty_panel(ax, "no documents")
         return fig
@@ -108,8 +115,7 @@ def plot_similarity(
         ax.set_xlabel(f"{n} documents (order of documents.csv)")
     ax.spines[:].set_visible(False)
     if n <= 16:
-        annotate_heatmap(ax, off_diagonal, fmt="{:.2f}",
-                         threshold=0.6, fontsize=5.5)
+        annotate_heatmap(ax, off_diagonal, fmt="{:.2f}", threshold=0.6, fontsize=5.5)
     if duplicate_pairs is None:
         duplicate_pairs = _duplicate_pairs(documents)
     pos = {d: i for i, d in enumerate(sim.index)}
@@ -117,8 +123,16 @@ def plot_similarity(
     for a, b in duplicate_pairs:
         if a in pos and b in pos:
             for i, j in ((pos[a], pos[b]), (pos[b], pos[a])):
-                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#D55E00",
-                                       linewidth=1.8 if n <= MANY_DOCS else 0.8))
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5),
+                        1,
+                        1,
+                        fill=False,
+                        edgecolor="#D55E00",
+                        linewidth=1.8 if n <= MANY_DOCS else 0.8,
+                    )
+                )
             marked = True
     cbar = fig.colorbar(im, ax=ax, shrink=0.8)
     cbar.set_label("Cosine similarity (TF-IDF) 余弦相似度")

@@ -64,9 +64,12 @@ def plot_theme_profile(
         value: the column to show (``per_1k_tokens``, ``share`` or ``hits``).
         ax: draw into this axes.
     """
-    wide = theme_scores.pivot_table(index="theme", columns="doc_id", values=value, aggfunc="sum",
-                                    fill_value=0.0, observed=True)
-    order = [t for t in (labels or {}) if t in wide.index] + sorted(set(wide.index) - set(labels or {}))
+    wide = theme_scores.pivot_table(
+        index="theme", columns="doc_id", values=value, aggfunc="sum", fill_value=0.0, observed=True
+    )
+    order = [t for t in (labels or {}) if t in wide.index] + sorted(
+        set(wide.index) - set(labels or {})
+    )
     wide = wide.loc[order]
     n_t, n_d = wide.shape
     fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH, max(2.2, 0.32 * n_t + 1.3)))
@@ -85,9 +88,11 @@ def plot_theme_profile(
     else:
         ax.set_xticks([])
         ax.set_xlabel(f"{n_d} documents (order of documents.csv)")
-    what = {"per_1k_tokens": "Theme hits per 1,000 tokens 每千词主题词频",
-            "share": "Share of the document's theme hits 主题占比",
-            "hits": "Theme hits 主题词频"}.get(value, value)
+    what = {
+        "per_1k_tokens": "Theme hits per 1,000 tokens 每千词主题词频",
+        "share": "Share of the document's theme hits 主题占比",
+        "hits": "Theme hits 主题词频",
+    }.get(value, value)
     fig.colorbar(im, ax=ax, shrink=0.9, pad=0.01).set_label(what)
     ax.set_title("Theme profile per document 各文档主题分布")
     return fig
@@ -124,8 +129,12 @@ def plot_theme_position(
     pt["doc_id"] = pt["doc_id"].astype(str)
     themes = [t for t in (labels or {}) if t in pt.columns]
     if not themes:
-        themes = [c for c in pt.columns if c not in {"doc_id", "para_id", "dominant_theme"}
-                  and pd.api.types.is_numeric_dtype(pt[c])]
+        themes = [
+            c
+            for c in pt.columns
+            if c not in {"doc_id", "para_id", "dominant_theme"}
+            and pd.api.types.is_numeric_dtype(pt[c])
+        ]
     pt = _with_positions(pt, paragraphs)
     strip_docs = sample_evenly(list(dict.fromkeys(pt["doc_id"])), max_strips)
     n_strips = len(strip_docs)
@@ -134,8 +143,10 @@ def plot_theme_position(
     colours = strip_colours(pt["dominant_theme"].astype(str), themes, n_max=max_colours)
     _strip_panel(ax_strip, pt[pt["doc_id"].isin(strip_docs)], colours, documents)
     if n_strips < pt["doc_id"].nunique():
-        ax_strip.set_title(f"Dominant theme of each paragraph ({n_strips} of "
-                           f"{pt['doc_id'].nunique()} reports) 段落主导主题")
+        ax_strip.set_title(
+            f"Dominant theme of each paragraph ({n_strips} of "
+            f"{pt['doc_id'].nunique()} reports) 段落主导主题"
+        )
     shown = [t for t in themes if colours.get(t, OTHER_COLOUR) != OTHER_COLOUR]
     handles = [Patch(color=colours[t], label=theme_label(t, labels)) for t in shown]
     if any(colours.get(t) == OTHER_COLOUR for t in themes):
@@ -183,8 +194,14 @@ def _strip_panel(ax: Axes, pt: pd.DataFrame, colours: dict[str, str], documents)
         d = pt[pt["doc_id"] == doc_id]
         dom = d["dominant_theme"].astype(str)
         cols = [NONE_COLOUR if t in _NONE else colours.get(t, NONE_COLOUR) for t in dom]
-        ax.barh(np.full(len(d), row), d["x1"] - d["x0"], left=d["x0"], color=cols, height=0.8,
-                linewidth=0)
+        ax.barh(
+            np.full(len(d), row),
+            d["x1"] - d["x0"],
+            left=d["x0"],
+            color=cols,
+            height=0.8,
+            linewidth=0,
+        )
     ax.set_yticks(range(len(doc_ids)), doc_labels(documents, doc_ids, n=6))
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
@@ -209,7 +226,9 @@ def _bins_panel(ax: Axes, pt: pd.DataFrame, themes: list[str], labels, n_bins: i
     ax.set_title("Where each theme's hits fall 主题词位置")
     ax.spines[:].set_visible(False)
     annotate_heatmap(ax, share.to_numpy(), fmt="{:.0%}", fontsize=5.5, skip_zero=False)
-    ax.get_figure(root=True).colorbar(im, ax=ax, shrink=0.8, pad=0.01).set_label("Share of theme hits")
+    ax.get_figure(root=True).colorbar(im, ax=ax, shrink=0.8, pad=0.01).set_label(
+        "Share of theme hits"
+    )
 
 
 def slogan_document_counts(
@@ -223,8 +242,12 @@ def slogan_document_counts(
     rows = []
     text_by_doc: dict[str, str] = {}
     if paragraphs is not None and not paragraphs.empty:
-        text_by_doc = (paragraphs.assign(doc_id=paragraphs["doc_id"].astype(str))
-                       .groupby("doc_id")["text"].apply(lambda s: "\n".join(s.astype(str))).to_dict())
+        text_by_doc = (
+            paragraphs.assign(doc_id=paragraphs["doc_id"].astype(str))
+            .groupby("doc_id")["text"]
+            .apply(lambda s: "\n".join(s.astype(str)))
+            .to_dict()
+        )
     for r in slogans.itertuples():
         docs = _as_list(r.doc_ids)
         variants = _as_list(getattr(r, "variants", None)) or [str(r.slogan)]
@@ -273,8 +296,11 @@ def plot_slogan_matrix(
         max_rows: at most this many slogans (most widespread first).
         ax: draw into this axes.
     """
-    rec = slogans[slogans["n_docs"] >= min_docs].sort_values(
-        ["n_docs", "n_mentions", "slogan"], ascending=[False, False, True]).head(max_rows)
+    rec = (
+        slogans[slogans["n_docs"] >= min_docs]
+        .sort_values(["n_docs", "n_mentions", "slogan"], ascending=[False, False, True])
+        .head(max_rows)
+    )
     if documents is not None and "doc_id" in documents:
         docs = documents
         if "duplicate_of" in docs:
@@ -287,8 +313,11 @@ def plot_slogan_matrix(
         empty_panel(ax, f"no slogan in ≥ {min_docs} documents")
         return fig
     c = counts[counts["slogan"].isin(rec["slogan"])]
-    wide = (c.pivot_table(index="slogan", columns="doc_id", values="mentions", aggfunc="sum")
-            .reindex(index=rec["slogan"], columns=doc_ids).fillna(0))
+    wide = (
+        c.pivot_table(index="slogan", columns="doc_id", values="mentions", aggfunc="sum")
+        .reindex(index=rec["slogan"], columns=doc_ids)
+        .fillna(0)
+    )
     values = wide.to_numpy(float)
     masked = np.ma.masked_equal(values, 0)
     import matplotlib as mpl
@@ -296,8 +325,9 @@ def plot_slogan_matrix(
     cmap = mpl.colormaps[SEQUENTIAL].with_extremes(bad="white")
     im = ax.imshow(masked, cmap=cmap, aspect="auto", vmin=0.5, vmax=max(1.0, values.max()))
     if len(doc_ids) <= MANY_DOCS:
-        ax.set_xticks(range(len(doc_ids)), doc_labels(documents, doc_ids, n=5), rotation=35,
-                      ha="right")
+        ax.set_xticks(
+            range(len(doc_ids)), doc_labels(documents, doc_ids, n=5), rotation=35, ha="right"
+        )
     else:
         ax.set_xticks([])
         ax.set_xlabel(f"{len(doc_ids)} documents (order of documents.csv)")
@@ -320,10 +350,19 @@ def plot_slogan_matrix(
     cbar.locator = MaxNLocator(integer=True)
     cbar.update_ticks()
     handles = [Patch(color=kind_colours[k], label=_KIND_LABELS.get(k, k)) for k in kind_colours]
-    fig.legend(handles=handles, title="Kind of slogan (label colour)", loc="outside lower center",
-               ncols=len(handles), fontsize=6)
+    fig.legend(
+        handles=handles,
+        title="Kind of slogan (label colour)",
+        loc="outside lower center",
+        ncols=len(handles),
+        fontsize=6,
+    )
     ax.set_title(f"Recurring slogans 提法 (in ≥ {min_docs} documents)")
     return fig
 
 
-_KIND_LABELS = {"quoted": "Quoted 引号", "numbered": "Numbered 数字提法", "phrase": "Fixed phrase 固定词组"}
+_KIND_LABELS = {
+    "quoted": "Quoted 引号",
+    "numbered": "Numbered 数字提法",
+    "phrase": "Fixed phrase 固定词组",
+}

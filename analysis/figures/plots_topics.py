@@ -44,25 +44,44 @@ def plot_k_selection(k_table: pd.DataFrame, *, chosen_k: int | None = None) -> F
         chosen_k: the K used downstream (dashed line).
     """
     metrics = [m for m in K_METRICS if m in k_table and k_table[m].notna().any()]
-    fig, axes = new_grid(max(1, len(metrics)), ncols=min(3, max(1, len(metrics))), panel=(FULL_WIDTH / 3, 1.8))
+    fig, axes = new_grid(
+        max(1, len(metrics)), ncols=min(3, max(1, len(metrics))), panel=(FULL_WIDTH / 3, 1.8)
+    )
     if not metrics:
         empty_panel(axes[0], "no metrics")
         return fig
-    backends = sorted(k_table["backend"].astype(str).unique()) if "backend" in k_table else ["model"]
+    backends = (
+        sorted(k_table["backend"].astype(str).unique()) if "backend" in k_table else ["model"]
+    )
     colours = category_colours(backends)
     rng = np.random.default_rng(0)  # fixed jitter: the figure is reproducible
     for ax, metric in zip(axes, metrics, strict=True):
         for i, backend in enumerate(backends):
-            d = k_table[k_table["backend"].astype(str) == backend] if "backend" in k_table else k_table
+            d = (
+                k_table[k_table["backend"].astype(str) == backend]
+                if "backend" in k_table
+                else k_table
+            )
             d = d.dropna(subset=[metric])
             if d.empty:
                 continue
             offset = (i - (len(backends) - 1) / 2) * 0.15
             jitter = offset + rng.uniform(-0.04, 0.04, len(d))
-            ax.scatter(d["k"] + jitter, d[metric], s=6, color=colours[backend], alpha=0.5, linewidths=0)
+            ax.scatter(
+                d["k"] + jitter, d[metric], s=6, color=colours[backend], alpha=0.5, linewidths=0
+            )
             mean = d.groupby("k")[metric].agg(["mean", "std"]).reset_index()
-            ax.errorbar(mean["k"] + offset, mean["mean"], yerr=mean["std"].fillna(0), color=colours[backend],
-                        marker="o", markersize=3, capsize=2, linewidth=1, label=backend)
+            ax.errorbar(
+                mean["k"] + offset,
+                mean["mean"],
+                yerr=mean["std"].fillna(0),
+                color=colours[backend],
+                marker="o",
+                markersize=3,
+                capsize=2,
+                linewidth=1,
+                label=backend,
+            )
         if chosen_k is not None:
             ax.axvline(chosen_k, color="#555555", linestyle="--", linewidth=0.8)
         ax.set_title(K_METRICS[metric][0])
@@ -80,8 +99,15 @@ def plot_k_selection(k_table: pd.DataFrame, *, chosen_k: int | None = None) -> F
     return fig
 
 
-def plot_topic_terms(terms: pd.DataFrame, *, n_terms: int = 10, ncols: int = 5,
-                     value: str = "weight", order: str = "rank", title: str = "") -> Figure:
+def plot_topic_terms(
+    terms: pd.DataFrame,
+    *,
+    n_terms: int = 10,
+    ncols: int = 5,
+    value: str = "weight",
+    order: str = "rank",
+    title: str = "",
+) -> Figure:
     """Small multiples: the top ``n_terms`` terms of each topic (P(term | topic) by default).
 
     Args:
@@ -102,8 +128,11 @@ def plot_topic_terms(terms: pd.DataFrame, *, n_terms: int = 10, ncols: int = 5,
     colours = (OKABE_ITO * (len(topics) // len(OKABE_ITO) + 1))[: len(topics)]
     for ax, topic, colour in zip(axes, topics, colours, strict=True):
         t = terms[terms["topic"] == topic]
-        t = (t.sort_values("rank") if order == "rank" and "rank" in t
-             else t.sort_values(value, ascending=False)).head(n_terms)
+        t = (
+            t.sort_values("rank")
+            if order == "rank" and "rank" in t
+            else t.sort_values(value, ascending=False)
+        ).head(n_terms)
         y = np.arange(len(t))
         ax.barh(y, t[value], color=colour if colour != "#000000" else "#555555", height=0.7)
         ax.set_yticks(y, t["term"].astype(str), fontsize=6.5)
@@ -119,8 +148,13 @@ def plot_topic_terms(terms: pd.DataFrame, *, n_terms: int = 10, ncols: int = 5,
     return fig
 
 
-def plot_doc_topics(doc_topics: pd.DataFrame, names: Mapping[int, str] | None = None,
-                    documents: pd.DataFrame | None = None, *, ax: Axes | None = None) -> Figure:
+def plot_doc_topics(
+    doc_topics: pd.DataFrame,
+    names: Mapping[int, str] | None = None,
+    documents: pd.DataFrame | None = None,
+    *,
+    ax: Axes | None = None,
+) -> Figure:
     """Heatmap document × topic of topic shares (paragraph topic mixtures averaged per document).
 
     Args:
@@ -129,16 +163,18 @@ def plot_doc_topics(doc_topics: pd.DataFrame, names: Mapping[int, str] | None = 
         documents: row labels.
         ax: draw into this axes.
     """
-    wide = doc_topics.pivot_table(index="doc_id", columns="topic", values="weight", aggfunc="sum",
-                                  fill_value=0.0)
+    wide = doc_topics.pivot_table(
+        index="doc_id", columns="topic", values="weight", aggfunc="sum", fill_value=0.0
+    )
     n_d, n_t = wide.shape
     many = n_d > MANY_DOCS
     fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH, 5.0 if many else max(2.2, 0.28 * n_d + 1.6)))
     if wide.empty:
         empty_panel(ax, "no document-topic weights")
         return fig
-    im = ax.imshow(wide.to_numpy(float), cmap=SEQUENTIAL, aspect="auto", vmin=0,
-                   interpolation="nearest")
+    im = ax.imshow(
+        wide.to_numpy(float), cmap=SEQUENTIAL, aspect="auto", vmin=0, interpolation="nearest"
+    )
     if many:
         ax.set_yticks([])
         ax.set_ylabel(f"{n_d} documents (order of documents.csv)")
@@ -154,8 +190,9 @@ def plot_doc_topics(doc_topics: pd.DataFrame, names: Mapping[int, str] | None = 
     return fig
 
 
-def plot_topic_stability(stability: pd.DataFrame, names: Mapping[int, str] | None = None,
-                         *, ax: Axes | None = None) -> Figure:
+def plot_topic_stability(
+    stability: pd.DataFrame, names: Mapping[int, str] | None = None, *, ax: Axes | None = None
+) -> Figure:
     """Per-topic stability across seeds (``topic_stability.csv``).
 
     Each topic of the reported model is matched (Hungarian) to the topics of re-fits with other
@@ -175,11 +212,26 @@ def plot_topic_stability(stability: pd.DataFrame, names: Mapping[int, str] | Non
     y = np.arange(len(s))
     ax.barh(y, s["stability"], color=OKABE_ITO[4], height=0.6, label="mean cosine over re-fits")
     if "min_cosine" in s:
-        ax.scatter(s["min_cosine"], y, marker="|", s=60, color="black", zorder=3,
-                   label="worst re-fit (min cosine)")
+        ax.scatter(
+            s["min_cosine"],
+            y,
+            marker="|",
+            s=60,
+            color="black",
+            zorder=3,
+            label="worst re-fit (min cosine)",
+        )
     if "mean_jaccard" in s:
-        ax.scatter(s["mean_jaccard"], y, marker="o", s=14, facecolors="white",
-                   edgecolors=OKABE_ITO[5], zorder=4, label="top-10 terms overlap (Jaccard)")
+        ax.scatter(
+            s["mean_jaccard"],
+            y,
+            marker="o",
+            s=14,
+            facecolors="white",
+            edgecolors=OKABE_ITO[5],
+            zorder=4,
+            label="top-10 terms overlap (Jaccard)",
+        )
     ax.set_yticks(y, [(names or {}).get(int(t), f"T{int(t)}") for t in s["topic"]])
     ax.set_xlim(0, 1.02)
     runs = int(s["n_runs"].iloc[0]) if "n_runs" in s else None
@@ -209,9 +261,13 @@ def theme_mass(topic_word: np.ndarray, vocab: Sequence[str], themes: pd.DataFram
     return pd.DataFrame(out, index=pd.RangeIndex(topic_word.shape[0], name="topic"))
 
 
-def plot_seeded_topics(report: pd.DataFrame, free_mass: pd.DataFrame | None = None,
-                       labels: Mapping[str, tuple[str, str]] | None = None,
-                       *, n_new: int = 5) -> Figure:
+def plot_seeded_topics(
+    report: pd.DataFrame,
+    free_mass: pd.DataFrame | None = None,
+    labels: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    n_new: int = 5,
+) -> Figure:
     """Seeded topics against their theme lexicons, and whether unseeded LDA finds the themes.
 
     Left: for each theme, the probability mass its seeded topic puts on the lexicon's terms
@@ -234,22 +290,46 @@ def plot_seeded_topics(report: pd.DataFrame, free_mass: pd.DataFrame | None = No
         return fig
     y = np.arange(len(r))
     ax.hlines(y, 0, 1, color="#eeeeee", linewidth=0.6, zorder=0)
-    ax.scatter(r["seed_mass"], y, s=26, color=OKABE_ITO[0], zorder=3,
-               label="seeded topic 种子主题")
+    ax.scatter(r["seed_mass"], y, s=26, color=OKABE_ITO[0], zorder=3, label="seeded topic 种子主题")
     if free_mass is not None and not free_mass.empty:
         best = free_mass.reindex(columns=r["theme"]).fillna(0.0)
         values, which = best.max(axis=0).to_numpy(), best.idxmax(axis=0).to_numpy()
-        ax.scatter(values, y, s=26, facecolors="white", edgecolors=OKABE_ITO[5], linewidths=1.2,
-                   zorder=4, label="best topic of the unseeded model 无种子模型")
+        ax.scatter(
+            values,
+            y,
+            s=26,
+            facecolors="white",
+            edgecolors=OKABE_ITO[5],
+            linewidths=1.2,
+            zorder=4,
+            label="best topic of the unseeded model 无种子模型",
+        )
         for yi, v, t in zip(y, values, which, strict=True):
-            ax.annotate(f"T{int(t)}", (v, yi), xytext=(4, 3), textcoords="offset points",
-                        fontsize=5.5, color=OKABE_ITO[5])
+            ax.annotate(
+                f"T{int(t)}",
+                (v, yi),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=5.5,
+                color=OKABE_ITO[5],
+            )
         for yi, a, b in zip(y, r["seed_mass"], values, strict=True):
             ax.plot([a, b], [yi, yi], color="#999999", linewidth=0.7, zorder=2)
     ax.set_yticks(y, [theme_label(t, labels) for t in r["theme"]])
     ax.invert_yaxis()
-    ax.set_xlim(0, min(1.0, max(0.1, float(np.nanmax(r["seed_mass"])) * 1.25,
-                               float(np.nanmax(values)) * 1.25 if free_mass is not None and not free_mass.empty else 0)))
+    ax.set_xlim(
+        0,
+        min(
+            1.0,
+            max(
+                0.1,
+                float(np.nanmax(r["seed_mass"])) * 1.25,
+                float(np.nanmax(values)) * 1.25
+                if free_mass is not None and not free_mass.empty
+                else 0,
+            ),
+        ),
+    )
     ax.set_xlabel("P(lexicon terms | topic) 主题词表概率")
     fig.suptitle("Seeded topics vs theme lexicons 种子主题与主题词表")
     ax.set_title("Lexicon's share of the topic", loc="left")
@@ -258,6 +338,13 @@ def plot_seeded_topics(report: pd.DataFrame, free_mass: pd.DataFrame | None = No
     ax_txt.set_title("Top terms outside the lexicon 词表外高频词", loc="left")
     for yi, terms in zip(y, r.get("new_terms", pd.Series([""] * len(r))), strict=True):
         words = str(terms or "").split()[:n_new]
-        ax_txt.text(0.0, yi, " ".join(words), va="center", ha="left", fontsize=6.5,
-                    transform=ax_txt.get_yaxis_transform())
+        ax_txt.text(
+            0.0,
+            yi,
+            " ".join(words),
+            va="center",
+            ha="left",
+            fontsize=6.5,
+            transform=ax_txt.get_yaxis_transform(),
+        )
     return fig

@@ -26,8 +26,9 @@ _METADATA = {
 }
 
 
-def save_figure(fig: Figure, out_dir: str | Path, name: str, *,
-                formats: Sequence[str] = FORMATS) -> list[Path]:
+def save_figure(
+    fig: Figure, out_dir: str | Path, name: str, *, formats: Sequence[str] = FORMATS
+) -> list[Path]:
     """Save ``fig`` as ``<out_dir>/<name>.<fmt>`` for each format; returns the written paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -46,7 +47,10 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any():
+        if (
+            out[col].dtype == object
+            and out[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any()
+        ):
             out[col] = out[col].map(
                 lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
             )

@@ -1,8 +1,8 @@
 """The project's look: one style file, colour-blind-safe palettes, bilingual labels.
 
-    >>> from analysis.figures.style import figure_style, OKABE_ITO
-    >>> with figure_style():
-    ...     ...  # build and save figures
+>>> from analysis.figures.style import figure_style, OKABE_ITO
+>>> with figure_style():
+...     ...  # build and save figures
 """
 
 from __future__ import annotations
