@@ -298,9 +298,32 @@ def _effective_dictionary(base: str, userdict: str, delete: str, digest: str) ->
     return Dictionary(freq, tag, total, digest, user, tuple(deleted))
 
 
-def dictionary_entries(dictionary: Dictionary) -> list[tuple[str, int, str]]:
-    """``(word, freq, tag)`` rows of the merged dictionary, in a stable order."""
-    return [(w, f, dictionary.tag.get(w, "x")) for w, f in dictionary.freq.items()]
+def user_word_table(
+    *, userdict: str | Path | None = USERDICT, delete: str | Path | None = DELETE_LIST
+):
+    """The user dictionary as used: one row per entry with its resolved frequency.
+
+    For methods sections and debugging ("why is this word (not) kept whole?").
+
+    Returns:
+        DataFrame ``word``, ``tag``, ``line`` (in the file), ``freq_given`` (nullable),
+        ``freq_resolved`` (what both backends use).
+    """
+    import pandas as pd
+
+    if userdict is None:
+        return pd.DataFrame(columns=["word", "tag", "line", "freq_given", "freq_resolved"])
+    entries = read_user_dict(userdict)
+    dictionary = effective_dictionary(userdict=userdict, delete=delete)
+    return pd.DataFrame(
+        {
+            "word": [e.word for e in entries],
+            "tag": [e.tag for e in entries],
+            "line": [e.line for e in entries],
+            "freq_given": pd.array([e.freq for e in entries], dtype="Int64"),
+            "freq_resolved": [dictionary.user[e.word] for e in entries],
+        }
+    )
 
 
 @functools.lru_cache(maxsize=8)

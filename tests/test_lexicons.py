@@ -177,3 +177,14 @@ def test_shipped_lexicons_are_valid():
     d = effective_dictionary()
     for word in lexicons.read_delete_list(lexicons.DELETE_LIST):
         assert word not in d
+
+
+def test_user_word_table_shows_resolved_frequencies(tmp_path):
+    from analysis.lexicons import user_word_table
+
+    path = write(tmp_path / "u.txt", "升级晋档\n基层组织建设 1 n\n")
+    table = user_word_table(userdict=path, delete=None)
+    assert table["word"].tolist() == ["升级晋档", "基层组织建设"]
+    assert table["line"].tolist() == [1, 2] and table["tag"].tolist() == ["nz", "n"]
+    assert table["freq_given"].isna().tolist() == [True, False]
+    assert (table["freq_resolved"] > 1).all()
