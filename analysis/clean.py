@@ -246,7 +246,7 @@ def clean_line(line: str) -> tuple[str, Counter[str]]:
     line, n = strip_pinyin(line)
     counts["pinyin_annotations"] += n
     line, n = normalise_width(line)
-    counts["width_normalised"] += n
+    counts["width_normalised"] += n  # (keeps line breaks: only spaces and tabs are folded)
     line, n = strip_urls(line)
     counts["urls"] += n
     return line.strip(), counts
@@ -255,22 +255,27 @@ def clean_line(line: str) -> tuple[str, Counter[str]]:
 def clean_lines(raw_lines: list[str], patterns: ChromePatterns) -> CleanResult:
     """Run every cleaner over the lines of one article.
 
+    The character-level steps run once over the whole article (none of them crosses a line
+    break), and the Simplified copy used for pattern matching is converted in one call; both keep
+    line boundaries, so the result equals cleaning line by line with :func:`clean_line`.
+
     Returns:
         :class:`CleanResult` with the kept lines (original script), metadata from bylines
         (author, date, source, editor) and counts: ``garbled_spans``, ``garbled_chars``,
         ``pinyin_annotations``, ``width_normalised``, ``urls``, ``chrome_lines`` and one
         ``chrome_<category>`` per category, ``related_lines``, ``byline_lines``.
     """
-    result = CleanResult(lines=[])
-    for i, raw in enumerate(raw_lines):
-        line, counts = clean_line(raw)
-        result.counts.update(counts)
+    text, counts = clean_line("\n".join(raw_lines))
+    lines = [line.strip() for line in text.split("\n")]
+    simple_lines = to_simplified("\n".join(lines)).split("\n")
+    if len(simple_lines) != len(lines):  # pragma: no cover - to_simplified keeps length
+        simple_lines = [to_simplified(line) for line in lines]
+    result = CleanResult(lines=[], counts=counts)
+    for i, (line, simple) in enumerate(zip(lines, simple_lines)):
         if not line:
             continue
-        simple = to_simplified(line)
-        if any(rx.search(simple) for rx in patterns.block_start):
-            rest = sum(1 for x in raw_lines[i:] if x.strip())
-            result.counts["related_lines"] += rest
+        if len(simple) <= CHROME_LINE_MAX and any(rx.search(simple) for rx in patterns.block_start):
+            result.counts["related_lines"] += sum(1 for x in lines[i:] if x)
             break
         category = chrome_category(simple, patterns)
         if category is not None:
