@@ -3,7 +3,7 @@
 Runs the pipeline raw folder → cleaned paragraphs → tokens → TF-IDF → LDA (K = 20) on ¼, ½ and
 all of a corpus (a seeded, nested sample of its files), each size in a *fresh subprocess* so
 its memory is measured alone, and prints per stage the wall time and the peak resident memory
-of the process tree (the run and its pool workers, sampled every 20 ms with psutil), then the
+of the process tree (the run and its pool workers, sampled every 50 ms with psutil), then the
 growth ratios between sizes. A last subprocess runs ingestion and tokenization of the whole
 corpus with one worker, for the measured speed-up of the process pool.
 
@@ -49,7 +49,7 @@ LDA_CHUNKSIZE = 256
 class TreeMemory:
     """Samples the resident memory of this process plus all its descendants in a thread."""
 
-    def __init__(self, interval: float = 0.02) -> None:
+    def __init__(self, interval: float = 0.05) -> None:
         import psutil
 
         self._proc = psutil.Process()
