@@ -2,15 +2,22 @@
 
 Everything here works the same on Linux, macOS and Windows because worker processes are
 started with the ``spawn`` method (a fresh interpreter that imports the package; no forked
-copies of the parent's memory, locks or threads). The price is a start-up cost of about a
-second per worker, so small inputs run in-process (``workers=1``).
+copies of the parent's memory, locks or threads). The price is a start-up cost of 1-2 s of
+CPU per worker (imports, lexicons, the tokenizer's dictionary), so small inputs run in-process
+(``workers=None`` below :data:`MIN_PARALLEL_SIZE`, or ``workers=1``); share one warm pool
+across stages with :func:`process_pool`.
 
 Results always come back in input order, whatever the number of workers, so a parallel run
-produces exactly the same DataFrames as a serial one.
+produces exactly the same DataFrames as a serial one (tests compare them with
+``load_corpus`` and ``tokenize``).
 
     >>> from analysis import parallel
-    >>> corpus = parallel.ingest_files(sorted(Path("reports").glob("*.txt")), workers=2)
-    >>> tokens = parallel.tokenize_parallel(corpus.paragraphs, workers=2)
+    >>> from analysis.corpus import analysis_paragraphs
+    >>> files = parallel.list_raw_files("reports/")
+    >>> with parallel.process_pool(2) as pool:
+    ...     corpus = parallel.ingest_files(files, manifest=parallel.find_manifest("reports/"),
+    ...                                    pool=pool)
+    ...     tokens = parallel.tokenize_parallel(analysis_paragraphs(corpus), pool=pool)
 """
 
 from __future__ import annotations
