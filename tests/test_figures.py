@@ -372,3 +372,13 @@ def test_large_corpus_figures_drop_per_document_labels():
         assert sum(ax.get_visible() for ax in terms.axes) == 16 and "16 of 60" in _texts(terms)
         for fig in (overview, profile, heat, terms):
             _draw_without_missing_glyphs(fig)
+
+
+def test_worker_rendering_gives_the_same_files(tmp_path):
+    """Figures drawn in worker processes are byte-identical to in-process ones."""
+    _build(tmp_path / "serial", only=FEW, formats=("png", "svg"))
+    _build(tmp_path / "workers", only=FEW, formats=("png", "svg"), render_workers=2)
+    for name in FEW:
+        for ext in ("png", "svg"):
+            a = (tmp_path / "serial" / f"{name}.{ext}").read_bytes()
+            assert a == (tmp_path / "workers" / f"{name}.{ext}").read_bytes(), (name, ext)

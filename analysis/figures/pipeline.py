@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ from .manifest import (
     write_manifest,
 )
 from .registry import FIGURES, TABLES, OutputSpec
-from .save import FORMATS, save_figure
+from .render import Renderer
+from .save import FORMATS
 from .style import figure_style
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ def build_all(
     force: bool = False,
     formats: Sequence[str] = FORMATS,
     progress: bool = True,
+    render_workers: int = 0,
 ) -> pd.DataFrame:
     """Build tables and figures from ``ctx`` into ``out_dir`` (tables in ``out_dir/tables``).
 
@@ -52,6 +55,9 @@ def build_all(
         force: re-render figures even when their inputs are unchanged.
         formats: figure formats (PNG for viewing, SVG for papers).
         progress: show a progress bar.
+        render_workers: draw and save figures in this many worker processes (spawned) while
+            the next inputs are computed; 0 draws in this process. The CLI uses 2; a script
+            that passes >0 needs the usual ``if __name__ == "__main__":`` guard.
 
     Returns:
         DataFrame[kind, name, status, seconds, reason] — status ``built`` / ``unchanged`` /
@@ -105,23 +111,22 @@ def build_all(
         ]
         return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
     rows = []
+    pending: list[tuple[str, Future, float]] = []
     bar = _progress(specs, progress)
-    with figure_style():
+    with figure_style(), Renderer(render_workers) as renderer:
         for spec in bar:
             if hasattr(bar, "set_postfix_str"):
                 bar.set_postfix_str(spec.name)
             t0 = time.perf_counter()
             key = "tables" if spec.kind == "table" else "figures"
+            previous = old.get(key, {}).get(spec.name)
             try:
-                entry = _build_one(
-                    spec,
-                    ctx,
-                    out,
-                    old.get(key, {}).get(spec.name),
-                    code=code,
-                    force=force,
-                    formats=formats,
+                entry, fig = _build_one(
+                    spec, ctx, out, previous, code=code, force=force, formats=formats
                 )
+                if fig is not None:  # drawn and saved by the renderer (maybe in a worker)
+                    pending.append((spec.name, renderer.submit(fig, out, spec.name, formats), t0))
+                    _release(fig)
             except NotApplicable as exc:
                 log.info("not applicable to this corpus: %s %s: %s", spec.kind, spec.name, exc)
                 entry = {"status": "not applicable", "reason": str(exc)}
@@ -149,6 +154,17 @@ def build_all(
                     "reason": entry.get("reason", ""),
                 }
             )
+        for name, future, t0 in pending:
+            row = next(r for r in rows if r["kind"] == "figure" and r["name"] == name)
+            try:
+                renderer.result(future)
+            except Exception as exc:  # a figure that cannot be drawn fails alone
+                reason = f"{type(exc).__name__}: {exc}"
+                log.error("failed to save figure %s: %s", name, reason)
+                manifest["figures"][name].pop("packages", None)
+                manifest["figures"][name].update(status="failed", reason=reason)
+                row.update(status="failed", reason=reason)
+            row["seconds"] = round(time.perf_counter() - t0, 3)
     write_manifest(manifest, out)
     write_index(manifest, out, order=list(FIGURES))
     return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
@@ -178,7 +194,8 @@ def _build_one(
     code: str,
     force: bool,
     formats: Sequence[str],
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Any]:
+    """Write a table, or build (not save) a figure: ``(manifest entry, Figure or None)``."""
     for name in spec.inputs:  # raises StageUnavailable / NotApplicable with the reason
         ctx.get(name)
     digest = ctx.digest(spec.inputs)
@@ -189,28 +206,19 @@ def _build_one(
     }
     if spec.kind == "table":
         if not force and _unchanged(previous, digest, code, out):
-            return {
-                **entry,
-                "files": previous["files"],
-                "rows": previous.get("rows", {}),
-                "status": "unchanged",
-            }
+            entry.update(files=previous["files"], rows=previous.get("rows", {}), status="unchanged")
+            return entry, None
         written = spec.func(ctx, out / "tables")
         entry["files"] = [Path(os.path.relpath(p, out)).as_posix() for p in written]
         entry["rows"] = {Path(p).name: _count_rows(p) for p in written}
         entry["status"] = "built"
-        return entry
+        return entry, None
     entry["files"] = [f"{spec.name}.{fmt}" for fmt in formats]
     if not force and _unchanged(previous, digest, code, out, files=entry["files"]):
         entry["status"] = "unchanged"
-        return entry
-    fig = spec.func(ctx, ax=None)
-    try:
-        save_figure(fig, out, spec.name, formats=formats)
-    finally:
-        _release(fig)
+        return entry, None
     entry["status"] = "built"
-    return entry
+    return entry, spec.func(ctx, ax=None)
 
 
 def _release(fig) -> None:
@@ -293,7 +301,8 @@ def cli_figures(args: argparse.Namespace) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     t0 = time.perf_counter()
     ctx = FigureContext(args.data, seed=args.seed, force=args.force)
-    report = build_all(ctx, args.out, only=args.only, force=args.force)
+    workers = min(2, os.cpu_count() or 1)  # figures are drawn while the next inputs compute
+    report = build_all(ctx, args.out, only=args.only, force=args.force, render_workers=workers)
     counts = report["status"].value_counts().to_dict()
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"{len(report)} outputs into {args.out} in {time.perf_counter() - t0:.1f} s: {summary}")
