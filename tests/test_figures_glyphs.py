@@ -7,6 +7,7 @@ skipped (upstream stage missing), fails, or makes matplotlib report a missing gl
 from __future__ import annotations
 
 import json
+import os
 import logging
 import shutil
 import warnings
@@ -145,3 +146,38 @@ def test_another_folder_with_a_manifest_gives_the_same_figures(tmp_path):
     assert glyphs == []
     docs = (tmp_path / "out" / "tables" / "documents.csv").read_text(encoding="utf-8")
     assert "township" in docs
+
+
+def test_cli_builds_the_named_outputs(tmp_path):
+    """``python -m analysis figures --only … --out …`` (what ``make figures`` runs)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "figures",
+            "--only",
+            "corpus",
+            "corpus_overview",
+            "theme_profile",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TQDM_DISABLE": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "3 outputs" in proc.stdout and "3 built" in proc.stdout
+    for name in (
+        "corpus_overview.png",
+        "theme_profile.svg",
+        "tables/documents.csv",
+        "MANIFEST.json",
+        "README.md",
+    ):
+        assert (tmp_path / name).exists(), name

@@ -299,10 +299,21 @@ def cli_figures(args: argparse.Namespace) -> int:
         "analysis.tokenize",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    for noisy in ("analysis.timeseries", "analysis.lexicons"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     t0 = time.perf_counter()
     ctx = FigureContext(args.data, seed=args.seed, force=args.force)
     workers = min(2, os.cpu_count() or 1)  # figures are drawn while the next inputs compute
-    report = build_all(ctx, args.out, only=args.only, force=args.force, render_workers=workers)
+    saved = os.environ.get("ANALYSIS_NO_CACHE")
+    if args.force:  # --force: every stage recomputes, no cache entry is read (or written)
+        os.environ["ANALYSIS_NO_CACHE"] = "1"
+    try:
+        report = build_all(ctx, args.out, only=args.only, force=args.force, render_workers=workers)
+    finally:
+        if saved is None:
+            os.environ.pop("ANALYSIS_NO_CACHE", None)
+        else:
+            os.environ["ANALYSIS_NO_CACHE"] = saved
     counts = report["status"].value_counts().to_dict()
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"{len(report)} outputs into {args.out} in {time.perf_counter() - t0:.1f} s: {summary}")
