@@ -7,8 +7,8 @@ skipped (upstream stage missing), fails, or makes matplotlib report a missing gl
 from __future__ import annotations
 
 import json
-import os
 import logging
+import os
 import shutil
 import warnings
 
