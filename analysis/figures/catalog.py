@@ -205,7 +205,7 @@ def _to_width(fig: Figure, ax) -> Figure:
 
 @register_table(
     "corpus",
-    "documents.csv, paragraphs, quality.csv: the cleaned corpus and what cleaning did "
+    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did "
     "(written by analysis.corpus).",
     inputs=["corpus"],
 )

@@ -105,8 +105,13 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
         f"[`{MANIFEST_NAME}`]({MANIFEST_NAME}).",
         "PNG for viewing, SVG (text as paths) for papers. Chinese text uses "
         f"{manifest.get('font', 'a CJK font')}.",
-        "",
     ]
+    if (Path(out_dir) / "topics.html").exists():
+        lines.append(
+            "Interactive topic view (offline): [`topics.html`](topics.html). The same figures, "
+            "with the questions they answer, in the notebooks of `notebooks/`."
+        )
+    lines.append("")
     names = [n for n in order if n in figs] + sorted(set(figs) - set(order))
     for i, name in enumerate(names, start=1):
         entry = figs[name]
