@@ -445,10 +445,18 @@ def tokenize_chunk(task: tuple[pd.DataFrame, dict]) -> pd.DataFrame:
 
 
 def concat_tokens(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate token frames in order; a categorical ``doc_id`` is re-unified."""
+    """Concatenate token frames in order; categorical ``doc_id`` columns are unified on their
+    codes (sorted categories, as a single ``tokenize`` call gives), without decoding strings."""
+    from pandas.api.types import union_categoricals
+
     parts = [p for p in parts if p is not None]
     if not parts:
         return pd.DataFrame(columns=["doc_id", "para_id", "token", "start", "end"])
+    if all(isinstance(p["doc_id"].dtype, pd.CategoricalDtype) for p in parts):
+        doc = union_categoricals([p["doc_id"] for p in parts], sort_categories=True)
+        out = pd.concat([p.drop(columns="doc_id") for p in parts], ignore_index=True)
+        out.insert(0, "doc_id", doc)
+        return out[list(parts[0].columns)]
     if any(isinstance(p["doc_id"].dtype, pd.CategoricalDtype) for p in parts):
         parts = [p.assign(doc_id=p["doc_id"].astype(str)) for p in parts]
         out = pd.concat(parts, ignore_index=True)

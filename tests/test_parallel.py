@@ -101,6 +101,7 @@ def test_parallel_ingestion_and_tokenization_equal_serial(tmp_path):
     assert (frames.documents["duplicate_of"] != "").sum() == 1
     assert {"year", "level"} <= set(frames.documents.columns)
     cols = ["doc_id", "para_id", "token", "start", "end"]
+    assert list(tokens["doc_id"].cat.categories) == list(serial_tokens["doc_id"].cat.categories)
     pd.testing.assert_frame_equal(
         tokens[cols].astype({"doc_id": str}),
         serial_tokens[cols].astype({"doc_id": str}),
