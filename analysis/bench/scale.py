@@ -2,15 +2,22 @@
 
 Runs the pipeline raw folder → cleaned paragraphs → tokens → TF-IDF → LDA (K = 20) on ¼, ½ and
 all of a corpus (a seeded, nested sample of its files), each size in a *fresh subprocess* so
-its memory is measured alone, and prints per stage the wall time and the peak resident memory
-of the process tree (the run and its pool workers, sampled every 50 ms with psutil), then the
-growth ratios between sizes. A last subprocess runs ingestion and tokenization of the whole
-corpus with one worker, for the measured speed-up of the process pool.
+its memory is measured alone, and prints per stage the wall time, the CPU time (the run plus
+its pool workers) and the peak resident memory of the process tree (sampled every 50 ms with
+psutil), then the growth ratios between sizes. Further subprocesses run ingestion and
+tokenization of the whole corpus with one worker, for the measured speed-up of the pool.
+
+Stages: ``ingest`` (:func:`analysis.parallel.ingest_files`, near-duplicates and manifest
+included) → ``tokenize`` (:func:`analysis.parallel.tokenize_parallel` on the same warm pool)
+→ ``units`` (tokens per document) → ``tfidf`` (:func:`analysis.keywords.tfidf_matrix`) →
+``parquet`` (tokens written once) → ``lda`` (:func:`analysis.streaming.fit_streaming_lda`,
+online LDA streamed from that file).
 
 Nothing is asserted: the benchmark prints measured figures and the targets next to them.
 Each size runs once (the point is the growth, and the whole corpus is expensive); ``--repeat N``
 alternates N 1-worker and N N-worker runs of ingest+tokenize on the whole corpus for the
-speed-up and keeps the fastest of each, because a shared machine makes single runs noisy.
+speed-up and keeps the fastest of each, because a shared machine makes single runs noisy (the
+CPU seconds printed beside each wall time show how much of a slow run was waiting).
 """
 
 from __future__ import annotations
