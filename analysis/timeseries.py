@@ -360,9 +360,13 @@ def _draw_series(ax: Axes, sub: pd.DataFrame, *, label: str, color=None, max_gap
     y = sub["prevalence"].to_numpy(dtype=float)
     lo = sub["lo"].to_numpy(dtype=float)
     hi = sub["hi"].to_numpy(dtype=float)
-    if len(x) < 4:  # few points: error bars read better than a band
+    if len(x) < 4:  # few points: error bars read better than a band; say how many reports
         yerr = np.vstack([np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)])
         ax.errorbar(x, y, yerr=yerr, fmt="o", capsize=3, label=label, color=color)
+        for xi, yi, n in zip(x, y, sub["n_docs"].to_numpy(), strict=True):
+            ax.annotate(
+                f"n={int(n)}", (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7
+            )
         return
     for i, run in enumerate(_runs(x, max_gap)):
         (line,) = ax.plot(
@@ -370,6 +374,17 @@ def _draw_series(ax: Axes, sub: pd.DataFrame, *, label: str, color=None, max_gap
         )
         color = line.get_color()
         ax.fill_between(x[run], lo[run], hi[run], alpha=0.2, color=color, lw=0)
+
+
+def _pad_limits(ax: Axes, sub: pd.DataFrame, all_years: pd.Series) -> None:
+    """y from 0 to 15% above the highest estimate or interval end; x (shared by the panels)
+    padded around ``all_years`` so end points and their labels are not clipped."""
+    top = np.nanmax(sub[["prevalence", "hi"]].to_numpy(dtype=float)) if len(sub) else np.nan
+    ax.set_ylim(0, top * 1.15 if np.isfinite(top) and top > 0 else 1)
+    years = all_years.dropna().to_numpy(dtype=float)
+    if len(years):
+        pad = max(0.6, 0.04 * (years.max() - years.min()))
+        ax.set_xlim(years.min() - pad, years.max() + pad)
 
 
 def _docs_per_year(df: pd.DataFrame) -> int:
@@ -410,6 +425,8 @@ def plot_prevalence_by_year(
     themes = list(themes) if themes is not None else sorted(df["theme"].unique())
     n_docs = _docs_per_year(df[df["theme"] == themes[0]]) if themes else 0
     title = f"Theme prevalence by year ({n_docs} dated reports; 95% interval)"
+    if (df["n_docs"] <= 1).all():
+        title = f"Theme prevalence by year ({n_docs} dated reports, one per year: no interval)"
     if ax is not None or len(themes) == 1:
         fig, ax = _new_ax(ax)
         for theme in themes:
@@ -427,7 +444,7 @@ def plot_prevalence_by_year(
         _draw_series(a, df[df["theme"] == theme], label=theme, color="C0", max_gap=max_gap)
         a.set_title(names.get(theme, theme), fontsize=9)
         a.tick_params(labelsize=7)
-        a.set_ylim(bottom=0)
+        _pad_limits(a, df[df["theme"] == theme], df["year"])
         a.xaxis.get_major_locator().set_params(integer=True)
     fig.supylabel(_ylabel(df, short=True), fontsize=9)
     fig.suptitle(title, fontsize=11)
@@ -485,7 +502,7 @@ def plot_prevalence_by_level(
         _level_lines(a, df[df["theme"] == th], colours, max_gap=max_gap, legend=False)
         a.set_title(names.get(th, th), fontsize=9)
         a.tick_params(labelsize=7)
-        a.set_ylim(bottom=0)
+        _pad_limits(a, df[df["theme"] == th], df["year"])
         if i == 0:
             fig.legend(
                 *a.get_legend_handles_labels(), loc="outside lower center", ncols=len(levels),
