@@ -403,17 +403,37 @@ def _cached_topic_analysis(
             return out
         except _Miss:
             pass
-    out = run()
+    fresh = run()
+    # A fresh result takes the same Parquet round trip as a cached one, so both have the same
+    # dtypes and content hash (a warm run must not see "changed" inputs).
+    out: dict[str, Any] = {}
     for n in _TOPIC_FRAMES:
-        frame = out[n] if isinstance(out.get(n), pd.DataFrame) else pd.DataFrame()
-        cached_frame(key, lambda f=frame: f, f"figure_topics_{n}", force=True)
+        frame = fresh[n] if isinstance(fresh.get(n), pd.DataFrame) else pd.DataFrame()
+        out[n] = _roundtrip(frame)
+        cached_frame(key, lambda f=out[n]: f, f"figure_topics_{n}", force=True)
+    out["topics_html"] = fresh["topics_html"]
     cached_frame(
         key, lambda: pd.DataFrame({"html": [out["topics_html"]]}), "figure_topics_html", force=True
     )
+    out["model"] = _result_from_frames(*map(_roundtrip, _result_to_frames(fresh["model"])))
     _cached_result({**key, "which": "model"}, lambda: out["model"], force=True)
-    if out.get("seeded_model") is not None:
+    out["seeded_model"] = None
+    if fresh.get("seeded_model") is not None:
+        frames = map(_roundtrip, _result_to_frames(fresh["seeded_model"]))
+        out["seeded_model"] = _result_from_frames(*frames)
         _cached_result({**key, "which": "seeded"}, lambda: out["seeded_model"], force=True)
+    out["chosen_k"] = int(fresh["chosen_k"])
     return out
+
+
+def _roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as the Parquet cache would return it."""
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=True)
+    buffer.seek(0)
+    return pd.read_parquet(buffer)
 
 
 def _raise_miss():
