@@ -332,10 +332,10 @@ def plot_seeded_topics(
     )
     ax.set_xlabel("P(lexicon terms | topic) 主题词表概率")
     fig.suptitle("Seeded topics vs theme lexicons 种子主题与主题词表")
-    ax.set_title("Lexicon's share of the topic", loc="left")
+    ax.set_title("Lexicon's share of the topic\n词表在主题中的概率", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.14), ncols=1, fontsize=6)
     ax_txt.set_axis_off()
-    ax_txt.set_title("Top terms outside the lexicon 词表外高频词", loc="left")
+    ax_txt.set_title("Top terms outside the lexicon\n词表外高频词", loc="left")
     for yi, terms in zip(y, r.get("new_terms", pd.Series([""] * len(r))), strict=True):
         words = str(terms or "").split()[:n_new]
         ax_txt.text(
