@@ -16,6 +16,7 @@ import argparse
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -272,6 +273,37 @@ def load_corpus(
     documents = pd.DataFrame(docs)[DOCUMENT_COLUMNS]
     documents["year"] = documents["year"].astype("Int64")
     paragraphs = pd.concat(frames, ignore_index=True)
+    return finish_corpus(
+        documents, paragraphs, quality, manifest=manifest, files=files, folder=folder
+    )
+
+
+def finish_corpus(
+    documents: pd.DataFrame,
+    paragraphs: pd.DataFrame,
+    quality: pd.DataFrame,
+    *,
+    manifest: pd.DataFrame | None = None,
+    files: Sequence[str | Path] = (),
+    folder: str | Path | None = None,
+) -> Corpus:
+    """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
+    :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`:
+    near-duplicate marking, the manifest join, manifest files that are missing, quality columns.
+
+    Args:
+        documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
+        manifest: the folder's manifest (see :func:`analysis.io.read_manifest`), if any.
+        files: the raw files that were read (to report manifest entries with no file).
+        folder: the raw folder (for messages).
+
+    Returns:
+        The finished :class:`Corpus`.
+    """
+    folder = Path(folder) if folder is not None else None
+    if documents.empty:
+        raise_empty(folder or Path("."), quality)
+    documents = documents.copy()
     texts = (
         paragraphs[paragraphs["kind"] != "title"]
         .groupby("doc_id", sort=False)["text"]
@@ -281,15 +313,14 @@ def load_corpus(
     documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
     if manifest is not None:
         documents = _join_manifest(documents, manifest)
-        missing = sorted(set(manifest["file"]) - {f.name for f in files})
+        missing = sorted(set(manifest["file"]) - {Path(f).name for f in files})
         for name in missing:
-            log.warning("%s lists %s, which is not in %s", "manifest.csv", name, folder)
+            log.warning("manifest.csv lists %s, which is not in %s", name, folder)
         if missing:
             extra = pd.DataFrame({"source_file": missing, "doc_id": "", "status": "skipped",
                                   "reason": "listed in manifest.csv but not found"})  # fmt: skip
             quality = pd.concat([quality, extra], ignore_index=True)
-    quality = _finish_quality(quality)
-    return Corpus(documents, paragraphs, quality, pairs, folder)
+    return Corpus(documents, paragraphs, _finish_quality(quality), pairs, folder)
 
 
 def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:

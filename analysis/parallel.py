@@ -322,23 +322,6 @@ def concat_frames(parts: Sequence[Frames]) -> Frames:
     return Frames(cat("documents"), cat("paragraphs"), cat("quality"))
 
 
-def duplicate_pairs(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """Near-duplicate pairs over all documents, as :func:`analysis.corpus.load_corpus` finds
-    them (body paragraphs joined per document; :mod:`analysis.dedup`).
-
-    Returns:
-        Columns ``doc_a, doc_b, jaccard, containment``.
-    """
-    from .dedup import near_duplicate_pairs
-
-    texts = (
-        paragraphs[paragraphs["kind"] != "title"]
-        .groupby("doc_id", sort=False)["text"]
-        .agg("\n".join)
-    )
-    return near_duplicate_pairs(texts.reindex(documents["doc_id"]).fillna(""))
-
-
 def finish_frames(
     frames: Frames,
     *,
@@ -348,36 +331,19 @@ def finish_frames(
 ) -> Frames:
     """Corpus-wide steps after per-file ingestion: near-duplicates, manifest join, quality.
 
-    Mirrors the tail of :func:`analysis.corpus.load_corpus` (a test checks the two agree).
+    The same code as :func:`analysis.corpus.load_corpus` (:func:`analysis.corpus.finish_corpus`).
 
     Returns:
         :class:`Frames` with ``duplicate_of`` filled, manifest columns joined and the quality
         table completed; ``duplicates`` holds the confirmed pairs.
     """
-    from . import corpus as c
-    from .dedup import mark_duplicates
+    from .corpus import finish_corpus
 
-    documents, quality = frames.documents.copy(), frames.quality
-    if documents.empty:
-        c.raise_empty(Path(folder or "."), quality)
-    pairs = duplicate_pairs(documents, frames.paragraphs)
-    documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
-    if manifest is not None:
-        documents = c._join_manifest(documents, manifest)  # the lead's join, same semantics
-        missing = sorted(set(manifest["file"]) - {Path(f).name for f in files})
-        if missing:
-            log.warning("manifest lists %d file(s) not in the folder", len(missing))
-            extra = pd.DataFrame(
-                {
-                    "source_file": missing,
-                    "doc_id": "",
-                    "status": "skipped",
-                    "reason": "listed in manifest.csv but not found",
-                }
-            )
-            quality = pd.concat([quality, extra], ignore_index=True)
-    quality = c._finish_quality(quality)
-    return Frames(documents, frames.paragraphs, quality, pairs)
+    corpus = finish_corpus(
+        frames.documents, frames.paragraphs, frames.quality,
+        manifest=manifest, files=files, folder=folder,
+    )  # fmt: skip
+    return Frames(corpus.documents, corpus.paragraphs, corpus.quality, corpus.duplicates)
 
 
 def ingest_files(
