@@ -209,3 +209,17 @@ def test_topic_stability_on_fixture(units):
     # an over-split model is less stable than the true one
     over = topic_stability(units, k=9, seeds=[0, 1, 3], iterations=300)
     assert over.attrs["mean_stability"] < st.attrs["mean_stability"]
+
+
+def test_large_corpus_policy_sweeps_a_sample_and_keeps_all_units_in_the_model(units):
+    """Above max_sweep_units the K sweep runs on a seeded sample; the final model uses every unit."""
+    from analysis.topics.pipeline import LARGE_ITERATIONS, _run_topic_analysis
+
+    out = _run_topic_analysis(units, ks=(3, 4), n_seeds=1, max_sweep_units=30, seed=7)
+    choice = out["topic_choice"].iloc[0]
+    assert choice["n_units_sweep"] == 30 < choice["n_units"] == len(out["model"].unit_ids)
+    assert out["model"].params["iterations"] == LARGE_ITERATIONS
+    assert np.isfinite(out["model"].metrics["c_v"])  # computed on the sample
+    assert len(out["topic_stability"]) == out["chosen_k"]  # 3 runs by default when large
+    again = _run_topic_analysis(units, ks=(3, 4), n_seeds=1, max_sweep_units=30, seed=7)
+    assert again["topics"].equals(out["topics"])

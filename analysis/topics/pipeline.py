@@ -17,10 +17,12 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .backends import DEFAULT_BACKEND, fit_topics
 from .bow import build_bow
+from .coherence import topic_metrics
 from .html import topic_html
 from .interpret import representative_units, word_intrusion
 from .result import doc_topics, result_from_frame, result_to_frame, topic_table
@@ -29,6 +31,11 @@ from .select import RULE, choose_k, k_summary, select_k
 from .stability import stability_from_results
 
 log = logging.getLogger(__name__)
+
+SMALL_KS = range(3, 11)  # a few hundred paragraphs: K is weakly identified above ~10
+LARGE_KS = (10, 15, 20, 25, 30)  # tens of thousands of paragraphs
+MAX_SWEEP_UNITS = 10_000  # above this many units the corpus is "large" (see _run_topic_analysis)
+LARGE_ITERATIONS = 200  # Gibbs sweeps per fit on a large corpus (tomotopy default: 1000)
 
 
 def topic_units(
@@ -58,9 +65,10 @@ def _run_topic_analysis(
     paragraphs: pd.DataFrame | None = None,
     *,
     seed: int = 20240601,
-    ks: Iterable[int] = range(3, 11),
+    ks: Iterable[int] | None = None,
     n_seeds: int = 3,
-    n_stability: int = 5,
+    n_stability: int | None = None,
+    max_sweep_units: int = MAX_SWEEP_UNITS,
     backend: str = DEFAULT_BACKEND,
     compare_backends: Sequence[str] = (),
     themes: Themes | None = None,
@@ -85,9 +93,15 @@ def _run_topic_analysis(
         units: tokens per unit (see :func:`topic_units`).
         paragraphs: corpus paragraphs (``text_original``) for ``topic_examples``; optional.
         seed: master seed; every random step derives from it.
-        ks: candidate numbers of topics.
+        ks: candidate numbers of topics (default 3…10; 10, 15 … 30 for a large corpus).
         n_seeds: seeds per K in the sweep.
-        n_stability: runs (final model included) for the stability table.
+        n_stability: runs (final model included) for the stability table (default 5; 3 for a
+            large corpus).
+        max_sweep_units: a corpus with more units than this is *large*: the K sweep runs on a
+            seeded sample of this many units (same vocabulary), the final, stability and seeded
+            models on all units with :data:`LARGE_ITERATIONS` sweeps unless ``iterations`` is
+            given, and their c_v is computed on the sample (c_v's 110-token windows over
+            millions of tokens cost more than the fit). ``topic_choice`` records ``n_units_sweep``.
         backend: backend of the final model and of the K choice.
         compare_backends: further backends swept side by side (reported, not used to choose).
         themes: theme lexicons (``{theme: [terms]}`` or ``load_themes()``) for seeded topics.
@@ -110,13 +124,31 @@ def _run_topic_analysis(
         without themes); ``topics_html`` (str, → topics.html); ``chosen_k`` (int);
         ``topic_intrusion`` (word-intrusion items for human validation, answer key included).
     """
-    seeds_all = [seed + i for i in range(max(n_seeds, n_stability))]
     bow = build_bow(units, min_df=min_df, max_df=max_df)
+    large = len(bow.unit_ids) > max_sweep_units
+    ks = ks if ks is not None else (LARGE_KS if large else SMALL_KS)
+    n_stability = n_stability if n_stability is not None else (3 if large else 5)
+    full_measures: tuple[str, ...] = ("npmi", "c_v", "u_mass", "diversity")
+    sweep_bow = bow
+    if large:
+        params.setdefault("iterations", LARGE_ITERATIONS)
+        rows = np.random.default_rng(seed).choice(len(bow.unit_ids), max_sweep_units, replace=False)
+        sweep_bow = bow.subset(np.sort(rows))
+        full_measures = ("npmi", "u_mass", "diversity")
+        log.info(
+            "large corpus (%d units): K sweep on a seeded sample of %d",
+            len(bow.unit_ids),
+            max_sweep_units,
+        )
+    seeds_all = [seed + i for i in range(max(n_seeds, n_stability))]
     backends = [backend, *[b for b in compare_backends if b != backend]]
-    sweep = select_k(bow, ks=ks, seeds=seeds_all[:n_seeds], backends=backends, **params)
+    sweep = select_k(sweep_bow, ks=ks, seeds=seeds_all[:n_seeds], backends=backends, **params)
     k = choose_k(sweep, backend=backend)
     log.info("chosen K = %d (%s)", k, RULE)
-    model = fit_topics(bow, k=k, backend=backend, seed=seed, **params)
+    model = fit_topics(bow, k=k, backend=backend, seed=seed, measures=full_measures, **params)
+    if large:
+        c_v = topic_metrics(model.topic_word, sweep_bow, measures=("c_v",))
+        model.metrics.update({key: v for key, v in c_v.items() if key.startswith("c_v")})
     refits = [
         fit_topics(bow, k=k, backend=backend, seed=s, measures=(), **params)
         for s in seeds_all[1:n_stability]
@@ -133,7 +165,7 @@ def _run_topic_analysis(
         # its own bag of words: the same pruning, plus every seed term found in the units
         seeded = fit_seeded_topics(
             units, themes, n_free=n_free, seed=seed, backend=backend, min_df=min_df,
-            max_df=max_df, **params,
+            max_df=max_df, measures=full_measures, **params,
         )  # fmt: skip
         seeded_table = seeded_topic_report(seeded, themes, paragraph_themes=paragraph_themes)
     models = [m for m in (model, seeded) if m is not None]
@@ -147,6 +179,7 @@ def _run_topic_analysis(
         "npmi": model.metrics.get("npmi"), "c_v": model.metrics.get("c_v"),
         "mean_stability": stability.attrs.get("mean_stability") if len(stability) else None,
         "n_units": len(bow.unit_ids), "n_terms": len(bow.vocab),
+        "n_units_sweep": len(sweep_bow.unit_ids),
     }])  # fmt: skip
     model_examples = examples[examples["model"] == model.name] if len(examples) else None
     return {
