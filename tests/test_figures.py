@@ -382,3 +382,14 @@ def test_worker_rendering_gives_the_same_files(tmp_path):
         for ext in ("png", "svg"):
             a = (tmp_path / "serial" / f"{name}.{ext}").read_bytes()
             assert a == (tmp_path / "workers" / f"{name}.{ext}").read_bytes(), (name, ext)
+
+
+def test_write_table_keeps_only_named_indexes(tmp_path):
+    from analysis.figures.save import write_table
+
+    plain = pd.DataFrame({"k": [8]}, index=pd.Index([0]))  # e.g. after a Parquet round trip
+    assert write_table(plain, tmp_path / "a.csv").read_text() == "k\n8\n"
+    sim = pd.DataFrame([[1.0]], index=pd.Index(["000"], name="doc_id"), columns=["000"])
+    assert write_table(sim, tmp_path / "b.csv").read_text().startswith("doc_id,000\n000,1")
+    lists = pd.DataFrame({"doc_ids": [["000", "001"]]})
+    assert write_table(lists, tmp_path / "c.csv").read_text() == "doc_ids\n000|001\n"

@@ -87,28 +87,26 @@ def build_all(
     manifest["source_fingerprint"] = fingerprint
     if not force and old.get("source_fingerprint") == fingerprint and _all_current(old, specs, out):
         # nothing the outputs depend on changed: no stage is computed at all
+        rows = []
         for spec in specs:
             key = "tables" if spec.kind == "table" else "figures"
             previous = old[key][spec.name]
+            manifest[key][spec.name] = {**previous, "status": _manifest_status(previous["status"])}
             status = "not applicable" if previous["status"] == "not applicable" else "unchanged"
-            manifest[key][spec.name] = {**previous, "status": status}
+            rows.append(
+                {
+                    "kind": spec.kind,
+                    "name": spec.name,
+                    "seconds": 0.0,
+                    "status": status,
+                    "reason": previous.get("reason", ""),
+                }
+            )
         manifest["figures"] = {**old["figures"], **manifest["figures"]}
         manifest["tables"] = {**old["tables"], **manifest["tables"]}
         write_manifest(manifest, out)
         write_index(manifest, out, order=list(FIGURES))
         log.info("inputs, code and library versions unchanged: nothing to rebuild")
-        rows = [
-            {
-                "kind": s.kind,
-                "name": s.name,
-                "seconds": 0.0,
-                "status": manifest["tables" if s.kind == "table" else "figures"][s.name]["status"],
-                "reason": manifest["tables" if s.kind == "table" else "figures"][s.name].get(
-                    "reason", ""
-                ),
-            }
-            for s in specs
-        ]
         return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
     rows = []
     pending: list[tuple[str, Future, float]] = []
@@ -144,7 +142,8 @@ def build_all(
             }
             if entry["status"] in ("built", "unchanged"):
                 entry["packages"] = versions
-            manifest[key][spec.name] = entry
+            # the manifest describes the outputs, not this run: current files are "built"
+            manifest[key][spec.name] = {**entry, "status": _manifest_status(entry["status"])}
             rows.append(
                 {
                     "kind": spec.kind,
@@ -219,6 +218,10 @@ def _build_one(
         return entry, None
     entry["status"] = "built"
     return entry, spec.func(ctx, ax=None)
+
+
+def _manifest_status(status: str) -> str:
+    return "built" if status == "unchanged" else status
 
 
 def _release(fig) -> None:

@@ -59,7 +59,10 @@ def save_figure(
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as UTF-8 CSV (list cells joined with ``|``; floats with 6 significant digits)."""
+    """Write a table as UTF-8 CSV (list cells joined with ``|``; floats with 6 significant digits).
+
+    The index is written only when it is named (e.g. the doc_id of ``similarity.csv``).
+    """
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     out = df.copy()
@@ -71,6 +74,6 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
             out[col] = out[col].map(
                 lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
             )
-    index = not isinstance(out.index, pd.RangeIndex)
+    index = any(name is not None for name in out.index.names)  # e.g. similarity (doc_id)
     out.to_csv(p, index=index, float_format="%.6g", lineterminator="\n")
     return p
