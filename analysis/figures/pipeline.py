@@ -1,9 +1,18 @@
 """``python -m analysis figures``: rebuild every table and figure, the manifest and the index.
 
-One function, :func:`build_all`, walks the registry: tables first (they are also the figures'
-inputs), then figures. An output whose upstream stage is not available is skipped with a logged
-reason; a figure whose inputs, code and style are unchanged since the last run (same hash in
-``MANIFEST.json``, files present) is not re-rendered unless ``force``.
+One function, :func:`build_all`, walks the registry: tables first, then figures. Three levels
+of "do not redo what is current" (all content-keyed, none trusts a file merely existing):
+
+1. the stages cache their own heavy results (tokens; topic models through
+   :mod:`analysis.cache`), keyed by text, lexicon bytes, options, code and library versions;
+2. an output whose input hash (content of the stage values it reads) and figure-code hash equal
+   those in ``MANIFEST.json``, with its files present, is not redrawn / rewritten;
+3. when the *source fingerprint* (bytes of the data folder, the lexicons and the package code,
+   library versions, seed) equals the manifest's, no stage is computed at all.
+
+An output whose upstream stage is missing is ``skipped`` with a logged reason; one the corpus
+cannot support (no dates, no ``level`` column) is ``not applicable``; ``force`` redraws all.
+The CLI draws figures in two worker processes while the next inputs are computed.
 """
 
 from __future__ import annotations
