@@ -26,9 +26,9 @@ _API: dict[str, str] = {
     "clean_text": "clean",
     "paragraph_points": "structure",
     # tokens_*
-    "TokenizerOptions": "tokenize",
-    "tokenize": "tokenize",
-    "unit_tokens": "tokenize",
+    "TokenizerOptions": "tokens",
+    "tokenize": "tokens",
+    "unit_tokens": "tokens",
     "vocabulary": "vocab",
     "collocations": "vocab",
     "candidate_words": "vocab",
@@ -42,7 +42,7 @@ _API: dict[str, str] = {
     "slogan_mentions": "slogans",
     "load_slogan_patterns": "slogans",
     "normalise_slogan": "slogans",
-    "kwic": "kwic",
+    "kwic": "concordance",
     # keywords
     "tfidf_keywords": "keywords",
     "doc_similarity": "keywords",
@@ -64,6 +64,7 @@ _API: dict[str, str] = {
     "use_cjk_font": "fonts",
     "FIGURES": "figures",
     "make_figure": "figures",
+    "FigureContext": "figures",
     "build_all": "figures",
 }
 

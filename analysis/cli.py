@@ -21,7 +21,7 @@ log = logging.getLogger("analysis")
 COMMANDS: dict[str, str] = {
     "corpus": "analysis.corpus:cli_corpus",
     "figures": "analysis.figures.pipeline:cli_figures",
-    "kwic": "analysis.kwic:cli_kwic",
+    "kwic": "analysis.concordance:cli_kwic",
     "vocab": "analysis.vocab:cli_vocab",
     "bench": "analysis.bench:cli_bench",
 }

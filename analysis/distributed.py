@@ -5,14 +5,14 @@ as one ``dask.distributed`` task per *partition* (a batch of raw files balanced 
 task writes its own Parquet files, so the bulk of the data never flows through the client:
 
     <out>/paragraphs/part-00000.parquet  paragraphs (contract of analysis.corpus)
-    <out>/tokens/part-00000.parquet      tokens (contract of analysis.tokenize)
+    <out>/tokens/part-00000.parquet      tokens (contract of analysis.tokens)
     <out>/documents.parquet              documents, with duplicate_of and manifest columns
     <out>/quality.parquet                quality rows
     <out>/duplicates.parquet             near-duplicate pairs
 
 Partition order = file order, and within a partition rows keep reading order, so reading the
 folders back in path order gives the same rows as the in-process path
-(:func:`analysis.corpus.load_corpus` + :func:`analysis.tokenize.tokenize` on all paragraphs;
+(:func:`analysis.corpus.load_corpus` + :func:`analysis.tokens.tokenize` on all paragraphs;
 drop near-duplicates afterwards with ``documents.duplicate_of`` as usual). Each document lies
 in exactly one partition, so streaming readers (:mod:`analysis.streaming`) see whole units.
 
@@ -195,12 +195,12 @@ _TOKENIZE_LOCK = threading.Lock()
 
 
 def default_tokenizer(paragraphs: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
-    """The project tokenizer, :func:`analysis.tokenize.tokenize`, without its cache.
+    """The project tokenizer, :func:`analysis.tokens.tokenize`, without its cache.
 
     Calls are serialised per process: the tokenizer's memo of per-token decisions is not safe
     for concurrent threads (threaded Dask workers), and the GIL serialises them anyway.
     """
-    from .tokenize import tokenize
+    from .tokens import tokenize
 
     with _TOKENIZE_LOCK:
         return tokenize(paragraphs, **{"cache": False, **kwargs})
@@ -318,7 +318,7 @@ def read_run(out: str | Path, *, tokens: bool = True) -> dict[str, pd.DataFrame]
 
     Returns:
         ``{"documents", "paragraphs", "quality", "duplicates"[, "tokens"]}`` (contracts of
-        :mod:`analysis.corpus` and :mod:`analysis.tokenize`).
+        :mod:`analysis.corpus` and :mod:`analysis.tokens`).
     """
     import pyarrow.parquet as pq
 

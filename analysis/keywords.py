@@ -1,7 +1,7 @@
 """Keywords: TF-IDF top terms per document, document similarity, keyness of any group of units.
 
 Inputs are tokens per unit (``pd.Series`` of ``list[str]`` indexed by unit id, as from
-``analysis.tokenize.unit_tokens``). Paragraph units (``"{doc_id}#{para_id}"``) are pooled into
+``analysis.tokens.unit_tokens``). Paragraph units (``"{doc_id}#{para_id}"``) are pooled into
 documents by :func:`document_units` where a function needs documents.
 """
 

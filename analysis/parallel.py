@@ -402,9 +402,9 @@ def ingest_files(
 
 
 def tokenize_chunk(task: tuple[pd.DataFrame, dict]) -> pd.DataFrame:
-    """Tokenize one paragraphs chunk with :func:`analysis.tokenize.tokenize` (pool worker)."""
+    """Tokenize one paragraphs chunk with :func:`analysis.tokens.tokenize` (pool worker)."""
     paragraphs, kwargs = task
-    from .tokenize import tokenize
+    from .tokens import tokenize
 
     kwargs = {"cache": False, **kwargs}  # per-chunk cache entries would never be reused
     return tokenize(paragraphs, **kwargs)
@@ -438,7 +438,7 @@ def tokenize_parallel(
     pool: ProcessPoolExecutor | None = None,
     **tokenize_kwargs: Any,
 ) -> pd.DataFrame:
-    """:func:`analysis.tokenize.tokenize` on all cores; same rows as the serial call.
+    """:func:`analysis.tokens.tokenize` on all cores; same rows as the serial call.
 
     Paragraphs are split on document boundaries into chunks balanced by characters, each
     chunk is tokenized in a spawned worker, and the token frames are concatenated in order.
@@ -453,7 +453,7 @@ def tokenize_parallel(
 
     Returns:
         Tokens frame: ``doc_id, para_id, token, start, end`` (contract of
-        :mod:`analysis.tokenize`).
+        :mod:`analysis.tokens`).
     """
     if pool is not None:
         n = _pool_size(pool, workers)

@@ -25,7 +25,7 @@ import pandas as pd
 from . import paths
 from ._files import file_digest, read_yaml
 from .errors import InputFileError
-from .kwic import drop_duplicate_documents, to_simplified
+from .concordance import drop_duplicate_documents, to_simplified
 from .themes import line_of, trie_pattern, yaml_lines
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Topic models that stream tokens from Parquet, so memory does not grow with the corpus.
 
-Tokens (contract of :mod:`analysis.tokenize`: ``doc_id, para_id, token, start, end``) live in
+Tokens (contract of :mod:`analysis.tokens`: ``doc_id, para_id, token, start, end``) live in
 one Parquet file or a folder of partition files (as written by :mod:`analysis.distributed`).
 They are read back in record batches and regrouped into units (documents or paragraphs); at
 no point is the whole token table in memory.
@@ -121,7 +121,7 @@ def iter_units(
 ) -> Iterator[tuple[str, list[str]]]:
     """Stream ``(unit_id, tokens)`` pairs from a tokens Parquet source.
 
-    Unit ids follow :func:`analysis.tokenize.unit_tokens`: ``doc_id`` for documents,
+    Unit ids follow :func:`analysis.tokens.unit_tokens`: ``doc_id`` for documents,
     ``"{doc_id}#{para_id}"`` for paragraphs. The source must keep each unit's tokens
     contiguous (as the tokenizer and the partition writers do); a unit that straddles a batch
     or file boundary is joined correctly.

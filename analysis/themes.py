@@ -28,7 +28,7 @@ import yaml
 from . import paths
 from ._files import read_yaml
 from .errors import InputFileError
-from .kwic import context_rows, drop_duplicate_documents, to_simplified
+from .concordance import context_rows, drop_duplicate_documents, to_simplified
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,7 @@ def theme_scores(
     Args:
         paragraphs: paragraphs per the corpus contract (the analysed set, e.g. from
             ``analysis_paragraphs``).
-        tokens: the tokens DataFrame of ``analysis.tokenize`` (filtered tokens are counted),
+        tokens: the tokens DataFrame of ``analysis.tokens`` (filtered tokens are counted),
             or a precomputed Series of token counts indexed by ``doc_id`` (documents) or by a
             ``(doc_id, para_id)`` MultiIndex; ``None`` leaves ``per_1k_tokens`` as NaN.
         themes: output of :func:`load_themes` (default lexicon when ``None``).

@@ -10,7 +10,7 @@ from fixtures_tokens import sample_paragraphs
 
 from analysis import lexicons
 from analysis.cache import cache_key, cache_path, cached_frame
-from analysis.tokenize import TokenizerOptions, tokenize
+from analysis.tokens import TokenizerOptions, tokenize
 
 
 @pytest.fixture()

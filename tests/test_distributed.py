@@ -34,7 +34,7 @@ def client():
 @pytest.fixture(scope="module")
 def serial(raw_dir):
     from analysis.corpus import load_corpus
-    from analysis.tokenize import tokenize
+    from analysis.tokens import tokenize
 
     corpus = load_corpus(raw_dir)
     return corpus, tokenize(corpus.paragraphs, cache=False)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.cli import main
-from analysis.kwic import KWIC_COLUMNS, _display_width, format_kwic, kwic
+from analysis.concordance import KWIC_COLUMNS, _display_width, format_kwic, kwic
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from analysis.lexicons import (
     suggest_join_freq,
     word_set,
 )
-from analysis.tokenize import TokenizerOptions, cut
+from analysis.tokens import TokenizerOptions, cut
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,7 @@ def test_malformed_dictionary_error_surfaces_through_tokenize(tmp_path):
 def test_undecodable_stopword_list_names_the_file(tmp_path):
     bad = tmp_path / "stopwords.txt"
     bad.write_bytes("的\n了\n".encode("gbk"))
-    from analysis.tokenize import tokenize
+    from analysis.tokens import tokenize
 
     paras = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["招商引资"]})
     with pytest.raises(InputFileError, match="stopwords.txt"):

@@ -85,7 +85,7 @@ def _load_corpus_or_skip():
 
 def test_parallel_ingestion_and_tokenization_equal_serial(tmp_path):
     corpus_mod = _load_corpus_or_skip()
-    tok = pytest.importorskip("analysis.tokenize")
+    tok = pytest.importorskip("analysis.tokens")
     files = write_reports(tmp_path, n=6)
     # a near-duplicate across chunks: must be found by the corpus-wide step
     (tmp_path / "0007.txt").write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")

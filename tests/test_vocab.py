@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from fixtures_tokens import sample_paragraphs
 
-from analysis.tokenize import TokenizerOptions, tokenize
+from analysis.tokens import TokenizerOptions, tokenize
 from analysis.vocab import (
     CANDIDATE_COLUMNS,
     COLLOCATION_COLUMNS,

@@ -199,7 +199,7 @@ def pipeline(spec: dict) -> dict:
         if "tfidf" not in wanted:
             return out
         from ..keywords import tfidf_matrix
-        from ..tokenize import unit_tokens
+        from ..tokens import unit_tokens
 
         with stage("units", out["stages"], mem):
             units = unit_tokens(tokens, LDA_UNIT)

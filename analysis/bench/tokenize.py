@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     import jieba
 
     from ..corpus import load_corpus
-    from ..tokenize import TokenizerOptions, segment, segmenter, tokenize
+    from ..tokens import TokenizerOptions, segment, segmenter, tokenize
 
     jieba.setLogLevel(logging.WARNING)
     repeat = max(1, int(getattr(args, "repeat", 3) or 1))

@@ -31,7 +31,7 @@ def load_units(corpus: str | Path, *, workers: int):
     """Paragraph units of a raw folder, tokenized as for topic models (generic words off)."""
     from .. import parallel
     from ..corpus import analysis_paragraphs
-    from ..tokenize import TokenizerOptions, unit_tokens
+    from ..tokens import TokenizerOptions, unit_tokens
 
     files = parallel.list_raw_files(corpus)
     frames = parallel.ingest_files(files, workers=workers, manifest=parallel.find_manifest(corpus))

@@ -194,7 +194,7 @@ class FigureContext:
 
     # -- tokens ---------------------------------------------------------------------------
     def _compute_tokens(self) -> pd.DataFrame:
-        tokenize = stage_function("tokenize", "tokenize")
+        tokenize = stage_function("tokens", "tokenize")
         return tokenize(self.paragraphs)
 
     def _compute_all_tokens(self) -> pd.DataFrame:
@@ -203,7 +203,7 @@ class FigureContext:
             self.paragraphs
         ):
             return self.tokens
-        tokenize = stage_function("tokenize", "tokenize")
+        tokenize = stage_function("tokens", "tokenize")
         return tokenize(self.all_paragraphs)
 
     def _compute_vocabulary(self) -> pd.DataFrame:
@@ -240,11 +240,11 @@ class FigureContext:
     # -- keywords ---------------------------------------------------------------------------
     def _compute_document_units(self) -> pd.Series:
         """Token lists per analysed document."""
-        return stage_function("tokenize", "unit_tokens")(self.tokens, unit="document")
+        return stage_function("tokens", "unit_tokens")(self.tokens, unit="document")
 
     def _compute_paragraph_units(self) -> pd.Series:
         """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``)."""
-        return stage_function("tokenize", "unit_tokens")(self.tokens, unit="paragraph")
+        return stage_function("tokens", "unit_tokens")(self.tokens, unit="paragraph")
 
     def _compute_keyword_tables(self) -> dict[str, pd.DataFrame]:
         """``analysis.keywords.keyword_tables``: TF-IDF terms, similarity, keyness.
@@ -265,7 +265,7 @@ class FigureContext:
 
     def _compute_similarity(self) -> pd.DataFrame:
         """Document × document cosine similarity, near-duplicates included (to mark them)."""
-        units = stage_function("tokenize", "unit_tokens")(self.all_tokens, unit="document")
+        units = stage_function("tokens", "unit_tokens")(self.all_tokens, unit="document")
         return stage_function("keywords", "doc_similarity")(units)
 
     # -- themes over time (analysis.timeseries) ---------------------------------------------

@@ -308,7 +308,7 @@ def cli_figures(args: argparse.Namespace) -> int:
         "numba",
         "analysis.topics",
         "analysis.cache",
-        "analysis.tokenize",
+        "analysis.tokens",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for noisy in ("analysis.timeseries", "analysis.lexicons"):

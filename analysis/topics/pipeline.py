@@ -51,7 +51,7 @@ def topic_units(
     Returns:
         ``pd.Series`` of ``list[str]`` indexed by unit id (see ``unit_tokens``).
     """
-    from ..tokenize import TokenizerOptions, tokenize, unit_tokens
+    from ..tokens import TokenizerOptions, tokenize, unit_tokens
 
     paras = paragraphs if include_titles else paragraphs[paragraphs["kind"] != "title"]
     tokens = tokenize(
