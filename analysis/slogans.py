@@ -24,8 +24,8 @@ import pandas as pd
 
 from . import paths
 from ._files import file_digest, read_yaml
-from .errors import InputFileError
 from .concordance import drop_duplicate_documents, to_simplified
+from .errors import InputFileError
 from .themes import line_of, trie_pattern, yaml_lines
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ import yaml
 
 from . import paths
 from ._files import read_yaml
-from .errors import InputFileError
 from .concordance import context_rows, drop_duplicate_documents, to_simplified
+from .errors import InputFileError
 
 log = logging.getLogger(__name__)
 
