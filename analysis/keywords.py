@@ -170,7 +170,21 @@ def keyness(
     c, d = float(ft.sum()), float(fr.sum())
     f = pd.concat([ft.rename("freq_target"), fr.rename("freq_ref")], axis=1).fillna(0)
     f = f[(f["freq_target"] + f["freq_ref"]) >= min_freq]
-    a, b = f["freq_target"].to_numpy(float), f["freq_ref"].to_numpy(float)
+    return _keyness_frame(
+        f.index.astype(str).to_numpy(),
+        f["freq_target"].to_numpy(float),
+        f["freq_ref"].to_numpy(float),
+        c,
+        d,
+        chi2=chi2,
+    )
+
+
+def _keyness_frame(
+    terms: np.ndarray, a: np.ndarray, b: np.ndarray, c: float, d: float, *, chi2: bool = False
+) -> pd.DataFrame:
+    """G², log ratio, p and BH q for term frequencies ``a`` (target) and ``b`` (reference) in
+    corpora of ``c`` and ``d`` tokens (see :func:`keyness`), sorted by signed G² then term."""
     e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
     with np.errstate(divide="ignore", invalid="ignore"):
         g2 = 2.0 * (
@@ -179,7 +193,7 @@ def keyness(
     lr = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
     out = pd.DataFrame(
         {
-            "term": f.index.astype(str),
+            "term": terms,
             "freq_target": a.astype(int),
             "freq_ref": b.astype(int),
             "log_ratio": lr,
@@ -189,10 +203,9 @@ def keyness(
     )
     out["q"] = _bh(out["p"].to_numpy())
     if chi2:
-        n = c + d
         obs = np.stack([a, b, c - a, d - b], axis=1)
         exp = np.stack([e1, e2, c - e1, d - e2], axis=1)
-        out["chi2"] = ((obs - exp) ** 2 / exp).sum(axis=1) if n > 0 else np.nan
+        out["chi2"] = ((obs - exp) ** 2 / exp).sum(axis=1) if c + d > 0 else np.nan
     signed = np.sign(out["log_ratio"]) * out["g2"]
     order = np.lexsort((out["term"].to_numpy(), -signed.to_numpy()))
     return out.iloc[order].reset_index(drop=True)
@@ -230,14 +243,43 @@ def keyness_by_group(
     g = g.copy()
     g.index = g.index.map(str)
     g = g.reindex(s.index)
+    cols = ["group", "term", "freq_target", "freq_ref", "log_ratio", "g2", "p", "q"]
+    labels = sorted(g.dropna().unique(), key=str)
+    if not labels:
+        return pd.DataFrame(columns=cols)
+    # One unit x term count matrix; group sums by a sparse indicator product: the counts of
+    # every group in one pass instead of recounting all tokens for each group.
+    codes, vocab = pd.factorize(pd.Series([t for toks in s for t in toks], dtype=object))
+    rows = np.repeat(np.arange(len(s)), [len(toks) for toks in s])
+    counts = sparse.csr_matrix((np.ones(len(codes)), (rows, codes)), shape=(len(s), len(vocab)))
+    label_of = {lab: i for i, lab in enumerate(labels)}
+    member = g.map(label_of)
+    has = member.notna().to_numpy()
+    indicator = sparse.csr_matrix(
+        (np.ones(has.sum()), (member[has].astype(int).to_numpy(), np.flatnonzero(has))),
+        shape=(len(labels), len(s)),
+    )
+    by_group = (indicator @ counts).toarray() if len(labels) * len(vocab) < 5e7 else None
+    total = np.asarray(counts.sum(axis=0)).ravel()
+    n_all = float(total.sum())
+    terms = np.asarray(vocab, dtype=object).astype(str)
     parts = []
-    for label in sorted(g.dropna().unique(), key=str):
-        k = keyness(s, g == label, min_freq=min_freq)
+    for i, label in enumerate(labels):
+        a = (
+            by_group[i]
+            if by_group is not None
+            else np.asarray((indicator[i] @ counts).todense()).ravel()
+        )
+        b = total - a
+        keep = (a + b) >= min_freq
+        c = float(a.sum())
+        if c == 0 or n_all - c == 0:
+            continue
+        k = _keyness_frame(terms[keep], a[keep], b[keep], c, n_all - c)
         if n is not None:
             k = k[k["log_ratio"] > 0].head(n)
         k.insert(0, "group", str(label))
         parts.append(k)
-    cols = ["group", "term", "freq_target", "freq_ref", "log_ratio", "g2", "p", "q"]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 

@@ -114,3 +114,17 @@ def test_keyword_tables_bundle_documents_and_themes():
     assert set(agri["group"]) == {"agri"} and len(agri) == 5
     assert set(agri["term"]) <= {"农业", "农民", "增收", "种植", "养殖", "合作社", "粮食", "蔬菜",
                                  "大棚", "耕地", "农产品", "示范基地"}  # fmt: skip
+
+
+def test_keyness_by_group_equals_one_keyness_per_group():
+    """The one-pass group computation gives exactly what keyness() gives group by group."""
+    from analysis.keywords import keyness
+
+    units = fixture_units()
+    groups = pd.Series({u: u.split("#")[0] for u in units.index})
+    groups.iloc[::7] = None  # some units are reference-only
+    fast = keyness_by_group(units, groups, n=None, min_freq=2)
+    for label in groups.dropna().unique():
+        slow = keyness(units, groups == label, min_freq=2)
+        got = fast[fast["group"] == label].drop(columns="group").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, slow, check_dtype=False)
