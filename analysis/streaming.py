@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -471,35 +470,6 @@ class ParquetBowCorpus:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class StreamingTopicResult:
-    """Same fields as :class:`analysis.topics.TopicResult` (used if that module is absent)."""
-
-    backend: str
-    k: int
-    seed: int
-    vocab: list[str]
-    unit_ids: list[str]
-    topic_word: np.ndarray
-    doc_topic: np.ndarray
-    params: dict = field(default_factory=dict)
-    metrics: dict = field(default_factory=dict)
-    term_freq: np.ndarray | None = None
-    doc_lengths: np.ndarray | None = None
-
-
-def _make_result(**fields: Any):
-    try:
-        from .topics import TopicResult
-    except ImportError:
-        return StreamingTopicResult(**fields)
-    try:
-        return TopicResult(**fields)
-    except TypeError:  # the topics layer changed its constructor; keep the contract fields
-        log.warning("TopicResult signature differs from CONTRACTS.md; using StreamingTopicResult")
-        return StreamingTopicResult(**fields)
-
-
 def topic_terms_frame(result: Any, *, n: int = 10) -> pd.DataFrame:
     """Top terms per topic of a streaming result (no corpus pass needed).
 
@@ -593,8 +563,7 @@ def fit_streaming_lda(
         skip_docs: doc_ids to leave out (near-duplicates).
 
     Returns:
-        A ``TopicResult`` (contract of :mod:`analysis.topics`; :class:`StreamingTopicResult`
-        when the topics layer is absent) with ``backend="gensim-streaming"``,
+        A :class:`analysis.topics.TopicResult` with ``backend="gensim-streaming"``,
         ``topic_word`` (k, V) and ``doc_topic`` (n_units, k), rows summing to 1, plus
         ``term_freq`` (V,) and ``doc_lengths`` (n_units,) in-vocabulary counts.
     """
@@ -664,7 +633,9 @@ def _fit(corpus, dictionary, *, k, seed, passes, iterations, chunksize, alpha, e
         "eta": eta if eta is None or isinstance(eta, str | float | int) else "array",
     }
     metrics = {"n_units": len(unit_ids), "n_terms": len(dictionary)}
-    return _make_result(
+    from .topics import TopicResult
+
+    return TopicResult(
         backend="gensim-streaming",
         k=k,
         seed=seed,
