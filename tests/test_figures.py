@@ -393,3 +393,21 @@ def test_write_table_keeps_only_named_indexes(tmp_path):
     assert write_table(sim, tmp_path / "b.csv").read_text().startswith("doc_id,000\n000,1")
     lists = pd.DataFrame({"doc_ids": [["000", "001"]]})
     assert write_table(lists, tmp_path / "c.csv").read_text() == "doc_ids\n000|001\n"
+
+
+def test_content_hash_ignores_timings_but_not_results():
+    """A refit with the same seed gives the same input hash although its fit time differs."""
+    import numpy as np
+
+    from analysis.figures.context import content_hash
+    from analysis.topics import TopicResult
+
+    def result(seconds: float, top: float) -> TopicResult:
+        return TopicResult(
+            backend="tomotopy", k=2, seed=1, vocab=["党建", "招商引资"], unit_ids=["a", "b"],
+            topic_word=np.array([[top, 1 - top], [0.5, 0.5]]), doc_topic=np.eye(2),
+            metrics={"npmi": 0.1, "fit_seconds": seconds},
+        )  # fmt: skip
+
+    assert content_hash(result(0.31, 0.9)) == content_hash(result(0.72, 0.9))
+    assert content_hash(result(0.31, 0.9)) != content_hash(result(0.31, 0.8))
