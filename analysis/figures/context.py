@@ -556,9 +556,15 @@ def content_hash(value: Any) -> str:
     return h.hexdigest()
 
 
+HASH_DECIMALS = 10  # floats are hashed rounded: last-bit summation noise is not a change
+
+
 def _update(h, value: Any) -> None:
     if isinstance(value, pd.DataFrame):
         h.update(json.dumps([str(c) for c in value.columns]).encode())
+        floats = value.select_dtypes("float").columns
+        if len(floats):
+            value = value.assign(**{c: value[c].round(HASH_DECIMALS) for c in floats})
         h.update(
             pd.util.hash_pandas_object(value.astype(_hashable_dtypes(value)), index=True)
             .to_numpy()
@@ -574,11 +580,18 @@ def _update(h, value: Any) -> None:
         )
     elif isinstance(value, np.ndarray):
         h.update(str(value.shape).encode() + str(value.dtype).encode())
+        if value.dtype.kind == "f":
+            value = np.round(value, HASH_DECIMALS)
         h.update(np.ascontiguousarray(value).tobytes())
     elif hasattr(value, "__dataclass_fields__"):
         for name in value.__dataclass_fields__:
+            field_value = getattr(value, name)
+            if isinstance(field_value, Path):
+                continue  # where a folder lives is not content (Corpus.data_dir)
             h.update(name.encode())
-            _update(h, getattr(value, name))
+            _update(h, field_value)
+    elif isinstance(value, float):
+        h.update(repr(round(value, HASH_DECIMALS)).encode())
     elif isinstance(value, dict):
         for key in sorted(value, key=str):
             if str(key).endswith("_seconds"):
