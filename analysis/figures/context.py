@@ -304,27 +304,17 @@ class FigureContext:
         """Tokens per paragraph for topic models (report-generic words removed, no titles)."""
         return stage_function("topics", "topic_units")(self.paragraphs)
 
-    def _topic_key(self) -> dict[str, Any]:
-        """Cache key of the topic analysis: unit tokens, paragraphs, themes, settings, code."""
-        return {
-            "stage": "figures-topic-analysis",
-            "units": content_hash(self.topic_units),
-            "paragraphs": content_hash(self.paragraphs[["doc_id", "para_id", "text_original"]]),
-            "themes": content_hash(self.themes),
-            "settings": {k: v for k, v in sorted(self.topic_settings.items())},
-            "topics_code": _source_hash("topics"),
-            "libraries": _versions(("tomotopy", "gensim", "scikit-learn", "numpy", "scipy")),
-        }
-
     def _compute_topic_analysis(self) -> dict[str, Any]:
-        """Everything :func:`analysis.topics.run_topic_analysis` returns, content-cached."""
+        """Everything :func:`analysis.topics.run_topic_analysis` returns, through its own
+        content-keyed cache (units, paragraphs, themes, settings, topics source, libraries)."""
         run = stage_function("topics", "run_topic_analysis")
-        return _cached_topic_analysis(
-            self._topic_key(),
-            lambda: run(
-                self.topic_units, self.paragraphs, themes=self.themes, **self.topic_settings
-            ),
+        return run(
+            self.topic_units,
+            self.paragraphs,
+            themes=self.themes,
+            cache=True,
             force=self.force,
+            **self.topic_settings,
         )
 
     def _compute_k_selection(self) -> pd.DataFrame:
@@ -365,188 +355,6 @@ class FigureContext:
         if model is None:
             raise StageUnavailable("no seeded model (themes.yaml has no usable theme)")
         return model
-
-
-_TOPIC_FRAMES = (
-    "topic_k_selection",
-    "k_summary",
-    "topic_choice",
-    "topics",
-    "doc_topics",
-    "topic_stability",
-    "topic_examples",
-    "seeded_topics",
-)
-
-
-def _cached_topic_analysis(
-    key: dict[str, Any], run: Callable[[], dict[str, Any]], *, force: bool = False
-) -> dict[str, Any]:
-    """``run_topic_analysis`` output through :mod:`analysis.cache` (Parquet frames only)."""
-    from ..cache import cached_frame
-
-    def miss() -> pd.DataFrame:
-        raise _Miss
-
-    if not force:
-        try:
-            out: dict[str, Any] = {
-                n: cached_frame(key, miss, f"figure_topics_{n}") for n in _TOPIC_FRAMES
-            }
-            out["topics_html"] = cached_frame(key, miss, "figure_topics_html")["html"].iloc[0]
-            out["model"] = _cached_result({**key, "which": "model"}, _raise_miss)
-            has_seeded = bool(len(out["seeded_topics"]))
-            out["seeded_model"] = (
-                _cached_result({**key, "which": "seeded"}, _raise_miss) if has_seeded else None
-            )
-            out["chosen_k"] = int(out["topic_choice"]["k"].iloc[0])
-            return out
-        except _Miss:
-            pass
-    fresh = run()
-    # A fresh result takes the same Parquet round trip as a cached one, so both have the same
-    # dtypes and content hash (a warm run must not see "changed" inputs).
-    out: dict[str, Any] = {}
-    for n in _TOPIC_FRAMES:
-        frame = fresh[n] if isinstance(fresh.get(n), pd.DataFrame) else pd.DataFrame()
-        out[n] = _roundtrip(frame)
-        cached_frame(key, lambda f=out[n]: f, f"figure_topics_{n}", force=True)
-    out["topics_html"] = fresh["topics_html"]
-    cached_frame(
-        key, lambda: pd.DataFrame({"html": [out["topics_html"]]}), "figure_topics_html", force=True
-    )
-    out["model"] = _result_from_frames(*map(_roundtrip, _result_to_frames(fresh["model"])))
-    _cached_result({**key, "which": "model"}, lambda: out["model"], force=True)
-    out["seeded_model"] = None
-    if fresh.get("seeded_model") is not None:
-        frames = map(_roundtrip, _result_to_frames(fresh["seeded_model"]))
-        out["seeded_model"] = _result_from_frames(*frames)
-        _cached_result({**key, "which": "seeded"}, lambda: out["seeded_model"], force=True)
-    out["chosen_k"] = int(fresh["chosen_k"])
-    return out
-
-
-def _roundtrip(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as the Parquet cache would return it."""
-    import io
-
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=True)
-    buffer.seek(0)
-    return pd.read_parquet(buffer)
-
-
-def _raise_miss():
-    raise _Miss
-
-
-class _Miss(Exception):
-    """Raised inside ``cached_frame`` to learn that an entry is absent."""
-
-
-def _cached(
-    key: dict[str, Any], compute: Callable[[], pd.DataFrame], name: str, *, force: bool = False
-) -> pd.DataFrame:
-    from ..cache import cached_frame
-
-    return cached_frame(key, compute, name, force=force)
-
-
-def _cached_result(key: dict[str, Any], fit: Callable[[], Any], *, force: bool = False):
-    """A TopicResult through :mod:`analysis.cache` (three Parquet frames; no pickles)."""
-    from ..cache import cached_frame
-
-    names = ("figure_topic_word", "figure_doc_topic", "figure_topic_meta")
-
-    def miss() -> pd.DataFrame:
-        raise _Miss
-
-    if not force:
-        try:
-            return _result_from_frames(*(cached_frame(key, miss, n) for n in names))
-        except _Miss:
-            pass
-    result = fit()
-    for name, frame in zip(names, _result_to_frames(result), strict=True):
-        cached_frame(key, lambda f=frame: f, name, force=True)
-    return result
-
-
-def _result_to_frames(r) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    tw = pd.DataFrame(r.topic_word, columns=pd.Index(list(r.vocab), dtype=object))
-    dt = pd.DataFrame(
-        r.doc_topic,
-        index=pd.Index(list(r.unit_ids), name="unit"),
-        columns=[str(i) for i in range(r.k)],
-    )
-    meta = {
-        "backend": r.backend,
-        "k": int(r.k),
-        "seed": int(r.seed),
-        "params": r.params,
-        "metrics": r.metrics,
-        "topic_labels": r.topic_labels,
-        "term_freq": None if r.term_freq is None else np.asarray(r.term_freq).tolist(),
-        "doc_lengths": None if r.doc_lengths is None else np.asarray(r.doc_lengths).tolist(),
-    }
-    return (
-        tw,
-        dt,
-        pd.DataFrame({"meta": [json.dumps(meta, default=_json_default, ensure_ascii=False)]}),
-    )
-
-
-def _result_from_frames(tw: pd.DataFrame, dt: pd.DataFrame, meta_frame: pd.DataFrame):
-    from ..topics import TopicResult
-
-    meta = json.loads(meta_frame["meta"].iloc[0])
-    arr = lambda v: None if v is None else np.asarray(v, dtype=float)  # noqa: E731
-    return TopicResult(
-        backend=meta["backend"],
-        k=meta["k"],
-        seed=meta["seed"],
-        vocab=[str(c) for c in tw.columns],
-        unit_ids=[str(u) for u in dt.index],
-        topic_word=tw.to_numpy(float),
-        doc_topic=dt.to_numpy(float),
-        params=meta["params"],
-        metrics=meta["metrics"],
-        term_freq=arr(meta["term_freq"]),
-        doc_lengths=arr(meta["doc_lengths"]),
-        topic_labels=meta["topic_labels"],
-    )
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    return str(value)
-
-
-@functools.cache
-def _source_hash(subpackage: str) -> str:
-    """SHA-256 of a stage's source files (a changed algorithm invalidates cached results)."""
-    h = hashlib.sha256()
-    root = paths.PACKAGE_DIR / subpackage
-    files = sorted(root.glob("*.py")) if root.is_dir() else [root.with_suffix(".py")]
-    for f in files:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def _versions(names: tuple[str, ...]) -> dict[str, str]:
-    from importlib import metadata
-
-    out = {}
-    for name in names:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
 
 
 def content_hash(value: Any) -> str:

@@ -15,6 +15,8 @@ import hashlib
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -204,6 +206,15 @@ _FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topi
            "topic_stability", "topic_examples", "seeded_topics", "topic_intrusion")  # fmt: skip
 
 
+@lru_cache(maxsize=1)
+def _source_digest() -> str:
+    """SHA-256 of the topics package's source: a changed algorithm never reads old results."""
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()
+
+
 def _digest_units(units: pd.Series | Mapping[str, Sequence[str]]) -> str:
     h = hashlib.sha256()
     items = units.items() if isinstance(units, pd.Series) else dict(units).items()
@@ -237,13 +248,14 @@ def _library_versions() -> dict[str, str]:
 
 def topic_cache_key(units, paragraphs, **options) -> dict[str, object]:
     """Cache key of :func:`run_topic_analysis`: unit tokens, quoted paragraphs, every option,
-    the theme terms and the versions of the modelling libraries."""
+    the theme terms, the topics package's source and the versions of the modelling libraries."""
     themes = options.pop("themes", None)
     pt = options.pop("paragraph_themes", None)
     opts = {k: (list(v) if isinstance(v, range | tuple) else v) for k, v in options.items()}
     return {
         "stage": "topics",
         "version": TOPICS_CACHE_VERSION,
+        "code": _source_digest(),
         "units": _digest_units(units),
         "paragraphs": _digest_paragraphs(paragraphs),
         "themes": theme_terms(themes) if themes is not None else None,
@@ -288,7 +300,7 @@ def run_topic_analysis(
         except Exception as exc:  # noqa: BLE001 - a broken entry is recomputed, never trusted
             log.warning("unreadable topic cache (%s); recomputing", exc)
     out = _run_topic_analysis(units, paragraphs, **options)
-    frames = {n: out[n] for n in _FRAMES}
+    frames: dict[str, pd.DataFrame] = {n: out[n] for n in _FRAMES}
     frames["model"] = result_to_frame(out["model"])
     frames["seeded_model"] = (
         result_to_frame(out["seeded_model"]) if out["seeded_model"] is not None
@@ -297,7 +309,9 @@ def run_topic_analysis(
     frames["topics_html"] = pd.DataFrame({"html": [out["topics_html"]]})
     for n, frame in frames.items():
         _cache.cached_frame({**key, "part": n}, lambda f=frame: f, "topics", force=True)
-    return out
+    # return what a warm call returns (the Parquet round trip), so cold and warm runs give
+    # identical values, dtypes and content hashes
+    return _load_cached(paths)
 
 
 def _load_cached(paths: dict) -> dict[str, Any]:
