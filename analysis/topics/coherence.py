@@ -108,31 +108,30 @@ def _union(topics: list[list[str]]) -> list[str]:
     return sorted({w for t in topics for w in t})
 
 
-def npmi(topics: list[list[str]], texts: Sequence[Sequence[str]], *, window=NPMI_WINDOW):
-    """Per-topic NPMI coherence (gensim ``c_npmi``). Returns an array of shape (k,)."""
+def _topic_blocks(topics: list[list[str]], texts: Sequence[Sequence[str]], window: int):
+    """For each topic, the NPMI matrix among its top words (window co-occurrence counts)."""
     words = _union(topics)
     occ, co, n = window_counts(texts, words, window=window)
     m = _npmi_matrix(occ, co, max(n, 1))
     idx = {w: i for i, w in enumerate(words)}
-    out = []
     for t in topics:
         ii = np.array([idx[w] for w in t])
-        sub = m[np.ix_(ii, ii)]
-        off = ~np.eye(len(ii), dtype=bool)
+        yield m[np.ix_(ii, ii)]
+
+
+def npmi(topics: list[list[str]], texts: Sequence[Sequence[str]], *, window=NPMI_WINDOW):
+    """Per-topic NPMI coherence (gensim ``c_npmi``). Returns an array of shape (k,)."""
+    out = []
+    for sub in _topic_blocks(topics, texts, window):
+        off = ~np.eye(len(sub), dtype=bool)
         out.append(sub[off].mean() if off.any() else np.nan)
     return np.array(out)
 
 
 def c_v(topics: list[list[str]], texts: Sequence[Sequence[str]], *, window=CV_WINDOW):
     """Per-topic c_v coherence (gensim ``c_v``). Returns an array of shape (k,)."""
-    words = _union(topics)
-    occ, co, n = window_counts(texts, words, window=window)
-    m = _npmi_matrix(occ, co, max(n, 1))
-    idx = {w: i for i, w in enumerate(words)}
     out = []
-    for t in topics:
-        ii = np.array([idx[w] for w in t])
-        sub = m[np.ix_(ii, ii)]
+    for sub in _topic_blocks(topics, texts, window):
         total = sub.sum(axis=0)
         cos = (sub @ total) / (np.linalg.norm(sub, axis=1) * np.linalg.norm(total))
         out.append(cos.mean())
