@@ -238,7 +238,8 @@ class CleanResult:
 
 
 def clean_line(line: str) -> tuple[str, Counter[str]]:
-    """Character-level cleaning of one line: garbled, pinyin, width, URLs (steps 1–3, 6)."""
+    """Character-level cleaning of a line or a whole text: garbled spans, pinyin, width, URLs
+    (steps 1–3, 6). No step crosses a line break, so line boundaries are kept."""
     counts: Counter[str] = Counter()
     line, spans, chars = flag_garbled(line)
     counts["garbled_spans"] += spans

@@ -27,7 +27,6 @@ CANDIDATE_SHARE = 0.2
 JACCARD = 0.5
 CONTAINMENT = 0.8
 _KEEP = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
-_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
@@ -43,7 +42,7 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
         h ^= h >> np.uint64(33)
         h *= np.uint64(0xFF51AFD7ED558CCD)
         h ^= h >> np.uint64(33)
-    return np.unique(h & _MASK)
+    return np.unique(h)
 
 
 def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:

@@ -175,6 +175,11 @@ def _base_dictionary(dict_path: str, digest: str) -> tuple[dict[str, int], dict[
     return freq, tag, total
 
 
+def base_dictionary() -> tuple[dict[str, int], dict[str, str], int]:
+    """jieba's built-in dictionary as ``(freq, tag, total)``, read once per process."""
+    return _base_dictionary(str(jieba_dict_path()), library_versions()["jieba"])
+
+
 def _best_split(word: str, freq: dict[str, int], total: int) -> list[str]:
     """jieba's max-probability segmentation of ``word`` without HMM (the DAG route)."""
     n = len(word)
@@ -268,7 +273,11 @@ def effective_dictionary(
 
 @functools.lru_cache(maxsize=4)
 def _effective_dictionary(base: str, userdict: str, delete: str, digest: str) -> Dictionary:
-    base_freq, base_tag, total = _base_dictionary(base, library_versions()["jieba"])
+    base_freq, base_tag, total = (
+        base_dictionary()
+        if base == str(jieba_dict_path())
+        else _base_dictionary(base, library_versions()["jieba"])
+    )
     freq = dict(base_freq)
     tag = dict(base_tag)
     deleted = []

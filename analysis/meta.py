@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
 from .script import to_simplified
 from .structure import SENTENCE_END
@@ -171,33 +170,17 @@ PLACE_TAGS = {"ns", "nr", "nz", "nt"}
 COMMON_WORD_FREQ = 200  # a non-place dictionary word this frequent is not a place name
 
 
-@lru_cache(maxsize=1)
-def _lexicon() -> dict[str, tuple[int, str]]:
-    """jieba's bundled dictionary as {word: (frequency, POS tag)} (read once, lazily)."""
-    import jieba
-
-    words: dict[str, tuple[int, str]] = {}
-    with open(jieba.get_dict_file().name, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3:
-                words[parts[0]] = (int(parts[1]), parts[2])
-    return words
-
-
 def _plausible_place(text: str, start: int, name: str, suffix: str) -> bool:
     """Reject "推进乡(村)", "经济强县" and the like using jieba's dictionary (word, POS, freq)."""
-    lex = _lexicon()
-    full = lex.get(name + suffix)
-    if full and full[1] == "ns":
+    from .lexicons import base_dictionary
+
+    freq, tag, _ = base_dictionary()
+    if tag.get(name + suffix) == "ns":
         return True
-    entry = lex.get(name)
-    if entry and entry[1] not in PLACE_TAGS and entry[0] >= COMMON_WORD_FREQ:
+    if name in freq and tag[name] not in PLACE_TAGS and freq[name] >= COMMON_WORD_FREQ:
         return False  # a common verb/adjective/noun such as 推进, 贫困, 规范
-    if start > 0:
-        left = lex.get(text[start - 1] + name[0])
-        if left and left[0] >= COMMON_WORD_FREQ:
-            return False  # the match starts inside a word: 经|济强县, 增|加和乡
+    if start > 0 and freq.get(text[start - 1] + name[0], 0) >= COMMON_WORD_FREQ:
+        return False  # the match starts inside a word: 经|济强县, 增|加和乡
     return True
 
 
