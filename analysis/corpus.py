@@ -25,12 +25,21 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, recurring_lines
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
-from .io import list_raw_files, read_manifest, read_raw_file
+from .errors import InputFileError
+from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
+from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
 from .script import detect_script, to_simplified
-from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
+from .structure import (
+    join_wrapped,
+    numbered_level,
+    split_articles_numbered,
+    split_long,
+    structure_paragraphs,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +49,14 @@ DOCUMENT_COLUMNS = [
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
     "doc_id", "para_id", "kind", "section", "section_no", "subsection", "position",
-    "text", "text_original", "n_chars", "n_garbled",
+    "text", "text_original", "n_chars", "n_garbled", "line_no",
 ]  # fmt: skip
 COUNT_COLUMNS = [
     "chrome_lines", "related_lines", "byline_lines", "signature_lines", "pinyin_annotations",
     "garbled_spans", "garbled_chars", "urls", "width_normalised", "wrapped_lines_joined",
-    "repeated_paragraphs", "title_copies_and_fragments",
+    "repeated_paragraphs", "title_copies_and_fragments", "recurring_lines", "removed_lines",
 ]  # fmt: skip
+REMOVED_COLUMNS = ["doc_id", "source_file", "line_no", "rule", "text"]
 QUALITY_COLUMNS = [
     "source_file", "doc_id", "encoding", "status", "reason", "n_bytes",
     "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS,
@@ -66,6 +76,15 @@ class Corpus:
         quality: one row per raw file and per document: encoding, status, reason and counts of
             every kind of removal.
         duplicates: confirmed near-duplicate pairs (``doc_a, doc_b, jaccard, containment``).
+        removed_lines: every line cleaning dropped (``doc_id, source_file, line_no, rule,
+            text``; ``line_no`` is the 1-based line of the raw file). Rules: ``chrome:<category>``,
+            ``related_block``, ``field:<field>``, ``field_value:<field>``, ``title_copy``,
+            ``wrap_fragment``, ``signature``, ``repeated_paragraph``, ``recurring_line`` and, for
+            markdown, ``front_matter``, ``html_comment``, ``md_rule``, ``md_image``, ….
+        boilerplate: shapes of short lines recurring across documents
+            (:func:`analysis.boilerplate.recurring_lines`), with whether each was removed.
+        ignored_files: files in the folder that were not read, by extension (``extension,
+            n_files``).
     """
 
     documents: pd.DataFrame
@@ -73,6 +92,13 @@ class Corpus:
     quality: pd.DataFrame
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_dir: Path | None = None
+    removed_lines: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=REMOVED_COLUMNS)
+    )
+    boilerplate: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ignored_files: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["extension", "n_files"])
+    )
 
     def summary(self) -> str:
         """A few lines describing the corpus (printed by ``python -m analysis corpus``)."""
@@ -86,96 +112,257 @@ class Corpus:
             f"{n_dup} near-duplicate(s), {len(self.paragraphs)} paragraphs",
             "removed/flagged: " + ", ".join(f"{k}={int(v)}" for k, v in totals.items() if v),
         ]
+        if len(self.removed_lines):
+            by_rule = self.removed_lines["rule"].str.split(":").str[0].value_counts()
+            lines.append(
+                f"{len(self.removed_lines)} lines removed (removed_lines.csv): "
+                + ", ".join(f"{k}={v}" for k, v in by_rule.items())
+            )
+        if len(self.ignored_files):
+            ignored = Counter(
+                dict(zip(self.ignored_files["extension"], self.ignored_files["n_files"]))
+            )
+            lines.append(describe_ignored(ignored))
         lines += [f"skipped {r.source_file}: {r.reason}" for r in skipped.itertuples()]
         return "\n".join(lines)
 
 
 def doc_id_bases(files: list[Path]) -> dict[Path, str]:
-    """Stable id stem per file: the part before the first ``_`` when unique, else the stem."""
+    """Stable id stem per file: the part before the first ``_`` when unique, else the stem;
+    stems that still clash (same name in two subfolders, ``a.txt`` and ``a.md``) get the parent
+    folder and the suffix added."""
     prefixes = {p: p.stem.split("_")[0] for p in files}
     counts = Counter(prefixes.values())
-    return {p: (pre if counts[pre] == 1 and pre else p.stem) for p, pre in prefixes.items()}
+    bases = {p: (pre if counts[pre] == 1 and pre else p.stem) for p, pre in prefixes.items()}
+    clash = Counter(bases.values())
+    for p, base in bases.items():
+        if clash[base] > 1:
+            bases[p] = f"{p.parent.name}-{p.stem}{p.suffix.replace('.', '-')}"
+    return bases
 
 
-def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], int]:
-    """Drop body lines whose opening (≥30 CJK chars) repeats an earlier, longer paragraph."""
-    kept, dropped, seen = lines[:start], 0, []
-    for line in lines[start:]:
-        core = re.sub(r"[^\u4e00-\u9fff]", "", line)
-        probe = core[:50]
-        if len(probe) >= 30 and any(probe in s and len(core) <= len(s) for s in seen):
-            dropped += 1
+def source_names(files: list[Path], folder: Path) -> dict[Path, str]:
+    """``source_file`` of each file: its name, or its path relative to ``folder`` when the
+    folder was read recursively and the file sits in a subfolder."""
+    out = {}
+    for p in files:
+        try:
+            out[p] = p.relative_to(folder).as_posix()
+        except ValueError:
+            out[p] = p.name
+    return out
+
+
+_NON_CJK = re.compile(r"[^\u4e00-\u9fff]")
+REPEAT_MIN_CJK = 30  # shorter paragraphs may legitimately recur (headings, formulas)
+REPEAT_NEIGHBOURS = 2  # a fragment repeats the tail of one of this many previous paragraphs
+
+
+def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], list[int]]:
+    """Drop body paragraphs that are copies made by a scraper, keeping quotations and notes.
+
+    A paragraph (≥ ``REPEAT_MIN_CJK`` CJK characters) is dropped when its CJK characters equal
+    those of an earlier paragraph (a block rendered twice) or the opening of one (a truncated
+    excerpt), or when it is the tail of one of the ``REPEAT_NEIGHBOURS`` paragraphs just before
+    it (a re-wrapped fragment). A paragraph whose text occurs INSIDE a longer earlier paragraph
+    is kept: that is a quotation, a note or glossary entry (“3122”目标：…) or a plan repeating
+    last year's wording, in a new context.
+
+    Returns:
+        ``(kept_lines, dropped_indices)``.
+    """
+    kept, dropped = lines[:start], []
+    seen: set[str] = set()
+    heads: list[str] = []
+    recent: list[str] = []
+    for i, line in enumerate(lines[start:], start=start):
+        core = _NON_CJK.sub("", line)
+        if len(core) >= REPEAT_MIN_CJK and (
+            core in seen
+            or any(s.startswith(core) for s in heads)
+            or any(len(core) < len(s) and s.endswith(core) for s in recent)
+        ):
+            dropped.append(i)
             continue
-        seen.append(core)
+        seen.add(core)
+        if len(core) >= REPEAT_MIN_CJK:
+            heads.append(core)
+        recent = [*recent, core][-REPEAT_NEIGHBOURS:]
         kept.append(line)
     return kept, dropped
 
 
+def _norm_title(s: str) -> str:
+    return re.sub(r"[\s\-—–·•:：]+", "", s)
+
+
+def _align(source: list[str], nos: list[int], kept: list[str]) -> tuple[list[int], list[int]]:
+    """Line numbers of ``kept`` (a subsequence of ``source``) and the source indices dropped."""
+    out: list[int] = []
+    dropped: list[int] = []
+    j = 0
+    for line in kept:
+        k = j
+        while k < len(source) and source[k] != line:
+            k += 1
+        if k == len(source):  # not from the source (e.g. a marker title)
+            out.append(0)
+            continue
+        dropped.extend(range(j, k))
+        out.append(nos[k])
+        j = k + 1
+    dropped.extend(range(j, len(source)))
+    return out, dropped
+
+
+@dataclass
+class _Article:
+    meta: dict
+    paras: pd.DataFrame
+    counts: Counter
+    removed: list[tuple[int, str, str]]
+
+
 def _article(
-    lines: list[str], marker_title: str, patterns: ChromePatterns
-) -> tuple[dict, pd.DataFrame, Counter[str]]:
-    cleaned = clean_lines(lines, patterns)
+    lines: list[str],
+    marker_title: str,
+    patterns: ChromePatterns,
+    *,
+    line_nos: list[int] | None = None,
+    md_headings: dict[int, int] | None = None,
+) -> _Article:
+    """Clean and structure one article; ``md_headings`` maps file line numbers to markdown
+    heading levels. Every dropped line is returned in ``removed`` as ``(line_no, rule, text)``."""
+    cleaned = clean_lines(lines, patterns, line_nos=line_nos)
     counts = Counter(cleaned.counts)
+    removed = list(cleaned.removed)
     marker = clean_line(marker_title)[0] if marker_title else ""
     n_before = len(cleaned.lines) + (1 if marker else 0)
     title, body, n_title = title_block(cleaned.lines, marker)
     counts["title_copies_and_fragments"] += max(0, n_before - len(body))
+    if marker and body and body[0] == title:
+        tail_nos, dropped = _align(cleaned.lines, cleaned.line_nos, body[1:])
+        nos = [0, *tail_nos]
+    else:
+        nos, dropped = _align(cleaned.lines, cleaned.line_nos, body)
+    for k in dropped:
+        line = cleaned.lines[k]
+        rule = "wrap_fragment" if len(_norm_title(line)) <= 1 else "title_copy"
+        removed.append((cleaned.line_nos[k], rule, line))
     sig_date, sig_at = signature_date(body)
     signature = ""
     if sig_at >= n_title and sig_at >= 0:
         signature = body.pop(sig_at)
+        removed.append((nos.pop(sig_at), "signature", signature))
         counts["signature_lines"] += 1
-    joined, n_joins = join_wrapped_lines(body[n_title:])
-    counts["wrapped_lines_joined"] += n_joins
-    body = body[:n_title] + [piece for line in joined for piece in split_long(line)]
-    body, n_rep = _drop_repeats(body, n_title)
-    counts["repeated_paragraphs"] += n_rep
-    paras = structure_paragraphs(body, n_title_lines=n_title) if body else pd.DataFrame()
+    mark_of = md_headings or {}
+    rest = list(zip(body[n_title:], nos[n_title:]))
+    keep = {j for j, (_, no) in enumerate(rest) if no in mark_of}
+    joined, starts = join_wrapped([x for x, _ in rest], keep=keep)
+    counts["wrapped_lines_joined"] += len(rest) - len(joined)
+    items = [(x, no, None) for x, no in zip(body[:n_title], nos[:n_title])]
+    for text, s in zip(joined, starts):
+        no = rest[s][1]
+        for k, piece in enumerate(split_long(text)):
+            items.append((piece, no, mark_of.get(no) if k == 0 else None))
+    _, rep = _drop_repeats([x for x, _, _ in items], n_title)
+    counts["repeated_paragraphs"] += len(rep)
+    for k in rep:
+        removed.append((items[k][1], "repeated_paragraph", items[k][0]))
+    rep_set = set(rep)
+    items = [it for k, it in enumerate(items) if k not in rep_set]
+    final = [x for x, _, _ in items]
+    marks = {k: m for k, (_, _, m) in enumerate(items) if m is not None and k >= n_title}
+    levels = heading_levels(
+        final,
+        marks,
+        numbered_level={k: lv for k in marks if (lv := numbered_level(final[k])) in ("top", "sub")},
+    )
+    paras = (
+        structure_paragraphs(final, n_title_lines=n_title, headings=levels)
+        if final
+        else pd.DataFrame()
+    )
+    if len(paras):
+        paras["line_no"] = [no for _, no, _ in items]
     meta = dict(cleaned.meta)
     byline_date = parse_date(meta.get("date", "")) if meta.get("date") else ""
     meta.update(
         title_original=title,
-        date=byline_date or sig_date or header_date(body),
+        date=byline_date or sig_date or header_date(final),
         signature=signature,
     )
-    return meta, paras, counts
+    return _Article(meta, paras, counts, removed)
+
+
+FRONT_MATTER_COLUMNS = {"title": "title", "date": "date", "source": "source", "author": "author"}
 
 
 def process_file(
-    path: str | Path, doc_id_base: str, patterns: ChromePatterns | None = None
-) -> tuple[list[dict], list[pd.DataFrame], list[dict]]:
-    """Ingest one raw file: decode, split articles, clean, structure, describe.
+    path: str | Path,
+    doc_id_base: str,
+    patterns: ChromePatterns | None = None,
+    *,
+    name: str | None = None,
+) -> tuple[list[dict], list[pd.DataFrame], list[dict], list[dict]]:
+    """Ingest one raw file: decode, (markdown → lines), split articles, clean, structure.
+
+    Args:
+        path: the raw file (``.txt``-like, or markdown by its suffix).
+        doc_id_base: stable id stem (see :func:`doc_id_bases`).
+        patterns: compiled chrome patterns (default ``data/lexicons/chrome.yaml``).
+        name: the ``source_file`` value (default: the file name; the relative path when a
+            folder is read recursively).
 
     Returns:
-        ``(document_rows, paragraph_frames, quality_rows)``; a skipped file yields no documents
-        and one quality row whose ``reason`` names the problem.
+        ``(document_rows, paragraph_frames, quality_rows, removed_rows)``; a skipped file yields
+        no documents and one quality row whose ``reason`` names the problem. ``removed_rows``
+        has the :data:`REMOVED_COLUMNS` of every line cleaning dropped.
     """
     pats = patterns if patterns is not None else load_chrome_patterns()
     raw = read_raw_file(path)
+    source_file = name or raw.path.name
     file_row = {
-        "source_file": raw.path.name, "doc_id": "", "encoding": raw.encoding,
+        "source_file": source_file, "doc_id": "", "encoding": raw.encoding,
         "status": raw.status, "reason": raw.reason, "n_bytes": raw.n_bytes,
         "n_chars_raw": len(raw.text),
     }  # fmt: skip
     if raw.status != "ok":
-        return [], [], [file_row]
-    articles = split_articles(raw.text.split("\n"))
+        return [], [], [file_row], []
+    file_lines = raw.text.split("\n")
+    front: dict[str, str] = {}
+    md_headings: dict[int, int] = {}
+    removed_rows: list[dict] = []
+    pre_removed: list[tuple[int, str, str]] = []
+    if raw.path.suffix.lower() in MARKDOWN_SUFFIXES:
+        md = markdown_lines(raw.text)
+        file_lines, front, pre_removed = md.lines, md.meta, md.removed
+        md_headings = {i + 1: level for i, level in md.headings.items()}
+    articles = split_articles_numbered(file_lines)
+    if len(articles) == 1 and front.get("title"):
+        articles = [(front["title"], articles[0][1], articles[0][2])]
     docs, frames, quality = [], [], [file_row]
-    for k, (marker_title, lines) in enumerate(articles, start=1):
+    for k, (marker_title, lines, nos) in enumerate(articles, start=1):
         doc_id = doc_id_base if len(articles) == 1 else f"{doc_id_base}-{k}"
-        meta, paras, counts = _article(lines, marker_title, pats)
+        art = _article(lines, marker_title, pats, line_nos=nos, md_headings=md_headings)
+        meta, paras, counts = art.meta, art.paras, art.counts
+        rows = art.removed + (pre_removed if k == 1 else [])
+        removed_rows.extend(
+            {"doc_id": doc_id, "source_file": source_file, "line_no": no, "rule": rule,
+             "text": text}
+            for no, rule, text in sorted(rows, key=lambda r: r[0])
+        )  # fmt: skip
         has_body = bool(len(paras)) and bool((paras["kind"] != "title").any())
-        q = {"source_file": raw.path.name, "doc_id": doc_id, "encoding": raw.encoding,
+        q = {"source_file": source_file, "doc_id": doc_id, "encoding": raw.encoding,
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
         q.update({c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
+        q["removed_lines"] = len(rows)
         if not has_body:
             q.update(
                 status="skipped", reason="no report text left after cleaning (web chrome only)"
             )
-            log.warning(
-                "skipping %s (%s): no report text left after cleaning", raw.path.name, doc_id
-            )
+            log.warning("skipping %s (%s): no report text left after cleaning", source_file, doc_id)
             quality.append(q)
             continue
         originals = paras["text_original"].tolist()
@@ -190,20 +377,40 @@ def process_file(
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
         q["n_chars_clean"] = sum(len(t) for t in texts)
-        docs.append({
-            "doc_id": doc_id, "source_file": raw.path.name, "title": title,
+        front_date = parse_date(front.get("date", "")) if front.get("date") else ""
+        date = front_date or meta["date"]
+        doc = {
+            "doc_id": doc_id, "source_file": source_file, "title": title,
             "title_original": meta["title_original"],
             "place": extract_place(title, "\n".join(texts) + to_simplified(meta["signature"])),
-            "date": meta["date"],
-            "year": int(meta["date"][:4]) if meta["date"] else title_year(title),
+            "date": date,
+            "year": int(date[:4]) if date else title_year(title),
             "script": detect_script(original, simplified), "n_chars": len(simplified),
             "n_paragraphs": len(paras), "duplicate_of": "",
-            "author": meta.get("author", ""), "source": meta.get("source", ""),
+            "author": front.get("author") or meta.get("author", ""),
+            "source": front.get("source") or meta.get("source", ""),
             "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
-        })  # fmt: skip
+        }  # fmt: skip
+        for key, value in front.items():
+            if key not in FRONT_MATTER_COLUMNS:
+                col = key if key not in doc and key not in DOCUMENT_COLUMNS else f"front_{key}"
+                doc[col] = value
+        docs.append(doc)
         frames.append(paras[PARAGRAPH_COLUMNS])
         quality.append(q)
-    return docs, frames, quality
+    return docs, frames, quality, removed_rows
+
+
+def documents_frame(docs: list[dict]) -> pd.DataFrame:
+    """Document rows → the documents table: :data:`DOCUMENT_COLUMNS` first, then any extra
+    columns (markdown front-matter keys) in order of appearance."""
+    frame = pd.DataFrame(docs)
+    extra = [c for c in frame.columns if c not in DOCUMENT_COLUMNS]
+    frame = frame.reindex(columns=[*DOCUMENT_COLUMNS, *extra])
+    for col in extra:
+        frame[col] = frame[col].fillna("").astype(str)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
 
 
 def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
@@ -238,44 +445,66 @@ def load_corpus(
     *,
     chrome: str | Path | None = None,
     workers: int = 1,
+    recursive: bool = False,
+    boilerplate: bool = True,
 ) -> Corpus:
     """Read, clean and structure every report in a raw folder.
 
     Args:
-        data_dir: Folder of raw text files (default ``data/raw``), optionally with ``manifest.csv``.
+        data_dir: Folder of raw ``.txt`` and markdown (``.md``) files (default ``data/raw``),
+            optionally with ``manifest.csv``. Other files are counted by extension and logged.
         chrome: Alternative chrome-pattern YAML (default ``data/lexicons/chrome.yaml``).
         workers: Processes for per-file ingestion (spawn-safe pool); 1 = in-process.
+        recursive: Read subfolders too (``source_file`` is then the relative path).
+        boilerplate: Remove lines recurring at the edges of many documents
+            (:mod:`analysis.boilerplate`); candidates are reported in ``Corpus.boilerplate``
+            either way.
 
     Returns:
-        :class:`Corpus` with ``documents``, ``paragraphs``, ``quality`` and ``duplicates``.
+        :class:`Corpus` with ``documents``, ``paragraphs``, ``quality``, ``duplicates``,
+        ``removed_lines``, ``boilerplate`` and ``ignored_files``.
 
     Raises:
         InputFileError: if the folder is missing/empty, or the manifest or patterns are malformed.
     """
     folder = Path(data_dir) if data_dir is not None else paths.RAW
-    files = list_raw_files(folder)
+    files, ignored = scan_raw_folder(folder, recursive=recursive)
+    if ignored:
+        log.warning("%s: %s", folder, describe_ignored(ignored))
+    if not files:
+        extra = f"; {describe_ignored(ignored)}" if ignored else ""
+        raise InputFileError(folder, f"no .txt or .md files in the raw data folder{extra}")
     manifest = read_manifest(folder)
     patterns = load_chrome_patterns(chrome)
     bases = doc_id_bases(files)
-    args = [(f, bases[f], patterns) for f in files]
+    names = source_names(files, folder) if recursive else {f: f.name for f in files}
+    args = [(f, bases[f], patterns, names[f]) for f in files]
     if workers > 1 and len(files) > 1:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             results = list(
-                pool.map(process_file, *zip(*args), chunksize=max(1, len(files) // (4 * workers)))
+                pool.map(_process_args, args, chunksize=max(1, len(files) // (4 * workers)))
             )
     else:
-        results = [process_file(*a) for a in args]
+        results = [_process_args(a) for a in args]
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
+    removed = pd.DataFrame([x for r in results for x in r[3]], columns=REMOVED_COLUMNS)
     if not docs:
         raise_empty(folder, quality)
-    documents = pd.DataFrame(docs)[DOCUMENT_COLUMNS]
-    documents["year"] = documents["year"].astype("Int64")
+    documents = documents_frame(docs)
     paragraphs = pd.concat(frames, ignore_index=True)
-    return finish_corpus(
-        documents, paragraphs, quality, manifest=manifest, files=files, folder=folder
-    )
+    corpus = finish_corpus(
+        documents, paragraphs, quality, manifest=manifest, files=files, folder=folder,
+        removed_lines=removed, boilerplate=boilerplate,
+    )  # fmt: skip
+    corpus.ignored_files = pd.DataFrame(sorted(ignored.items()), columns=["extension", "n_files"])
+    return corpus
+
+
+def _process_args(a: tuple) -> tuple:
+    path, base, patterns, name = a
+    return process_file(path, base, patterns, name=name)
 
 
 def finish_corpus(
@@ -286,16 +515,22 @@ def finish_corpus(
     manifest: pd.DataFrame | None = None,
     files: Sequence[str | Path] = (),
     folder: str | Path | None = None,
+    removed_lines: pd.DataFrame | None = None,
+    boilerplate: bool = True,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
-    :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`:
-    near-duplicate marking, the manifest join, manifest files that are missing, quality columns.
+    :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`: recurring
+    boilerplate lines (:mod:`analysis.boilerplate`), near-duplicate marking, the manifest join,
+    manifest files that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
         manifest: the folder's manifest (see :func:`analysis.io.read_manifest`), if any.
         files: the raw files that were read (to report manifest entries with no file).
         folder: the raw folder (for messages).
+        removed_lines: the per-file removed lines (``REMOVED_COLUMNS``), if collected.
+        boilerplate: remove recurring boilerplate lines (needs the full paragraphs table; with
+            only ``doc_id, kind, text`` the candidates are reported but nothing is removed).
 
     Returns:
         The finished :class:`Corpus`.
@@ -304,6 +539,25 @@ def finish_corpus(
     if documents.empty:
         raise_empty(folder or Path("."), quality)
     documents = documents.copy()
+    removed = (
+        removed_lines.reindex(columns=REMOVED_COLUMNS)
+        if removed_lines is not None
+        else pd.DataFrame(columns=REMOVED_COLUMNS)
+    )
+    full = set(PARAGRAPH_COLUMNS) <= set(paragraphs.columns)
+    candidates = pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    if full:
+        candidates = recurring_lines(paragraphs, len(documents))
+        if not boilerplate:
+            candidates["removed"] = False
+            candidates["reason"] = candidates["reason"].where(
+                candidates["reason"] != "", "removal switched off"
+            )
+        paragraphs, dropped = drop_recurring(paragraphs, candidates)
+        if len(dropped):
+            paragraphs, documents, quality, removed = _account_recurring(
+                paragraphs, documents, quality, removed, dropped
+            )
     texts = (
         paragraphs[paragraphs["kind"] != "title"]
         .groupby("doc_id", sort=False)["text"]
@@ -313,14 +567,60 @@ def finish_corpus(
     documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
     if manifest is not None:
         documents = _join_manifest(documents, manifest)
-        missing = sorted(set(manifest["file"]) - {Path(f).name for f in files})
+        names = source_names([Path(f) for f in files], folder) if folder else {}
+        read = {names.get(Path(f), Path(f).name) for f in files}
+        missing = sorted(set(manifest["file"]) - read)
         for name in missing:
             log.warning("manifest.csv lists %s, which is not in %s", name, folder)
         if missing:
             extra = pd.DataFrame({"source_file": missing, "doc_id": "", "status": "skipped",
                                   "reason": "listed in manifest.csv but not found"})  # fmt: skip
             quality = pd.concat([quality, extra], ignore_index=True)
-    return Corpus(documents, paragraphs, _finish_quality(quality), pairs, folder)
+    return Corpus(
+        documents, paragraphs, _finish_quality(quality), pairs, folder,
+        removed_lines=removed.reset_index(drop=True), boilerplate=candidates,
+    )  # fmt: skip
+
+
+def _account_recurring(
+    paragraphs: pd.DataFrame,
+    documents: pd.DataFrame,
+    quality: pd.DataFrame,
+    removed: pd.DataFrame,
+    dropped: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Record recurring lines dropped by :func:`analysis.boilerplate.drop_recurring`."""
+    source = documents.set_index("doc_id")["source_file"]
+    rows = pd.DataFrame(
+        {
+            "doc_id": dropped["doc_id"],
+            "source_file": dropped["doc_id"].map(source),
+            "line_no": dropped["line_no"],
+            "rule": "recurring_line",
+            "text": dropped["text_original"],
+        }
+    )
+    removed = pd.concat([removed, rows], ignore_index=True)
+    per_doc = dropped.groupby("doc_id").size()
+    quality = quality.copy()
+    at = quality["doc_id"].isin(per_doc.index)
+    n = quality.loc[at, "doc_id"].map(per_doc)
+    quality.loc[at, "recurring_lines"] = (
+        pd.to_numeric(quality.loc[at, "recurring_lines"], errors="coerce").fillna(0) + n
+    )
+    quality.loc[at, "removed_lines"] = (
+        pd.to_numeric(quality.loc[at, "removed_lines"], errors="coerce").fillna(0) + n
+    )
+    chars = dropped.groupby("doc_id")["n_chars"].sum()
+    quality.loc[at, "n_chars_clean"] = pd.to_numeric(
+        quality.loc[at, "n_chars_clean"], errors="coerce"
+    ) - quality.loc[at, "doc_id"].map(chars)
+    counts = paragraphs.groupby("doc_id").size()
+    body = paragraphs[paragraphs["kind"] != "title"].groupby("doc_id")["text"].agg("\n".join)
+    hit = documents["doc_id"].isin(per_doc.index)
+    documents.loc[hit, "n_paragraphs"] = documents.loc[hit, "doc_id"].map(counts).fillna(0)
+    documents.loc[hit, "n_chars"] = documents.loc[hit, "doc_id"].map(body).fillna("").str.len()
+    return paragraphs, documents, quality, removed
 
 
 def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
@@ -333,7 +633,6 @@ def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
 
 def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
     """No document survived: fail with the per-file reasons instead of an empty analysis."""
-    from .errors import InputFileError
 
     reasons = "; ".join(f"{r.source_file}: {r.reason}" for r in quality.itertuples() if r.reason)
     raise InputFileError(folder, f"no readable report in the folder ({reasons})")
@@ -357,7 +656,9 @@ def analysis_paragraphs(
 
 
 def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``documents.csv``, ``paragraphs.csv`` and ``quality.csv`` (UTF-8) into ``out_dir``."""
+    """Write ``documents.csv``, ``paragraphs.csv``, ``quality.csv``, ``removed_lines.csv`` (every
+    line cleaning dropped, with its rule) and ``boilerplate.csv`` (recurring-line candidates)
+    (UTF-8) into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
@@ -365,6 +666,8 @@ def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
         ("documents", corpus.documents),
         ("paragraphs", corpus.paragraphs),
         ("quality", corpus.quality),
+        ("removed_lines", corpus.removed_lines),
+        ("boilerplate", corpus.boilerplate),
     ):
         path = out / f"{name}.csv"
         frame.to_csv(path, index=False)

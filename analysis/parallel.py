@@ -260,6 +260,7 @@ class Frames:
     paragraphs: pd.DataFrame
     quality: pd.DataFrame
     duplicates: pd.DataFrame | None = None
+    removed_lines: pd.DataFrame | None = None
 
 
 def list_raw_files(data_dir: str | Path) -> list[Path]:
@@ -299,14 +300,14 @@ def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Frames:
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=c.QUALITY_COLUMNS)
-    documents = pd.DataFrame(docs).reindex(columns=c.DOCUMENT_COLUMNS)
-    documents["year"] = documents["year"].astype("Int64")
+    removed = pd.DataFrame([x for r in results for x in r[3]], columns=c.REMOVED_COLUMNS)
+    documents = c.documents_frame(docs) if docs else pd.DataFrame(columns=c.DOCUMENT_COLUMNS)
     paragraphs = (
         pd.concat(frames, ignore_index=True)
         if frames
         else pd.DataFrame(columns=c.PARAGRAPH_COLUMNS)
     )
-    return Frames(documents, paragraphs, quality)
+    return Frames(documents, paragraphs, quality, removed_lines=removed)
 
 
 def concat_frames(parts: Sequence[Frames]) -> Frames:
@@ -319,7 +320,9 @@ def concat_frames(parts: Sequence[Frames]) -> Frames:
             return getattr(parts[0], name) if parts else pd.DataFrame()
         return pd.concat(frames, ignore_index=True)
 
-    return Frames(cat("documents"), cat("paragraphs"), cat("quality"))
+    return Frames(
+        cat("documents"), cat("paragraphs"), cat("quality"), removed_lines=cat("removed_lines")
+    )
 
 
 def finish_frames(
@@ -341,9 +344,12 @@ def finish_frames(
 
     corpus = finish_corpus(
         frames.documents, frames.paragraphs, frames.quality,
-        manifest=manifest, files=files, folder=folder,
+        manifest=manifest, files=files, folder=folder, removed_lines=frames.removed_lines,
     )  # fmt: skip
-    return Frames(corpus.documents, corpus.paragraphs, corpus.quality, corpus.duplicates)
+    return Frames(
+        corpus.documents, corpus.paragraphs, corpus.quality, corpus.duplicates,
+        removed_lines=corpus.removed_lines,
+    )  # fmt: skip
 
 
 def ingest_files(

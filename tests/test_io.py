@@ -101,7 +101,7 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_kept(tmp_path, caplog)
 def test_missing_or_empty_folder_is_a_clear_error(tmp_path):
     with pytest.raises(InputFileError, match="raw data folder not found"):
         load_corpus(tmp_path / "nope")
-    with pytest.raises(InputFileError, match=r"no \.txt files"):
+    with pytest.raises(InputFileError, match=r"no \.txt or \.md files"):
         load_corpus(tmp_path)
     (tmp_path / "empty.txt").write_bytes(b"")
     with pytest.raises(InputFileError, match="no readable report.*empty.txt: empty file"):
