@@ -382,6 +382,7 @@ class CleanResult:
         removed: ``(line_no, rule, text)`` of every removed line; rules are
             ``chrome:<category>``, ``related_block``, ``field:<field>`` and
             ``field_value:<field>`` (the value of a label left alone on the line before).
+        blank_nos: line numbers of blank lines (paragraph separators in many exports).
     """
 
     lines: list[str]
@@ -389,6 +390,7 @@ class CleanResult:
     counts: Counter[str] = field(default_factory=Counter)
     line_nos: list[int] = field(default_factory=list)
     removed: list[tuple[int, str, str]] = field(default_factory=list)
+    blank_nos: list[int] = field(default_factory=list)
 
 
 def clean_line(line: str) -> tuple[str, Counter[str]]:
@@ -440,6 +442,7 @@ def clean_lines(
     pending = ""
     for i, (line, simple) in enumerate(zip(lines, simple_lines)):
         if not line:
+            result.blank_nos.append(numbers[i])
             continue
         no = numbers[i]
         if block is not None and len(simple) <= CHROME_LINE_MAX and block.search(simple):

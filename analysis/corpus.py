@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +27,7 @@ import pandas as pd
 
 from . import paths
 from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, recurring_lines
-from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
+from .clean import ChromePatterns, CleanResult, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .errors import InputFileError
 from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
@@ -34,6 +35,10 @@ from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
 from .script import detect_script, to_simplified
 from .structure import (
+    LINE_END_OK,
+    SENTENCE_END,
+    WRAP_MIN,
+    infer_wrap_width,
     join_wrapped,
     numbered_level,
     split_articles_numbered,
@@ -215,6 +220,65 @@ def _align(source: list[str], nos: list[int], kept: list[str]) -> tuple[list[int
     return out, dropped
 
 
+BLANK_SEPARATED_MAX = 0.9  # blank lines after more lines than this: double spacing, no signal
+
+
+def _paragraph_breaks(lines: list[str], nos: list[int], blank_nos: list[int]) -> set[int]:
+    """Indices of lines that follow a blank line, when blank lines separate paragraphs.
+
+    In a double-spaced hard-wrapped text (a blank line after nearly every line) blank lines say
+    nothing about paragraphs, so no break is returned.
+    """
+    if not blank_nos or len(lines) < 2:
+        return set()
+    after = [i for i in range(1, len(lines)) if _blank_between(blank_nos, nos[i - 1], nos[i])]
+    if len(after) > BLANK_SEPARATED_MAX * (len(lines) - 1) and infer_wrap_width(lines):
+        return set()
+    return set(after)
+
+
+def _blank_between(blank_nos: list[int], a: int, b: int) -> bool:
+    """Is there a blank line strictly between file lines ``a`` and ``b``?"""
+    k = bisect_left(blank_nos, a + 1)
+    return k < len(blank_nos) and blank_nos[k] < b
+
+
+def _glue_fragments(cleaned: CleanResult) -> int:
+    """Append one-character lines left by a hard wrap ("…建" + "设") to the line they end,
+    in place, before the title step would drop them as fragments. Returns the number glued."""
+    lines, nos = cleaned.lines, cleaned.line_nos
+    if len(lines) < 2 or not any(len(x) == 1 for x in lines):
+        return 0
+    wrap = infer_wrap_width(lines)
+    limit = wrap[0] - 2 if wrap else WRAP_MIN
+    out, out_nos, glued = [lines[0]], [nos[0]], 0
+    for line, no in zip(lines[1:], nos[1:]):
+        prev = out[-1]
+        if (
+            len(line) == 1
+            and ("\u4e00" <= line <= "\u9fff" or line in SENTENCE_END + "”」』)）")
+            and len(prev) >= limit
+            and prev[-1] not in LINE_END_OK
+            and not _blank_between(cleaned.blank_nos, out_nos[-1], no)
+        ):
+            out[-1] = prev + line
+            glued += 1
+            continue
+        out.append(line)
+        out_nos.append(no)
+    cleaned.lines, cleaned.line_nos = out, out_nos
+    return glued
+
+
+def _join_in_place(cleaned: CleanResult, mark_of: dict[int, int]) -> None:
+    """Re-join the hard-wrapped lines of a cleaned article (keeping first-line numbers)."""
+    nos = cleaned.line_nos
+    keep = {i for i, no in enumerate(nos) if no in mark_of}
+    breaks = _paragraph_breaks(cleaned.lines, nos, cleaned.blank_nos)
+    joined, starts = join_wrapped(cleaned.lines, keep=keep, breaks=breaks)
+    cleaned.lines, cleaned.line_nos = joined, [nos[s] for s in starts]
+
+
 @dataclass
 class _Article:
     meta: dict
@@ -236,6 +300,13 @@ def _article(
     cleaned = clean_lines(lines, patterns, line_nos=line_nos)
     counts = Counter(cleaned.counts)
     removed = list(cleaned.removed)
+    counts["wrapped_lines_joined"] += _glue_fragments(cleaned)
+    mark_of = md_headings or {}
+    prejoined = infer_wrap_width(cleaned.lines) is not None
+    if prejoined:  # hard-wrapped: re-join before the title step, which takes short lines
+        n = len(cleaned.lines)
+        _join_in_place(cleaned, mark_of)
+        counts["wrapped_lines_joined"] += n - len(cleaned.lines)
     marker = clean_line(marker_title)[0] if marker_title else ""
     n_before = len(cleaned.lines) + (1 if marker else 0)
     title, body, n_title = title_block(cleaned.lines, marker)
@@ -255,11 +326,14 @@ def _article(
         signature = body.pop(sig_at)
         removed.append((nos.pop(sig_at), "signature", signature))
         counts["signature_lines"] += 1
-    mark_of = md_headings or {}
     rest = list(zip(body[n_title:], nos[n_title:]))
-    keep = {j for j, (_, no) in enumerate(rest) if no in mark_of}
-    joined, starts = join_wrapped([x for x, _ in rest], keep=keep)
-    counts["wrapped_lines_joined"] += len(rest) - len(joined)
+    if prejoined:
+        joined, starts = [x for x, _ in rest], list(range(len(rest)))
+    else:
+        keep = {j for j, (_, no) in enumerate(rest) if no in mark_of}
+        breaks = _paragraph_breaks([x for x, _ in rest], [no for _, no in rest], cleaned.blank_nos)
+        joined, starts = join_wrapped([x for x, _ in rest], keep=keep, breaks=breaks)
+        counts["wrapped_lines_joined"] += len(rest) - len(joined)
     items = [(x, no, None) for x, no in zip(body[:n_title], nos[:n_title])]
     for text, s in zip(joined, starts):
         no = rest[s][1]

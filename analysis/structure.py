@@ -91,8 +91,12 @@ def _marker(line: str) -> _Marker:
 
 
 def _width(line: str) -> float:
-    """Display width in CJK cells: half-width characters count one half."""
-    return len(line) - 0.5 * sum(1 for c in line if c < "\u1100")
+    """Display width in CJK cells: half-width characters count one half.
+
+    Counted from the UTF-8 length (ASCII takes 1 byte, CJK 3), so no Python loop per character.
+    """
+    n = len(line)
+    return n - (3 * n - len(line.encode("utf-8", "replace"))) / 4
 
 
 WRAP_MIN_LINES = 8  # fewer lines than this: no width can be inferred
@@ -125,16 +129,20 @@ def infer_wrap_width(lines: list[str]) -> tuple[float, str] | None:
         counts = Counter(int(v) for v in values if v >= WRAP_MIN_WIDTH - 2)
         if not counts:
             continue
-        top = max(counts)
+        # the band around W holds the most lines, so it contains one of the commonest lengths
+        modes = [length for length, _ in counts.most_common(5)]
+        candidates = {w for m in modes for w in (m - 1, m, m + 1, m + 2) if w >= WRAP_MIN_WIDTH}
+        if not candidates:
+            continue
         score, width = max(
-            (sum(counts.get(w + d, 0) for d in (-2, -1, 0, 1)), w)
-            for w in range(WRAP_MIN_WIDTH, top + 1)
+            (sum(counts.get(w + d, 0) for d in (-2, -1, 0, 1)), w) for w in candidates
         )
         share = score / len(values)
+        if score < WRAP_MIN_LINES or share < WRAP_MIN_SHARE:
+            continue
         above = sum(v > width + 1.5 for v in values) / len(values)
-        if score >= WRAP_MIN_LINES and share >= WRAP_MIN_SHARE and above <= WRAP_MAX_ABOVE:
-            if best is None or share > best[0]:
-                best = (share, float(width), measure)
+        if above <= WRAP_MAX_ABOVE and (best is None or share > best[0]):
+            best = (share, float(width), measure)
     return (best[1], best[2]) if best else None
 
 
@@ -142,15 +150,19 @@ WRAPPED_PARAGRAPH_END = SENTENCE_END + "：:"  # in a hard-wrapped text, closing
 
 
 def join_wrapped(
-    lines: list[str], *, keep: frozenset[int] | set[int] = frozenset()
+    lines: list[str],
+    *,
+    keep: frozenset[int] | set[int] = frozenset(),
+    breaks: frozenset[int] | set[int] = frozenset(),
 ) -> tuple[list[str], list[int]]:
     """Re-join lines that were hard-wrapped in mid-sentence.
 
     When :func:`infer_wrap_width` finds a wrap width W, a line at least W − 2 wide that does not
     end a sentence (。！？；…：) continues on the next line. Otherwise (one paragraph per line) a
     line at least ``WRAP_MIN`` characters long that stops mid-sentence (no 。！？；…：”」) is
-    continued. Never across a numbered heading in sequence or a line listed in ``keep``
-    (e.g. markdown headings).
+    continued. Never across a numbered heading in sequence, into or out of a line listed in
+    ``keep`` (e.g. markdown headings), onto a subtitle line (——…), or onto a line listed in
+    ``breaks`` (a line after a blank line, when blank lines separate paragraphs).
 
     Returns:
         ``(joined, starts)``: the joined lines and, for each, the index of its first input line.
@@ -173,7 +185,9 @@ def join_wrapped(
             out
             and not last_fixed
             and i not in keep
+            and i not in breaks
             and not in_sequence
+            and not line.startswith(("——", "--"))
             and size(out[-1]) >= limit
             and out[-1][-1] not in ends
         ):
