@@ -13,8 +13,9 @@ every candidate):
 1. the corpus has at least ``MIN_CORPUS_DOCS`` documents — in a smaller corpus a line shared by
    a few documents cannot be told apart from recurring content, so candidates are only reported;
 2. it occurs in at least ``max(MIN_DOCS, MIN_SHARE × n_documents)`` documents;
-3. the line is short (≤ ``MAX_CHARS``), is not the document's title, is not a numbered heading
-   (一、 / （一） / 1、) and does not end like report prose or a salutation (。！？；…：);
+3. the line is short (≤ ``MAX_CHARS``), is not a numbered heading (一、 / （一） / 1、), does not
+   end like report prose or a salutation (。！？；…：) and, where it was taken for a document
+   title, does not read like one (``TITLE_WORDS``: 报告, 讲话, 材料, 经验 …);
 4. in at least ``EDGE_SHARE`` of its occurrences it lies among the first or last
    ``EDGE_PARAGRAPHS`` paragraphs of its document (chrome frames the text; recurring section
    headings sit inside it).
@@ -57,11 +58,18 @@ def line_shape(text: str) -> str:
     return _SPACE.sub("", _MASK_LATIN.sub("a", _MASK_DIGITS.sub("0", text)))
 
 
+# A recurring line found as a document title is boilerplate only when it does not read like a
+# report title: these words name the genres of the documents (政府工作报告, 经验材料, 讲话 …).
+TITLE_WORDS = re.compile(
+    "报告|讲话|发言|总结|材料|经验|做法|意见|规划|纲要|公报|决定|通知|方案|计划|汇报|致辞|体会|调研|交流"
+)
+
+
 def _why_not(shape: str, example: str, kinds: set[str]) -> str:
     if len(example) > MAX_CHARS:
         return f"longer than {MAX_CHARS} characters"
-    if "title" in kinds:
-        return "is a document title"
+    if "title" in kinds and TITLE_WORDS.search(example):
+        return "reads like a report title"
     if numbered_level(example):
         return "numbered heading"
     if example[-1] in _PROSE_END:

@@ -174,6 +174,7 @@ class ChromePatterns:
     byline_max_chars: int = 120
     byline_value_max: int = 60
     source: str = ""
+    long_sentence_categories: frozenset[str] = frozenset()
 
     @cached_property
     def _line_any(self) -> re.Pattern[str] | None:
@@ -331,6 +332,7 @@ def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
         byline_max_chars=int(byline_spec.get("max_chars", 120)),
         byline_value_max=int(byline_spec.get("value_max_chars", 60)),
         source=str(p),
+        long_sentence_categories=frozenset(spec.get("long_sentence_categories") or []),
     )
     try:
         _ = pats._line_any, pats._block_any, pats._field
@@ -346,16 +348,20 @@ def _sentence_shaped(line: str, limit: int) -> bool:
 def chrome_category(line_simplified: str, patterns: ChromePatterns) -> str | None:
     """Return the chrome category a (Simplified, normalised) line belongs to, or None.
 
-    Lines longer than ``CHROME_LINE_MAX`` and sentence-shaped lines longer than
-    ``CHROME_SENTENCE_MAX`` (ending in 。！？…) are report text, never chrome.
+    Lines longer than ``CHROME_LINE_MAX`` are report text, never chrome; so are sentence-shaped
+    lines longer than ``CHROME_SENTENCE_MAX`` (ending in 。！？…) unless the category matched is
+    listed in ``long_sentence_categories``.
     """
-    if len(line_simplified) > CHROME_LINE_MAX or _sentence_shaped(
-        line_simplified, CHROME_SENTENCE_MAX
-    ):
+    if len(line_simplified) > CHROME_LINE_MAX:
         return None
     rx = patterns._line_any
     m = rx.search(line_simplified) if rx is not None else None
-    return patterns._categories[m.lastgroup] if m and m.lastgroup else None
+    if not m or not m.lastgroup:
+        return None
+    category = patterns._categories[m.lastgroup]
+    if _sentence_shaped(line_simplified, CHROME_SENTENCE_MAX):
+        return category if category in patterns.long_sentence_categories else None
+    return category
 
 
 def parse_byline(line_simplified: str, patterns: ChromePatterns) -> dict[str, str]:

@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, recurring_lines
+from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, line_shape, recurring_lines
+from .boilerplate import MAX_CHARS as BOILERPLATE_MAX_CHARS
 from .clean import ChromePatterns, CleanResult, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .errors import InputFileError
@@ -243,6 +244,20 @@ def _blank_between(blank_nos: list[int], a: int, b: int) -> bool:
     return k < len(blank_nos) and blank_nos[k] < b
 
 
+def _drop_shapes(cleaned: CleanResult, shapes: frozenset[str], removed: list) -> int:
+    """Remove lines whose :func:`~analysis.boilerplate.line_shape` is in ``shapes``, in place."""
+    keep_lines, keep_nos, n = [], [], 0
+    for line, no in zip(cleaned.lines, cleaned.line_nos):
+        if len(line) <= BOILERPLATE_MAX_CHARS and line_shape(to_simplified(line)) in shapes:
+            removed.append((no, "recurring_line", line))
+            n += 1
+            continue
+        keep_lines.append(line)
+        keep_nos.append(no)
+    cleaned.lines, cleaned.line_nos = keep_lines, keep_nos
+    return n
+
+
 def _glue_fragments(cleaned: CleanResult) -> int:
     """Append one-character lines left by a hard wrap ("…建" + "设") to the line they end,
     in place, before the title step would drop them as fragments. Returns the number glued."""
@@ -294,12 +309,15 @@ def _article(
     *,
     line_nos: list[int] | None = None,
     md_headings: dict[int, int] | None = None,
+    drop_shapes: frozenset[str] = frozenset(),
 ) -> _Article:
     """Clean and structure one article; ``md_headings`` maps file line numbers to markdown
     heading levels. Every dropped line is returned in ``removed`` as ``(line_no, rule, text)``."""
     cleaned = clean_lines(lines, patterns, line_nos=line_nos)
     counts = Counter(cleaned.counts)
     removed = list(cleaned.removed)
+    if drop_shapes:
+        counts["recurring_lines"] += _drop_shapes(cleaned, drop_shapes, removed)
     counts["wrapped_lines_joined"] += _glue_fragments(cleaned)
     mark_of = md_headings or {}
     prejoined = infer_wrap_width(cleaned.lines) is not None
@@ -378,6 +396,7 @@ def process_file(
     patterns: ChromePatterns | None = None,
     *,
     name: str | None = None,
+    drop_shapes: frozenset[str] = frozenset(),
 ) -> tuple[list[dict], list[pd.DataFrame], list[dict], list[dict]]:
     """Ingest one raw file: decode, (markdown → lines), split articles, clean, structure.
 
@@ -387,6 +406,9 @@ def process_file(
         patterns: compiled chrome patterns (default ``data/lexicons/chrome.yaml``).
         name: the ``source_file`` value (default: the file name; the relative path when a
             folder is read recursively).
+        drop_shapes: line shapes found to be boilerplate across the corpus (removed right
+            after cleaning, rule ``recurring_line``, so titles and sections are found without
+            them).
 
     Returns:
         ``(document_rows, paragraph_frames, quality_rows, removed_rows)``; a skipped file yields
@@ -418,7 +440,10 @@ def process_file(
     docs, frames, quality = [], [], [file_row]
     for k, (marker_title, lines, nos) in enumerate(articles, start=1):
         doc_id = doc_id_base if len(articles) == 1 else f"{doc_id_base}-{k}"
-        art = _article(lines, marker_title, pats, line_nos=nos, md_headings=md_headings)
+        art = _article(
+            lines, marker_title, pats, line_nos=nos, md_headings=md_headings,
+            drop_shapes=drop_shapes,
+        )  # fmt: skip
         meta, paras, counts = art.meta, art.paras, art.counts
         rows = art.removed + (pre_removed if k == 1 else [])
         removed_rows.extend(
@@ -560,6 +585,9 @@ def load_corpus(
             )
     else:
         results = [_process_args(a) for a in args]
+    candidates = None
+    if boilerplate:
+        results, candidates = _remove_boilerplate(results, args)
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
@@ -570,7 +598,7 @@ def load_corpus(
     paragraphs = pd.concat(frames, ignore_index=True)
     corpus = finish_corpus(
         documents, paragraphs, quality, manifest=manifest, files=files, folder=folder,
-        removed_lines=removed, boilerplate=boilerplate,
+        removed_lines=removed, boilerplate=boilerplate, candidates=candidates,
     )  # fmt: skip
     corpus.ignored_files = pd.DataFrame(sorted(ignored.items()), columns=["extension", "n_files"])
     return corpus
@@ -579,6 +607,29 @@ def load_corpus(
 def _process_args(a: tuple) -> tuple:
     path, base, patterns, name = a
     return process_file(path, base, patterns, name=name)
+
+
+def _remove_boilerplate(
+    results: list[tuple], args: list[tuple]
+) -> tuple[list[tuple], pd.DataFrame]:
+    """Find recurring boilerplate in the first-pass paragraphs and re-ingest the files that hold
+    it with those shapes dropped right after cleaning (so titles, wraps and sections are found
+    without them). Files without boilerplate are not read again."""
+    frames = [f for r in results for f in r[1]]
+    if not frames:
+        return results, pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    paragraphs = pd.concat(frames, ignore_index=True)
+    n_docs = sum(len(r[0]) for r in results)
+    candidates = recurring_lines(paragraphs, n_docs)
+    shapes = frozenset(candidates.loc[candidates["removed"].astype(bool), "shape"])
+    if not shapes:
+        return results, candidates
+    out = list(results)
+    for i, (result, (path, base, patterns, name)) in enumerate(zip(results, args)):
+        texts = [t for f in result[1] for t in f["text"] if len(t) <= BOILERPLATE_MAX_CHARS]
+        if any(line_shape(t) in shapes for t in texts):
+            out[i] = process_file(path, base, patterns, name=name, drop_shapes=shapes)
+    return out, candidates
 
 
 def finish_corpus(
@@ -591,6 +642,7 @@ def finish_corpus(
     folder: str | Path | None = None,
     removed_lines: pd.DataFrame | None = None,
     boilerplate: bool = True,
+    candidates: pd.DataFrame | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
     :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`: recurring
@@ -604,7 +656,9 @@ def finish_corpus(
         folder: the raw folder (for messages).
         removed_lines: the per-file removed lines (``REMOVED_COLUMNS``), if collected.
         boilerplate: remove recurring boilerplate lines (needs the full paragraphs table; with
-            only ``doc_id, kind, text`` the candidates are reported but nothing is removed).
+            only ``doc_id, kind, text`` nothing is done).
+        candidates: boilerplate candidates already found and removed by re-ingestion
+            (:func:`load_corpus`); when given, they are reported and nothing more is removed.
 
     Returns:
         The finished :class:`Corpus`.
@@ -619,7 +673,10 @@ def finish_corpus(
         else pd.DataFrame(columns=REMOVED_COLUMNS)
     )
     full = set(PARAGRAPH_COLUMNS) <= set(paragraphs.columns)
-    candidates = pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    if candidates is not None:
+        full = False
+    else:
+        candidates = pd.DataFrame(columns=CANDIDATE_COLUMNS)
     if full:
         candidates = recurring_lines(paragraphs, len(documents))
         if not boilerplate:

@@ -134,9 +134,10 @@ def infer_wrap_width(lines: list[str]) -> tuple[float, str] | None:
         candidates = {w for m in modes for w in (m - 1, m, m + 1, m + 2) if w >= WRAP_MIN_WIDTH}
         if not candidates:
             continue
-        score, width = max(
-            (sum(counts.get(w + d, 0) for d in (-2, -1, 0, 1)), w) for w in candidates
+        score, neg_width = max(  # ties: the narrowest band (lines sit at or below W)
+            (sum(counts.get(w + d, 0) for d in (-2, -1, 0, 1)), -w) for w in candidates
         )
+        width = -neg_width
         share = score / len(values)
         if score < WRAP_MIN_LINES or share < WRAP_MIN_SHARE:
             continue
@@ -146,7 +147,7 @@ def infer_wrap_width(lines: list[str]) -> tuple[float, str] | None:
     return (best[1], best[2]) if best else None
 
 
-WRAPPED_PARAGRAPH_END = SENTENCE_END + "：:"  # in a hard-wrapped text, closing quotes continue
+WRAPPED_PARAGRAPH_END = SENTENCE_END + "：:"  # at W - 2 or W - 1 these end a paragraph
 
 
 def join_wrapped(
@@ -157,10 +158,11 @@ def join_wrapped(
 ) -> tuple[list[str], list[int]]:
     """Re-join lines that were hard-wrapped in mid-sentence.
 
-    When :func:`infer_wrap_width` finds a wrap width W, a line at least W − 2 wide that does not
-    end a sentence (。！？；…：) continues on the next line. Otherwise (one paragraph per line) a
-    line at least ``WRAP_MIN`` characters long that stops mid-sentence (no 。！？；…：”」) is
-    continued. Never across a numbered heading in sequence, into or out of a line listed in
+    When :func:`infer_wrap_width` finds a wrap width W, a physical line at least W − 2 wide
+    continues on the next line unless it ends a sentence (。！？；…：) short of W; a line of
+    exactly W continues even after 。, because a sentence ends at the wrap inside a paragraph
+    (about one boundary in 40) far more often than a paragraph ends exactly at W (one in W). Otherwise (one paragraph per line) a line at least ``WRAP_MIN`` characters
+    long that stops mid-sentence (no 。！？；…：”」) is continued. Never across a numbered heading in sequence, into or out of a line listed in
     ``keep`` (e.g. markdown headings), onto a subtitle line (——…), or onto a line listed in
     ``breaks`` (a line after a blank line, when blank lines separate paragraphs).
 
@@ -171,13 +173,14 @@ def join_wrapped(
     if wrap is not None:
         width, measure = wrap
         size = len if measure == "chars" else _width
-        limit, ends = width - 2, WRAPPED_PARAGRAPH_END
+        limit, full, ends = width - 2, width, WRAPPED_PARAGRAPH_END
     else:
-        size, limit, ends = len, float(WRAP_MIN), LINE_END_OK
+        size, limit, full, ends = len, float(WRAP_MIN), float("inf"), LINE_END_OK
     out: list[str] = []
     starts: list[int] = []
     expected = {"top": 1, "sub": 1, "num": 1}
     last_fixed = False
+    last = ""  # the last physical line (wrapped mode) or the joined line so far
     for i, line in enumerate(lines):
         mk = _marker(line)
         in_sequence = mk.level and mk.number in (expected[mk.level], 1)
@@ -188,10 +191,11 @@ def join_wrapped(
             and i not in breaks
             and not in_sequence
             and not line.startswith(("——", "--"))
-            and size(out[-1]) >= limit
-            and out[-1][-1] not in ends
+            and size(last) >= limit
+            and (last[-1] not in ends or full <= size(last) < full + 1)
         ):
             out[-1] = out[-1] + line
+            last = line if wrap is not None else out[-1]
             continue
         if in_sequence:
             expected[mk.level] = mk.number + 1
@@ -201,6 +205,7 @@ def join_wrapped(
                 expected["num"] = 1
         out.append(line)
         starts.append(i)
+        last = line
         last_fixed = i in keep
     return out, starts
 
