@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.boilerplate import MIN_CORPUS_DOCS, line_shape, recurring_lines
 from analysis.corpus import load_corpus
+from analysis.corpus.boilerplate import MIN_CORPUS_DOCS, line_shape, recurring_lines
 
 TOPICS = ["招商引资", "基础设施", "党的建设", "社会稳定", "农民增收", "生态环境", "教育医疗"]
 

@@ -1,8 +1,8 @@
-"""Markdown exports: front matter, headings, emphasis, links, comments (analysis.markdown)."""
+"""Markdown exports: front matter, headings, emphasis, links, comments (analysis.corpus.markdown)."""
 
 from __future__ import annotations
 
-from analysis.markdown import markdown_lines, strip_inline
+from analysis.corpus.markdown import markdown_lines, strip_inline
 
 MD = """---
 title: 2019年某市政府工作报告

@@ -9,18 +9,18 @@ from collections import Counter
 import pytest
 
 from analysis import paths
-from analysis.boilerplate import line_shape
-from analysis.clean import (
+from analysis.corpus import load_corpus
+from analysis.corpus.boilerplate import line_shape
+from analysis.corpus.clean import (
     _SENTENCE_END,
     chrome_category,
     clean_line,
     load_chrome_patterns,
     parse_field_line,
 )
-from analysis.corpus import load_corpus
-from analysis.io import read_raw_file
-from analysis.meta import parse_date
-from analysis.script import to_simplified
+from analysis.corpus.io import read_raw_file
+from analysis.corpus.meta import parse_date
+from analysis.corpus.script import to_simplified
 
 CORPUS = paths.ROOT.parent / "shared" / "corpora" / "cn-gov-work-reports"
 _NON_CJK = re.compile(r"[^\u4e00-\u9fff]")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.meta import extract_place, parse_date, signature_date, title_block
-from analysis.structure import (
+from analysis.corpus.meta import extract_place, parse_date, signature_date, title_block
+from analysis.corpus.structure import (
     join_wrapped_lines,
     paragraph_points,
     split_articles,
@@ -148,7 +148,7 @@ def _hard_wrap(paragraphs: list[str], width: int) -> list[str]:
 
 @pytest.mark.parametrize("width", [25, 33, 40, 61])
 def test_wrap_width_is_inferred_and_paragraphs_recovered(raw_corpus, width):
-    from analysis.structure import infer_wrap_width, join_wrapped
+    from analysis.corpus.structure import infer_wrap_width, join_wrapped
 
     paras = raw_corpus.paragraphs
     body = paras[(paras["doc_id"] == "003") & (paras["kind"] == "body")]["text_original"]
@@ -165,7 +165,7 @@ def test_wrap_width_is_inferred_and_paragraphs_recovered(raw_corpus, width):
 
 
 def test_unwrapped_text_has_no_wrap_width(raw_corpus):
-    from analysis.structure import infer_wrap_width
+    from analysis.corpus.structure import infer_wrap_width
 
     paras = raw_corpus.paragraphs
     body = paras[(paras["doc_id"] == "003") & (paras["kind"] == "body")]["text_original"]

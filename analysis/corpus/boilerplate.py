@@ -27,7 +27,7 @@ import re
 
 import pandas as pd
 
-from analysis.structure import numbered_level
+from analysis.corpus.structure import numbered_level
 
 MIN_CORPUS_DOCS = 20
 MIN_DOCS = 5

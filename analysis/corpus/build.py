@@ -25,12 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from analysis import paths
+from analysis.errors import InputFileError
+
 from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, line_shape, recurring_lines
 from .boilerplate import MAX_CHARS as BOILERPLATE_MAX_CHARS
 from .clean import ChromePatterns, CleanResult, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
-from .errors import InputFileError
 from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
 from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
@@ -88,7 +89,7 @@ class Corpus:
             ``wrap_fragment``, ``signature``, ``repeated_paragraph``, ``recurring_line`` and, for
             markdown, ``front_matter``, ``html_comment``, ``md_rule``, ``md_image``, ….
         boilerplate: shapes of short lines recurring across documents
-            (:func:`analysis.boilerplate.recurring_lines`), with whether each was removed.
+            (:func:`analysis.corpus.boilerplate.recurring_lines`), with whether each was removed.
         ignored_files: files in the folder that were not read, by extension (``extension,
             n_files``).
     """
@@ -556,7 +557,7 @@ def load_corpus(
         workers: Processes for per-file ingestion (spawn-safe pool); 1 = in-process.
         recursive: Read subfolders too (``source_file`` is then the relative path).
         boilerplate: Remove lines recurring at the edges of many documents
-            (:mod:`analysis.boilerplate`); candidates are reported in ``Corpus.boilerplate``
+            (:mod:`analysis.corpus.boilerplate`); candidates are reported in ``Corpus.boilerplate``
             either way.
 
     Returns:
@@ -645,13 +646,13 @@ def finish_corpus(
     candidates: pd.DataFrame | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
-    :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`: recurring
-    boilerplate lines (:mod:`analysis.boilerplate`), near-duplicate marking, the manifest join,
-    manifest files that are missing, quality columns.
+    :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
+    recurring boilerplate lines (:mod:`analysis.corpus.boilerplate`), near-duplicate marking,
+    the manifest join, manifest files that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
-        manifest: the folder's manifest (see :func:`analysis.io.read_manifest`), if any.
+        manifest: the folder's manifest (see :func:`analysis.corpus.io.read_manifest`), if any.
         files: the raw files that were read (to report manifest entries with no file).
         folder: the raw folder (for messages).
         removed_lines: the per-file removed lines (``REMOVED_COLUMNS``), if collected.
