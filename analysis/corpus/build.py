@@ -808,8 +808,8 @@ def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
 
 
 def cli_corpus(args: argparse.Namespace) -> int:
-    """``python -m analysis corpus [--data DIR] [--out DIR]``."""
-    corpus = load_corpus(args.data)
+    """``python -m analysis corpus [--data DIR] [--out DIR] [--recursive]``."""
+    corpus = load_corpus(args.data, recursive=getattr(args, "recursive", False))
     written = write_corpus_tables(corpus, args.out)
     print(corpus.summary())
     print("wrote " + ", ".join(str(p) for p in written.values()))

@@ -146,7 +146,7 @@ def normalise_width(text: str) -> tuple[str, int]:
     changed = len(_WIDE.findall(text))
     if changed:
         text = text.translate(_width_table()).translate(_ZERO_WIDTH)
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip(), changed
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip(" "), changed
 
 
 # --- 4-6. line-level chrome, field lines and URLs ----------------------------------------------
@@ -413,7 +413,7 @@ def clean_line(line: str) -> tuple[str, Counter[str]]:
     counts["width_normalised"] += n  # (keeps line breaks: only spaces and tabs are folded)
     line, n = strip_urls(line)
     counts["urls"] += n
-    return line.strip(), counts
+    return line.strip(" "), counts
 
 
 def clean_lines(
