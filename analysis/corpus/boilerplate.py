@@ -65,10 +65,8 @@ TITLE_WORDS = re.compile(
 )
 
 
-def _why_not(shape: str, example: str, kinds: set[str]) -> str:
-    if len(example) > MAX_CHARS:
-        return f"longer than {MAX_CHARS} characters"
-    if "title" in kinds and TITLE_WORDS.search(example):
+def _why_not(shape: str, example: str, as_title: bool) -> str:
+    if as_title and TITLE_WORDS.search(example):
         return "reads like a report title"
     if numbered_level(example):
         return "numbered heading"
@@ -92,7 +90,7 @@ def recurring_lines(paragraphs: pd.DataFrame, n_documents: int) -> pd.DataFrame:
     """
     if paragraphs.empty:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    short = paragraphs[paragraphs["text"].str.len() <= 2 * MAX_CHARS]
+    short = paragraphs[paragraphs["text"].str.len() <= MAX_CHARS]
     if short.empty:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     n_per_doc = paragraphs.groupby("doc_id", sort=False)["para_id"].transform("size")
@@ -103,24 +101,26 @@ def recurring_lines(paragraphs: pd.DataFrame, n_documents: int) -> pd.DataFrame:
             "doc_id": short["doc_id"],
             "shape": short["text"].map(line_shape),
             "example": short["text"],
-            "kind": short["kind"],
+            "title": short["kind"] == "title",
             "edge": edge.loc[short.index],
         }
     )
+    n_docs = frame.drop_duplicates(["shape", "doc_id"]).groupby("shape", sort=False).size()
+    keep = n_docs[(n_docs >= CANDIDATE_MIN_DOCS) & (n_docs.index != "")].index
+    frame = frame[frame["shape"].isin(keep)]
     stats = frame.groupby("shape", sort=False).agg(
-        n_docs=("doc_id", "nunique"),
         n_occurrences=("doc_id", "size"),
         edge_share=("edge", "mean"),
         example=("example", "first"),
-        kinds=("kind", lambda k: set(k)),
+        as_title=("title", "any"),
     )
-    stats = stats[(stats["n_docs"] >= CANDIDATE_MIN_DOCS) & (stats.index != "")]
+    stats["n_docs"] = n_docs.reindex(stats.index)
     if stats.empty:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     need = max(MIN_DOCS, MIN_SHARE * n_documents)
     reasons = []
     for shape, row in stats.iterrows():
-        why = _why_not(str(shape), row["example"], row["kinds"])
+        why = _why_not(str(shape), row["example"], bool(row["as_title"]))
         if not why and row["n_docs"] < need:
             why = f"in {row['n_docs']} documents (< {need:g})"
         if not why and row["edge_share"] < EDGE_SHARE:

@@ -188,6 +188,16 @@ class ChromePatterns:
         return re.compile("|".join(parts)) if parts else None
 
     @cached_property
+    def _long_any(self) -> re.Pattern[str] | None:
+        """The alternation restricted to ``long_sentence_categories``."""
+        parts = [
+            f"(?P<c{i}>{'|'.join(_scoped(rx.pattern) for rx in compiled)})"
+            for i, (name, compiled) in enumerate(self.line.items())
+            if compiled and name in self.long_sentence_categories
+        ]
+        return re.compile("|".join(parts)) if parts else None
+
+    @cached_property
     def _categories(self) -> dict[str, str]:
         return {f"c{i}": name for i, name in enumerate(self.line)}
 
@@ -336,7 +346,7 @@ def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
         long_sentence_categories=frozenset(spec.get("long_sentence_categories") or []),
     )
     try:
-        _ = pats._line_any, pats._block_any, pats._field
+        _ = pats._line_any, pats._long_any, pats._block_any, pats._field
     except re.error as exc:  # e.g. the same named group in two patterns
         raise InputFileError(p, f"patterns cannot be combined: {exc}") from None
     return pats
@@ -355,14 +365,12 @@ def chrome_category(line_simplified: str, patterns: ChromePatterns) -> str | Non
     """
     if len(line_simplified) > CHROME_LINE_MAX:
         return None
-    rx = patterns._line_any
-    m = rx.search(line_simplified) if rx is not None else None
-    if not m or not m.lastgroup:
-        return None
-    category = patterns._categories[m.lastgroup]
     if _sentence_shaped(line_simplified, CHROME_SENTENCE_MAX):
-        return category if category in patterns.long_sentence_categories else None
-    return category
+        rx = patterns._long_any  # (most report paragraphs: only a few patterns to try)
+    else:
+        rx = patterns._line_any
+    m = rx.search(line_simplified) if rx is not None else None
+    return patterns._categories[m.lastgroup] if m and m.lastgroup else None
 
 
 def parse_byline(line_simplified: str, patterns: ChromePatterns) -> dict[str, str]:
