@@ -17,20 +17,20 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
 
 from . import paths
+from .atomic import atomic_write
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
 from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
 from .script import detect_script, to_simplified
 from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
+from .workers import spawn_pool
 
 log = logging.getLogger(__name__)
 
@@ -208,28 +208,60 @@ def process_file(
 
 def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
     """Add manifest columns; non-empty manifest title/date/place/year override text-derived ones
-    (which are kept as ``<col>_from_text``)."""
-    m = manifest.rename(columns={"file": "source_file"})
+    (which are kept as ``<col>_from_text``).
+
+    ``year`` and ``date`` cells are parsed as Chinese metadata is written
+    (:mod:`analysis.manifest_values`: ``2019年``, ``二〇二〇年``, ``2019-2020``, ``2019.3.5`` …);
+    a range sets ``year_end``. A cell that cannot be parsed never replaces the value read from
+    the text: it is logged as ``manifest.csv:LINE: problem`` and listed in the documents'
+    ``manifest_problems`` column.
+    """
+    from .manifest_values import parse_date, parse_year
+
+    where = manifest.attrs.get("path", "manifest.csv")
+    m = manifest.rename(columns={"file": "source_file"}).copy()
+    problems: dict[str, list[str]] = {}
+    parsed_years, year_end, parsed_dates = [], [], []
+    for line, row in enumerate(m.to_dict("records"), start=2):  # header is line 1
+        found: list[str] = []
+        y, last, problem = parse_year(row.get("year", ""))
+        found += [problem] if problem else []
+        d, problem = parse_date(row.get("date", ""))
+        found += [problem] if problem else []
+        if y is None and d and not str(row.get("year", "")).strip():
+            y = int(d[:4])  # a manifest date without a year column: the year follows the date
+        parsed_years.append(y)
+        year_end.append(last)
+        parsed_dates.append(d)
+        for problem in found:
+            log.warning("%s:%d: %s; kept the value read from the text", where, line, problem)
+        if found:
+            problems[row["source_file"]] = found
+    if "year" in m.columns or "date" in m.columns:
+        m["year"] = pd.array(parsed_years, dtype="Int64")
+        if any(v is not None for v in year_end):
+            m["year_end"] = pd.array(year_end, dtype="Int64")
+    if "date" in m.columns:
+        m["date"] = parsed_dates
     clash = [c for c in m.columns if c in documents.columns and c != "source_file"]
     merged = documents.merge(m, on="source_file", how="left", suffixes=("", "__manifest"))
     multi = merged["source_file"].map(merged["source_file"].value_counts()) > 1
     for col in clash:
-        man = merged.pop(f"{col}__manifest").fillna("")
+        man = merged.pop(f"{col}__manifest")
         if col in MANIFEST_OVERRIDES:
-            use = man.astype(str).str.strip() != ""
+            use = man.notna() & (man.astype(str).str.strip() != "")
             if col == "title":
                 use &= ~multi  # one manifest title cannot name several articles
             merged[f"{col}_from_text"] = merged[col]
             if col == "year":
-                merged[col] = (
-                    merged[col]
-                    .astype("Int64")
-                    .mask(use, pd.to_numeric(man, errors="coerce").astype("Int64"))
-                )
+                merged[col] = merged[col].astype("Int64").mask(use, man.astype("Int64"))
             else:
-                merged[col] = merged[col].mask(use, man)
+                merged[col] = merged[col].mask(use, man.fillna(""))
         else:
-            merged[f"manifest_{col}"] = man
+            merged[f"manifest_{col}"] = man.fillna("")
+    merged["manifest_problems"] = merged["source_file"].map(
+        lambda f: "; ".join(problems.get(f, []))
+    )
     return merged
 
 
@@ -259,7 +291,7 @@ def load_corpus(
     bases = doc_id_bases(files)
     args = [(f, bases[f], patterns) for f in files]
     if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        with spawn_pool(workers) as pool:
             results = list(
                 pool.map(process_file, *zip(*args), chunksize=max(1, len(files) // (4 * workers)))
             )
@@ -359,15 +391,13 @@ def analysis_paragraphs(
 def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
     """Write ``documents.csv``, ``paragraphs.csv`` and ``quality.csv`` (UTF-8) into ``out_dir``."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, frame in (
         ("documents", corpus.documents),
         ("paragraphs", corpus.paragraphs),
         ("quality", corpus.quality),
     ):
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
+        path = atomic_write(out / f"{name}.csv", frame.to_csv(index=False))
         written[name] = path
     return written
 

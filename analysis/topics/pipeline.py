@@ -296,7 +296,7 @@ def run_topic_analysis(
     paths = {n: _cache.cache_path({**key, "part": n}, "topics") for n in names}
     if not force and all(p.exists() for p in paths.values()):
         try:
-            return _load_cached(paths)
+            return _load_cached(paths, key)
         except Exception as exc:  # noqa: BLE001 - a broken entry is recomputed, never trusted
             log.warning("unreadable topic cache (%s); recomputing", exc)
     out = _run_topic_analysis(units, paragraphs, **options)
@@ -311,14 +311,23 @@ def run_topic_analysis(
         _cache.cached_frame({**key, "part": n}, lambda f=frame: f, "topics", force=True)
     # return what a warm call returns (the Parquet round trip), so cold and warm runs give
     # identical values, dtypes and content hashes
-    return _load_cached(paths)
+    try:
+        return _load_cached(paths, key)
+    except Exception as exc:  # noqa: BLE001 - e.g. a read-only cache: the entries were not stored
+        log.warning("topic cache not readable after storing (%s); using the fitted values", exc)
+        return out
 
 
-def _load_cached(paths: dict) -> dict[str, Any]:
-    out: dict[str, Any] = {n: pd.read_parquet(paths[n]) for n in _FRAMES}
-    out["model"] = result_from_frame(pd.read_parquet(paths["model"]))
-    seeded = pd.read_parquet(paths["seeded_model"])
+def _load_cached(paths: dict, key: dict) -> dict[str, Any]:
+    from ..cache import read_entry
+
+    def read(n: str) -> pd.DataFrame:  # verified: an entry stored for another key is refused
+        return read_entry({**key, "part": n}, paths[n])
+
+    out: dict[str, Any] = {n: read(n) for n in _FRAMES}
+    out["model"] = result_from_frame(read("model"))
+    seeded = read("seeded_model")
     out["seeded_model"] = result_from_frame(seeded) if len(seeded) else None
-    out["topics_html"] = str(pd.read_parquet(paths["topics_html"])["html"].iloc[0])
+    out["topics_html"] = str(read("topics_html")["html"].iloc[0])
     out["chosen_k"] = int(out["topic_choice"]["k"].iloc[0])
     return out
