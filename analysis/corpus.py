@@ -28,6 +28,7 @@ from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
 from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
+from .progress import Progress
 from .script import detect_script, to_simplified
 from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
 from .workers import spawn_pool
@@ -79,14 +80,21 @@ class Corpus:
         q = self.quality
         files = q[q["doc_id"] == ""] if "doc_id" in q else q
         skipped = files[files["status"] != "ok"]
+        articles = q[q["doc_id"] != ""] if "doc_id" in q else q.iloc[:0]
+        skipped_articles = articles[articles["status"] != "ok"]
         n_dup = int((self.documents["duplicate_of"] != "").sum())
-        totals = q[q["doc_id"] != ""][COUNT_COLUMNS].sum()
+        totals = articles[COUNT_COLUMNS].sum()
         lines = [
-            f"{len(files)} files read ({len(skipped)} skipped) -> {len(self.documents)} documents, "
-            f"{n_dup} near-duplicate(s), {len(self.paragraphs)} paragraphs",
+            f"{len(files)} files read ({len(skipped)} skipped) -> {len(self.documents)} documents "
+            f"({len(skipped_articles)} skipped), {n_dup} near-duplicate(s), "
+            f"{len(self.paragraphs)} paragraphs",
             "removed/flagged: " + ", ".join(f"{k}={int(v)}" for k, v in totals.items() if v),
         ]
         lines += [f"skipped {r.source_file}: {r.reason}" for r in skipped.itertuples()]
+        lines += [
+            f"skipped {r.source_file} ({r.doc_id}): {r.reason}"
+            for r in skipped_articles.itertuples()
+        ]
         return "\n".join(lines)
 
 
@@ -141,6 +149,31 @@ def _article(
     return meta, paras, counts
 
 
+SHORT_REPORT_CHARS = 41  # a title-like block this long (or with clause punctuation) is text
+
+
+def is_short_report(lines: list[str]) -> bool:
+    """True when the only lines left (taken for a title block) are a short report's text.
+
+    A title rarely has clause punctuation (，；。！？) or more than 40 characters; a one-line
+    report usually has one of them, so it is kept as the document's body instead of being
+    dropped as "nothing but a title".
+    """
+    text = "".join(lines)
+    return len(text) >= SHORT_REPORT_CHARS or any(ch in text for ch in "，,；;。！？!?")
+
+
+def _no_body_reason(paras: pd.DataFrame, counts: Counter[str]) -> str:
+    """Say truthfully why an article has no body (chrome only, title only, nothing)."""
+    removed = sum(counts.get(c, 0) for c in ("chrome_lines", "related_lines", "byline_lines"))
+    if len(paras):
+        title = "".join(paras["text_original"].tolist())[:40]
+        return f"only a title line left after cleaning ({title!r}, {removed} chrome lines removed)"
+    if removed:
+        return f"no report text left after cleaning (web chrome only: {removed} lines removed)"
+    return "no text left after cleaning"
+
+
 def process_file(
     path: str | Path, doc_id_base: str, patterns: ChromePatterns | None = None
 ) -> tuple[list[dict], list[pd.DataFrame], list[dict]]:
@@ -169,13 +202,15 @@ def process_file(
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
         q.update({c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
+        if not has_body and len(paras) and is_short_report(paras["text_original"].tolist()):
+            # a one-line report (no sentence punctuation) looked like a title: it is the text
+            paras["kind"] = "body"
+            meta["title_original"] = ""
+            has_body = True
         if not has_body:
-            q.update(
-                status="skipped", reason="no report text left after cleaning (web chrome only)"
-            )
-            log.warning(
-                "skipping %s (%s): no report text left after cleaning", raw.path.name, doc_id
-            )
+            reason = _no_body_reason(paras, counts)
+            q.update(status="skipped", reason=reason)
+            log.warning("skipping %s (%s): %s", raw.path.name, doc_id, reason)
             quality.append(q)
             continue
         originals = paras["text_original"].tolist()
@@ -265,6 +300,11 @@ def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFr
     return merged
 
 
+def _raw_chars(result: tuple[list, list, list[dict]]) -> int:
+    """Characters decoded from one file (its quality row), for the progress rate."""
+    return int(result[2][0].get("n_chars_raw", 0) or 0) if result[2] else 0
+
+
 def load_corpus(
     data_dir: str | Path | None = None,
     *,
@@ -290,13 +330,19 @@ def load_corpus(
     patterns = load_chrome_patterns(chrome)
     bases = doc_id_bases(files)
     args = [(f, bases[f], patterns) for f in files]
+    progress = Progress(len(files), what="files")
+    results = []
     if workers > 1 and len(files) > 1:
         with spawn_pool(workers) as pool:
-            results = list(
-                pool.map(process_file, *zip(*args), chunksize=max(1, len(files) // (4 * workers)))
-            )
+            chunk = max(1, len(files) // (4 * workers))
+            for result in pool.map(process_file, *zip(*args), chunksize=chunk):
+                results.append(result)
+                progress.update(chars=_raw_chars(result))
     else:
-        results = [process_file(*a) for a in args]
+        for a in args:
+            results.append(process_file(*a))
+            progress.update(chars=_raw_chars(results[-1]))
+    progress.done()
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
