@@ -167,6 +167,37 @@ def list_raw_files(folder: str | Path) -> list[Path]:
     return files
 
 
+def _csv_rows(path: Path, text: str) -> list[list[str]]:
+    """Parse CSV text strictly: every row has the header's number of fields (blank lines skipped).
+
+    Raises:
+        InputFileError: naming the line of the first malformed row.
+    """
+    import io as _io
+
+    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if rows and len(row) != len(rows[0]):
+                raise InputFileError(
+                    path,
+                    f"row has {len(row)} fields but the header has {len(rows[0])} "
+                    "(a comma inside a value must be quoted)",
+                    line=reader.line_num,
+                )
+            rows.append(row)
+    except csv.Error as exc:
+        raise InputFileError(
+            path, f"cannot parse manifest CSV: {exc}", line=reader.line_num
+        ) from None
+    if not rows:
+        raise InputFileError(path, "manifest has no header line")
+    return rows
+
+
 def read_manifest(folder: str | Path) -> pd.DataFrame | None:
     """The optional ``manifest.csv`` of a raw folder (a ``file`` column plus any metadata).
 
@@ -181,8 +212,6 @@ def read_manifest(folder: str | Path) -> pd.DataFrame | None:
         InputFileError: naming the file (and line) when it is empty, not text, has no ``file``
             column, lists a file twice or cannot be parsed as CSV.
     """
-    import io as _io
-
     for name in MANIFEST_NAMES:
         p = Path(folder) / name
         if not p.exists():
@@ -197,17 +226,8 @@ def read_manifest(folder: str | Path) -> pd.DataFrame | None:
             text, _ = decode_bytes(raw)
         except ValueError as exc:
             raise InputFileError(p, f"manifest is not a text CSV file ({exc})") from None
-        try:
-            frame = pd.read_csv(
-                _io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False
-            )
-        except pd.errors.EmptyDataError:
-            raise InputFileError(p, "manifest has no header line") from None
-        except (pd.errors.ParserError, csv.Error) as exc:
-            found = re.search(r"line (\d+)", str(exc))
-            line = int(found.group(1)) if found else None
-            problem = re.sub(r"^Error tokenizing data\. C error: ", "", str(exc)).strip()
-            raise InputFileError(p, f"cannot parse manifest CSV: {problem}", line=line) from None
+        rows = _csv_rows(p, text.lstrip("\ufeff"))
+        frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
         frame.columns = [str(c).strip() for c in frame.columns]
         if "file" not in frame.columns:
             raise InputFileError(

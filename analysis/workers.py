@@ -7,7 +7,9 @@ worker, on start:
   and on every platform runs a watchdog thread that exits the worker once its parent process
   is gone (the parent pid changes) — so a ``kill -9`` of the run leaves no orphan workers; the
   multiprocessing resource tracker then sees its pipe close and exits too;
-* ignores SIGINT: Ctrl-C is handled once, by the parent, which prints one line.
+* ignores SIGINT from birth (the parent ignores it for the instant it starts a worker, and an
+  ignored signal survives ``exec``): Ctrl-C is handled once, by the parent, which prints one
+  line — never a ``KeyboardInterrupt`` traceback from a worker that was still importing.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing.context import SpawnContext, SpawnProcess
 from typing import Any
 
 WATCHDOG_SECONDS = 0.5
@@ -61,6 +63,23 @@ def _start_worker(parent_pid: int, initializer: Callable[..., Any] | None, inita
         initializer(*initargs)
 
 
+class _QuietProcess(SpawnProcess):
+    """A spawned process that starts with SIGINT ignored."""
+
+    def start(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return super().start()  # only the main thread may change signal handlers
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            super().start()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+class _QuietContext(SpawnContext):
+    Process = _QuietProcess
+
+
 def spawn_pool(
     workers: int,
     *,
@@ -73,7 +92,7 @@ def spawn_pool(
     """
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=get_context("spawn"),
+        mp_context=_QuietContext(),
         initializer=_start_worker,
         initargs=(os.getpid(), initializer, tuple(initargs)),
     )
