@@ -1,8 +1,8 @@
 """Command line: ``python -m analysis <command>``.
 
 Each subcommand is a thin shell over package functions; the work lives in the stage modules.
-Options are validated first; ``--out`` may not overlap ``--data``; for ``corpus`` and
-``figures`` the raw folder, its manifest and every lexicon are checked before anything runs.
+Options are validated first; ``--out`` may not overlap ``--data``; for every command with
+``--data`` the raw folder, its manifest and every lexicon are checked before anything runs.
 Bad input raises :class:`analysis.errors.AnalysisError`, printed here as one line per problem
 (no traceback, exit code 2); an OS error at the edges (permission, full disk) is printed the
 same way; Ctrl-C ends the run with one line (exit code 130).
@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-count", type=int, default=3)
 
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
-    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale"])
+    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "faults"])
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         check_options(args)
-        if args.command in ("corpus", "figures"):
+        if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
             from .validate import check_inputs
 
             check_inputs(args.data)

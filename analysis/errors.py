@@ -67,6 +67,8 @@ def describe_os_error(exc: OSError) -> str:
 
 
 def output_error(exc: OSError, path: str | Path, action: str = "cannot write") -> OutputFileError:
-    """Turn an OSError met while writing ``path`` into a one-line :class:`OutputFileError`."""
-    target = getattr(exc, "filename", None) or path
-    return OutputFileError(target, f"{action}: {describe_os_error(exc)}")
+    """Turn an OSError met while writing ``path`` into a one-line :class:`OutputFileError`.
+
+    The message names ``path`` (the file the user asked for), not a temporary file.
+    """
+    return OutputFileError(path, f"{action}: {describe_os_error(exc)}")
