@@ -15,6 +15,7 @@ Write errors (permissions, full disk, read-only folder) become one-line
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -47,12 +48,28 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         _fsync(tmp)
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes 0600; outputs get the usual mode
         os.replace(tmp, target)
     except OSError as exc:
         raise output_error(exc, target) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+@functools.lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; restored at once
+    os.umask(mask)
+    return mask
+
+
+def _file_mode(target: Path) -> int:
+    """The replaced file's mode, or what ``open()`` would give a new file (0666 minus umask)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def _fsync(path: Path) -> None:

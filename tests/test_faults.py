@@ -202,6 +202,16 @@ def test_4_truncated_output_is_rebuilt_not_reported_unchanged(tmp_path, shortcut
     assert png.read_bytes() == good
 
 
+def test_4_atomic_files_get_the_usual_mode_not_the_temporary_0600(tmp_path):
+    fresh = atomic.atomic_write(tmp_path / "new.csv", "a\n")
+    probe = tmp_path / "probe"
+    probe.write_text("a\n")  # what a plain open() gives under this umask
+    assert fresh.stat().st_mode & 0o777 == probe.stat().st_mode & 0o777
+    os.chmod(fresh, 0o640)
+    atomic.atomic_write(fresh, "b\n")
+    assert fresh.stat().st_mode & 0o777 == 0o640  # a replaced file keeps its mode
+
+
 def test_4_concurrent_writers_never_leave_a_mixed_file(tmp_path):
     target = tmp_path / "out.csv"
     versions = [("x" * 200_000).encode(), ("y" * 300_000).encode()]
