@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import output_error
+from analysis.errors import output_error
 
 
 @contextlib.contextmanager

@@ -13,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import paths
-from .errors import AnalysisError, InputErrors, InputFileError
+from analysis import paths
+from analysis.errors import AnalysisError, InputErrors, InputFileError
 
 
 def _lexicon_checks(lexicon_dir: Path) -> list[tuple[Path, Callable[[Path], object]]]:
-    from ._files import read_word_list
-    from .clean import load_chrome_patterns
-    from .lexicons import read_delete_list, read_user_dict
-    from .slogans import load_slogan_patterns
-    from .themes import load_themes
+    from analysis._files import read_word_list
+    from analysis.corpus.clean import load_chrome_patterns
+    from analysis.measures.slogans import load_slogan_patterns
+    from analysis.measures.themes import load_themes
+    from analysis.text.lexicons import read_delete_list, read_user_dict
 
     return [
         (lexicon_dir / "userdict.txt", read_user_dict),
@@ -49,7 +49,7 @@ def input_problems(
     """
     problems: list[AnalysisError] = []
     if data_dir is not None:
-        from .io import list_raw_files, read_manifest
+        from analysis.corpus.io import list_raw_files, read_manifest
 
         for check in (list_raw_files, read_manifest):
             try:

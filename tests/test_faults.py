@@ -24,11 +24,12 @@ import pytest
 
 from analysis import atomic, cli, paths
 from analysis.cache import cache_path, cached_frame
-from analysis.corpus import load_corpus, process_file
+from analysis.corpus import load_corpus
+from analysis.corpus.build import process_file
+from analysis.corpus.manifest_values import parse_date, parse_year
 from analysis.errors import AnalysisError, InputErrors, InputFileError, OutputFileError
 from analysis.figures.context import FigureContext, NotApplicable, StageUnavailable
 from analysis.figures.pipeline import build_all
-from analysis.manifest_values import parse_date, parse_year
 from analysis.progress import Progress
 from analysis.validate import check_inputs, check_out_dir
 
@@ -374,7 +375,7 @@ def test_7_sigkill_of_the_parent_leaves_no_worker_or_resource_tracker(tmp_path):
 CTRL_C_DRIVER = textwrap.dedent(
     """
     import sys, time
-    import analysis.corpus
+    import analysis.corpus.build
     from analysis import cli
     from analysis.workers import spawn_pool
 
@@ -386,7 +387,7 @@ CTRL_C_DRIVER = textwrap.dedent(
             time.sleep(60)
 
     if __name__ == "__main__":
-        analysis.corpus.cli_corpus = slow
+        analysis.corpus.build.cli_corpus = slow
         sys.exit(cli.main(["corpus", "--data", sys.argv[1], "--out", sys.argv[2]]))
     """
 )

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import paths
+from analysis import paths
 
 REPORT = (
     "一、基本情况\n本镇二〇一九年全面推进乡村振兴，招商引资取得新进展，基础设施建设稳步推进。\n"
@@ -41,7 +41,7 @@ def _corpus(folder: Path, n: int = 2) -> Path:
 
 
 def _cli(argv: list[str]) -> tuple[int, str]:
-    from ..cli import main
+    from analysis.cli import main
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
@@ -61,7 +61,7 @@ def _one_line(code: int, err: str, *needles: str) -> str:
 
 @contextlib.contextmanager
 def _patched_writer(write: Callable[[Path, bytes], None]):
-    from .. import atomic
+    from analysis import atomic
 
     saved = atomic._write_bytes
     atomic._write_bytes = write
@@ -73,7 +73,7 @@ def _patched_writer(write: Callable[[Path, bytes], None]):
 
 # -- probes: each returns a short description of what happened; AssertionError = not handled
 def probe_short_report(tmp: Path) -> str:
-    from ..corpus import process_file
+    from analysis.corpus.build import process_file
 
     text = ("本镇全面推进乡村振兴招商引资取得新进展基础设施建设稳步推进群众满意度不断提高" * 2)[:41]
     (tmp / "a.txt").write_text(text + "\n", encoding="utf-8")
@@ -91,7 +91,7 @@ def probe_out_in_data(tmp: Path) -> str:
 
 
 def probe_manifest_values(tmp: Path) -> str:
-    from ..corpus import load_corpus
+    from analysis.corpus import load_corpus
 
     data = _corpus(tmp / "raw", n=3)
     (data / "manifest.csv").write_text(
@@ -106,8 +106,8 @@ def probe_manifest_values(tmp: Path) -> str:
 
 
 def probe_full_disk_mid_write(tmp: Path) -> str:
-    from ..atomic import atomic_write
-    from ..errors import OutputFileError
+    from analysis.atomic import atomic_write
+    from analysis.errors import OutputFileError
 
     target = tmp / "t.csv"
     atomic_write(target, "old\n")
@@ -129,8 +129,8 @@ def probe_full_disk_mid_write(tmp: Path) -> str:
 
 
 def probe_truncated_output(tmp: Path) -> str:
-    from ..figures.context import FigureContext
-    from ..figures.pipeline import build_all
+    from analysis.figures.context import FigureContext
+    from analysis.figures.pipeline import build_all
 
     data = _corpus(tmp / "raw")
     out = tmp / "out"
@@ -165,8 +165,8 @@ def probe_unwritable_out(tmp: Path) -> str:
 
 
 def probe_huge_frequency(tmp: Path) -> str:
-    from ..errors import InputErrors
-    from ..validate import check_inputs
+    from analysis.errors import InputErrors
+    from analysis.validate import check_inputs
 
     lex = _lexicons(tmp)
     with (lex / "userdict.txt").open("a", encoding="utf-8") as fh:
@@ -204,7 +204,7 @@ def probe_bad_lexicon_under_figures(tmp: Path) -> str:
 
 
 def probe_degenerate_corpus(tmp: Path) -> str:
-    from ..figures.context import FigureContext, NotApplicable
+    from analysis.figures.context import FigureContext, NotApplicable
 
     data = tmp / "raw"
     data.mkdir()
@@ -219,7 +219,7 @@ def probe_degenerate_corpus(tmp: Path) -> str:
 def probe_swapped_cache_entry(tmp: Path) -> str:
     import pandas as pd
 
-    from ..cache import cache_path, cached_frame
+    from analysis.cache import cache_path, cached_frame
 
     a, b = {"k": "a"}, {"k": "b"}
     cached_frame(a, lambda: pd.DataFrame({"x": ["A"]}), "probe", root=tmp)
@@ -234,7 +234,7 @@ def probe_swapped_cache_entry(tmp: Path) -> str:
 
 
 def probe_concurrent_writers(tmp: Path) -> str:
-    from ..atomic import atomic_write
+    from analysis.atomic import atomic_write
 
     target, versions = tmp / "o.csv", [b"x" * 100_000, b"y" * 150_000]
     atomic_write(target, versions[0])
@@ -330,7 +330,7 @@ def probe_sigkill(tmp: Path) -> str:
 _CTRL_C_DRIVER = textwrap.dedent(
     """
     import sys, time
-    import analysis.corpus
+    import analysis.corpus.build
     from analysis import cli
     from analysis.workers import spawn_pool
 
@@ -341,7 +341,7 @@ _CTRL_C_DRIVER = textwrap.dedent(
             time.sleep(60)
 
     if __name__ == "__main__":
-        analysis.corpus.cli_corpus = slow
+        analysis.corpus.build.cli_corpus = slow
         sys.exit(cli.main(["corpus", "--data", sys.argv[1], "--out", sys.argv[2]]))
     """
 )
@@ -364,7 +364,7 @@ def probe_ctrl_c(tmp: Path) -> str:
 def probe_progress(tmp: Path) -> str:
     import logging
 
-    from ..progress import Progress
+    from analysis.progress import Progress
 
     records: list[str] = []
     handler = logging.Handler()

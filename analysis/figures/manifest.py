@@ -14,8 +14,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_write
-from ..paths import PACKAGE_DIR, ROOT
+from analysis.atomic import atomic_write
+from analysis.paths import PACKAGE_DIR, ROOT
 
 MANIFEST_NAME = "MANIFEST.json"
 INDEX_NAME = "README.md"

@@ -16,7 +16,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from matplotlib.figure import Figure
 
-from ..workers import spawn_pool, stop_pool
+from analysis.workers import spawn_pool, stop_pool
+
 from .save import save_figure
 
 log = logging.getLogger(__name__)

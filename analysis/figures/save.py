@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..atomic import atomic_write
+from analysis.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 

@@ -22,16 +22,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .atomic import atomic_write
+from analysis import paths
+from analysis.atomic import atomic_write
+from analysis.progress import Progress
+from analysis.workers import spawn_pool
+
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
 from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
-from .progress import Progress
 from .script import detect_script, to_simplified
 from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
-from .workers import spawn_pool
 
 log = logging.getLogger(__name__)
 
@@ -246,12 +247,12 @@ def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFr
     (which are kept as ``<col>_from_text``).
 
     ``year`` and ``date`` cells are parsed as Chinese metadata is written
-    (:mod:`analysis.manifest_values`: ``2019年``, ``二〇二〇年``, ``2019-2020``, ``2019.3.5`` …);
+    (:mod:`analysis.corpus.manifest_values`: ``2019年``, ``二〇二〇年``, ``2019-2020``, ``2019.3.5`` …);
     a range sets ``year_end``. A cell that cannot be parsed never replaces the value read from
     the text: it is logged as ``manifest.csv:LINE: problem`` and listed in the documents'
     ``manifest_problems`` column.
     """
-    from .manifest_values import parse_date, parse_year
+    from analysis.corpus.manifest_values import parse_date, parse_year
 
     where = manifest.attrs.get("path", "manifest.csv")
     m = manifest.rename(columns={"file": "source_file"}).copy()
@@ -366,12 +367,12 @@ def finish_corpus(
     folder: str | Path | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
-    :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`:
+    :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
     near-duplicate marking, the manifest join, manifest files that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
-        manifest: the folder's manifest (see :func:`analysis.io.read_manifest`), if any.
+        manifest: the folder's manifest (see :func:`analysis.corpus.io.read_manifest`), if any.
         files: the raw files that were read (to report manifest entries with no file).
         folder: the raw folder (for messages).
 
@@ -411,7 +412,7 @@ def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
 
 def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
     """No document survived: fail with the per-file reasons instead of an empty analysis."""
-    from .errors import InputFileError
+    from analysis.errors import InputFileError
 
     reasons = "; ".join(f"{r.source_file}: {r.reason}" for r in quality.itertuples() if r.reason)
     raise InputFileError(folder, f"no readable report in the folder ({reasons})")
