@@ -95,6 +95,27 @@ def _write_bytes(path: Path, blob: bytes) -> None:
         fh.write(blob)
 
 
+STALE_SECONDS = 3600.0  # a temporary this old belongs to a run that was killed
+
+
+def remove_stale_temporaries(folder: str | Path, *, older_than: float = STALE_SECONDS) -> int:
+    """Delete temporaries (``.<name>.<random>.tmp``) that a killed run left in ``folder``.
+
+    Only files older than ``older_than`` seconds are removed, so a concurrent run's temporary
+    is never touched. Returns how many were removed.
+    """
+    import time
+
+    removed = 0
+    now = time.time()
+    for tmp in Path(folder).glob(".*.tmp") if Path(folder).is_dir() else []:
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+                removed += 1
+    return removed
+
+
 def file_sha256(path: str | Path) -> str:
     """SHA-256 hex digest of a file's bytes (streamed)."""
     h = hashlib.sha256()

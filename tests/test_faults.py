@@ -213,6 +213,15 @@ def test_4_atomic_files_get_the_usual_mode_not_the_temporary_0600(tmp_path):
     assert fresh.stat().st_mode & 0o777 == 0o640  # a replaced file keeps its mode
 
 
+def test_4_temporaries_of_a_killed_run_are_removed_later_not_while_fresh(tmp_path):
+    old, fresh = tmp_path / ".a.csv.x1.tmp", tmp_path / ".b.csv.x2.tmp"
+    old.write_text("half")
+    fresh.write_text("being written by a concurrent run")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert atomic.remove_stale_temporaries(tmp_path) == 1
+    assert not old.exists() and fresh.exists()
+
+
 def test_4_concurrent_writers_never_leave_a_mixed_file(tmp_path):
     target = tmp_path / "out.csv"
     versions = [("x" * 200_000).encode(), ("y" * 300_000).encode()]

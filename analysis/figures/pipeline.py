@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.atomic import file_sha256
+from analysis.atomic import file_sha256, remove_stale_temporaries
 from analysis.errors import AnalysisError
 
 from .context import FigureContext, NotApplicable, StageUnavailable
@@ -84,6 +84,8 @@ def build_all(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for folder in (out, out / "tables"):  # what a killed run (kill -9) could leave behind
+        remove_stale_temporaries(folder)
     specs = _select(only)
     old = read_manifest(out)
     versions = package_versions()
