@@ -35,6 +35,14 @@ def _lexicon_checks(lexicon_dir: Path) -> list[tuple[Path, Callable[[Path], obje
     ]
 
 
+def _read_any(path: Path) -> object:
+    from analysis._files import read_text_lines, read_yaml
+
+    if path.suffix in (".yaml", ".yml"):
+        return read_yaml(path)
+    return list(read_text_lines(path))
+
+
 def input_problems(
     data_dir: str | Path | None = None, *, lexicon_dir: str | Path | None = None
 ) -> list[AnalysisError]:
@@ -59,7 +67,13 @@ def input_problems(
             except OSError as exc:
                 problems.append(InputFileError(data_dir, f"cannot read: {exc.strerror}"))
     folder = Path(lexicon_dir) if lexicon_dir is not None else paths.LEXICONS
-    for path, reader in _lexicon_checks(folder):
+    checks = _lexicon_checks(folder)
+    known = {path.name for path, _ in checks}
+    for extra in sorted(folder.glob("*")) if folder.is_dir() else []:
+        # a lexicon added later (e.g. genres.yaml) is at least checked for encoding and syntax
+        if extra.name not in known and extra.suffix in (".yaml", ".yml", ".txt"):
+            checks.append((extra, _read_any))
+    for path, reader in checks:
         try:
             reader(path)
         except AnalysisError as exc:

@@ -469,6 +469,15 @@ def test_9_bad_lexicons_under_figures_give_one_line_each_before_the_run(
     assert not out.exists()  # nothing written
 
 
+def test_9_a_lexicon_file_added_later_is_checked_too(tmp_path):
+    lex = _lexicons(tmp_path)
+    (lex / "genres.yaml").write_text("a: [1,\n", encoding="utf-8")
+    (lex / "extra_words.txt").write_bytes("词".encode("gb18030"))
+    with pytest.raises(InputErrors) as info:
+        check_inputs(lexicon_dir=lex)
+    assert sorted(e.path.name for e in info.value.errors) == ["extra_words.txt", "genres.yaml"]
+
+
 def test_9_an_input_error_during_the_run_stops_it_once(tmp_path):
     class Broken(_Ctx):
         calls = 0
