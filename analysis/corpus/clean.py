@@ -320,14 +320,23 @@ def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
                 p, f"{where}: invalid regular expression {pattern!r}: {exc}"
             ) from None
 
+    def typed(value: object, typ: type, where: str):
+        if not isinstance(value, typ):
+            kind = "mapping" if typ is dict else "list"
+            raise InputFileError(p, f"{where}: expected a {kind}, got {type(value).__name__}")
+        return value
+
     line = {
-        name: [compile_(x, f"line.{name}") for x in (patterns or [])]
-        for name, patterns in (spec.get("line") or {}).items()
+        name: [compile_(x, f"line.{name}") for x in typed(patterns or [], list, f"line.{name}")]
+        for name, patterns in typed(spec.get("line") or {}, dict, "line").items()
     }
-    block = [compile_(x, "block_start") for x in spec.get("block_start") or []]
-    byline_spec = spec.get("byline") or {}
+    block = [
+        compile_(x, "block_start")
+        for x in typed(spec.get("block_start") or [], list, "block_start")
+    ]
+    byline_spec = typed(spec.get("byline") or {}, dict, "byline")
     labels: dict[str, list[str]] = {}
-    for name, words in (byline_spec.get("fields") or {}).items():
+    for name, words in typed(byline_spec.get("fields") or {}, dict, "byline.fields").items():
         if isinstance(words, str):
             words = [words]
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
@@ -340,10 +349,14 @@ def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
         line=line,
         block_start=block,
         byline_labels=labels,
-        byline_max_chars=int(byline_spec.get("max_chars", 120)),
-        byline_value_max=int(byline_spec.get("value_max_chars", 60)),
+        byline_max_chars=_positive_int(p, byline_spec.get("max_chars", 120), "byline.max_chars"),
+        byline_value_max=_positive_int(
+            p, byline_spec.get("value_max_chars", 60), "byline.value_max_chars"
+        ),
         source=str(p),
-        long_sentence_categories=frozenset(spec.get("long_sentence_categories") or []),
+        long_sentence_categories=frozenset(
+            typed(spec.get("long_sentence_categories") or [], list, "long_sentence_categories")
+        ),
     )
     try:
         _ = pats._line_any, pats._long_any, pats._block_any, pats._field
@@ -354,6 +367,12 @@ def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
 
 def _sentence_shaped(line: str, limit: int) -> bool:
     return len(line) > limit and line[-1] in _SENTENCE_END
+
+
+def _positive_int(path: Path, value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InputFileError(path, f"{where}: expected a positive integer, got {value!r}")
+    return value
 
 
 def chrome_category(line_simplified: str, patterns: ChromePatterns) -> str | None:
