@@ -48,6 +48,7 @@ from analysis.options import DEFAULT_SEED, Lexicons, StudyOptions
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 from analysis.text.vocab import vocabulary
 from analysis.topics import run_topic_analysis, topic_units
+from analysis.topics.pipeline import topic_applicability
 
 log = logging.getLogger(__name__)
 
@@ -433,7 +434,16 @@ class Study:
     @result
     def topic_analysis(self) -> dict[str, Any]:
         """Everything :func:`analysis.topics.run_topic_analysis` returns, through its own
-        content-keyed cache (units, paragraphs, themes, settings, code, libraries)."""
+        content-keyed cache (units, paragraphs, themes, settings, code, libraries); not
+        applicable when the corpus is too degenerate for a topic model (the reason says why)."""
+        opts = {
+            k: self.topic_settings[k]
+            for k in ("min_df", "max_df", "ks")
+            if k in self.topic_settings
+        }
+        reason = topic_applicability(self.topic_units, **opts)
+        if reason:
+            raise NotApplicable(f"topic models: {reason}")
         return run_topic_analysis(
             self.topic_units,
             self.paragraphs,

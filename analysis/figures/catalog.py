@@ -11,6 +11,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from analysis.atomic import atomic_write
 from analysis.corpus.build import write_corpus_tables
 from analysis.study import Study
 
@@ -302,5 +303,5 @@ def topic_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     )
     written = _write_frames(frames, tables_dir)
     html = tables_dir.parent / "topics.html"
-    html.write_text(ta["topics_html"], encoding="utf-8")
+    atomic_write(html, ta["topics_html"])
     return [*written, html]

@@ -28,9 +28,7 @@ import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import hashing
+from analysis.workers import spawn_pool
 
 from . import lexicons
 from .lexicons import Dictionary
@@ -427,7 +426,7 @@ def tokenize(
         for a, b in zip(bounds[:-1], bounds[1:], strict=True)
         if b > a
     ]
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with spawn_pool(workers) as pool:
         parts = list(pool.map(_tokenize_chunk, chunks))
     doc_ids = pd.Categorical(paragraphs["doc_id"].astype(str)).categories
     for part in parts:
