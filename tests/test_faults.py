@@ -339,16 +339,12 @@ DRIVER = textwrap.dedent(
     import sys, time
     from concurrent.futures import wait
     from analysis.figures.render import Renderer
-    from analysis.workers import spawn_pool
     if __name__ == "__main__":
         with Renderer(2) as renderer:
-            pool = spawn_pool(1)
-            futures = [pool.submit(time.sleep, 0.01)]
             import matplotlib.figure as mf
             fig = mf.Figure()
             fig.add_subplot().plot([1, 2])
-            futures.append(renderer.submit(fig, sys.argv[1], "f", ("png",)))
-            wait(futures)
+            wait([renderer.submit(fig, sys.argv[1], "f", ("png",))])
             print("ready", flush=True)
             time.sleep(120)
     """
@@ -370,7 +366,7 @@ def test_7_sigkill_of_the_parent_leaves_no_worker_or_resource_tracker(tmp_path):
     try:
         assert proc.stdout.readline().strip() == "ready"
         children = _descendants(proc.pid)
-        assert len(children) >= 3  # 2 render workers + 1 pool worker (+ resource tracker)
+        assert len(children) >= 2  # the render worker and the resource tracker
         proc.kill()
         proc.wait()
         deadline = time.monotonic() + 20
@@ -424,6 +420,17 @@ def test_7_ctrl_c_ends_the_run_with_one_line(tmp_path):
     assert proc.returncode == 130
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert err.strip().splitlines() == [err.strip()] and err.startswith("interrupted")
+
+
+def test_6_a_terminal_without_chinese_gets_escapes_not_a_traceback(tmp_path):
+    data = _corpus(tmp_path / "raw")
+    env = {**ENV, "PYTHONIOENCODING": "latin-1", "PYTHONUTF8": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "kwic", "党建", "--data", str(data)],
+        cwd=ROOT, env=env, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr[-500:]
+    assert b"\\u515a\\u5efa" in done.stdout  # 党建, escaped
 
 
 # -- 8/9. lexicons validated up front --------------------------------------------------------
