@@ -274,6 +274,27 @@ def test_5_gb18030_manifest_from_excel_is_read(tmp_path):
     assert docs.loc["000_r.txt", "year"] == 2019
 
 
+def test_5_manifest_with_bom_and_crlf_from_windows_is_read(tmp_path):
+    _corpus(tmp_path)
+    (tmp_path / "manifest.csv").write_bytes(
+        "\ufefffile,year\r\n000_r.txt,2019年\r\n".encode("utf-8")
+    )
+    docs = load_corpus(tmp_path).documents.set_index("source_file")
+    assert docs.loc["000_r.txt", "year"] == 2019
+
+
+def test_6_errors_survive_the_trip_back_from_a_worker_process():
+    import pickle
+
+    for exc in (
+        InputFileError("a/themes.yaml", "bad", line=3),
+        OutputFileError("out/x.png", "cannot write: no space left on device"),
+        InputErrors([InputFileError("u.txt", "bad", line=1), AnalysisError("--seed")]),
+    ):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc) and str(back) == str(exc)
+
+
 # -- 6. read-only output, full disk at the CLI ----------------------------------------------------
 def _refuse(exc: OSError):
     def write(path: Path, blob: bytes) -> None:
