@@ -6,7 +6,6 @@ Pure functions on cleaned lines (original script) or Simplified strings.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .script import to_simplified
 from .structure import SENTENCE_END
@@ -155,68 +154,7 @@ def title_block(lines: list[str], marker_title: str = "") -> tuple[str, list[str
     return title, kept, n_block
 
 
-# --- place -----------------------------------------------------------------------------------
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡|县|市)(?![场值面价容政况貌域级属直村])")
-MIN_PLACE_MENTIONS = 2  # a name seen once (e.g. a neighbouring county) is not the subject
-_ANON = re.compile(r"(?:\*+|[xX×]{1,3}|某|××)(镇|乡|县|市|区)")
-_GENERIC_FIRST = set(
-    "全我该本各乡镇县市区省村城集小每等和与及的在对为是于了到从向由将把被其此这那所个两多强建大中"
-    "点型好示范之以上下入出进有无其该同邻附临驻"
-)
-_GENERIC_SECOND = set("乡镇县市区村城集级全各本该小大重点属辖个名地业企")
+# --- place: see analysis.places (gazetteer + evidence); re-exported for old imports ----------
+from analysis.places import extract_place, infer_place  # noqa: E402
 
-
-PLACE_TAGS = {"ns", "nr", "nz", "nt"}
-COMMON_WORD_FREQ = 200  # a non-place dictionary word this frequent is not a place name
-
-
-def _plausible_place(text: str, start: int, name: str, suffix: str) -> bool:
-    """Reject "推进乡(村)", "经济强县" and the like using jieba's dictionary (word, POS, freq)."""
-    from .lexicons import base_dictionary
-
-    freq, tag, _ = base_dictionary()
-    if tag.get(name + suffix) == "ns":
-        return True
-    if name in freq and tag[name] not in PLACE_TAGS and freq[name] >= COMMON_WORD_FREQ:
-        return False  # a common verb/adjective/noun such as 推进, 贫困, 规范
-    if start > 0 and freq.get(text[start - 1] + name[0], 0) >= COMMON_WORD_FREQ:
-        return False  # the match starts inside a word: 经|济强县, 增|加和乡
-    return True
-
-
-def place_candidates(text: str) -> Counter[str]:
-    """Count place names (two characters + 镇/乡/县/市) in Simplified text.
-
-    Generic words (全县, 我镇, 该市 …), words that continue past the suffix (市场, 县级, 乡村)
-    and matches that start inside a dictionary word or are common non-place words are excluded.
-    """
-    counts: Counter[str] = Counter()
-    for m in _PLACE.finditer(text):
-        name, suffix = m.group(1), m.group(2)
-        if name[0] in _GENERIC_FIRST or name[1] in _GENERIC_SECOND:
-            continue
-        if _plausible_place(text, m.start(), name, suffix):
-            counts[m.group(0)] += 1
-    return counts
-
-
-def extract_place(title: str, body: str) -> str:
-    """The township/county/city a report is about (Simplified), or "" when anonymised/unknown.
-
-    Candidates in the title count three times; a candidate needs at least two mentions. When anonymised mentions (``**镇``, ``xx县``)
-    are at least as frequent as the best named candidate, the report is anonymised and the place
-    is left empty rather than guessed from a neighbouring town.
-
-    Example:
-        >>> extract_place("构建和谐天长", "天长镇在构建和谐天长进程中……天长镇历史以来")
-        '天长镇'
-    """
-    counts = place_candidates(body)
-    for name, n in place_candidates(title).items():
-        counts[name] += 3 * n
-    counts = Counter({k: v for k, v in counts.items() if v >= MIN_PLACE_MENTIONS})
-    if not counts:
-        return ""
-    best, n_best = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-    n_anon = len(_ANON.findall(title)) * 3 + len(_ANON.findall(body))
-    return "" if n_anon >= n_best else best
+__all__ = ["extract_place", "infer_place", "parse_date", "signature_date", "title_block"]
