@@ -102,29 +102,187 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s\-—–·•:：]+", "", s)
 
 
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．])")
+
+
 def _is_title_line(line: str) -> bool:
     return (
         len(line) <= TITLE_MAX
         and line[-1] not in SENTENCE_END + "，,"
-        and not re.match(
-            r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+、)", line
-        )
+        and not _NUMBERED.match(line)
     )
 
 
-def title_block(lines: list[str], marker_title: str = "") -> tuple[str, list[str], int]:
+TITLE_LOOKAHEAD = 8  # the title is among the first lines, before the body starts
+MIN_TITLE_SCORE = 2.0  # below this the title stays empty
+MIN_TITLE_CJK = 4
+TITLE_WORDS = re.compile(
+    r"报告|讲话|材料|做法|体会|经验|汇报|总结|意见|规划|纲要|方案|通知|决定|发言|致辞|事迹|调研|措施"
+)
+_SUBTITLE = re.compile(r"^\s*(?:——|—|--|－－|-{1,2}|─)")  # "——在…会议上", "——××镇党委先进事迹"
+_AT_MEETING = re.compile(
+    r"在.{0,40}?(?:会议|大会|会|座谈会|典礼|仪式)(?:上|开幕)|(?:会议|大会)上\s*$|^第.{1,6}次(?:会议|全体会议)"
+)
+_SALUTATION = re.compile(r"^[\u4e00-\u9fff、，,\s]{2,24}[:：]$")  # 各位代表： / 同志们：
+_COMMENT = re.compile(r"<!--|-->")
+_COUNTER = re.compile(
+    r"(?:本篇|全文|文章)\s*(?:共)?\s*\d+\s*字|读完(?:约|需)|阅读(?:时间|量|次数|全文)|预计阅读"
+    r"|浏览(?:次数|量)?[:：]?\s*\d|点击(?:数|量|率)?[:：]\s*\d|字号|字体"
+)
+_URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|html?)\b", re.I)
+_NAVIGATION = re.compile(r"[>»›|]|当前位置|首页|返回|上一篇|下一篇|分享到|扫一扫")
+_FIELD = re.compile(
+    r"^\s*(?:作者|来源|编辑|责任编辑|记者|发布(?:时间|日期|机构)?|时间|日期|索引号|审核)\s*[:：|]"
+)
+_ROLES = "总理 主席 省长 市长 县长 区长 州长 旗长 盟长 镇长 乡长 书记 主任 代表".split()
+_SPEAKER = re.compile(
+    "(?:" + "|".join(r"\s*".join(r) for r in _ROLES) + r")\s*[:：]?\s*[\u4e00-\u9fff·\s]{0,6}$"
+)  # "省 长 李成玉", "国务院总理　周恩来"
+_BRACKETED = re.compile(r"^\s*[(（【\[].*[)）】\]]\s*$")
+_CAPTION = re.compile(r"[\u4e00-\u9fff]{2,4}作《|在.{0,30}上作")  # 任振鹤作《政府工作报告》
+_PREFIX = re.compile(r"^\s*(?:原标题|标题|题目|title)\s*[:：]\s*", re.I)
+_TAIL_SPLIT = re.compile(
+    r"\s*(?:——|—|--|\s[（(]?\s*(?=(?:19|20)\d{2}\s*年|[〇零一二]{4}年)|[（(](?=.*(?:\d|[〇零一二三四五六七八九十]).*[）)]?$))"
+)
+
+
+def _title_part(line: str) -> str:
+    """The title inside a header line: prefix "原标题：" and a trailing byline/subtitle removed
+    ("政府工作报告——2011年1月17日在…会议上" -> "政府工作报告"), 《》 around the whole line dropped."""
+    line = _PREFIX.sub("", line).strip().lstrip("*#").strip()
+    m = _TAIL_SPLIT.search(line)
+    if m and m.start() > 0:
+        tail = line[m.end() :]
+        if not tail or parse_date(to_simplified(tail)) or _AT_MEETING.search(tail) or "届" in tail:
+            line = line[: m.start()]
+    line = line.strip().rstrip("—-－").strip()
+    if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
+        line = line[1:-1]
+    return line
+
+
+def title_rejection(line: str) -> str:
+    """Why a header line cannot be a title ("" when it can): subtitle, salutation, comment, …"""
+    s = line.strip()
+    core = _CJK.findall(s)
+    checks = (
+        ("comment", _COMMENT.search(s)),
+        ("url", _URL.search(s)),
+        ("counter", _COUNTER.search(s)),
+        ("navigation", _NAVIGATION.search(s)),
+        ("field", _FIELD.match(s)),
+        ("subtitle", _SUBTITLE.match(s)),
+        ("meeting byline", _AT_MEETING.search(s) or s.startswith("在")),
+        ("caption", _CAPTION.search(s)),
+        ("salutation", _SALUTATION.match(s)),
+        ("bracketed", _BRACKETED.match(s)),
+        ("numbered", _NUMBERED.match(s)),
+        ("sentence", s[-1:] in SENTENCE_END + "，," or len(s) > TITLE_MAX),
+        ("speaker", _SPEAKER.search(s) and len(core) <= 16),
+        ("too short", len(core) < MIN_TITLE_CJK),
+    )
+    for name, hit in checks:
+        if hit:
+            return name
+    if parse_date(to_simplified(s)) and len(_CJK.findall(re.sub(r"\d+|[年月日]", "", s))) < 6:
+        return "date"
+    return ""
+
+
+def _body_started(line: str) -> bool:
+    s = line.strip()
+    return bool(_SALUTATION.match(s)) or len(s) > TITLE_MAX or s[-1:] in "。！？!?"
+
+
+def score_title_lines(lines: list[str], *, lookahead: int = TITLE_LOOKAHEAD) -> list[dict]:
+    """Score the first lines of a document as title candidates.
+
+    Returns:
+        One dict per inspected line: ``index``, ``line``, ``title`` (the title part of the
+        line), ``rejected`` (reason or "") and ``score`` (higher is more title-like; only lines
+        with no rejection reason get a positive score: +1 base, +2 for a genre word such as 报告
+        or 材料, +1 for the first acceptable line, +1 when the next line is a subtitle, byline or
+        speaker line, -0.5 per acceptable line before it).
+    """
+    out: list[dict] = []
+    n_valid = 0
+    for i, line in enumerate(lines[:lookahead]):
+        if _body_started(line) and i > 0 and not _TAIL_SPLIT.search(line):
+            break
+        part = _title_part(line)
+        why = title_rejection(part) if part else "empty"
+        score = 0.0
+        if not why:
+            score = 1.0 + (2.0 if TITLE_WORDS.search(part) else 0.0) + (0.0 if n_valid else 1.0)
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            if nxt and (_SUBTITLE.match(nxt) or _AT_MEETING.search(nxt) or _SPEAKER.search(nxt)):
+                score += 1.0
+            score -= 0.5 * n_valid
+            n_valid += 1
+        out.append({"index": i, "line": line, "title": part, "rejected": why, "score": score})
+        if _body_started(line):
+            break
+    return out
+
+
+def detect_title(lines: list[str], *, min_score: float = MIN_TITLE_SCORE) -> tuple[str, int]:
+    """The best-scored title among the first lines, or ``("", -1)`` when none is convincing.
+
+    Rejects subtitles ("——在…会议上"), salutations (各位代表：), HTML comments, counters
+    ("本篇文章256字,读完约1分钟"), bylines and dates, URLs, navigation and field lines.
+
+    Example:
+        >>> detect_title(["——2011年1月17日在自治区人代会上", "各位代表:", "现在，我代表…。"])
+        ('', -1)
+        >>> detect_title(["政府工作报告——2011年1月17日在省人大会议上", "各位代表："])
+        ('政府工作报告', 0)
+
+    Returns:
+        ``(title, index)``: the title (original script) and the index of its last line.
+    """
+    scored = [c for c in score_title_lines(lines) if not c["rejected"]]
+    if not scored:
+        return "", -1
+    best = max(scored, key=lambda c: (c["score"], -c["index"]))
+    if best["score"] < min_score:
+        return "", -1
+    i = best["index"]
+    if i + 2 < len(lines) and best["line"] == best["title"]:
+        nxt, after = lines[i + 1], lines[i + 2]
+        wrapped = not title_rejection(nxt) and len(_CJK.findall(nxt)) <= 20
+        if wrapped and (_SUBTITLE.match(after) or _AT_MEETING.search(after)):
+            joined = best["title"].rstrip() + nxt.strip()
+            if len(joined) <= TITLE_MAX:
+                return joined, i + 1  # a title wrapped over two lines, then the subtitle
+    return best["title"], i
+
+
+def _is_header_line(line: str) -> bool:
+    """A line of the title block that is not the title: subtitle, byline, speaker, date, …"""
+    why = title_rejection(_title_part(line) or line)
+    return why in ("subtitle", "meeting byline", "caption", "speaker", "bracketed", "date", "comment",
+                   "counter", "field") or (why == "" and _is_title_line(line))  # fmt: skip
+
+
+def title_block(
+    lines: list[str], marker_title: str = "", *, meta_title: str = ""
+) -> tuple[str, list[str], int]:
     """Find the title and drop repeated copies of it.
 
     Args:
         lines: Cleaned lines of one article (original script).
         marker_title: Title from a ``第N篇：…`` marker, if any.
+        meta_title: Title from markdown front matter (``title:``), if any; used when there is no
+            marker title. Otherwise the title is found by :func:`detect_title` (may be "").
 
     Returns:
         ``(title, lines, n_title_lines)``: the title (original script), the lines with repeated
         title copies and one-character fragments removed, and how many leading lines form the title
-        block (title and subtitles such as "——××镇党委先进事迹").
+        block (title, subtitles such as "——××镇党委先进事迹", bylines, speaker and date lines; the
+        salutation starts the body).
     """
-    title = marker_title.strip()
+    given = marker_title.strip() or meta_title.strip()
+    title = given
     kept: list[str] = []
     for line in lines:
         if len(_norm(line)) <= 1:
@@ -138,17 +296,20 @@ def title_block(lines: list[str], marker_title: str = "") -> tuple[str, list[str
         ):
             continue  # the title again, followed by a posting date/time only
         kept.append(line)
-    if not title and kept and _is_title_line(kept[0]):
-        title = kept[0]
-        kept = [kept[0]] + [x for x in kept[1:] if _norm(x) != _norm(title)]
+    at = -1
+    if not title:
+        title, at = detect_title(kept)
+        if title:
+            kept = kept[: at + 1] + [x for x in kept[at + 1 :] if _norm(x) != _norm(title)]
     n_block = 0
-    if title and kept and _norm(kept[0]) == _norm(title):
-        n_block = 1
-    while n_block < len(kept) - 1 and n_block < 4 and _is_title_line(kept[n_block]):
-        if n_block == 0 and not title:
-            break
+    limit = max(at, 0) + 5
+    while (
+        n_block < len(kept) - 1
+        and n_block < limit
+        and (n_block <= at or _is_header_line(kept[n_block]))
+    ):
         n_block += 1
-    if marker_title:
+    if marker_title.strip() or (meta_title.strip() and given):
         kept = [title] + kept
         n_block += 1
     return title, kept, n_block
