@@ -120,7 +120,8 @@ def _article(
     counts = Counter(cleaned.counts)
     marker = clean_line(marker_title)[0] if marker_title else ""
     n_before = len(cleaned.lines) + (1 if marker else 0)
-    title, body, n_title = title_block(cleaned.lines, marker)
+    front_title = clean_line(cleaned.meta["title"])[0] if cleaned.meta.get("title") else ""
+    title, body, n_title = title_block(cleaned.lines, marker, meta_title=front_title)
     counts["title_copies_and_fragments"] += max(0, n_before - len(body))
     sig_date, sig_at = signature_date(body)
     signature = ""

@@ -116,6 +116,10 @@ def _is_title_line(line: str) -> bool:
 TITLE_LOOKAHEAD = 8  # the title is among the first lines, before the body starts
 MIN_TITLE_SCORE = 2.0  # below this the title stays empty
 MIN_TITLE_CJK = 4
+WRAP_MIN = 15  # a title line this long, not ending like a title, may continue on the next line
+_TITLE_END = re.compile(
+    r"(?:报告|讲话|材料|做法|体会|经验|汇报|总结|意见|规划|纲要|方案|事迹)[》”\"]?$"
+)
 TITLE_WORDS = re.compile(
     r"报告|讲话|材料|做法|体会|经验|汇报|总结|意见|规划|纲要|方案|通知|决定|发言|致辞|事迹|调研|措施"
 )
@@ -136,7 +140,7 @@ _FIELD = re.compile(
 )
 _ROLES = "总理 主席 省长 市长 县长 区长 州长 旗长 盟长 镇长 乡长 书记 主任 代表".split()
 _SPEAKER = re.compile(
-    "(?:" + "|".join(r"\s*".join(r) for r in _ROLES) + r")\s*[:：]?\s*[\u4e00-\u9fff·\s]{0,6}$"
+    "(?:" + "|".join(r"\s*".join(r) for r in _ROLES) + r")\s*[:：]?\s*[\u4e00-\u9fff·\s]{0,12}$"
 )  # "省 长 李成玉", "国务院总理　周恩来"
 _BRACKETED = re.compile(r"^\s*[(（【\[].*[)）】\]]\s*$")
 _CAPTION = re.compile(r"[\u4e00-\u9fff]{2,4}作《|在.{0,30}上作")  # 任振鹤作《政府工作报告》
@@ -178,7 +182,7 @@ def title_rejection(line: str) -> str:
         ("bracketed", _BRACKETED.match(s)),
         ("numbered", _NUMBERED.match(s)),
         ("sentence", s[-1:] in SENTENCE_END + "，," or len(s) > TITLE_MAX),
-        ("speaker", _SPEAKER.search(s) and len(core) <= 16),
+        ("speaker", _SPEAKER.search(s) and len(core) <= 24),
         ("too short", len(core) < MIN_TITLE_CJK),
     )
     for name, hit in checks:
@@ -202,7 +206,8 @@ def score_title_lines(lines: list[str], *, lookahead: int = TITLE_LOOKAHEAD) -> 
         line), ``rejected`` (reason or "") and ``score`` (higher is more title-like; only lines
         with no rejection reason get a positive score: +1 base, +2 for a genre word such as 报告
         or 材料, +1 for the first acceptable line, +1 when the next line is a subtitle, byline or
-        speaker line, -0.5 per acceptable line before it).
+        speaker line, +1.5 when the same title is repeated a few lines later (page title and
+        article title), -0.5 per acceptable line before it).
     """
     out: list[dict] = []
     n_valid = 0
@@ -213,11 +218,15 @@ def score_title_lines(lines: list[str], *, lookahead: int = TITLE_LOOKAHEAD) -> 
         why = title_rejection(part) if part else "empty"
         score = 0.0
         if not why:
-            score = 1.0 + (2.0 if TITLE_WORDS.search(part) else 0.0) + (0.0 if n_valid else 1.0)
+            simple = to_simplified(part)
+            score = 1.0 + (2.0 if TITLE_WORDS.search(simple) else 0.0) + (0.0 if n_valid else 1.0)
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             if nxt and (_SUBTITLE.match(nxt) or _AT_MEETING.search(nxt) or _SPEAKER.search(nxt)):
                 score += 1.0
             score -= 0.5 * n_valid
+            later = {_norm(_title_part(x)) for x in lines[i + 1 : lookahead]}
+            if _norm(part) in later:
+                score += 1.5  # web pages repeat the title (page title, then article title)
             n_valid += 1
         out.append({"index": i, "line": line, "title": part, "rejected": why, "score": score})
         if _body_started(line):
@@ -247,9 +256,14 @@ def detect_title(lines: list[str], *, min_score: float = MIN_TITLE_SCORE) -> tup
     if best["score"] < min_score:
         return "", -1
     i = best["index"]
-    if i + 2 < len(lines) and best["line"] == best["title"]:
+    if i + 2 < len(lines) and best["line"] == best["title"] and len(best["title"]) >= WRAP_MIN:
         nxt, after = lines[i + 1], lines[i + 2]
-        wrapped = not title_rejection(nxt) and len(_CJK.findall(nxt)) <= 20
+        wrapped = (
+            not title_rejection(nxt)
+            and len(_CJK.findall(nxt)) <= 20
+            and not _TITLE_END.search(to_simplified(best["title"]))
+            and _norm(nxt) not in {_norm(x) for x in lines[:i]}
+        )
         if wrapped and (_SUBTITLE.match(after) or _AT_MEETING.search(after)):
             joined = best["title"].rstrip() + nxt.strip()
             if len(joined) <= TITLE_MAX:
@@ -281,6 +295,8 @@ def title_block(
         block (title, subtitles such as "——××镇党委先进事迹", bylines, speaker and date lines; the
         salutation starts the body).
     """
+    if meta_title and title_rejection(meta_title) in ("comment", "url", "counter", "navigation"):
+        meta_title = ""  # front matter "title: 首页 > 新闻" is page chrome, not a title
     given = marker_title.strip() or meta_title.strip()
     title = given
     kept: list[str] = []

@@ -37,12 +37,15 @@ _SELF = {k: re.compile(v) for k, v in SELF_REFERENCE.items()}
 MIN_SELF = 3  # a self-reference level needs this many hits ...
 SELF_DOMINANCE = 2.0  # ... and this many times the next level's
 DOMINANCE = 2.0  # the chosen name scores at least this many times the next name of its level
-MIN_BODY_MENTIONS = 3  # without a title/header/signature mention, this many body mentions
+SELF_PER_MENTION = 10  # ... and at least one mention per this many self-references (全省, 省委)
+MIN_BODY_MENTIONS = 3  # without a title/header/signature mention: this many body mentions,
+# one of them in an official form (××市人民政府, ××县委, ××镇党委, ××省第N届人民代表大会) or in
+# the first body paragraph (the opening names the subject: "今年以来，天长镇在…")
 WEIGHT = {"title": 4.0, "header": 3.0, "signature": 3.0, "opening": 2.0, "body": 1.0}
 SHORT_WEIGHT = 0.5  # a short form of a city or prefecture (七台河, 延边州) counts half, and only
 # for a name also seen in full; province short forms (宁夏, 内蒙古, 四川) count as full names
 _OFFICIAL = re.compile(
-    r"^(?:第[一二三四五六七八九十\d]+届)?(?:人民代表大会|人大|人民政府|政府|党委|委员会)"
+    r"^(?:第[一二三四五六七八九十\d]+届)?(?:人民代表大会|人大|人民政府|政府|党委|委员会|委(?!托))"
 )
 
 _ANON = re.compile(r"(?:\*+|[xX×]{1,3}|某)(?:镇|乡|县|市|区|街道)")
@@ -50,10 +53,11 @@ _TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|乡|街道)")
 _NOT_IN_STEM = set("省市县区旗州镇乡村盟的和与及在对为是于了到从向由将把被其此这那所各全本我该每")
 _GENERIC_FIRST = set(
     "全我该本各乡镇县市区省村城集小每等和与及的在对为是于了到从向由将把被其此这那所个两多强建大中"
-    "点型好示范之以上下入出进有无其该同邻附临驻"
+    "点型好示范之以上下入出进有无其该同邻附临驻年月日号"
 )
 _GENERIC_LAST = set("乡镇县市区村城集级全各本该小大重点属辖个名地业企强街特色型新")
-COMMON_WORD_FREQ = 200
+COMMON_WORD_FREQ = 200  # jieba frequency of an ordinary word
+PLACE_WORD_FREQ = 1000  # ... and of a place-tagged word that is mostly used as a word (美丽, 长安)
 
 
 @dataclass(frozen=True)
@@ -102,34 +106,62 @@ def _compatible(level: str, name: str, self_lv: str) -> bool:
     return False  # township / national: no gazetteer name is the subject
 
 
-def _is_word(s: str) -> bool:
+def _word_kind(s: str) -> str:
+    """ "common" for a frequent ordinary word (推进, 代表, 民族), "place-word" for a place-tagged
+    word mostly used as a word (太平, 长安, 美丽), "" otherwise (jieba's dictionary)."""
     from analysis.lexicons import base_dictionary
 
     freq, tag, _ = base_dictionary()
-    return freq.get(s, 0) >= COMMON_WORD_FREQ and tag.get(s) not in ("ns", "nr", "nz", "nt")
+    f = freq.get(s, 0)
+    if tag.get(s) in ("ns", "nr", "nz", "nt"):
+        return "place-word" if f >= PLACE_WORD_FREQ else ""
+    return "common" if f >= COMMON_WORD_FREQ else ""
 
 
-def _has_common_word(stem: str) -> bool:
-    """Does the stem contain an ordinary word (农民|进镇, 打造|引领镇, 紧扣镇)? Place names rarely do."""
-    return any(_is_word(stem[i:j]) for i in range(len(stem)) for j in range(i + 2, len(stem) + 1))
+def _stem_kind(stem: str) -> str:
+    """The worst word kind inside a township stem (农民|进 -> common, 太平 -> place-word)."""
+    kinds = {_word_kind(stem[i:j]) for i in range(len(stem)) for j in range(i + 2, len(stem) + 1)}
+    return "common" if "common" in kinds else "place-word" if "place-word" in kinds else ""
+
+
+# suffix + next character that make another word: 美丽乡|村, 城镇|化 are not township names
+_SUFFIX_WORDS = {
+    "乡村",
+    "乡镇",
+    "乡土",
+    "乡亲",
+    "乡愁",
+    "乡贤",
+    "乡风",
+    "乡情",
+    "乡音",
+    "镇压",
+    "镇守",
+}
 
 
 def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str]:
     """Count ``name + 镇/乡/街道`` in ``text`` that look like township names.
 
-    A stem is two to four characters with no administrative or function character; it is
-    rejected when it begins or ends like a generic word (城镇, 乡镇, 强镇, 重点镇, 全镇), when it is a
-    common dictionary word (推进乡), when its first character completes a word with the
-    character before it (扩|权强镇) or when the stem is always preceded by the same character
-    (a fragment of a longer name). Positions in ``covered`` (gazetteer names) are skipped.
+    A stem is two to four characters with no administrative or function character. It is
+    rejected when it begins or ends like a generic word (城镇, 乡镇, 强镇, 重点镇, 全镇), when the
+    suffix starts another word (美丽乡|村), when it contains an ordinary word (我代表|镇人民政府,
+    农民进镇, 民族乡), when its first character completes a word with the character before it
+    (扩|权强镇) or when it is always preceded by the same character (a fragment of a longer
+    name). A stem that is a place-tagged but mostly ordinary word (太平镇, 长安镇) counts only when
+    the name also occurs in an official form (``太平镇党委``, ``长安镇人民政府``). Positions in
+    ``covered`` (gazetteer names) are skipped.
     """
     from analysis.lexicons import base_dictionary
 
     freq, _, _ = base_dictionary()
     stems: Counter[str] = Counter()
+    wordy: set[str] = set()
     before: dict[str, Counter[str]] = defaultdict(Counter)
     for m in re.finditer(r"(镇|乡|街道)", text):
         end = m.start()
+        if text[end : end + 2] in _SUFFIX_WORDS:
+            continue
         for length in (2, 3, 4):
             start = end - length
             if start < 0 or any(i in covered for i in range(start, end)):
@@ -137,20 +169,27 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
             stem = text[start:end]
             if not re.fullmatch(r"[\u4e00-\u9fff]+", stem) or set(stem) & _NOT_IN_STEM:
                 break
-            if stem[0] in _GENERIC_FIRST or stem[-1] in _GENERIC_LAST or _has_common_word(stem):
+            if stem[0] in _GENERIC_FIRST or stem[-1] in _GENERIC_LAST:
                 continue
             prev = text[start - 1] if start > 0 else ""
             if prev and freq.get(prev + stem[0], 0) >= COMMON_WORD_FREQ:
                 continue  # 扩|权强镇, 城|关镇 inside a longer word
-            stems[stem + m.group(1)] += 1
-            before[stem + m.group(1)][prev] += 1
+            name = stem + m.group(1)
+            kind = _stem_kind(stem)
+            if kind == "common":
+                continue  # 代表镇 (我代表镇人民政府), 接受镇, 农民进镇, 民族乡
+            if kind == "place-word":
+                wordy.add(name)
+            stems[name] += 1
+            before[name][prev] += 1
     out: Counter[str] = Counter()
     for name, n in stems.items():
         prev, n_prev = before[name].most_common(1)[0]
         longer = prev + name
         if prev and re.match(r"[\u4e00-\u9fff]", prev) and n_prev >= 0.7 * n and longer in stems:
             continue  # always preceded by the same character: a fragment of ``longer``
-        # a shorter stem inside a longer accepted one (王庄镇 in 大王庄镇) is dropped
+        if name in wordy and not re.search(re.escape(name) + _OFFICIAL.pattern[1:], text):
+            continue
         out[name] = n
     for name in list(out):
         for other in out:
@@ -211,7 +250,8 @@ def infer_place(
     provinces: Counter[str] = Counter()
     levels: dict[str, str] = {}
     divisions: dict[str, tuple[Division, ...]] = {}
-    townships: Counter[str] = Counter()
+    official: Counter[str] = Counter()  # mentions followed by 人民政府 / 党委 / 第N届人民代表大会 …
+    in_opening: set[str] = set()  # names in the first body paragraph
     for part, text in parts.items():
         if not text:
             continue
@@ -226,7 +266,11 @@ def infer_place(
                 continue
             full_seen.add(m.name)
             weight = WEIGHT[part]
-            if part == "body" and m.end <= len(opening) and _official(text, m):
+            is_official = _official(text, m)
+            official[m.name] += is_official
+            if part == "body" and m.end <= len(opening):
+                in_opening.add(m.name)
+            if part == "body" and m.end <= len(opening) and is_official:
                 weight = WEIGHT["opening"]
             if part in ("title", "header", "signature") or weight > WEIGHT["body"]:
                 strong[m.name] += 1
@@ -234,8 +278,10 @@ def infer_place(
                 body_full[m.name] += 1
             scores[m.name] += weight
         for name, n in township_mentions(text, covered).items():
-            weight = WEIGHT[part] if part != "body" else WEIGHT["body"]
-            townships[name] += n
+            weight = WEIGHT[part]
+            official[name] += len(re.findall(re.escape(name) + _OFFICIAL.pattern[1:], text))
+            if part == "body" and name in opening:
+                in_opening.add(name)
             scores[name] += weight * n
             levels[name] = "township"
             if part != "body":
@@ -265,10 +311,12 @@ def infer_place(
     best_score, best = cands[0]
     second = cands[1][0] if len(cands) > 1 else 0.0
     why = (
-        f"self={self_lv or '?'}; strong={strong[best]} body={body_full[best]} score={best_score:g}"
+        f"self={self_lv or '?'}; strong={strong[best]} body={body_full[best]} "
+        f"official={official[best]} score={best_score:g}"
     )
-    if not strong[best] and body_full[best] < MIN_BODY_MENTIONS:
-        return PlaceGuess(evidence=why + "; too few mentions")
+    need = max(MIN_BODY_MENTIONS, self_counts[self_lv] / SELF_PER_MENTION if self_lv else 0)
+    if not strong[best] and (body_full[best] < need or not (official[best] or best in in_opening)):
+        return PlaceGuess(evidence=why + "; body only: too few, not official, not in the opening")
     if best_score < DOMINANCE * second:
         return PlaceGuess(evidence=why + f"; does not dominate ({cands[1][1]} {second:g})")
     n_anon = len(_ANON.findall(title)) * WEIGHT["title"] + len(_ANON.findall(body + header))
