@@ -2,8 +2,9 @@
 
 The CSV (name, short, level, parent, province, code, status) is an editable research input: a
 researcher adds a row for a place that is missing (a renamed county, a new district). It is read
-once per process; :func:`find_mentions` scans a text with one compiled regular expression built
-from a character trie of every full and short name, taking the longest name at each position.
+once per process; :func:`find_mentions` scans a text in one pass with a prefix index of every full
+and short name (first two characters -> candidate lengths), taking the longest name at each
+position.
 
 Example:
     >>> from analysis.gazetteer import find_mentions
@@ -14,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,26 +96,6 @@ def read_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=GAZETTEER_COLUMNS)
 
 
-def _trie_pattern(words: list[str]) -> str:
-    """A regular expression matching any of ``words``, longest first, built from a trie."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if end else body
-
-    return build(trie)
-
-
 class Gazetteer:
     """Names → divisions and the compiled matcher (build with :func:`default_gazetteer`)."""
 
@@ -132,8 +112,24 @@ class Gazetteer:
                     self.surface.setdefault(d.short, (name, True))
         for name in self.by_name:
             self.surface[name] = (name, False)  # a full name wins over a short form
-        words = sorted(self.surface, key=len, reverse=True)
-        self.pattern = re.compile(_trie_pattern(words))
+        lengths: dict[str, set[int]] = {}
+        for word in self.surface:
+            lengths.setdefault(word[:2], set()).add(len(word))
+        # the automaton: first two characters -> candidate lengths, longest first
+        self.by_prefix = {p: tuple(sorted(n, reverse=True)) for p, n in lengths.items()}
+
+    def scan(self, text: str):
+        """Yield ``(start, end, surface)`` for the longest name at each position, left to right,
+        without overlaps (one pass; a dictionary look-up per candidate length)."""
+        i, n, by_prefix, surface = 0, len(text), self.by_prefix, self.surface
+        while i < n - 1:
+            for length in by_prefix.get(text[i : i + 2], ()):
+                if text[i : i + length] in surface:
+                    yield i, i + length, text[i : i + length]
+                    i += length
+                    break
+            else:
+                i += 1
 
     def levels(self, name: str) -> set[str]:
         return {d.level for d in self.by_name.get(name, ())}
@@ -157,15 +153,21 @@ def default_gazetteer(path: str | Path | None = None) -> Gazetteer:
 _FUNCTION_CHARS = set("在于和与及同对向从至到赴把将由经是为全我该本各原省市县区的、，,")
 
 
-def _starts_inside_word(text: str, start: int, surface: str) -> bool:
+@lru_cache(maxsize=1)
+def jieba_words() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's dictionary ``(freq, tag)``, looked up once per process (not per mention)."""
+    from analysis.lexicons import base_dictionary
+
+    freq, tag, _ = base_dictionary()
+    return freq, tag
+
+
+def _starts_inside_word(text: str, start: int, surface: str, freq: dict[str, int]) -> bool:
     """True when the character before the match forms a common word with its first character
     (黄|河南岸): the match is then the tail of another word. A function character before it
     (在|内蒙古) does not count."""
     if start == 0 or text[start - 1] in _FUNCTION_CHARS:
         return False
-    from analysis.lexicons import base_dictionary
-
-    freq, _, _ = base_dictionary()
     return freq.get(text[start - 1] + surface[0], 0) >= COMMON_WORD_FREQ
 
 
@@ -179,13 +181,13 @@ def find_mentions(
     before it (黄河南岸 → not 河南) is skipped as the tail of another word.
     """
     gaz = gazetteer or default_gazetteer()
+    freq = jieba_words()[0]
     out = []
-    for m in gaz.pattern.finditer(text):
-        surface = m.group(0)
+    for start, end, surface in gaz.scan(text):
         name, is_short = gaz.surface[surface]
         if not is_short and len(name) < min_full:
             continue
-        if len(surface) <= MIN_FULL_NAME and _starts_inside_word(text, m.start(), surface):
+        if len(surface) <= MIN_FULL_NAME and _starts_inside_word(text, start, surface, freq):
             continue
         divs = gaz.by_name[name]
         level = (
@@ -193,5 +195,5 @@ def find_mentions(
             if len({d.level for d in divs}) == 1
             else min((d.level for d in divs), key=LEVELS.index)
         )
-        out.append(Mention(m.start(), m.end(), surface, name, level, is_short, divs))
+        out.append(Mention(start, end, surface, name, level, is_short, divs))
     return out

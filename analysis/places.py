@@ -20,7 +20,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from analysis.gazetteer import Division, Gazetteer, Mention, default_gazetteer, find_mentions
+from analysis.gazetteer import (
+    Division,
+    Gazetteer,
+    Mention,
+    default_gazetteer,
+    find_mentions,
+    jieba_words,
+)
 
 # How a report refers to its own unit. Editable here, counted over the whole text.
 SELF_REFERENCE = {
@@ -37,10 +44,11 @@ _SELF = {k: re.compile(v) for k, v in SELF_REFERENCE.items()}
 MIN_SELF = 3  # a self-reference level needs this many hits ...
 SELF_DOMINANCE = 2.0  # ... and this many times the next level's
 DOMINANCE = 2.0  # the chosen name scores at least this many times the next name of its level
+BODY_SHARE = 0.4  # ... or hold this share of all place-name weight in the report
 SELF_PER_MENTION = 10  # ... and at least one mention per this many self-references (全省, 省委)
 MIN_BODY_MENTIONS = 3  # without a title/header/signature mention: this many body mentions,
 # one of them in an official form (××市人民政府, ××县委, ××镇党委, ××省第N届人民代表大会) or in
-# the first body paragraph (the opening names the subject: "今年以来，天长镇在…")
+# the opening paragraphs (the opening names the subject: "今年以来，天长镇在…")
 WEIGHT = {"title": 4.0, "header": 3.0, "signature": 3.0, "opening": 2.0, "body": 1.0}
 SHORT_WEIGHT = 0.5  # a short form of a city or prefecture (七台河, 延边州) counts half, and only
 # for a name also seen in full; province short forms (宁夏, 内蒙古, 四川) count as full names
@@ -109,9 +117,7 @@ def _compatible(level: str, name: str, self_lv: str) -> bool:
 def _word_kind(s: str) -> str:
     """ "common" for a frequent ordinary word (推进, 代表, 民族), "place-word" for a place-tagged
     word mostly used as a word (太平, 长安, 美丽), "" otherwise (jieba's dictionary)."""
-    from analysis.lexicons import base_dictionary
-
-    freq, tag, _ = base_dictionary()
+    freq, tag = jieba_words()
     f = freq.get(s, 0)
     if tag.get(s) in ("ns", "nr", "nz", "nt"):
         return "place-word" if f >= PLACE_WORD_FREQ else ""
@@ -152,9 +158,7 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
     the name also occurs in an official form (``太平镇党委``, ``长安镇人民政府``). Positions in
     ``covered`` (gazetteer names) are skipped.
     """
-    from analysis.lexicons import base_dictionary
-
-    freq, _, _ = base_dictionary()
+    freq = jieba_words()[0]
     stems: Counter[str] = Counter()
     wordy: set[str] = set()
     before: dict[str, Counter[str]] = defaultdict(Counter)
@@ -199,6 +203,22 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
     return out
 
 
+OPENING_PARAGRAPHS = 2  # the opening: the first paragraphs of at least OPENING_MIN characters
+OPENING_MIN = 15  # (a salutation such as 各位代表： is skipped)
+
+
+def _opening(body: str) -> str:
+    """The start of the body up to the end of its first substantive paragraphs."""
+    end, seen = 0, 0
+    for para in body.split("\n"):
+        end += len(para) + 1
+        if len(para) >= OPENING_MIN:
+            seen += 1
+            if seen == OPENING_PARAGRAPHS:
+                break
+    return body[:end]
+
+
 def _official(text: str, m: Mention) -> bool:
     return bool(_OFFICIAL.match(text[m.end : m.end + 12]))
 
@@ -223,8 +243,8 @@ def infer_place(
 
     Args:
         title: the report's title (Simplified; "" when none).
-        body: the body text (Simplified), paragraphs joined by newlines; the first paragraph is the
-            "opening" (``我代表××市人民政府…``).
+        body: the body text (Simplified), paragraphs joined by newlines; its first two
+            substantive paragraphs are the "opening" (``我代表××市人民政府…``).
         header: other title-block lines (subtitle, "——在××县第N届人民代表大会…"), Simplified.
         signature: the closing signature line ("××镇人民政府 2011年…"), Simplified.
         gazetteer: alternative :class:`~analysis.gazetteer.Gazetteer` (default: the bundled CSV).
@@ -237,7 +257,7 @@ def infer_place(
         '七台河市'
     """
     gaz = gazetteer or default_gazetteer()
-    opening, _, _ = body.partition("\n")
+    opening = _opening(body)
     parts = {"title": title, "header": header, "signature": signature, "body": body}
     self_lv, self_counts = self_level("\n".join(parts.values()))
     if self_lv == "national":
@@ -251,7 +271,7 @@ def infer_place(
     levels: dict[str, str] = {}
     divisions: dict[str, tuple[Division, ...]] = {}
     official: Counter[str] = Counter()  # mentions followed by 人民政府 / 党委 / 第N届人民代表大会 …
-    in_opening: set[str] = set()  # names in the first body paragraph
+    in_opening: set[str] = set()  # names in the opening paragraphs
     for part, text in parts.items():
         if not text:
             continue
@@ -280,7 +300,7 @@ def infer_place(
         for name, n in township_mentions(text, covered).items():
             weight = WEIGHT[part]
             official[name] += len(re.findall(re.escape(name) + _OFFICIAL.pattern[1:], text))
-            if part == "body" and name in opening:
+            if part == "body" and name in opening:  # opening is a prefix of body
                 in_opening.add(name)
             scores[name] += weight * n
             levels[name] = "township"
@@ -314,8 +334,11 @@ def infer_place(
         f"self={self_lv or '?'}; strong={strong[best]} body={body_full[best]} "
         f"official={official[best]} score={best_score:g}"
     )
+    share = best_score / sum(scores.values())
+    why += f" share={share:.2f} self_refs={self_counts[self_lv] if self_lv else 0}"
     need = max(MIN_BODY_MENTIONS, self_counts[self_lv] / SELF_PER_MENTION if self_lv else 0)
-    if not strong[best] and (body_full[best] < need or not (official[best] or best in in_opening)):
+    backed = official[best] or best in in_opening or share >= BODY_SHARE
+    if not strong[best] and (body_full[best] < need or not backed):
         return PlaceGuess(evidence=why + "; body only: too few, not official, not in the opening")
     if best_score < DOMINANCE * second:
         return PlaceGuess(evidence=why + f"; does not dominate ({cands[1][1]} {second:g})")
