@@ -25,6 +25,9 @@ _API: dict[str, str] = {
     "write_corpus_tables": "corpus",
     "clean_text": "clean",
     "paragraph_points": "structure",
+    "infer_place": "places",
+    "read_gazetteer": "gazetteer",
+    "detect_title": "meta",
     # tokens_*
     "TokenizerOptions": "tokens",
     "tokenize": "tokens",
