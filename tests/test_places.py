@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.corpus.gazetteer import default_gazetteer, find_mentions, read_gazetteer
+from analysis.corpus.places import infer_place, self_level, township_mentions
 from analysis.errors import InputFileError
-from analysis.gazetteer import default_gazetteer, find_mentions, read_gazetteer
-from analysis.places import infer_place, self_level, township_mentions
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "cn-gov-work-reports"
 
@@ -146,7 +146,7 @@ def test_self_level():
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 def test_places_on_real_provincial_reports():
     """Every 40th report of the 874: the place is the manifest's region or empty, never another."""
-    from analysis.corpus import process_file
+    from analysis.corpus.build import process_file
 
     man = pd.read_csv(CORPUS / "manifest.csv", dtype=str).fillna("").iloc[::40]
     got = []

@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from analysis.gazetteer import (
+from analysis.corpus.gazetteer import (
     Division,
     Gazetteer,
     Mention,

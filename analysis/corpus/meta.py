@@ -331,7 +331,7 @@ def title_block(
     return title, kept, n_block
 
 
-# --- place: see analysis.places (gazetteer + evidence); re-exported for old imports ----------
-from analysis.places import extract_place, infer_place  # noqa: E402
+# --- place: see analysis.corpus.places (gazetteer + evidence); re-exported here ---------------
+from analysis.corpus.places import extract_place, infer_place  # noqa: E402
 
 __all__ = ["extract_place", "infer_place", "parse_date", "signature_date", "title_block"]

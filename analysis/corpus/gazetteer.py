@@ -7,7 +7,7 @@ and short name (first two characters -> candidate lengths), taking the longest n
 position.
 
 Example:
-    >>> from analysis.gazetteer import find_mentions
+    >>> from analysis.corpus.gazetteer import find_mentions
     >>> [(m.surface, m.level) for m in find_mentions("在七台河市和呼和浩特调研")]
     [('七台河市', 'prefecture'), ('呼和浩特', 'prefecture')]
 """
@@ -78,14 +78,24 @@ def read_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     path = Path(path) if path is not None else GAZETTEER_CSV
     if not path.is_file():
         raise InputFileError(path, "gazetteer file not found")
-    with open(path, encoding="utf-8", newline="") as fh:
+    try:
+        return _read_rows(path)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, f"not UTF-8 (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise InputFileError(path, f"malformed CSV: {exc}") from None
+
+
+def _read_rows(path: Path) -> pd.DataFrame:
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # -sig: files saved by Excel
         reader = csv.DictReader(fh)
         missing = [c for c in GAZETTEER_COLUMNS[:4] if c not in (reader.fieldnames or [])]
         if missing:
             raise InputFileError(path, f"missing column(s) {', '.join(missing)}", 1)
         rows = []
-        for lineno, row in enumerate(reader, start=2):
-            row = {c: (row.get(c) or "").strip() for c in GAZETTEER_COLUMNS}
+        for raw in reader:
+            lineno = reader.line_num
+            row = {c: (raw.get(c) or "").strip() for c in GAZETTEER_COLUMNS}
             if not row["name"]:
                 raise InputFileError(path, "empty name", lineno)
             if row["level"] not in LEVELS:
@@ -156,7 +166,7 @@ _FUNCTION_CHARS = set("在于和与及同对向从至到赴把将由经是为全
 @lru_cache(maxsize=1)
 def jieba_words() -> tuple[dict[str, int], dict[str, str]]:
     """jieba's dictionary ``(freq, tag)``, looked up once per process (not per mention)."""
-    from analysis.lexicons import base_dictionary
+    from analysis.text.lexicons import base_dictionary
 
     freq, tag, _ = base_dictionary()
     return freq, tag
