@@ -272,10 +272,11 @@ def detect_title(lines: list[str], *, min_score: float = MIN_TITLE_SCORE) -> tup
 
 
 def _is_header_line(line: str) -> bool:
-    """A line of the title block that is not the title: subtitle, byline, speaker, date, …"""
+    """A line of the title block that is not the title: subtitle, byline, speaker, date, and
+    leading page chrome that survived cleaning (navigation, URL, counter)."""
     why = title_rejection(_title_part(line) or line)
     return why in ("subtitle", "meeting byline", "caption", "speaker", "bracketed", "date", "comment",
-                   "counter", "field") or (why == "" and _is_title_line(line))  # fmt: skip
+                   "counter", "field", "navigation", "url") or (why == "" and _is_title_line(line))  # fmt: skip
 
 
 def title_block(
@@ -319,11 +320,19 @@ def title_block(
             kept = kept[: at + 1] + [x for x in kept[at + 1 :] if _norm(x) != _norm(title)]
     n_block = 0
     limit = max(at, 0) + 5
-    while (
-        n_block < len(kept) - 1
-        and n_block < limit
-        and (n_block <= at or _is_header_line(kept[n_block]))
-    ):
+    while n_block < min(len(kept), limit):
+        line = kept[n_block]
+        if n_block > at:
+            last = n_block == len(kept) - 1  # a last short line is body unless it is page chrome
+            chrome = title_rejection(line) in (
+                "navigation",
+                "url",
+                "counter",
+                "comment",
+                "bracketed",
+            )
+            if not _is_header_line(line) or (last and not chrome):
+                break
         n_block += 1
     if marker_title.strip() or (meta_title.strip() and given):
         kept = [title] + kept
