@@ -142,6 +142,7 @@ _ROLES = "总理 主席 省长 市长 县长 区长 州长 旗长 盟长 镇长 
 _SPEAKER = re.compile(
     "(?:" + "|".join(r"\s*".join(r) for r in _ROLES) + r")\s*[:：]?\s*[\u4e00-\u9fff·\s]{0,12}$"
 )  # "省 长 李成玉", "国务院总理　周恩来"
+_TRANSLIT_NAME = re.compile(r"^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,10}$")  # 艾尔肯·吐尼亚孜
 _BRACKETED = re.compile(r"^\s*[(（【\[].*[)）】\]]\s*$")
 _CAPTION = re.compile(r"[\u4e00-\u9fff]{2,4}作《|在.{0,30}上作")  # 任振鹤作《政府工作报告》
 _PREFIX = re.compile(r"^\s*(?:原标题|标题|题目|title)\s*[:：]\s*", re.I)
@@ -182,7 +183,7 @@ def title_rejection(line: str) -> str:
         ("bracketed", _BRACKETED.match(s)),
         ("numbered", _NUMBERED.match(s)),
         ("sentence", s[-1:] in SENTENCE_END + "，," or len(s) > TITLE_MAX),
-        ("speaker", _SPEAKER.search(s) and len(core) <= 24),
+        ("speaker", (_SPEAKER.search(s) or _TRANSLIT_NAME.match(s)) and len(core) <= 24),
         ("too short", len(core) < MIN_TITLE_CJK),
     )
     for name, hit in checks:
