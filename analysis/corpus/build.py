@@ -35,7 +35,8 @@ from .clean import ChromePatterns, CleanResult, clean_line, clean_lines, load_ch
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
 from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
-from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
+from .meta import header_date, parse_date, signature_date, title_block, title_year
+from .places import infer_place
 from .script import detect_script, to_simplified
 from .structure import (
     LINE_END_OK,
@@ -52,7 +53,8 @@ from .structure import (
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "source_file", "title", "title_original", "place", "date", "year", "script",
+    "doc_id", "source_file", "title", "title_original", "place", "place_level", "province",
+    "date", "year", "script",
     "n_chars", "n_paragraphs", "duplicate_of", "author", "source", "editor", "signature",
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
@@ -319,6 +321,7 @@ def _article(
     line_nos: list[int] | None = None,
     md_headings: dict[int, int] | None = None,
     drop_shapes: frozenset[str] = frozenset(),
+    front_title: str = "",
 ) -> _Article:
     """Clean and structure one article; ``md_headings`` maps file line numbers to markdown
     heading levels. Every dropped line is returned in ``removed`` as ``(line_no, rule, text)``."""
@@ -336,9 +339,10 @@ def _article(
         counts["wrapped_lines_joined"] += n - len(cleaned.lines)
     marker = clean_line(marker_title)[0] if marker_title else ""
     n_before = len(cleaned.lines) + (1 if marker else 0)
-    title, body, n_title = title_block(cleaned.lines, marker)
+    front_title = clean_line(front_title)[0] if front_title else ""
+    title, body, n_title = title_block(cleaned.lines, marker, meta_title=front_title)
     counts["title_copies_and_fragments"] += max(0, n_before - len(body))
-    if marker and body and body[0] == title:
+    if (marker or front_title) and body and body[0] == title:  # the given title, prepended
         tail_nos, dropped = _align(cleaned.lines, cleaned.line_nos, body[1:])
         nos = [0, *tail_nos]
     else:
@@ -469,14 +473,12 @@ def process_file(
         file_lines, front, pre_removed = md.lines, md.meta, md.removed
         md_headings = {i + 1: level for i, level in md.headings.items()}
     articles = split_articles_numbered(file_lines)
-    if len(articles) == 1 and front.get("title"):
-        articles = [(front["title"], articles[0][1], articles[0][2])]
     docs, frames, quality = [], [], [file_row]
     for k, (marker_title, lines, nos) in enumerate(articles, start=1):
         doc_id = doc_id_base if len(articles) == 1 else f"{doc_id_base}-{k}"
         art = _article(
             lines, marker_title, pats, line_nos=nos, md_headings=md_headings,
-            drop_shapes=drop_shapes,
+            drop_shapes=drop_shapes, front_title=front.get("title", "") if k == 1 else "",
         )  # fmt: skip
         meta, paras, counts = art.meta, art.paras, art.counts
         rows = art.removed + (pre_removed if k == 1 else [])
@@ -513,13 +515,17 @@ def process_file(
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
+        header = "\n".join(t for t, b in zip(texts, is_body) if not b and t != title)
+        place = infer_place(
+            title, simplified, header=header, signature=to_simplified(meta["signature"])
+        )
         q["n_chars_clean"] = sum(len(t) for t in texts)
         front_date = parse_date(front.get("date", "")) if front.get("date") else ""
         date = front_date or meta["date"]
         doc = {
             "doc_id": doc_id, "source_file": source_file, "title": title,
             "title_original": meta["title_original"],
-            "place": extract_place(title, "\n".join(texts) + to_simplified(meta["signature"])),
+            "place": place.place, "place_level": place.level, "province": place.province,
             "date": date,
             "year": int(date[:4]) if date else title_year(title),
             "script": detect_script(original, simplified), "n_chars": len(simplified),
