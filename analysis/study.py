@@ -45,6 +45,7 @@ from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slo
 from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
 from analysis.measures.timeseries import prevalence_tables
 from analysis.options import DEFAULT_SEED, Lexicons, StudyOptions
+from analysis.scale.parallel import Executor, make_executor
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 from analysis.text.vocab import vocabulary
 from analysis.topics import run_topic_analysis, topic_units
@@ -139,6 +140,25 @@ class Study:
     @property
     def topic_options(self) -> dict[str, Any]:
         return dict(self.options.topics)
+
+    @functools.cached_property
+    def executor(self) -> Executor:
+        """Where ingestion and tokenization run (``options.executor``, ``workers``,
+        ``scheduler``): in-process, a warm local process pool, or Dask. Results are the same."""
+        return make_executor(
+            self.options.executor, workers=self.options.workers, scheduler=self.options.scheduler
+        )
+
+    def close(self) -> None:
+        """Stop the workers of the executor, if any were started (results stay available)."""
+        if "executor" in self.__dict__:
+            self.__dict__.pop("executor").close()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def tokenizer_options(self, **changes: Any) -> TokenizerOptions:
         """:class:`TokenizerOptions` with the lexicon files of this study's folder, the
@@ -242,7 +262,7 @@ class Study:
         return load_corpus(
             self.data_dir,
             chrome=self.lexicons.chrome,
-            workers=self.options.workers or 1,
+            executor=self.executor,
             **self.stage_kwargs(load_corpus),
         )
 
@@ -280,7 +300,7 @@ class Study:
             paragraphs,
             backend=self.options.tokenizer_backend,
             options=self.tokenizer_options(**changes),
-            workers=self.options.workers or 1,
+            executor=self.executor,
             force=self.force,
         )
 
@@ -427,6 +447,7 @@ class Study:
             self.paragraphs,
             tokenizer_backend=self.options.tokenizer_backend,
             options=self.tokenizer_options(remove_generic=True),
+            executor=self.executor,
             force=self.force,
         )
 

@@ -30,11 +30,12 @@ LARGE_ITERATIONS = {"tomotopy": 150, "gensim": 3, "sklearn": 3}
 def load_units(corpus: str | Path, *, workers: int):
     """Paragraph units of a raw folder, tokenized as for topic models (generic words off)."""
     from analysis.corpus.build import analysis_paragraphs
+    from analysis.corpus.io import list_raw_files, read_manifest
     from analysis.scale import parallel
     from analysis.text.tokens import TokenizerOptions, unit_tokens
 
-    files = parallel.list_raw_files(corpus)
-    frames = parallel.ingest_files(files, workers=workers, manifest=parallel.find_manifest(corpus))
+    files = list_raw_files(corpus)
+    frames = parallel.ingest_files(files, workers=workers, manifest=read_manifest(corpus))
     paragraphs = analysis_paragraphs(frames, include_titles=False)
     tokens = parallel.tokenize_parallel(
         paragraphs, workers=workers, options=TokenizerOptions(remove_generic=True)

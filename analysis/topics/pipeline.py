@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ from .seeded import Themes, fit_seeded_topics, seeded_topic_report, theme_terms
 from .select import RULE, choose_k, k_summary, select_k
 from .stability import stability_from_results
 
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.scale.parallel import Executor
+
 log = logging.getLogger(__name__)
 
 SMALL_KS = range(3, 11)  # a few hundred paragraphs: K is weakly identified above ~10
@@ -48,6 +51,7 @@ def topic_units(
     include_titles: bool = False,
     tokenizer_backend: str = "fast",
     options: TokenizerOptions | None = None,
+    executor: Executor | None = None,
     force: bool = False,
 ) -> pd.Series:
     """Tokens per unit for topic models: the project tokenizer with report-generic words
@@ -60,6 +64,7 @@ def topic_units(
         tokenizer_backend: ``"fast"`` or ``"jieba"``.
         options: tokenizer options (default ``TokenizerOptions(remove_generic=True)``, the
             files of ``data/lexicons``); :class:`analysis.Study` passes its lexicon folder's.
+        executor: where tokenization runs (see :func:`analysis.text.tokens.tokenize`).
         force: recompute the token cache entry.
 
     Returns:
@@ -70,6 +75,7 @@ def topic_units(
         paras,
         backend=tokenizer_backend,
         options=options if options is not None else TokenizerOptions(remove_generic=True),
+        executor=executor,
         force=force,
     )
     return unit_tokens(tokens, unit)
