@@ -48,9 +48,7 @@ def custom_lexicons(tmp_path_factory) -> Path:
     (lex / "chrome.yaml").write_text(yaml.safe_dump(chrome, allow_unicode=True), encoding="utf-8")
     slogans = yaml.safe_load((lex / "slogans.yaml").read_text(encoding="utf-8"))
     slogans["phrases"] = [p for p in slogans["phrases"] if p != "创先争优"]
-    (lex / "slogans.yaml").write_text(
-        yaml.safe_dump(slogans, allow_unicode=True), encoding="utf-8"
-    )
+    (lex / "slogans.yaml").write_text(yaml.safe_dump(slogans, allow_unicode=True), encoding="utf-8")
     with (lex / "stopwords.txt").open("a", encoding="utf-8") as fh:
         fh.write("\n党员\n")
     with (lex / "generic_words.txt").open("a", encoding="utf-8") as fh:
@@ -129,9 +127,7 @@ def test_force_reaches_the_token_cache_without_environment(data, tmp_path, monke
     monkeypatch.delenv("ANALYSIS_NO_CACHE", raising=False)
     calls = []
     real = tokens_module._tokenize_frame
-    monkeypatch.setattr(
-        tokens_module, "_tokenize_frame", lambda *a: calls.append(1) or real(*a)
-    )
+    monkeypatch.setattr(tokens_module, "_tokenize_frame", lambda *a: calls.append(1) or real(*a))
     first = Study(data).tokens
     assert len(calls) == 1
     pd.testing.assert_frame_equal(Study(data).tokens, first)  # served from the cache
@@ -143,9 +139,7 @@ def test_force_reaches_the_token_cache_without_environment(data, tmp_path, monke
 
 def test_results_are_computed_once_and_listed(data):
     study = Study(data)
-    assert {"corpus", "paragraphs", "tokens", "themes", "slogans", "topics"} <= set(
-        Study.results()
-    )
+    assert {"corpus", "paragraphs", "tokens", "themes", "slogans", "topics"} <= set(Study.results())
     assert study.computed() == []
     assert study.paragraphs is study.paragraphs
     assert study.computed() == ["corpus", "paragraphs"]
@@ -218,7 +212,7 @@ def test_editing_a_plotting_function_rebuilds_exactly_the_figures_that_use_it(tm
         path.write_text(text.replace(old, new), encoding="utf-8")
 
     # the x-axis label of the theme profile heatmap (plots_themes.plot_theme_profile)
-    edit("plots_themes.py", '{n_d} documents (order of documents.csv)', "{n_d} documents")
+    edit("plots_themes.py", "{n_d} documents (order of documents.csv)", "{n_d} documents")
     status = build()
     assert status.pop("theme_profile") == "built"
     assert set(status.values()) == {"unchanged"}, status

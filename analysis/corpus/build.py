@@ -263,7 +263,9 @@ def load_corpus(
     manifest = read_manifest(folder)
     load_chrome_patterns(chrome)  # a malformed pattern file fails here, before any worker starts
     if executor is not None:
-        return ingest_files(files, manifest=manifest, chrome=chrome, executor=executor, folder=folder)
+        return ingest_files(
+            files, manifest=manifest, chrome=chrome, executor=executor, folder=folder
+        )
     from analysis.scale.parallel import process_pool
 
     with process_pool(workers if len(files) > 1 else 1) as ex:

@@ -339,9 +339,7 @@ def process_pool(
         ...     tokens = tokenize_parallel(corpus.paragraphs, pool=pool)
     """
     n = resolve_workers(workers)
-    ex = (
-        ProcessExecutor(n, initializer=initializer, initargs=initargs) if n > 1 else Executor()
-    )
+    ex = ProcessExecutor(n, initializer=initializer, initargs=initargs) if n > 1 else Executor()
     with ex:
         yield ex
 

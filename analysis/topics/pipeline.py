@@ -23,7 +23,7 @@ from analysis import hashing
 from analysis.options import DEFAULT_SEED
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 
-from .backends import DEFAULT_BACKEND, fit_topics
+from .backends import BACKEND_SPECS, DEFAULT_BACKEND, fit_topics
 from .bow import build_bow
 from .coherence import topic_metrics
 from .html import topic_html
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 SMALL_KS = range(3, 11)  # a few hundred paragraphs: K is weakly identified above ~10
 LARGE_KS = (10, 15, 20, 25, 30)  # tens of thousands of paragraphs
 MAX_SWEEP_UNITS = 10_000  # above this many units the corpus is "large" (see _run_topic_analysis)
-LARGE_ITERATIONS = 200  # Gibbs sweeps per fit on a large corpus (tomotopy default: 1000)
 
 
 def topic_units(
@@ -120,7 +119,7 @@ def _run_topic_analysis(
             large corpus).
         max_sweep_units: a corpus with more units than this is *large*: the K sweep runs on a
             seeded sample of this many units (same vocabulary), the final, stability and seeded
-            models on all units with :data:`LARGE_ITERATIONS` sweeps unless ``iterations`` is
+            models on all units with the backend's ``large_iterations`` (its spec in :mod:`analysis.topics.engines`) unless ``iterations`` is
             given, and their c_v is computed on the sample (c_v's 110-token windows over
             millions of tokens cost more than the fit). ``topic_choice`` records ``n_units_sweep``.
         backend: backend of the final model and of the K choice.
@@ -152,7 +151,7 @@ def _run_topic_analysis(
     full_measures: tuple[str, ...] = ("npmi", "c_v", "u_mass", "diversity")
     sweep_bow = bow
     if large:
-        params.setdefault("iterations", LARGE_ITERATIONS)
+        params.setdefault("iterations", BACKEND_SPECS[backend].large_iterations)
         rows = np.random.default_rng(seed).choice(len(bow.unit_ids), max_sweep_units, replace=False)
         sweep_bow = bow.subset(np.sort(rows))
         full_measures = ("npmi", "u_mass", "diversity")
