@@ -30,6 +30,7 @@ the manifest's input hashes. A result that the corpus cannot support raises
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import logging
 from collections.abc import Callable, Iterable
@@ -221,10 +222,11 @@ class Study:
 
     def digest(self, names: Iterable[str]) -> str:
         """SHA-256 of the content of the given results (plus the master seed)."""
-        parts = [f"seed={self.seed}"]
+        h = hashlib.sha256(f"seed={self.seed}".encode())
         for name in names:
-            parts += [name, hashing.content_hash(self.get(name))]
-        return hashing.digest(*parts)
+            h.update(name.encode())
+            h.update(hashing.content_hash(self.get(name)).encode())
+        return h.hexdigest()
 
     def source_fingerprint(self) -> str:
         """SHA-256 of everything the results are computed from, without computing anything:
