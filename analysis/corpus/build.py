@@ -296,12 +296,20 @@ def ingest_files(
 
     files = [Path(f) for f in files]
     executor = executor or _Inline()
-    n_chunks = n_chunks or (1 if executor.workers <= 1 else 4 * executor.workers)
+    # in-process: one file per chunk, so progress is reported file by file
+    n_chunks = n_chunks or (max(1, len(files)) if executor.workers <= 1 else 4 * executor.workers)
     sizes = [f.stat().st_size for f in files]
     bases = {str(f): b for f, b in doc_id_bases(files).items()}
     chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
     chrome_s = str(chrome) if chrome else None
-    parts = executor.map(ingest_chunk, [(c, {f: bases[f] for f in c}, chrome_s) for c in chunks])
+    tasks = [(c, {f: bases[f] for f in c}, chrome_s) for c in chunks]
+    progress = Progress(len(files), what="files")
+    parts = []
+    for chunk, part in zip(chunks, executor.imap(ingest_chunk, tasks), strict=True):
+        parts.append(part)
+        files_q = part.quality[part.quality["doc_id"].fillna("") == ""]  # one row per file
+        progress.update(len(chunk), chars=int(files_q["n_chars_raw"].fillna(0).sum()))
+    progress.done()
     documents = [p.documents for p in parts if len(p.documents)]
     paragraphs = [p.paragraphs for p in parts if len(p.paragraphs)]
     quality = (

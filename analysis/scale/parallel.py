@@ -94,7 +94,12 @@ class Executor:
 
     def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
         """``[func(t) for t in tasks]``, in task order."""
-        return [func(t) for t in tasks]
+        return list(self.imap(func, tasks))
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """The results one by one, in task order, as they become available (for progress)."""
+        for task in tasks:
+            yield func(task)
 
     def close(self) -> None:
         """Release workers (a no-op in-process)."""
@@ -132,26 +137,24 @@ class ProcessExecutor(Executor):
 
     def _get_pool(self):
         if self._pool is None:
-            from concurrent.futures import ProcessPoolExecutor
-            from multiprocessing import get_context
+            from analysis.workers import spawn_pool
 
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=get_context("spawn"),
-                initializer=self._initializer,
-                initargs=self._initargs,
+            # workers die with this process and leave Ctrl-C to it (analysis.workers)
+            self._pool = spawn_pool(
+                self.workers, initializer=self._initializer, initargs=self._initargs
             )
             self._finalizer = weakref.finalize(self, self._pool.shutdown, cancel_futures=True)
         return self._pool
 
-    def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         tasks = list(tasks)
         if self.workers <= 1 or (len(tasks) <= 1 and self._pool is None):
             if self._initializer is not None:
                 self._initializer(*self._initargs)
-            return [func(t) for t in tasks]
+            yield from (func(t) for t in tasks)
+            return
         log.debug("%s: %d tasks on %d spawned workers", func.__name__, len(tasks), self.workers)
-        return list(self._get_pool().map(func, tasks, chunksize=1))
+        yield from self._get_pool().map(func, tasks, chunksize=1)
 
     def close(self) -> None:
         if self._finalizer is not None:
@@ -192,12 +195,12 @@ class DaskExecutor(Executor):
         self.client = client
         self.workers = max(1, len(client.scheduler_info().get("workers", {})))
 
-    def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         tasks = list(tasks)
         if not tasks:
-            return []
-        futures = self.client.map(func, tasks, pure=False)
-        return list(self.client.gather(futures))
+            return
+        for future in self.client.map(func, tasks, pure=False):
+            yield future.result()
 
     def close(self) -> None:
         for obj in self._own:
