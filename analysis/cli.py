@@ -127,7 +127,15 @@ def _print_error(exc: AnalysisError) -> None:
         print(f"error: {problem}", file=sys.stderr)
 
 
+def _safe_streams() -> None:
+    """A terminal that cannot show Chinese (e.g. a Latin-1 locale) gets escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _safe_streams()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

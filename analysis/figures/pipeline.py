@@ -84,11 +84,11 @@ def build_all(
     """
     from . import catalog  # noqa: F401  (registers the outputs)
 
+    specs = _select(only)  # an unknown name fails before anything is created
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for folder in (out, out / "tables"):  # what a killed run (kill -9) could leave behind
         remove_stale_temporaries(folder)
-    specs = _select(only)
     old = read_manifest(out)
     versions = package_versions()
     manifest: dict[str, Any] = {
