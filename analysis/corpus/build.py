@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,7 +28,6 @@ from analysis import paths
 from analysis.atomic import atomic_write
 from analysis.errors import InputFileError
 from analysis.progress import Progress
-from analysis.workers import spawn_pool
 
 from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, line_shape, recurring_lines
 from .boilerplate import MAX_CHARS as BOILERPLATE_MAX_CHARS
@@ -49,6 +49,9 @@ from .structure import (
     split_long,
     structure_paragraphs,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.scale.parallel import Executor
 
 log = logging.getLogger(__name__)
 
@@ -615,16 +618,12 @@ def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFr
     return merged
 
 
-def _raw_chars(result: tuple[list, list, list[dict]]) -> int:
-    """Characters decoded from one file (its quality row), for the progress rate."""
-    return int(result[2][0].get("n_chars_raw", 0) or 0) if result[2] else 0
-
-
 def load_corpus(
     data_dir: str | Path | None = None,
     *,
     chrome: str | Path | None = None,
     workers: int = 1,
+    executor: Executor | None = None,
     recursive: bool = False,
     boilerplate: bool = True,
 ) -> Corpus:
@@ -634,7 +633,9 @@ def load_corpus(
         data_dir: Folder of raw ``.txt`` and markdown (``.md``) files (default ``data/raw``),
             optionally with ``manifest.csv``. Other files are counted by extension and logged.
         chrome: Alternative chrome-pattern YAML (default ``data/lexicons/chrome.yaml``).
-        workers: Processes for per-file ingestion (spawn-safe pool); 1 = in-process.
+        workers: Processes for per-file ingestion when no ``executor`` is given; 1 = in-process.
+        executor: where per-file ingestion runs (:func:`analysis.scale.parallel.make_executor`:
+            in-process, a process pool or Dask); the result is the same.
         recursive: Read subfolders too (``source_file`` is then the relative path).
         boilerplate: Remove lines recurring at the edges of many documents
             (:mod:`analysis.corpus.boilerplate`); candidates are reported in ``Corpus.boilerplate``
@@ -655,68 +656,146 @@ def load_corpus(
         extra = f"; {describe_ignored(ignored)}" if ignored else ""
         raise InputFileError(folder, f"no .txt or .md files in the raw data folder{extra}")
     manifest = read_manifest(folder)
-    patterns = load_chrome_patterns(chrome)
-    bases = doc_id_bases(files)
+    load_chrome_patterns(chrome)  # a malformed pattern file fails here, before any worker starts
     names = source_names(files, folder) if recursive else {f: f.name for f in files}
-    args = [(f, bases[f], patterns, names[f]) for f in files]
-    progress = Progress(len(files), what="files")
-    results = []
-    if workers > 1 and len(files) > 1:
-        with spawn_pool(workers) as pool:
-            chunk = max(1, len(files) // (4 * workers))
-            for result in pool.map(_process_args, args, chunksize=chunk):
-                results.append(result)
-                progress.update(chars=_raw_chars(result))
+    kwargs = dict(manifest=manifest, chrome=chrome, folder=folder, names=names)
+    if executor is not None:
+        corpus = ingest_files(files, executor=executor, boilerplate=boilerplate, **kwargs)
     else:
-        for a in args:
-            results.append(_process_args(a))
-            progress.update(chars=_raw_chars(results[-1]))
-    progress.done()
-    candidates = None
-    if boilerplate:
-        results, candidates = _remove_boilerplate(results, args)
-    docs = [d for r in results for d in r[0]]
-    frames = [f for r in results for f in r[1]]
-    quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
-    removed = pd.DataFrame([x for r in results for x in r[3]], columns=REMOVED_COLUMNS)
-    if not docs:
-        raise_empty(folder, quality)
-    documents = documents_frame(docs)
-    paragraphs = pd.concat(frames, ignore_index=True)
-    corpus = finish_corpus(
-        documents, paragraphs, quality, manifest=manifest, files=files, folder=folder,
-        removed_lines=removed, boilerplate=boilerplate, candidates=candidates,
-    )  # fmt: skip
+        from analysis.scale.parallel import process_pool
+
+        with process_pool(workers if len(files) > 1 else 1) as ex:
+            corpus = ingest_files(files, executor=ex, boilerplate=boilerplate, **kwargs)
     corpus.ignored_files = pd.DataFrame(sorted(ignored.items()), columns=["extension", "n_files"])
     return corpus
 
 
-def _process_args(a: tuple) -> tuple:
-    path, base, patterns, name = a
-    return process_file(path, base, patterns, name=name)
+def ingest_files(
+    files: Sequence[str | Path],
+    *,
+    manifest: pd.DataFrame | None = None,
+    chrome: str | Path | None = None,
+    executor: Executor | None = None,
+    n_chunks: int | None = None,
+    folder: str | Path | None = None,
+    names: dict[Path, str] | None = None,
+    boilerplate: bool = True,
+) -> Corpus:
+    """Ingest raw files in contiguous chunks on an executor, then the corpus-wide steps.
+
+    Files are split into chunks balanced by size (about four per worker, one in-process), each
+    chunk is ingested by :func:`ingest_chunk` wherever the executor runs it, the chunks are
+    concatenated in file order and :func:`finish_corpus` marks near-duplicates and joins the
+    manifest, so the corpus does not depend on the executor or the chunking. With
+    ``boilerplate``, lines recurring across documents (:mod:`analysis.corpus.boilerplate`) are
+    found in this first pass and the chunks holding them are ingested again without them.
+
+    Args:
+        names: ``source_file`` per file (default: the file name).
+
+    Returns:
+        :class:`Corpus`.
+    """
+    from analysis.scale.parallel import Executor as _Inline
+    from analysis.scale.parallel import chunk_by_weight
+
+    files = [Path(f) for f in files]
+    executor = executor or _Inline()
+    names_s = {str(f): (names or {}).get(f, f.name) for f in files}
+    # in-process: one file per chunk, so progress is reported file by file
+    n_chunks = n_chunks or (max(1, len(files)) if executor.workers <= 1 else 4 * executor.workers)
+    sizes = [f.stat().st_size for f in files]
+    bases = {str(f): b for f, b in doc_id_bases(files).items()}
+    chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
+    chrome_s = str(chrome) if chrome else None
+    tasks = [(c, {f: bases[f] for f in c}, chrome_s, {f: names_s[f] for f in c}) for c in chunks]
+    progress = Progress(len(files), what="files")
+    parts = []
+    for chunk, part in zip(chunks, executor.imap(ingest_chunk, tasks), strict=True):
+        parts.append(part)
+        files_q = part.quality[part.quality["doc_id"].fillna("") == ""]  # one row per file
+        progress.update(len(chunk), chars=int(files_q["n_chars_raw"].fillna(0).sum()))
+    progress.done()
+    candidates = None
+    if boilerplate and parts:
+        parts, candidates = _reingest_boilerplate(parts, executor, tasks)
+    documents = [p.documents for p in parts if len(p.documents)]
+    paragraphs = [p.paragraphs for p in parts if len(p.paragraphs)]
+    quality = (
+        pd.concat([p.quality for p in parts], ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=QUALITY_COLUMNS)
+    )
+    removed = [p.removed_lines for p in parts if len(p.removed_lines)]
+    if not documents:
+        raise_empty(Path(folder) if folder else Path("."), quality)
+    return finish_corpus(
+        pd.concat(documents, ignore_index=True), pd.concat(paragraphs, ignore_index=True),
+        quality, manifest=manifest, files=files, folder=folder,
+        removed_lines=pd.concat(removed, ignore_index=True) if removed else None,
+        boilerplate=boilerplate, candidates=candidates,
+    )  # fmt: skip
 
 
-def _remove_boilerplate(
-    results: list[tuple], args: list[tuple]
-) -> tuple[list[tuple], pd.DataFrame]:
-    """Find recurring boilerplate in the first-pass paragraphs and re-ingest the files that hold
-    it with those shapes dropped right after cleaning (so titles, wraps and sections are found
-    without them). Files without boilerplate are not read again."""
-    frames = [f for r in results for f in r[1]]
+def _reingest_boilerplate(
+    parts: list[Corpus], executor: Executor, tasks: list[tuple]
+) -> tuple[list[Corpus], pd.DataFrame]:
+    """Find recurring boilerplate in the first-pass paragraphs and ingest the chunks holding it
+    again with those line shapes dropped right after cleaning (so titles, wraps and sections are
+    found without them). Chunks without boilerplate are not read again."""
+    frames = [p.paragraphs for p in parts if len(p.paragraphs)]
     if not frames:
-        return results, pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    paragraphs = pd.concat(frames, ignore_index=True)
-    n_docs = sum(len(r[0]) for r in results)
-    candidates = recurring_lines(paragraphs, n_docs)
+        return parts, pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    n_docs = sum(len(p.documents) for p in parts)
+    candidates = recurring_lines(pd.concat(frames, ignore_index=True), n_docs)
     shapes = frozenset(candidates.loc[candidates["removed"].astype(bool), "shape"])
     if not shapes:
-        return results, candidates
-    out = list(results)
-    for i, (result, (path, base, patterns, name)) in enumerate(zip(results, args)):
-        texts = [t for f in result[1] for t in f["text"] if len(t) <= BOILERPLATE_MAX_CHARS]
-        if any(line_shape(t) in shapes for t in texts):
-            out[i] = process_file(path, base, patterns, name=name, drop_shapes=shapes)
+        return parts, candidates
+    redo = []
+    for i, part in enumerate(parts):
+        text = part.paragraphs["text"] if len(part.paragraphs) else pd.Series(dtype=str)
+        short = text[text.str.len() <= BOILERPLATE_MAX_CHARS]
+        if short.map(line_shape).isin(shapes).any():
+            redo.append((i, (*tasks[i][:4], shapes)))
+    out = list(parts)
+    for (i, _), part in zip(redo, executor.imap(ingest_chunk, [t for _, t in redo]), strict=True):
+        out[i] = part
     return out, candidates
+
+
+def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
+    """Ingest one chunk of raw files with :func:`process_file` (an executor task).
+
+    Near-duplicates and the manifest are *not* handled here: both need every document (see
+    :func:`finish_corpus`).
+
+    Args:
+        task: ``(file paths, {path: doc_id base}, chrome-pattern file or None[, {path:
+            source_file}[, line shapes to drop]])``; the doc-id bases come from
+            :func:`doc_id_bases` over *all* files, so ids do not depend on how files are
+            chunked.
+
+    Returns:
+        A :class:`Corpus` of these files (``duplicate_of`` all "", no ``duplicates``).
+    """
+    files, bases, chrome = task[:3]
+    names = task[3] if len(task) > 3 else {}
+    shapes = task[4] if len(task) > 4 else frozenset()
+    patterns = load_chrome_patterns(chrome)
+    results = [
+        process_file(Path(f), bases[str(f)], patterns, name=names.get(str(f)), drop_shapes=shapes)
+        for f in files
+    ]
+    docs = [d for r in results for d in r[0]]
+    frames = [f for r in results for f in r[1]]
+    quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
+    removed = pd.DataFrame([x for r in results for x in r[3]], columns=REMOVED_COLUMNS)
+    documents = documents_frame(docs) if docs else pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    documents["year"] = documents["year"].astype("Int64")
+    paragraphs = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PARAGRAPH_COLUMNS)
+    )
+    return Corpus(documents, paragraphs, quality, removed_lines=removed)
 
 
 def finish_corpus(
