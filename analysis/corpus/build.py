@@ -28,7 +28,7 @@ from analysis.atomic import atomic_write
 from analysis.progress import Progress
 
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
-from .dedup import mark_duplicates, near_duplicate_pairs
+from .dedup import duplicate_mask, mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
 from .meta import header_date, parse_date, signature_date, title_block, title_year
 from .places import infer_place
@@ -499,7 +499,7 @@ def analysis_paragraphs(
     """
     paras = corpus.paragraphs
     if not include_duplicates:
-        dups = set(corpus.documents.loc[corpus.documents["duplicate_of"] != "", "doc_id"])
+        dups = set(corpus.documents.loc[duplicate_mask(corpus.documents), "doc_id"])
         paras = paras[~paras["doc_id"].isin(dups)]
     if not include_titles:
         paras = paras[paras["kind"] != "title"]
