@@ -41,6 +41,7 @@ import pandas as pd
 
 from analysis import hashing, paths
 from analysis.corpus.build import Corpus, analysis_paragraphs, load_corpus
+from analysis.corpus.dedup import without_duplicates
 from analysis.measures.keywords import doc_similarity, keyword_tables
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
 from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
@@ -292,10 +293,7 @@ class Study:
     @result
     def analysed_documents(self) -> pd.DataFrame:
         """Documents that are not near-duplicates of an earlier one."""
-        docs = self.documents
-        if "duplicate_of" in docs:
-            docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
-        return docs.reset_index(drop=True)
+        return without_duplicates(self.documents).reset_index(drop=True)
 
     # -- tokens ------------------------------------------------------------------------------
     def _tokenize(self, paragraphs: pd.DataFrame, **changes: Any) -> pd.DataFrame:

@@ -32,7 +32,7 @@ from analysis.progress import Progress
 from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, line_shape, recurring_lines
 from .boilerplate import MAX_CHARS as BOILERPLATE_MAX_CHARS
 from .clean import ChromePatterns, CleanResult, clean_line, clean_lines, load_chrome_patterns
-from .dedup import mark_duplicates, near_duplicate_pairs
+from .dedup import duplicate_mask, mark_duplicates, near_duplicate_pairs
 from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
 from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import header_date, parse_date, signature_date, title_block, title_year
@@ -945,7 +945,7 @@ def analysis_paragraphs(
     """
     paras = corpus.paragraphs
     if not include_duplicates:
-        dups = set(corpus.documents.loc[corpus.documents["duplicate_of"] != "", "doc_id"])
+        dups = set(corpus.documents.loc[duplicate_mask(corpus.documents), "doc_id"])
         paras = paras[~paras["doc_id"].isin(dups)]
     if not include_titles:
         paras = paras[paras["kind"] != "title"]
