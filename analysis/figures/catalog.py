@@ -103,13 +103,16 @@ def theme_position(ctx: FigureContext, *, ax=None) -> Figure:
 @register(
     "k_selection",
     "Choosing the number of topics K: NPMI, c_v and u_mass coherence, held-out perplexity and "
-    "topic diversity for each backend across K, one dot per seed; dashed line = chosen K.",
-    inputs=["k_selection", "chosen_k"],
+    "topic diversity for each backend across K, one dot per seed; dashed line = chosen K; a "
+    "note under the panels when the best K lies at the edge of the searched range.",
+    inputs=["k_selection", "chosen_k", "topic_choice"],
     title="Choosing K",
     multi_panel=True,
 )
 def k_selection(ctx: FigureContext, *, ax=None) -> Figure:
-    return plot_k_selection(ctx.k_selection, chosen_k=ctx.chosen_k)
+    choice = ctx.topic_choice
+    note = str(choice["k_note"].fillna("").iloc[0]) if "k_note" in choice and len(choice) else ""
+    return plot_k_selection(ctx.k_selection, chosen_k=ctx.chosen_k, note=note)
 
 
 @register(

@@ -65,6 +65,12 @@ class FigureContext:
         force: ask the stages to recompute instead of reading their caches.
         lexicon_dir: folder of editable lexicons (default ``data/lexicons``).
         topic_options: overrides for the topic stage (``k_range``, ``seeds``, ``k`` …).
+        genre: ``"auto"`` (default: the genre(s) detected in the corpus, see
+            :func:`analysis.genre.corpus_genres`), a genre id of ``genres.yaml``
+            (``"work_report"``, ``"experience_material"``), several, or ``"none"``. Its generic
+            words are removed from keyword and topic tokens.
+        substance_only: leave paragraphs whose ``role`` is not ``substance`` (salutations,
+            thanks formula, notes, signatures, sharing lines) out of every analysis (default).
     """
 
     def __init__(
@@ -75,12 +81,16 @@ class FigureContext:
         force: bool = False,
         lexicon_dir: str | Path | None = None,
         topic_options: dict[str, Any] | None = None,
+        genre: str | tuple[str, ...] | None = "auto",
+        substance_only: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else paths.RAW
         self.seed = int(seed)
         self.force = bool(force)
         self.lexicon_dir = Path(lexicon_dir) if lexicon_dir is not None else paths.LEXICONS
         self.topic_options = dict(topic_options or {})
+        self.genre = genre if isinstance(genre, str) or genre is None else tuple(genre)
+        self.substance_only = bool(substance_only)
         self._values: dict[str, Any] = {}
 
     def __repr__(self) -> str:
@@ -134,6 +144,7 @@ class FigureContext:
 
         h = hashlib.sha256(f"seed={self.seed}".encode())
         h.update(json.dumps(self.topic_options, sort_keys=True, default=str).encode())
+        h.update(f"genre={self.genre!r};substance_only={self.substance_only}".encode())
         h.update(json.dumps(package_versions(), sort_keys=True).encode())
         for label, root, pattern in (
             ("data", self.data_dir, "*"),
@@ -184,7 +195,9 @@ class FigureContext:
 
     def _compute_paragraphs(self) -> pd.DataFrame:
         """Paragraphs of the analysed documents (near-duplicates excluded)."""
-        return stage_function("corpus", "analysis_paragraphs")(self.corpus)
+        return stage_function("corpus", "analysis_paragraphs")(
+            self.corpus, substance_only=self.substance_only
+        )
 
     def _compute_analysed_documents(self) -> pd.DataFrame:
         docs = self.documents
@@ -205,6 +218,35 @@ class FigureContext:
             return self.tokens
         tokenize = stage_function("tokens", "tokenize")
         return tokenize(self.all_paragraphs)
+
+    def _compute_genres(self) -> list[str]:
+        """Genre(s) in force: forced by ``genre`` or detected (:func:`analysis.genre.corpus_genres`)."""
+        genres = stage_function("genre", "corpus_genres")(
+            self.analysed_documents, genre=self.genre, profiles=self.genre_profiles
+        )
+        log.info("genre profile(s): %s", ", ".join(genres) or "none")
+        return genres
+
+    def _compute_genre_generic_words(self) -> tuple[str, ...]:
+        """Generic words of the genre(s) in force (``genres.yaml``)."""
+        return stage_function("genre", "genre_generic_words")(
+            self.genres, profiles=self.genre_profiles
+        )
+
+    def _compute_genre_profiles(self):
+        """``genres.yaml`` of the lexicon folder (:func:`analysis.genre.load_genre_profiles`)."""
+        path = self.lexicon_dir / "genres.yaml"
+        return stage_function("genre", "load_genre_profiles")(path if path.exists() else None)
+
+    def _compute_keyword_generic_words(self) -> frozenset[str]:
+        """Words left out of keyword tables: ``generic_words.txt`` plus the genre's words."""
+        from ..lexicons import word_set
+
+        return word_set(self.lexicon_dir / "generic_words.txt") | set(self.genre_generic_words)
+
+    def _compute_keyword_tokens(self) -> pd.DataFrame:
+        """Tokens for keyword tables: report-generic and genre-generic words removed."""
+        return stage_function("genre", "drop_words")(self.tokens, self.keyword_generic_words)
 
     def _compute_vocabulary(self) -> pd.DataFrame:
         return stage_function("vocab", "vocabulary")(self.tokens)
@@ -239,12 +281,12 @@ class FigureContext:
 
     # -- keywords ---------------------------------------------------------------------------
     def _compute_document_units(self) -> pd.Series:
-        """Token lists per analysed document."""
-        return stage_function("tokens", "unit_tokens")(self.tokens, unit="document")
+        """Token lists per analysed document (generic words removed, see ``keyword_tokens``)."""
+        return stage_function("tokens", "unit_tokens")(self.keyword_tokens, unit="document")
 
     def _compute_paragraph_units(self) -> pd.Series:
-        """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``)."""
-        return stage_function("tokens", "unit_tokens")(self.tokens, unit="paragraph")
+        """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``; generic words removed)."""
+        return stage_function("tokens", "unit_tokens")(self.keyword_tokens, unit="paragraph")
 
     def _compute_keyword_tables(self) -> dict[str, pd.DataFrame]:
         """``analysis.keywords.keyword_tables``: TF-IDF terms, similarity, keyness.
@@ -265,7 +307,8 @@ class FigureContext:
 
     def _compute_similarity(self) -> pd.DataFrame:
         """Document × document cosine similarity, near-duplicates included (to mark them)."""
-        units = stage_function("tokens", "unit_tokens")(self.all_tokens, unit="document")
+        tokens = stage_function("genre", "drop_words")(self.all_tokens, self.keyword_generic_words)
+        units = stage_function("tokens", "unit_tokens")(tokens, unit="document")
         return stage_function("keywords", "doc_similarity")(units)
 
     # -- themes over time (analysis.timeseries) ---------------------------------------------
@@ -301,8 +344,11 @@ class FigureContext:
         return settings
 
     def _compute_topic_units(self) -> pd.Series:
-        """Tokens per paragraph for topic models (report-generic words removed, no titles)."""
-        return stage_function("topics", "topic_units")(self.paragraphs)
+        """Tokens per paragraph for topic models (report- and genre-generic words removed, no
+        titles)."""
+        return stage_function("topics", "topic_units")(
+            self.paragraphs, extra_generic=self.genre_generic_words
+        )
 
     def _compute_topic_analysis(self) -> dict[str, Any]:
         """Everything :func:`analysis.topics.run_topic_analysis` returns, through its own
@@ -320,6 +366,10 @@ class FigureContext:
     def _compute_k_selection(self) -> pd.DataFrame:
         """The K sweep: backend, k, seed, npmi, c_v, u_mass, perplexity, diversity."""
         return self.topic_analysis["topic_k_selection"]
+
+    def _compute_topic_choice(self) -> pd.DataFrame:
+        """``topic_choice.csv``: the chosen K, its rule, and whether it lies at a range edge."""
+        return self.topic_analysis["topic_choice"]
 
     def _compute_chosen_k(self) -> int:
         return int(self.topic_analysis["chosen_k"])
