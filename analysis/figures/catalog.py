@@ -169,7 +169,8 @@ def seeded_topics(ctx: FigureContext, *, ax=None) -> Figure:
 @register(
     "themes_by_year",
     "Theme prevalence by year (hits per 1,000 tokens, mean over the year's reports with a "
-    "bootstrap 95% interval); needs dated reports — with few, points replace lines.",
+    "bootstrap 95% interval), panels on one y scale; years with fewer than 3 reports are left "
+    "out and named, and with fewer than two such years the figure says not applicable (n = …).",
     inputs=["prevalence_by_year", "theme_labels"],
     title="Themes over time",
 )
@@ -184,7 +185,8 @@ def themes_by_year(ctx: FigureContext, *, ax=None) -> Figure:
 @register(
     "themes_by_level",
     "Theme prevalence by administrative level (from the manifest's level column), with 95% "
-    "intervals.",
+    "intervals and the reports per level; years pooled when a level has too few reports per "
+    "year; not applicable (n = …) when fewer than two levels have 3 or more reports.",
     inputs=["prevalence_by_level", "theme_labels"],
     title="Themes by administrative level",
 )
@@ -192,7 +194,9 @@ def themes_by_level(ctx: FigureContext, *, ax=None) -> Figure:
     from ..timeseries import plot_prevalence_by_level
 
     labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
-    return _to_width(plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, ax=ax), ax)
+    overall = ctx.prevalence.get("theme_prevalence_by_level_overall")
+    fig = plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, overall=overall, ax=ax)
+    return _to_width(fig, ax)
 
 
 def _to_width(fig: Figure, ax) -> Figure:
