@@ -190,7 +190,16 @@ def plot_doc_topics(
         ax.set_yticks([])
         ax.set_ylabel(f"{n_d} documents (order of documents.csv)")
     else:
-        ax.set_yticks(range(n_d), doc_labels(documents, [str(i) for i in wide.index], n=6))
+        ids = [str(i) for i in wide.index]
+        row_labels = doc_labels(documents, ids, n=6)
+        if documents is not None and "n_paragraphs" in documents:  # shares show their counts
+            n_par = documents.assign(doc_id=documents["doc_id"].astype(str)).set_index("doc_id")
+            n_par = n_par["n_paragraphs"].reindex(ids)
+            row_labels = [
+                f"{lab} (n = {int(n)} ¶)" if pd.notna(n) else lab
+                for lab, n in zip(row_labels, n_par, strict=True)
+            ]
+        ax.set_yticks(range(n_d), row_labels)
     labels = [(names or {}).get(int(t), f"T{int(t)}") for t in wide.columns]
     ax.set_xticks(range(n_t), labels, rotation=40, ha="right")
     ax.spines[:].set_visible(False)
