@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.corpus import analysis_paragraphs, load_corpus
-from analysis.errors import InputFileError
-from analysis.genre import (
+from analysis.corpus.build import analysis_paragraphs, load_corpus
+from analysis.corpus.genre import (
     corpus_genres,
     document_roles,
     drop_words,
@@ -17,6 +16,7 @@ from analysis.genre import (
     paragraph_roles,
     role_counts,
 )
+from analysis.errors import InputFileError
 
 THANKS = (
     "过去一年的成绩来之不易。这是省委正确领导的结果，是全省人民团结奋斗的结果。在此，我代表省人民政府，"

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import paths
+from analysis import paths
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class FigureContext:
         lexicon_dir: folder of editable lexicons (default ``data/lexicons``).
         topic_options: overrides for the topic stage (``k_range``, ``seeds``, ``k`` …).
         genre: ``"auto"`` (default: the genre(s) detected in the corpus, see
-            :func:`analysis.genre.corpus_genres`), a genre id of ``genres.yaml``
+            :func:`analysis.corpus.genre.corpus_genres`), a genre id of ``genres.yaml``
             (``"work_report"``, ``"experience_material"``), several, or ``"none"``. Its generic
             words are removed from keyword and topic tokens.
         substance_only: leave paragraphs whose ``role`` is not ``substance`` (salutations,
@@ -181,7 +181,7 @@ class FigureContext:
 
     # -- corpus ---------------------------------------------------------------------------
     def _compute_corpus(self):
-        load_corpus = stage_function("corpus", "load_corpus")
+        load_corpus = stage_function("corpus.build", "load_corpus")
         return load_corpus(self.data_dir)
 
     def _compute_documents(self) -> pd.DataFrame:
@@ -195,7 +195,7 @@ class FigureContext:
 
     def _compute_paragraphs(self) -> pd.DataFrame:
         """Paragraphs of the analysed documents (near-duplicates excluded)."""
-        return stage_function("corpus", "analysis_paragraphs")(
+        return stage_function("corpus.build", "analysis_paragraphs")(
             self.corpus, substance_only=self.substance_only
         )
 
@@ -207,7 +207,7 @@ class FigureContext:
 
     # -- tokens ---------------------------------------------------------------------------
     def _compute_tokens(self) -> pd.DataFrame:
-        tokenize = stage_function("tokens", "tokenize")
+        tokenize = stage_function("text.tokens", "tokenize")
         return tokenize(self.paragraphs)
 
     def _compute_all_tokens(self) -> pd.DataFrame:
@@ -216,12 +216,12 @@ class FigureContext:
             self.paragraphs
         ):
             return self.tokens
-        tokenize = stage_function("tokens", "tokenize")
+        tokenize = stage_function("text.tokens", "tokenize")
         return tokenize(self.all_paragraphs)
 
     def _compute_genres(self) -> list[str]:
-        """Genre(s) in force: forced by ``genre`` or detected (:func:`analysis.genre.corpus_genres`)."""
-        genres = stage_function("genre", "corpus_genres")(
+        """Genre(s) in force: forced by ``genre`` or detected (:func:`analysis.corpus.genre.corpus_genres`)."""
+        genres = stage_function("corpus.genre", "corpus_genres")(
             self.analysed_documents, genre=self.genre, profiles=self.genre_profiles
         )
         log.info("genre profile(s): %s", ", ".join(genres) or "none")
@@ -229,31 +229,33 @@ class FigureContext:
 
     def _compute_genre_generic_words(self) -> tuple[str, ...]:
         """Generic words of the genre(s) in force (``genres.yaml``)."""
-        return stage_function("genre", "genre_generic_words")(
+        return stage_function("corpus.genre", "genre_generic_words")(
             self.genres, profiles=self.genre_profiles
         )
 
     def _compute_genre_profiles(self):
-        """``genres.yaml`` of the lexicon folder (:func:`analysis.genre.load_genre_profiles`)."""
+        """``genres.yaml`` of the lexicon folder (:func:`analysis.corpus.genre.load_genre_profiles`)."""
         path = self.lexicon_dir / "genres.yaml"
-        return stage_function("genre", "load_genre_profiles")(path if path.exists() else None)
+        return stage_function("corpus.genre", "load_genre_profiles")(
+            path if path.exists() else None
+        )
 
     def _compute_keyword_generic_words(self) -> frozenset[str]:
         """Words left out of keyword tables: ``generic_words.txt`` plus the genre's words."""
-        from ..lexicons import word_set
+        from analysis.text.lexicons import word_set
 
         return word_set(self.lexicon_dir / "generic_words.txt") | set(self.genre_generic_words)
 
     def _compute_keyword_tokens(self) -> pd.DataFrame:
         """Tokens for keyword tables: report-generic and genre-generic words removed."""
-        return stage_function("genre", "drop_words")(self.tokens, self.keyword_generic_words)
+        return stage_function("corpus.genre", "drop_words")(self.tokens, self.keyword_generic_words)
 
     def _compute_vocabulary(self) -> pd.DataFrame:
-        return stage_function("vocab", "vocabulary")(self.tokens)
+        return stage_function("text.vocab", "vocabulary")(self.tokens)
 
     # -- themes, slogans --------------------------------------------------------------------
     def _compute_themes(self) -> pd.DataFrame:
-        return stage_function("themes", "load_themes")()
+        return stage_function("measures.themes", "load_themes")()
 
     def _compute_theme_labels(self) -> dict[str, tuple[str, str]]:
         from .plots_themes import theme_labels
@@ -261,20 +263,24 @@ class FigureContext:
         return theme_labels(self.themes)
 
     def _compute_theme_scores(self) -> pd.DataFrame:
-        return stage_function("themes", "theme_scores")(self.paragraphs, self.tokens, self.themes)
+        return stage_function("measures.themes", "theme_scores")(
+            self.paragraphs, self.tokens, self.themes
+        )
 
     def _compute_paragraph_themes(self) -> pd.DataFrame:
-        return stage_function("themes", "paragraph_themes")(self.paragraphs, self.themes)
+        return stage_function("measures.themes", "paragraph_themes")(self.paragraphs, self.themes)
 
     def _compute_slogans(self) -> pd.DataFrame:
-        return stage_function("slogans", "extract_slogans")(self.paragraphs, self.documents)
+        return stage_function("measures.slogans", "extract_slogans")(
+            self.paragraphs, self.documents
+        )
 
     def _compute_slogan_mentions(self) -> pd.DataFrame:
         """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
-        return stage_function("slogans", "slogan_mentions")(self.paragraphs)
+        return stage_function("measures.slogans", "slogan_mentions")(self.paragraphs)
 
     def _compute_slogan_counts(self) -> pd.DataFrame:
-        """Mentions per (slogan, doc_id), from the mention table of :mod:`analysis.slogans`."""
+        """Mentions per (slogan, doc_id), from the mention table of :mod:`analysis.measures.slogans`."""
         m = self.slogan_mentions
         counts = m.groupby(["slogan", "doc_id"], sort=True).size().rename("mentions")
         return counts.reset_index()
@@ -282,21 +288,21 @@ class FigureContext:
     # -- keywords ---------------------------------------------------------------------------
     def _compute_document_units(self) -> pd.Series:
         """Token lists per analysed document (generic words removed, see ``keyword_tokens``)."""
-        return stage_function("tokens", "unit_tokens")(self.keyword_tokens, unit="document")
+        return stage_function("text.tokens", "unit_tokens")(self.keyword_tokens, unit="document")
 
     def _compute_paragraph_units(self) -> pd.Series:
         """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``; generic words removed)."""
-        return stage_function("tokens", "unit_tokens")(self.keyword_tokens, unit="paragraph")
+        return stage_function("text.tokens", "unit_tokens")(self.keyword_tokens, unit="paragraph")
 
     def _compute_keyword_tables(self) -> dict[str, pd.DataFrame]:
-        """``analysis.keywords.keyword_tables``: TF-IDF terms, similarity, keyness.
+        """``analysis.measures.keywords.keyword_tables``: TF-IDF terms, similarity, keyness.
 
         Keyness compares each report with the rest, and the paragraphs of each dominant theme
         with all other paragraphs (paragraphs without a dominant theme are reference only).
         """
         pt = self.paragraph_themes.copy()
         pt["dominant_theme"] = pt["dominant_theme"].astype(str).replace({"none": ""})
-        keyword_tables = stage_function("keywords", "keyword_tables")
+        keyword_tables = stage_function("measures.keywords", "keyword_tables")
         return keyword_tables(self.paragraph_units, n=20, paragraph_themes=pt)
 
     def _compute_tfidf_keywords(self) -> pd.DataFrame:
@@ -307,14 +313,16 @@ class FigureContext:
 
     def _compute_similarity(self) -> pd.DataFrame:
         """Document × document cosine similarity, near-duplicates included (to mark them)."""
-        tokens = stage_function("genre", "drop_words")(self.all_tokens, self.keyword_generic_words)
-        units = stage_function("tokens", "unit_tokens")(tokens, unit="document")
-        return stage_function("keywords", "doc_similarity")(units)
+        tokens = stage_function("corpus.genre", "drop_words")(
+            self.all_tokens, self.keyword_generic_words
+        )
+        units = stage_function("text.tokens", "unit_tokens")(tokens, unit="document")
+        return stage_function("measures.keywords", "doc_similarity")(units)
 
-    # -- themes over time (analysis.timeseries) ---------------------------------------------
+    # -- themes over time (analysis.measures.timeseries) ---------------------------------------------
     def _compute_prevalence(self) -> dict[str, pd.DataFrame]:
         """``timeseries.prevalence_tables``: theme prevalence by year and by level (bootstrap CI)."""
-        tables = stage_function("timeseries", "prevalence_tables")
+        tables = stage_function("measures.timeseries", "prevalence_tables")
         return tables(self.theme_scores, self.analysed_documents, seed=self.seed)
 
     def _compute_prevalence_by_year(self) -> pd.DataFrame:

@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
-from ._files import file_digest, read_yaml
-from .errors import InputFileError
+from analysis import paths
+from analysis._files import file_digest, read_yaml
+from analysis.errors import InputFileError
 
 GENRES_FILE = paths.LEXICONS / "genres.yaml"
 SUBSTANCE = "substance"

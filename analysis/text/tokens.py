@@ -1,6 +1,6 @@
 """Paragraphs → tokens: jieba segmentation with the domain dictionary, filters and offsets.
 
-Two backends segment with the *same* merged dictionary (:func:`analysis.lexicons.effective_dictionary`):
+Two backends segment with the *same* merged dictionary (:func:`analysis.text.lexicons.effective_dictionary`):
 
 - ``"jieba"``: pure-Python jieba (the reference);
 - ``"fast"``: rjieba, a binding of jieba-rs (the same algorithm in Rust: DAG + max-probability
@@ -88,7 +88,7 @@ class TokenizerOptions:
         drop_placeholders: drop anonymisation placeholders (``xx``, ``XX``, ``xxx``, ``**``,
             ``某某``, ``某镇``, ``xx县``) — see :data:`PLACEHOLDER`.
         extra_generic: further generic words removed together with ``generic_words`` when
-            ``remove_generic`` is on (e.g. a genre's words, :func:`analysis.genre.genre_generic_words`).
+            ``remove_generic`` is on (e.g. a genre's words, :func:`analysis.corpus.genre.genre_generic_words`).
         pos_keep: if set, keep only tokens whose POS tag starts with one of these prefixes
             (``("n", "v")`` keeps n, ns, nz, v, vn …). Tags come from the merged dictionary
             (user words default to ``nz``); tokens not in it are ``m`` (numerals), ``eng``
@@ -424,7 +424,7 @@ def tokenize(
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     _check_paragraphs(paragraphs)
     if cache:
-        from .cache import cached_frame
+        from analysis.cache import cached_frame
 
         key = token_cache_key(paragraphs, backend=backend, options=options)
         return cached_frame(

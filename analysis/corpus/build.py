@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from analysis import paths
+
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .genre import SUBSTANCE, genre_evidence, load_genre_profiles, paragraph_roles, role_counts
@@ -202,7 +203,7 @@ def process_file(
         paras["n_chars"] = [len(t) for t in texts]
         paras["n_garbled"] = [t.count("\ufffd") for t in texts]
         paras["position"] = paras["para_id"] / max(1, len(paras) - 1)
-        paras["role"] = SUBSTANCE  # set corpus-wide by finish_corpus (analysis.genre)
+        paras["role"] = SUBSTANCE  # set corpus-wide by finish_corpus (analysis.corpus.genre)
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
@@ -311,14 +312,14 @@ def finish_corpus(
     genres: str | Path | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
-    :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`:
-    paragraph roles and document genres (:mod:`analysis.genre`, rules in ``genres``, default
-    ``data/lexicons/genres.yaml``), near-duplicate marking, the manifest join, manifest files
-    that are missing, quality columns.
+    :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
+    paragraph roles and document genres (:mod:`analysis.corpus.genre`, rules in ``genres``,
+    default ``data/lexicons/genres.yaml``), near-duplicate marking, the manifest join, manifest
+    files that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
-        manifest: the folder's manifest (see :func:`analysis.io.read_manifest`), if any.
+        manifest: the folder's manifest (see :func:`analysis.corpus.io.read_manifest`), if any.
         files: the raw files that were read (to report manifest entries with no file).
         folder: the raw folder (for messages).
 
@@ -378,7 +379,7 @@ def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
 
 def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
     """No document survived: fail with the per-file reasons instead of an empty analysis."""
-    from .errors import InputFileError
+    from analysis.errors import InputFileError
 
     reasons = "; ".join(f"{r.source_file}: {r.reason}" for r in quality.itertuples() if r.reason)
     raise InputFileError(folder, f"no readable report in the folder ({reasons})")
@@ -393,7 +394,7 @@ def analysis_paragraphs(
 ) -> pd.DataFrame:
     """Paragraphs used for analysis: near-duplicate documents excluded unless asked for, and
     paragraphs that are not substance (``role`` other than ``substance``: salutations, the thanks
-    formula, notes and glossaries, signatures, sharing lines — see :mod:`analysis.genre`)
+    formula, notes and glossaries, signatures, sharing lines — see :mod:`analysis.corpus.genre`)
     excluded unless ``substance_only=False``.
 
     Returns:
