@@ -129,6 +129,8 @@ def test_stopwords_switch(paras):
         ("某镇", {}, "placeholder"),
         ("某种", {"remove_stopwords": False}, None),
         ("xx", {"drop_placeholders": False, "drop_latin": False}, None),
+        ("GDP", {}, None),  # listed in userdict.txt: kept by the Latin filter
+        ("GDP", {"userdict": None}, "latin"),
         ("各位代表", {"remove_generic": True, "extra_generic": ("各位代表",)}, "generic"),
         ("各位代表", {"extra_generic": ("各位代表",)}, None),
         ("2011", {"drop_numbers": False}, None),

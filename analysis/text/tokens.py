@@ -83,8 +83,9 @@ class TokenizerOptions:
         keep_chars: single-character (or short) tokens kept despite ``min_chars`` (e.g. ``("党",)``).
         drop_punctuation: drop tokens made only of punctuation/symbols.
         drop_numbers: drop numerals (``2011``, ``3.5%``, ``第一``, ``三``).
-        drop_latin: drop tokens made only of Latin letters/digits (``ISO9000``, ``AA``, ``xx``);
-            on by default (Latin tokens in these reports are codes, units and placeholders).
+        drop_latin: drop tokens made only of Latin letters/digits with at least one letter
+            (``ISO9000``, ``AA``, ``xx``); on by default (codes, units and placeholders). Latin
+            words listed in ``userdict`` (5G, GDP, PM2.5 …) are kept: list a term there to keep it.
         drop_placeholders: drop anonymisation placeholders (``xx``, ``XX``, ``xxx``, ``**``,
             ``某某``, ``某镇``, ``xx县``) — see :data:`PLACEHOLDER`.
         extra_generic: further generic words removed together with ``generic_words`` when
@@ -247,7 +248,7 @@ def _reason(
         return "number"
     if options.drop_placeholders and PLACEHOLDER.match(token):
         return "placeholder"
-    if options.drop_latin and _LATIN.match(token):
+    if options.drop_latin and _LATIN.match(token) and token not in _latin_keep(options.userdict):
         return "latin"
     if len(token) < options.min_chars and token not in options.keep_chars:
         return "short"
@@ -262,6 +263,18 @@ def _reason(
         if options.pos_drop and tag.startswith(tuple(options.pos_drop)):
             return "pos"
     return None
+
+
+def _latin_keep(userdict: Path | None) -> frozenset[str]:
+    """Latin words of the user dictionary (kept by the Latin filter)."""
+    if userdict is None:
+        return frozenset()
+    return _latin_user_words(str(userdict), lexicons.lexicon_digest(userdict))
+
+
+@functools.lru_cache(maxsize=8)
+def _latin_user_words(path: str, digest: str) -> frozenset[str]:
+    return frozenset(e.word for e in lexicons.read_user_dict(path) if _LATIN.match(e.word))
 
 
 def _generic(options: TokenizerOptions) -> frozenset[str]:
