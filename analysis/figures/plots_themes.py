@@ -225,18 +225,13 @@ def _bins_panel(ax: Axes, pt: pd.DataFrame, themes: list[str], labels, n_bins: i
     share.loc[few] = np.nan
     im = ax.imshow(share.to_numpy(), cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=1)
     ax.set_yticks(
-        range(len(themes)),
-        [
-            f"{theme_label(t, labels)} (n = {int(totals[t])}"
-            + (": too few)" if totals[t] < MIN_SHARE_HITS else ")")
-            for t in themes
-        ],
+        range(len(themes)), [f"{theme_label(t, labels)} ({int(totals[t])})" for t in themes]
     )
     edges = [f"{i * 100 // n_bins}–{(i + 1) * 100 // n_bins}%" for i in range(n_bins)]
     ax.set_xticks(range(n_bins), edges, rotation=30, ha="right")
     ax.set_xlabel("Fifth of the report 报告分段")
     ax.set_title(
-        f"Where each theme's hits fall 主题词位置\n(n = hits; shares need ≥ {MIN_SHARE_HITS})"
+        f"Where each theme's hits fall 主题词位置\n(hits in brackets; blank: < {MIN_SHARE_HITS})"
     )
     ax.spines[:].set_visible(False)
     annotate_heatmap(ax, share.to_numpy(), fmt="{:.0%}", fontsize=5.5, skip_zero=False)

@@ -301,18 +301,17 @@ def comparable_groups(
 
 
 def _group_sizes(
-    sizes: pd.DataFrame, by: Sequence[str], *, limit: int = 8, short: bool = False
+    sizes: pd.DataFrame, by: Sequence[str], *, limit: int = 4, short: bool = False
 ) -> str:
     """``"2019 (n = 1), 2020 (n = 2)"`` (``short``: ``"1 in 2019, 2 in 2020"``), or the number
     of groups and the range of n when there are more than ``limit``."""
     names = [" ".join(str(getattr(r, c)) for c in by) for r in sizes.itertuples()]
     ns = sizes["n_docs"].astype(int).tolist()
     if len(names) > limit:
-        return (
-            f"{min(ns)}–{max(ns)} in each of {len(names)} groups"
-            if short
-            else (f"{len(names)} groups (n = {min(ns)}–{max(ns)})")
-        )
+        span = f"{min(ns)}" if min(ns) == max(ns) else f"{min(ns)}–{max(ns)}"
+        if short:
+            return f"{span} in each of {len(names)} groups: {names[0]} …"
+        return f"{len(names)} groups ({names[0]} … {names[-1]}; n = {span} each)"
     if short:
         return ", ".join(f"{n} in {name}" for name, n in zip(names, ns, strict=True))
     return ", ".join(f"{name} (n = {n})" for name, n in zip(names, ns, strict=True))
@@ -577,6 +576,12 @@ def plot_prevalence_by_level(
         kept, left_out = comparable_groups(df, ["level", "year"])
         if kept["level"].nunique() < 2:  # too few reports per level and year: pool the years
             if overall is not None and not overall.empty:
+                pooled, left = comparable_groups(overall, ["level"])
+                if pooled["level"].nunique() >= 2:
+                    why = "years pooled: per level and year " + left_out.replace("left out ", "")
+                    return _level_bars(
+                        pooled, names=names, ax=ax, note="; ".join(x for x in (why, left) if x)
+                    )
                 return plot_prevalence_by_level(overall, labels=labels, ax=ax)
             fig, ax = _new_ax(ax)
             first = df[df["theme"] == df["theme"].iloc[0]]
