@@ -26,6 +26,9 @@ _API: dict[str, str] = {
     "write_corpus_tables": "corpus.build",
     "clean_text": "corpus.clean",
     "paragraph_points": "corpus.structure",
+    "infer_place": "corpus.places",
+    "read_gazetteer": "corpus.gazetteer",
+    "detect_title": "corpus.meta",
     # tokens_*
     "load_genre_profiles": "corpus.genre",
     "paragraph_roles": "corpus.genre",
@@ -66,6 +69,11 @@ _API: dict[str, str] = {
     "run_topic_analysis": "topics",
     "topic_units": "topics",
     "word_intrusion": "topics",
+    # the pipeline object
+    "Study": "study",
+    "StudyOptions": "options",
+    "Lexicons": "options",
+    "DEFAULT_SEED": "options",
     # figures
     "use_cjk_font": "fonts",
     "FIGURES": "figures",
