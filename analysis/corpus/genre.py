@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis._files import file_digest, read_yaml
+from analysis._files import read_yaml
 from analysis.errors import InputFileError
+from analysis.hashing import file_digest
 
 GENRES_FILE = paths.LEXICONS / "genres.yaml"
 SUBSTANCE = "substance"

@@ -269,7 +269,7 @@ def _latin_keep(userdict: Path | None) -> frozenset[str]:
     """Latin words of the user dictionary (kept by the Latin filter)."""
     if userdict is None:
         return frozenset()
-    return _latin_user_words(str(userdict), lexicons.lexicon_digest(userdict))
+    return _latin_user_words(str(userdict), hashing.file_digest(userdict))
 
 
 @functools.lru_cache(maxsize=8)
