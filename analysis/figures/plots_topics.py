@@ -96,7 +96,8 @@ def plot_k_selection(
     if note:
         import textwrap
 
-        xlabel += "\n" + "\n".join(textwrap.wrap("⚠ " + note, 110))
+        at_edge = "edge" in note and "inside" not in note
+        xlabel += "\n" + "\n".join(textwrap.wrap(("⚠ " if at_edge else "") + note, 110))
     label = fig.supxlabel(xlabel, fontsize=7)
     if note and "edge" in note and "inside" not in note:
         label.set_color("#B22222")
