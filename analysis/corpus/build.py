@@ -33,6 +33,7 @@ from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, line_shape, recurrin
 from .boilerplate import MAX_CHARS as BOILERPLATE_MAX_CHARS
 from .clean import ChromePatterns, CleanResult, clean_line, clean_lines, load_chrome_patterns
 from .dedup import duplicate_mask, mark_duplicates, near_duplicate_pairs
+from .genre import SUBSTANCE, genre_evidence, load_genre_profiles, paragraph_roles, role_counts
 from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
 from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import header_date, parse_date, signature_date, title_block, title_year
@@ -59,15 +60,17 @@ DOCUMENT_COLUMNS = [
     "doc_id", "source_file", "title", "title_original", "place", "place_level", "province",
     "date", "year", "script",
     "n_chars", "n_paragraphs", "duplicate_of", "author", "source", "editor", "signature",
+    "genre", "genre_evidence",
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
     "doc_id", "para_id", "kind", "section", "section_no", "subsection", "position",
-    "text", "text_original", "n_chars", "n_garbled", "line_no",
+    "text", "text_original", "n_chars", "n_garbled", "role", "line_no",
 ]  # fmt: skip
 COUNT_COLUMNS = [
     "chrome_lines", "related_lines", "byline_lines", "signature_lines", "pinyin_annotations",
     "garbled_spans", "garbled_chars", "urls", "width_normalised", "wrapped_lines_joined",
-    "repeated_paragraphs", "title_copies_and_fragments", "recurring_lines", "removed_lines",
+    "repeated_paragraphs", "title_copies_and_fragments", "non_substance_paragraphs",
+    "recurring_lines", "removed_lines",
 ]  # fmt: skip
 REMOVED_COLUMNS = ["doc_id", "source_file", "line_no", "rule", "text"]
 QUALITY_COLUMNS = [
@@ -128,6 +131,20 @@ class Corpus:
             f"{len(self.paragraphs)} paragraphs",
             "removed/flagged: " + ", ".join(f"{k}={int(v)}" for k, v in totals.items() if v),
         ]
+        if "role" in self.paragraphs:
+            roles = self.paragraphs.loc[self.paragraphs["role"] != SUBSTANCE, "role"]
+            counts = roles.value_counts().sort_index()
+            lines.append(
+                f"not substance (left out of themes, keywords, topics): {len(roles)} paragraphs"
+                + (
+                    ""
+                    if counts.empty
+                    else " (" + ", ".join(f"{k}={v}" for k, v in counts.items()) + ")"
+                )
+            )
+        if "genre" in self.documents:
+            genres = self.documents["genre"].value_counts().sort_index()
+            lines.append("genre by evidence: " + ", ".join(f"{k}={v}" for k, v in genres.items()))
         if len(self.removed_lines):
             by_rule = self.removed_lines["rule"].str.split(":").str[0].value_counts()
             lines.append(
@@ -515,6 +532,7 @@ def process_file(
         paras["n_chars"] = [len(t) for t in texts]
         paras["n_garbled"] = [t.count("\ufffd") for t in texts]
         paras["position"] = paras["para_id"] / max(1, len(paras) - 1)
+        paras["role"] = SUBSTANCE  # set corpus-wide by finish_corpus (analysis.corpus.genre)
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
@@ -536,6 +554,7 @@ def process_file(
             "author": front.get("author") or meta.get("author", ""),
             "source": front.get("source") or meta.get("source", ""),
             "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
+            "genre": "", "genre_evidence": "",
         }  # fmt: skip
         for key, value in front.items():
             if key not in FRONT_MATTER_COLUMNS:
@@ -622,6 +641,7 @@ def load_corpus(
     data_dir: str | Path | None = None,
     *,
     chrome: str | Path | None = None,
+    genres: str | Path | None = None,
     workers: int = 1,
     executor: Executor | None = None,
     recursive: bool = False,
@@ -633,6 +653,8 @@ def load_corpus(
         data_dir: Folder of raw ``.txt`` and markdown (``.md``) files (default ``data/raw``),
             optionally with ``manifest.csv``. Other files are counted by extension and logged.
         chrome: Alternative chrome-pattern YAML (default ``data/lexicons/chrome.yaml``).
+        genres: Alternative genre-profile YAML (default ``data/lexicons/genres.yaml``): paragraph
+            roles (``paragraphs.role``) and document genres (``documents.genre``).
         workers: Processes for per-file ingestion when no ``executor`` is given; 1 = in-process.
         executor: where per-file ingestion runs (:func:`analysis.scale.parallel.make_executor`:
             in-process, a process pool or Dask); the result is the same.
@@ -660,12 +682,16 @@ def load_corpus(
     names = source_names(files, folder) if recursive else {f: f.name for f in files}
     kwargs = dict(manifest=manifest, chrome=chrome, folder=folder, names=names)
     if executor is not None:
-        corpus = ingest_files(files, executor=executor, boilerplate=boilerplate, **kwargs)
+        corpus = ingest_files(
+            files, executor=executor, boilerplate=boilerplate, genres=genres, **kwargs
+        )
     else:
         from analysis.scale.parallel import process_pool
 
         with process_pool(workers if len(files) > 1 else 1) as ex:
-            corpus = ingest_files(files, executor=ex, boilerplate=boilerplate, **kwargs)
+            corpus = ingest_files(
+                files, executor=ex, boilerplate=boilerplate, genres=genres, **kwargs
+            )
     corpus.ignored_files = pd.DataFrame(sorted(ignored.items()), columns=["extension", "n_files"])
     return corpus
 
@@ -680,8 +706,10 @@ def ingest_files(
     folder: str | Path | None = None,
     names: dict[Path, str] | None = None,
     boilerplate: bool = True,
+    genres: str | Path | None = None,
 ) -> Corpus:
-    """Ingest raw files in contiguous chunks on an executor, then the corpus-wide steps.
+    """Ingest raw files in contiguous chunks on an executor, then the corpus-wide steps
+    (``genres``: the genre-profile YAML for :func:`finish_corpus`).
 
     Files are split into chunks balanced by size (about four per worker, one in-process), each
     chunk is ingested by :func:`ingest_chunk` wherever the executor runs it, the chunks are
@@ -731,7 +759,7 @@ def ingest_files(
         raise_empty(Path(folder) if folder else Path("."), quality)
     return finish_corpus(
         pd.concat(documents, ignore_index=True), pd.concat(paragraphs, ignore_index=True),
-        quality, manifest=manifest, files=files, folder=folder,
+        quality, manifest=manifest, files=files, folder=folder, genres=genres,
         removed_lines=pd.concat(removed, ignore_index=True) if removed else None,
         boilerplate=boilerplate, candidates=candidates,
     )  # fmt: skip
@@ -809,11 +837,14 @@ def finish_corpus(
     removed_lines: pd.DataFrame | None = None,
     boilerplate: bool = True,
     candidates: pd.DataFrame | None = None,
+    genres: str | Path | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
     :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
-    recurring boilerplate lines (:mod:`analysis.corpus.boilerplate`), near-duplicate marking,
-    the manifest join, manifest files that are missing, quality columns.
+    recurring boilerplate lines (:mod:`analysis.corpus.boilerplate`), paragraph roles and
+    document genres (:mod:`analysis.corpus.genre`, rules in ``genres``, default
+    ``data/lexicons/genres.yaml``), near-duplicate marking, the manifest join, manifest files
+    that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
@@ -855,6 +886,7 @@ def finish_corpus(
             paragraphs, documents, quality, removed = _account_recurring(
                 paragraphs, documents, quality, removed, dropped
             )
+    paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
     texts = (
         paragraphs[paragraphs["kind"] != "title"]
         .groupby("doc_id", sort=False)["text"]
@@ -920,6 +952,25 @@ def _account_recurring(
     return paragraphs, documents, quality, removed
 
 
+def _label_genre(
+    paragraphs: pd.DataFrame,
+    documents: pd.DataFrame,
+    quality: pd.DataFrame,
+    genres: str | Path | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Paragraph ``role``, document ``genre``/``genre_evidence``, non-substance counts."""
+    profiles = load_genre_profiles(genres)
+    paragraphs = paragraphs.copy()
+    paragraphs["role"] = paragraph_roles(paragraphs, profiles=profiles).to_numpy()
+    ev = genre_evidence(documents, paragraphs, profiles=profiles).set_index("doc_id")
+    documents["genre"] = documents["doc_id"].map(ev["genre"]).fillna("none").to_numpy()
+    documents["genre_evidence"] = documents["doc_id"].map(ev["evidence"]).fillna("").to_numpy()
+    counts = role_counts(paragraphs).set_index("doc_id")["non_substance_paragraphs"]
+    quality = quality.copy()
+    quality["non_substance_paragraphs"] = quality["doc_id"].map(counts).fillna(0).to_numpy()
+    return paragraphs, documents, quality
+
+
 def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
     for col in ("n_bytes", "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS):
         quality[col] = pd.to_numeric(quality[col], errors="coerce").fillna(0).astype(int)
@@ -936,14 +987,23 @@ def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
 
 
 def analysis_paragraphs(
-    corpus: Corpus, *, include_duplicates: bool = False, include_titles: bool = True
+    corpus: Corpus,
+    *,
+    include_duplicates: bool = False,
+    include_titles: bool = True,
+    substance_only: bool = True,
 ) -> pd.DataFrame:
-    """Paragraphs used for analysis: near-duplicate documents excluded unless asked for.
+    """Paragraphs used for analysis: near-duplicate documents excluded unless asked for, and
+    paragraphs that are not substance (``role`` other than ``substance``: salutations, the thanks
+    formula, notes and glossaries, signatures, sharing lines — see :mod:`analysis.corpus.genre`)
+    excluded unless ``substance_only=False``.
 
     Returns:
         The ``paragraphs`` table (same columns), filtered.
     """
     paras = corpus.paragraphs
+    if substance_only and "role" in paras:
+        paras = paras[paras["role"] == SUBSTANCE]
     if not include_duplicates:
         dups = set(corpus.documents.loc[duplicate_mask(corpus.documents), "doc_id"])
         paras = paras[~paras["doc_id"].isin(dups)]
