@@ -1,0 +1,406 @@
+"""The validation loop: coding sheets for human coders, then precision, recall and agreement.
+
+1. :func:`theme_coding_sheet` samples, for every theme, paragraphs the lexicon assigns to it
+   and paragraphs it does not (a stratified, seeded sample; each row carries its stratum's
+   sampling ``weight`` so recall can be estimated for the whole corpus), with the document's
+   metadata, the tool's assignment (``theme``, ``assigned``) and an empty ``code`` column.
+   :func:`slogan_coding_sheet` and :func:`intrusion_coding_sheet` do the same for slogan
+   candidates and word-intrusion items.
+2. :func:`write_coding_sheet` writes ``.xlsx`` (and/or ``.csv``); each coder fills ``code``
+   (1 = the paragraph is about the theme / the slogan is a real slogan / the intruder index).
+3. :func:`validate_sheets` (``python -m analysis validate SHEET … --out DIR``) reads one filled
+   sheet per coder and reports, per theme, precision, recall and F1 of the lexicon against the
+   coders' majority code, and the agreement between coders: Krippendorff's α (nominal, the
+   ``krippendorff`` package) for any number of coders and Cohen's κ for each pair.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import InputFileError
+
+META_COLUMNS = ["title", "place", "year", "level", "region"]
+SHEET_COLUMNS = [
+    "item_id",
+    "task",
+    "doc_id",
+    "para_id",
+    *META_COLUMNS,
+    "text",
+    "theme",
+    "assigned",
+    "weight",
+    "code",
+    "comment",
+]
+
+
+def with_metadata(frame: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
+    """Join the documents' metadata columns (title, place, year, level, region) onto rows.
+
+    Returns:
+        ``frame`` with every column of :data:`META_COLUMNS` (empty where unknown) after
+        ``doc_id``'s neighbours.
+    """
+    out = frame.copy()
+    if documents is not None and len(out):
+        have = [c for c in META_COLUMNS if c in documents]
+        meta = documents[["doc_id", *have]].astype({"doc_id": str}).drop_duplicates("doc_id")
+        out = out.drop(columns=[c for c in have if c in out]).merge(
+            meta, on="doc_id", how="left", validate="many_to_one"
+        )
+    for c in META_COLUMNS:
+        if c not in out:
+            out[c] = ""
+    out[META_COLUMNS] = out[META_COLUMNS].astype(object).where(out[META_COLUMNS].notna(), "")
+    return out
+
+
+def theme_coding_sheet(
+    paragraphs: pd.DataFrame,
+    paragraph_themes: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    *,
+    n_per_stratum: int = 20,
+    seed: int,
+    themes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """A stratified coding sheet: per theme, paragraphs assigned to it and paragraphs not.
+
+    The tool's assignment is the paragraph's dominant theme (``paragraph_themes``, which needs
+    ≥ 2 hits). For theme t the sheet holds up to ``n_per_stratum`` paragraphs whose dominant
+    theme is t (``assigned = 1``) and as many whose dominant theme is not t (``assigned = 0``),
+    drawn uniformly without replacement; ``weight`` = stratum size / sample size, so recall
+    over the corpus is estimated with the weights (:func:`validate_sheets`).
+
+    Args:
+        paragraphs: analysed paragraphs (``doc_id, para_id, text_original`` …).
+        paragraph_themes: ``analysis.themes.paragraph_themes`` (``dominant_theme`` per paragraph).
+        documents: documents (metadata columns are copied onto each row).
+        n_per_stratum: sample size per theme and stratum.
+        seed: sampling seed.
+        themes: theme ids to sample (default: every theme that is some paragraph's dominant one).
+
+    Returns:
+        DataFrame with :data:`SHEET_COLUMNS`; ``task = "theme"``, ``code`` empty.
+    """
+    keys = ["doc_id", "para_id"]
+    pt = paragraph_themes[[*keys, "dominant_theme"]].astype({"doc_id": str})
+    text_col = "text_original" if "text_original" in paragraphs else "text"
+    paras = paragraphs[[*keys, text_col]].astype({"doc_id": str}).merge(pt, on=keys, how="left")
+    paras["dominant_theme"] = paras["dominant_theme"].fillna("").astype(str).replace("none", "")
+    wanted = (
+        list(themes)
+        if themes is not None
+        else sorted(t for t in paras["dominant_theme"].unique() if t)
+    )
+    rng = np.random.default_rng(seed)
+    parts = []
+    for theme in wanted:
+        for assigned in (1, 0):
+            stratum = paras[(paras["dominant_theme"] == theme) == bool(assigned)]
+            if stratum.empty:
+                continue
+            k = min(n_per_stratum, len(stratum))
+            pick = stratum.iloc[np.sort(rng.choice(len(stratum), size=k, replace=False))]
+            parts.append(pick.assign(theme=theme, assigned=assigned, weight=len(stratum) / k))
+    if not parts:
+        return pd.DataFrame(columns=SHEET_COLUMNS)
+    sheet = pd.concat(parts, ignore_index=True).rename(columns={text_col: "text"})
+    sheet = with_metadata(sheet, documents)
+    sheet["task"] = "theme"
+    sheet["item_id"] = [f"theme-{i:04d}" for i in range(len(sheet))]
+    sheet["code"] = ""
+    sheet["comment"] = ""
+    return sheet[SHEET_COLUMNS]
+
+
+def slogan_coding_sheet(
+    slogans: pd.DataFrame, documents: pd.DataFrame | None = None, *, n: int = 50, seed: int
+) -> pd.DataFrame:
+    """Slogan candidates for coders: is this a real political slogan/formulation? (code 1/0).
+
+    Args:
+        slogans: ``extract_slogans`` output (``slogan``, ``kind``, ``n_docs``, ``example`` …).
+        documents: unused (slogans span documents); kept for a uniform signature.
+        n: number of candidates (a seeded sample when there are more).
+        seed: sampling seed.
+
+    Returns:
+        DataFrame with :data:`SHEET_COLUMNS`; ``task = "slogan"``, ``theme`` = the slogan kind,
+        ``text`` = slogan and an example sentence, ``assigned = 1`` (the tool lists it).
+    """
+    if slogans.empty:
+        return pd.DataFrame(columns=SHEET_COLUMNS)
+    rng = np.random.default_rng(seed)
+    pick = slogans.iloc[np.sort(rng.choice(len(slogans), size=min(n, len(slogans)), replace=False))]
+    example = pick["example"] if "example" in pick else ""
+    sheet = pd.DataFrame(
+        {
+            "doc_id": "",
+            "para_id": "",
+            "text": pick["slogan"].astype(str)
+            + " — "
+            + pd.Series(example, index=pick.index).astype(str),
+            "theme": pick["kind"].astype(str) if "kind" in pick else "",
+            "assigned": 1,
+            "weight": len(slogans) / len(pick),
+        }
+    ).reset_index(drop=True)
+    sheet = with_metadata(sheet, None)
+    sheet["task"] = "slogan"
+    sheet["item_id"] = [f"slogan-{i:04d}" for i in range(len(sheet))]
+    sheet["code"] = ""
+    sheet["comment"] = ""
+    return sheet[SHEET_COLUMNS]
+
+
+def intrusion_coding_sheet(items: pd.DataFrame) -> pd.DataFrame:
+    """Word-intrusion items for coders (``analysis.topics.word_intrusion`` output).
+
+    The coder writes the intruding word into ``code``; ``theme`` holds the topic and
+    ``text`` the shuffled words; the true intruder is kept out of the sheet (see
+    ``validate_sheets(..., key=items)``).
+
+    Returns:
+        DataFrame with :data:`SHEET_COLUMNS`; ``task = "intrusion"``.
+    """
+    if items.empty:
+        return pd.DataFrame(columns=SHEET_COLUMNS)
+    words = items["words"] if "words" in items else items.iloc[:, 1]
+    sheet = pd.DataFrame(
+        {
+            "doc_id": "",
+            "para_id": "",
+            "text": words.map(lambda w: " ".join(w) if isinstance(w, (list, tuple)) else str(w)),
+            "theme": items["topic"].astype(str) if "topic" in items else "",
+            "assigned": "",
+            "weight": 1.0,
+        }
+    ).reset_index(drop=True)
+    sheet = with_metadata(sheet, None)
+    sheet["task"] = "intrusion"
+    sheet["item_id"] = [f"intrusion-{i:04d}" for i in range(len(sheet))]
+    sheet["code"] = ""
+    sheet["comment"] = ""
+    return sheet[SHEET_COLUMNS]
+
+
+def write_coding_sheet(sheet: pd.DataFrame, path: str | Path) -> Path:
+    """Write a coding sheet as ``.xlsx`` or ``.csv`` (by suffix), ids kept as text.
+
+    Returns:
+        the written path.
+    """
+    import os
+    import tempfile
+
+    path = Path(path)
+    if "coding" not in path.name:
+        raise ValueError(f"{path}: coding sheet names must contain 'coding'")
+    text = sheet.astype({c: str for c in ("item_id", "doc_id", "para_id") if c in sheet})
+    if path.suffix not in (".xlsx", ".csv"):
+        raise ValueError(f"{path}: use .xlsx or .csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        if path.suffix == ".xlsx":
+            text.to_excel(tmp, index=False, sheet_name="coding", engine="openpyxl")
+        else:
+            text.to_csv(tmp, index=False, encoding="utf-8-sig")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def read_coding_sheet(path: str | Path) -> pd.DataFrame:
+    """Read a filled coding sheet (``.xlsx`` or ``.csv``) with ids as text.
+
+    Raises:
+        InputFileError: unreadable file or missing ``item_id``/``code`` columns.
+    """
+    path = Path(path)
+    dtype = {"item_id": str, "doc_id": str, "para_id": str, "code": str, "theme": str}
+    try:
+        if path.suffix == ".xlsx":
+            df = pd.read_excel(path, dtype=dtype, engine="openpyxl")
+        else:
+            df = pd.read_csv(path, dtype=dtype, encoding="utf-8-sig", keep_default_na=False)
+    except FileNotFoundError:
+        raise InputFileError(path, "no such file") from None
+    except Exception as exc:  # noqa: BLE001 - any reader error becomes one line
+        raise InputFileError(
+            path, f"cannot read coding sheet ({type(exc).__name__}: {exc})"
+        ) from None
+    missing = [c for c in ("item_id", "code") if c not in df]
+    if missing:
+        raise InputFileError(path, f"missing column(s) {', '.join(missing)}", line=1)
+    df["code"] = df["code"].fillna("").astype(str).str.strip()
+    return df
+
+
+def _norm_code(v: str) -> str:
+    v = str(v).strip().lower()
+    if v in ("1", "1.0", "yes", "y", "是", "true"):
+        return "1"
+    if v in ("0", "0.0", "no", "n", "否", "false"):
+        return "0"
+    return v
+
+
+def agreement(codes: pd.DataFrame) -> pd.DataFrame:
+    """Inter-coder agreement on a wide table of codes (rows = items, columns = coders).
+
+    Empty codes are missing values. Krippendorff's α (nominal) uses every coder; Cohen's κ is
+    computed for each pair of coders on the items both coded.
+
+    Returns:
+        DataFrame[measure, coders, value, n_items]: ``krippendorff_alpha`` (all coders),
+        ``percent_agreement`` and ``cohen_kappa`` (each pair).
+    """
+    import krippendorff
+    from sklearn.metrics import cohen_kappa_score
+
+    coders = list(codes.columns)
+    rows = []
+    values = codes.map(lambda v: v if v != "" else np.nan)
+    cats = sorted({v for v in values.stack().unique()})
+    index = {c: i for i, c in enumerate(cats)}
+    matrix = values.map(lambda v: index[v] if v in index else np.nan).T.to_numpy(dtype=float)
+    n_items = int((values.notna().sum(axis=1) >= 2).sum())
+    alpha = (
+        float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
+        if len(coders) >= 2 and n_items > 0 and len(cats) >= 2
+        else np.nan
+    )
+    rows.append(
+        {
+            "measure": "krippendorff_alpha",
+            "coders": "+".join(coders),
+            "value": alpha,
+            "n_items": n_items,
+        }
+    )
+    for a, b in itertools.combinations(coders, 2):
+        both = values[[a, b]].dropna()
+        pa = float((both[a] == both[b]).mean()) if len(both) else np.nan
+        kappa = (
+            float(cohen_kappa_score(both[a], both[b]))
+            if len(both) and len(set(both[a]) | set(both[b])) >= 2
+            else np.nan
+        )
+        rows.append(
+            {
+                "measure": "percent_agreement",
+                "coders": f"{a}+{b}",
+                "value": pa,
+                "n_items": len(both),
+            }
+        )
+        rows.append(
+            {"measure": "cohen_kappa", "coders": f"{a}+{b}", "value": kappa, "n_items": len(both)}
+        )
+    return pd.DataFrame(rows)
+
+
+def precision_recall(sheet: pd.DataFrame, consensus: pd.Series) -> pd.DataFrame:
+    """Precision, recall and F1 of the tool's ``assigned`` against the coders' ``consensus``.
+
+    Recall is weighted by the sampling weights (assigned and unassigned paragraphs are sampled
+    at different rates), so it estimates corpus recall, not sample recall.
+
+    Returns:
+        DataFrame[theme, n_coded, precision, recall, f1, note].
+    """
+    df = sheet.assign(truth=consensus.reindex(sheet.index))
+    df = df[df["truth"].isin(["0", "1"]) & df["task"].eq("theme")]
+    rows = []
+    for theme, part in df.groupby("theme", sort=True):
+        a = part["assigned"].astype(int).to_numpy()
+        t = part["truth"].astype(int).to_numpy()
+        w = part["weight"].astype(float).to_numpy()
+        tp, fp, fn = (
+            (w * (a == 1) * (t == 1)).sum(),
+            (w * (a == 1) * (t == 0)).sum(),
+            (w * (a == 0) * (t == 1)).sum(),
+        )
+        prec = tp / (tp + fp) if tp + fp > 0 else np.nan
+        rec = tp / (tp + fn) if tp + fn > 0 else np.nan
+        f1 = (
+            2 * prec * rec / (prec + rec)
+            if prec == prec and rec == rec and prec + rec > 0
+            else np.nan
+        )
+        note = f"n = {len(part)}" if len(part) < 20 else ""
+        rows.append(
+            {
+                "theme": theme,
+                "n_coded": len(part),
+                "precision": prec,
+                "recall": rec,
+                "f1": f1,
+                "note": note,
+            }
+        )
+    return pd.DataFrame(rows, columns=["theme", "n_coded", "precision", "recall", "f1", "note"])
+
+
+def validate_sheets(paths: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
+    """Read one filled sheet per coder; report agreement and the lexicon's precision/recall.
+
+    Coders are named after their files (stem). Items are matched by ``item_id``. The consensus
+    code of an item is the majority of its non-empty codes (ties: no consensus).
+
+    Returns:
+        ``{"agreement": agreement(...), "validation": precision_recall(...),
+        "codes": DataFrame[item_id, task, theme, assigned, weight, <coder>…, consensus]}``.
+    """
+    if not paths:
+        raise ValueError("validate: give at least one filled coding sheet")
+    sheets = {Path(p).stem: read_coding_sheet(p) for p in paths}
+    first = next(iter(sheets.values())).set_index("item_id")
+    wide = pd.DataFrame(index=first.index)
+    for coder, df in sheets.items():
+        wide[coder] = df.set_index("item_id")["code"].map(_norm_code).reindex(wide.index).fillna("")
+
+    def majority(row: pd.Series) -> str:
+        vals = [v for v in row if v != ""]
+        if not vals:
+            return ""
+        counts = pd.Series(vals).value_counts()
+        return str(counts.index[0]) if len(counts) == 1 or counts.iloc[0] > counts.iloc[1] else ""
+
+    consensus = wide.apply(majority, axis=1)
+    keep = [c for c in ("task", "theme", "assigned", "weight") if c in first]
+    codes = first[keep].join(wide).assign(consensus=consensus).reset_index()
+    theme_items = first.reset_index()
+    if "task" in theme_items and "assigned" in theme_items:
+        pr = precision_recall(
+            theme_items, consensus.reset_index(drop=True).set_axis(theme_items.index)
+        )
+    else:
+        pr = pd.DataFrame(columns=["theme", "n_coded", "precision", "recall", "f1", "note"])
+    agree = (
+        agreement(wide)
+        if len(sheets) >= 2
+        else pd.DataFrame(
+            [
+                {
+                    "measure": "krippendorff_alpha",
+                    "coders": next(iter(sheets)),
+                    "value": np.nan,
+                    "n_items": 0,
+                }
+            ]
+        )
+    )
+    return {"agreement": agree, "validation": pr, "codes": codes}
