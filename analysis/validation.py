@@ -404,3 +404,41 @@ def validate_sheets(paths: Sequence[str | Path]) -> dict[str, pd.DataFrame]:
         )
     )
     return {"agreement": agree, "validation": pr, "codes": codes}
+
+
+def cli_validate(args) -> int:
+    """``python -m analysis validate SHEET [SHEET …] --out DIR``: agreement and precision/recall.
+
+    Writes ``validation.csv``, ``agreement.csv``, ``validation_codes.csv`` and
+    ``validation.png``/``.svg`` into ``--out`` and prints a short summary.
+    """
+    from analysis.figures.plots_inference import plot_validation
+    from analysis.figures.save import save_figure, write_table
+    from analysis.figures.style import figure_style
+
+    out = Path(args.out)
+    for p in args.sheets:
+        if Path(p).resolve().parent == out.resolve() and Path(p).stem in (
+            "validation",
+            "agreement",
+            "validation_codes",
+        ):
+            raise InputFileError(p, "would be overwritten by the outputs; choose another --out")
+    res = validate_sheets(args.sheets)
+    out.mkdir(parents=True, exist_ok=True)
+    write_table(res["validation"], out / "validation.csv")
+    write_table(res["agreement"], out / "agreement.csv")
+    write_table(res["codes"], out / "validation_codes.csv")
+    with figure_style():
+        fig = plot_validation(res["validation"], res["agreement"])
+        save_figure(fig, out, "validation")
+    for row in res["agreement"].itertuples(index=False):
+        value = "not applicable (one coder)" if row.value != row.value else f"{row.value:.3f}"
+        print(f"{row.measure} ({row.coders}): {value} on {row.n_items} items")
+    for row in res["validation"].itertuples(index=False):
+        print(
+            f"{row.theme}: precision {row.precision:.2f}, recall {row.recall:.2f}, "
+            f"F1 {row.f1:.2f} (n = {row.n_coded})"
+        )
+    print(f"wrote {out}/validation.csv, agreement.csv, validation_codes.csv, validation.png")
+    return 0
