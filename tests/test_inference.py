@@ -8,18 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.cooccurrence import cooccurrence_from_sets, theme_cooccurrence
-from analysis.effects import (
+from analysis.measures.cooccurrence import cooccurrence_from_sets, theme_cooccurrence
+from analysis.measures.effects import (
     estimate_effects,
     theme_outcomes,
     topic_outcome_draws,
     topic_outcomes,
 )
-from analysis.embeddings import similar_terms, train_word2vec
-from analysis.groups import compare_groups, keyness_dispersion
+from analysis.text.embeddings import similar_terms, train_word2vec
+from analysis.measures.groups import compare_groups, keyness_dispersion
 from analysis.topics import fit_topics
 from analysis.topics.dmr import fit_dmr
-from analysis.validation import (
+from analysis.measures.validation import (
     agreement,
     read_coding_sheet,
     theme_coding_sheet,

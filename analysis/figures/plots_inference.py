@@ -25,7 +25,7 @@ def plot_effects(
     """Coefficient plot: one panel row per outcome, estimates with intervals per covariate level.
 
     Args:
-        effects: :func:`analysis.effects.estimate_effects` output.
+        effects: :func:`analysis.measures.effects.estimate_effects` output.
         labels: ``{outcome: (en, zh)}`` for bilingual outcome names (themes).
         title: figure title.
         max_outcomes: at most this many outcomes (largest absolute standardised estimate first).
@@ -93,7 +93,7 @@ def plot_cooccurrence_network(
     """Network of the strongest co-occurrence pairs (edge width ∝ NPMI, node size ∝ frequency).
 
     Args:
-        cooc: ``analysis.cooccurrence`` output (item_a, item_b, count, n_a, n_b, npmi …).
+        cooc: ``analysis.measures.cooccurrence`` output (item_a, item_b, count, n_a, n_b, npmi …).
         n_edges: strongest positive-NPMI pairs drawn.
         seed: layout seed (spring layout).
         title: figure title.

@@ -3,7 +3,7 @@
 DMR (Mimno & McCallum 2008) lets a document's metadata label (e.g. its administrative level, or
 a period) shift the Dirichlet prior of its topic shares: ``α_{label,k} = exp(λ_{label,k})``.
 It is the topic-model-side alternative to regressing topic shares on metadata after the fit
-(:func:`analysis.effects.estimate_effects`); the notebook on inference compares the two.
+(:func:`analysis.measures.effects.estimate_effects`); the notebook on inference compares the two.
 
     >>> result, prior = fit_dmr(units, labels, k=10, seed=1)
     >>> prior  # label, topic, lambda, alpha, alpha_share

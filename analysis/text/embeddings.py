@@ -172,7 +172,7 @@ def similar_terms(
     out["in_lexicon"] = out["term"].isin(lex)
     out["example"] = ""
     if paragraphs is not None and len(out):
-        from analysis.concordance import kwic
+        from analysis.measures.concordance import kwic
 
         examples = []
         for t in out["term"]:
