@@ -281,3 +281,12 @@ def test_theme_outcomes_shape():
         {"doc_id": ["a", "a"], "theme": ["x", "y"], "hits": [1, 2], "per_1k_tokens": [1.0, 2.0]}
     )
     assert theme_outcomes(ts).columns.tolist() == ["doc_id", "outcome", "value"]
+
+
+def test_a_group_inside_one_cluster_is_flagged():
+    docs, outcome = _planted()
+    docs.loc[docs["level"] == "province", "region"] = "capital"
+    out = estimate_effects(outcome, docs, covariates=["level"], cluster="region", seed=1)
+    prov = out[out["level"] == "province"].iloc[0]
+    assert "one cluster" in prov["note"]
+    assert "one cluster" not in out[out["level"] == "city"].iloc[0]["note"]

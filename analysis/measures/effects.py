@@ -302,7 +302,18 @@ def estimate_effects(
             sims = None
         rows.extend(
             _effect_rows(
-                base, X, owner, refs, fits[0], sims, sub, alpha, n_clusters, cl_note, notes
+                base,
+                X,
+                owner,
+                refs,
+                fits[0],
+                sims,
+                sub,
+                alpha,
+                n_clusters,
+                cl_note,
+                notes,
+                clusters=groups,
             )
         )
     out = pd.DataFrame(rows)
@@ -315,7 +326,9 @@ def estimate_effects(
     return out[EFFECT_COLUMNS].reset_index(drop=True)
 
 
-def _effect_rows(base, X, owner, refs, fit, sims, sub, alpha, n_clusters, cl_note, notes):
+def _effect_rows(
+    base, X, owner, refs, fit, sims, sub, alpha, n_clusters, cl_note, notes, *, clusters=None
+):
     from scipy import stats
 
     names = list(X.columns)
@@ -341,19 +354,25 @@ def _effect_rows(base, X, owner, refs, fit, sims, sub, alpha, n_clusters, cl_not
             z = stats.norm.ppf(1 - alpha)
             lo, hi = est - z * se, est + z * se
             p = float(fit.pvalues[i])
-        rows.append(
-            {
-                **common,
-                "covariate": cov,
-                "level": level,
-                "reference": refs.get(cov, ""),
-                "estimate": est,
-                "ci_low": float(lo),
-                "ci_high": float(hi),
-                "se": se,
-                "p": p,
-            }
-        )
+        row = {
+            **common,
+            "covariate": cov,
+            "level": level,
+            "reference": refs.get(cov, ""),
+            "estimate": est,
+            "ci_low": float(lo),
+            "ci_high": float(hi),
+            "se": se,
+            "p": p,
+        }
+        if clusters is not None and name.startswith(f"{cov}["):
+            # a group that sits inside one cluster is identified by that cluster alone: its
+            # cluster-robust error is not reliable (say so rather than print a tight interval)
+            inside = np.unique(clusters[X[name].to_numpy() > 0])
+            if len(inside) < 2:
+                warn = f"{level}: all documents in one cluster, interval unreliable"
+                row["note"] = f"{row['note']}; {warn}" if row["note"] else warn
+        rows.append(row)
     if spline_cols:
         # predicted change from the first to the last year, other covariates held fixed
         y0, y1 = float(sub["year"].astype(float).min()), float(sub["year"].astype(float).max())
