@@ -94,6 +94,7 @@ def compare_groups(
         g = groups.reindex(v.index)
         keep = g.notna() & v.notna()
         v, g = v[keep].astype(float), g[keep]
+        v_all, g_all = v, g
         sizes = g.value_counts()
         small = sorted(sizes[sizes < min_docs].index)
         big = sizes[sizes >= min_docs].index
@@ -116,7 +117,7 @@ def compare_groups(
             note = f"{na}; {note}" if note else na
         tests.append(p)
         for grp in sorted(sizes.index):
-            vals = v[g == grp]
+            vals = v_all[g_all == grp]  # descriptives for every group, tested or not
             rows.append(
                 {
                     "outcome": outcome,
