@@ -15,10 +15,7 @@ from analysis.measures.effects import (
     topic_outcome_draws,
     topic_outcomes,
 )
-from analysis.text.embeddings import similar_terms, train_word2vec
 from analysis.measures.groups import compare_groups, keyness_dispersion
-from analysis.topics import fit_topics
-from analysis.topics.dmr import fit_dmr
 from analysis.measures.validation import (
     agreement,
     read_coding_sheet,
@@ -26,6 +23,9 @@ from analysis.measures.validation import (
     validate_sheets,
     write_coding_sheet,
 )
+from analysis.text.embeddings import similar_terms, train_word2vec
+from analysis.topics import fit_topics
+from analysis.topics.dmr import fit_dmr
 
 
 def _planted(n=240, seed=3):
@@ -290,3 +290,41 @@ def test_a_group_inside_one_cluster_is_flagged():
     prov = out[out["level"] == "province"].iloc[0]
     assert "one cluster" in prov["note"]
     assert "one cluster" not in out[out["level"] == "city"].iloc[0]["note"]
+
+
+def test_validate_command_reports_agreement_and_intrusion_precision(tmp_path, capsys):
+    from analysis.cli import main
+
+    sheet = pd.DataFrame(
+        {
+            "item_id": ["intrusion-0000", "intrusion-0001"],
+            "task": ["intrusion", "intrusion"],
+            "theme": ["0", "1"],
+            "text": ["甲 乙 丙", "丁 戊 己"],
+            "assigned": ["", ""],
+            "weight": [1.0, 1.0],
+            "code": ["", ""],
+        }
+    )
+    for coder, answers in (("ann", ["丙", "丁"]), ("ben", ["丙", "戊"])):
+        write_coding_sheet(sheet.assign(code=answers), tmp_path / f"{coder}_coding.csv")
+    key = tmp_path / "intrusion_key.csv"
+    pd.DataFrame({"item_id": sheet["item_id"], "intruder": ["丙", "丁"]}).to_csv(key, index=False)
+    out = tmp_path / "out"
+    rc = main(
+        ["validate", str(tmp_path / "ann_coding.csv"), str(tmp_path / "ben_coding.csv"),
+         "--out", str(out), "--intrusion-key", str(key)]
+    )  # fmt: skip
+    assert rc == 0
+    prec = pd.read_csv(out / "intrusion_precision.csv", dtype={"theme": str}).set_index("theme")
+    assert prec.loc["0", "precision"] == 1.0 and prec.loc["1", "precision"] == 0.5
+    assert (out / "validation.png").exists() and (out / "agreement.csv").exists()
+    assert "percent_agreement" in capsys.readouterr().out
+
+
+def test_unreadable_sheet_is_one_line(tmp_path):
+    from analysis.cli import main
+
+    bad = tmp_path / "x_coding.csv"
+    bad.write_text("no,columns\n1,2\n", encoding="utf-8")
+    assert main(["validate", str(bad), "--out", str(tmp_path / "o")]) == 2

@@ -250,6 +250,8 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
 
 def _norm_code(v: str) -> str:
     v = str(v).strip().lower()
+    if v in ("nan", "none"):
+        return ""
     if v in ("1", "1.0", "yes", "y", "是", "true"):
         return "1"
     if v in ("0", "0.0", "no", "n", "否", "false"):
@@ -429,6 +431,13 @@ def cli_validate(args) -> int:
     write_table(res["validation"], out / "validation.csv")
     write_table(res["agreement"], out / "agreement.csv")
     write_table(res["codes"], out / "validation_codes.csv")
+    if getattr(args, "intrusion_key", None):
+        key = pd.read_csv(args.intrusion_key, dtype=str)
+        prec = intrusion_precision(res["codes"][res["codes"]["task"] == "intrusion"], key)
+        write_table(prec, out / "intrusion_precision.csv")
+        print(
+            f"word intrusion: mean model precision {prec['precision'].mean():.2f} over {len(prec)} topics"
+        )
     with figure_style():
         fig = plot_validation(res["validation"], res["agreement"])
         save_figure(fig, out, "validation")
@@ -442,3 +451,75 @@ def cli_validate(args) -> int:
         )
     print(f"wrote {out}/validation.csv, agreement.csv, validation_codes.csv, validation.png")
     return 0
+
+
+def cli_coding(args) -> int:
+    """``python -m analysis coding --data DIR --out DIR [--n 20] [--format xlsx]``.
+
+    Writes ``theme_coding``, ``slogan_coding`` and ``intrusion_coding`` sheets for the corpus.
+    """
+    from analysis.corpus import analysis_paragraphs, load_corpus
+    from analysis.measures.slogans import extract_slogans
+    from analysis.measures.themes import load_themes, paragraph_themes
+    from analysis.text.tokens import tokenize, unit_tokens
+    from analysis.topics import fit_topics, word_intrusion
+
+    corpus = load_corpus(args.data)
+    paras = analysis_paragraphs(corpus)
+    docs = corpus.documents
+    out = Path(args.out)
+    sheets = {
+        "theme_coding": theme_coding_sheet(
+            paras,
+            paragraph_themes(paras, load_themes()),
+            docs,
+            n_per_stratum=args.n,
+            seed=args.seed,
+        ),
+        "slogan_coding": slogan_coding_sheet(extract_slogans(paras, docs), seed=args.seed),
+    }
+    units = unit_tokens(tokenize(paras), unit="paragraph")
+    try:
+        model = fit_topics(units, k=min(10, max(2, len(units) // 20)), seed=args.seed)
+        items = word_intrusion(model, seed=args.seed)
+        sheets["intrusion_coding"] = intrusion_coding_sheet(items)
+        key = sheets["intrusion_coding"][["item_id"]].assign(intruder=items["intruder"].to_numpy())
+        out.mkdir(parents=True, exist_ok=True)
+        key.to_csv(out / "intrusion_key.csv", index=False)  # the answers: keep from the coders
+    except ValueError as exc:  # too little text for a topic model
+        print(f"intrusion_coding: not applicable ({exc})")
+    for name, sheet in sheets.items():
+        path = write_coding_sheet(sheet, out / f"{name}.{args.format}")
+        print(f"{path}: {len(sheet)} items")
+    return 0
+
+
+def intrusion_precision(codes: pd.DataFrame, key: pd.DataFrame) -> pd.DataFrame:
+    """Model precision (Chang et al. 2009): share of coders who found each topic's intruder.
+
+    Args:
+        codes: ``validate_sheets(...)["codes"]`` for an intrusion sheet (one column per coder).
+        key: DataFrame[item_id, intruder] (``intrusion_key.csv`` written by ``coding``).
+
+    Returns:
+        DataFrame[item_id, theme, n_coders, precision] (``theme`` holds the topic).
+    """
+    coders = [
+        c
+        for c in codes.columns
+        if c not in ("item_id", "task", "theme", "assigned", "weight", "consensus")
+    ]
+    merged = codes.merge(key.astype(str), on="item_id", how="inner")
+    rows = []
+    for row in merged.itertuples(index=False):
+        answers = [getattr(row, c) for c in coders if getattr(row, c) != ""]
+        hit = [a == row.intruder for a in answers]
+        rows.append(
+            {
+                "item_id": row.item_id,
+                "theme": row.theme,
+                "n_coders": len(answers),
+                "precision": float(np.mean(hit)) if hit else np.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=["item_id", "theme", "n_coders", "precision"])
