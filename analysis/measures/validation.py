@@ -198,27 +198,19 @@ def write_coding_sheet(sheet: pd.DataFrame, path: str | Path) -> Path:
     Returns:
         the written path.
     """
-    import os
-    import tempfile
+    from analysis.atomic import atomic_path
 
     path = Path(path)
     if "coding" not in path.name:
         raise ValueError(f"{path}: coding sheet names must contain 'coding'")
-    text = sheet.astype({c: str for c in ("item_id", "doc_id", "para_id") if c in sheet})
     if path.suffix not in (".xlsx", ".csv"):
         raise ValueError(f"{path}: use .xlsx or .csv")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
+    text = sheet.astype({c: str for c in ("item_id", "doc_id", "para_id") if c in sheet})
+    with atomic_path(path) as tmp:
         if path.suffix == ".xlsx":
             text.to_excel(tmp, index=False, sheet_name="coding", engine="openpyxl")
         else:
             text.to_csv(tmp, index=False, encoding="utf-8-sig")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 
@@ -458,6 +450,7 @@ def cli_coding(args) -> int:
 
     Writes ``theme_coding``, ``slogan_coding`` and ``intrusion_coding`` sheets for the corpus.
     """
+    from analysis.atomic import atomic_path
     from analysis.corpus import analysis_paragraphs, load_corpus
     from analysis.measures.slogans import extract_slogans
     from analysis.measures.themes import load_themes, paragraph_themes
@@ -485,7 +478,8 @@ def cli_coding(args) -> int:
         sheets["intrusion_coding"] = intrusion_coding_sheet(items)
         key = sheets["intrusion_coding"][["item_id"]].assign(intruder=items["intruder"].to_numpy())
         out.mkdir(parents=True, exist_ok=True)
-        key.to_csv(out / "intrusion_key.csv", index=False)  # the answers: keep from the coders
+        with atomic_path(out / "intrusion_key.csv") as tmp:  # the answers: keep from the coders
+            key.to_csv(tmp, index=False)
     except ValueError as exc:  # too little text for a topic model
         print(f"intrusion_coding: not applicable ({exc})")
     for name, sheet in sheets.items():
