@@ -85,16 +85,18 @@ def plot_cooccurrence_network(
     cooc: pd.DataFrame,
     *,
     n_edges: int = 60,
+    min_npmi: float = 0.1,
     seed: int,
-    title: str = "Term co-occurrence within paragraphs (edges: NPMI)",
+    title: str = "Term co-occurrence within paragraphs",
     labels: Mapping[str, tuple[str, str]] | None = None,
     ax=None,
 ):
-    """Network of the strongest co-occurrence pairs (edge width ∝ NPMI, node size ∝ frequency).
+    """Network of frequent co-occurrence pairs (edge width ∝ NPMI, node size ∝ frequency).
 
     Args:
         cooc: ``analysis.measures.cooccurrence`` output (item_a, item_b, count, n_a, n_b, npmi …).
-        n_edges: strongest positive-NPMI pairs drawn.
+        n_edges: pairs drawn: the most frequent with NPMI ≥ ``min_npmi``.
+        min_npmi: association threshold for an edge.
         seed: layout seed (spring layout).
         title: figure title.
         labels: ``{item: (en, zh)}`` (themes) for node labels.
@@ -105,7 +107,13 @@ def plot_cooccurrence_network(
     fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH, FULL_WIDTH * 0.75))
     ax.set_title(title)
     ax.set_axis_off()
-    top = cooc[cooc["npmi"] > 0].head(n_edges)
+    # the most frequent pairs among those clearly above chance: a readable core, not the
+    # rare pairs whose NPMI is near 1 because they were seen together three times
+    top = (
+        cooc[cooc["npmi"] >= min_npmi]
+        .sort_values(["count", "npmi", "item_a", "item_b"], ascending=[False, False, True, True])
+        .head(n_edges)
+    )
     if top.empty:
         empty_panel(ax, "not applicable (no co-occurring pair above chance)")
         return fig
@@ -115,7 +123,7 @@ def plot_cooccurrence_network(
         g.add_node(row.item_b, n=row.n_b)
         g.add_edge(row.item_a, row.item_b, w=float(row.npmi), c=int(row.count))
     nodes = sorted(g.nodes)
-    pos = nx.spring_layout(g.subgraph(nodes), seed=seed, weight="w", k=1.2 / np.sqrt(len(nodes)))
+    pos = nx.spring_layout(g.subgraph(nodes), seed=seed, weight="w", k=2.0 / np.sqrt(len(nodes)))
     w = np.array([g.edges[e]["w"] for e in g.edges])
     nx.draw_networkx_edges(g, pos, ax=ax, width=0.5 + 4 * w, edge_color="0.55", alpha=0.7)
     size = np.array([g.nodes[v]["n"] for v in nodes], dtype=float)
@@ -124,18 +132,26 @@ def plot_cooccurrence_network(
         pos,
         nodelist=nodes,
         ax=ax,
-        node_size=40 + 400 * size / size.max(),
+        node_size=20 + 180 * size / size.max(),
         node_color=OKABE_ITO[4],
         edgecolors="white",
     )
     names = {v: theme_label(v, labels, sep="\n") if labels else v for v in nodes}
-    nx.draw_networkx_labels(g, pos, labels=names, ax=ax, font_size=7, font_family=_font())
+    nx.draw_networkx_labels(
+        g,
+        pos,
+        labels=names,
+        ax=ax,
+        font_size=7,
+        font_family=_font(),
+        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
+    )
     n_units = int(top["n_units"].iloc[0])
     ax.text(
         0.0,
         -0.02,
-        f"{len(top)} strongest pairs of {len(cooc)} (min count {int(top['count'].min())}) "
-        f"over {n_units} paragraphs",
+        f"{len(top)} most frequent pairs with NPMI ≥ {min_npmi} (of {len(cooc)} pairs; "
+        f"edge width ∝ NPMI) over {n_units} paragraphs",
         transform=ax.transAxes,
         fontsize="small",
         color="0.35",
