@@ -30,14 +30,16 @@ from analysis.workers import spawn_pool
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
-from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
+from .meta import header_date, parse_date, signature_date, title_block, title_year
+from .places import infer_place
 from .script import detect_script, to_simplified
 from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "source_file", "title", "title_original", "place", "date", "year", "script",
+    "doc_id", "source_file", "title", "title_original", "place", "place_level", "province",
+    "date", "year", "script",
     "n_chars", "n_paragraphs", "duplicate_of", "author", "source", "editor", "signature",
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
@@ -127,7 +129,8 @@ def _article(
     counts = Counter(cleaned.counts)
     marker = clean_line(marker_title)[0] if marker_title else ""
     n_before = len(cleaned.lines) + (1 if marker else 0)
-    title, body, n_title = title_block(cleaned.lines, marker)
+    front_title = clean_line(cleaned.meta["title"])[0] if cleaned.meta.get("title") else ""
+    title, body, n_title = title_block(cleaned.lines, marker, meta_title=front_title)
     counts["title_copies_and_fragments"] += max(0, n_before - len(body))
     sig_date, sig_at = signature_date(body)
     signature = ""
@@ -225,11 +228,15 @@ def process_file(
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
+        header = "\n".join(t for t, b in zip(texts, is_body) if not b and t != title)
+        place = infer_place(
+            title, simplified, header=header, signature=to_simplified(meta["signature"])
+        )
         q["n_chars_clean"] = sum(len(t) for t in texts)
         docs.append({
             "doc_id": doc_id, "source_file": raw.path.name, "title": title,
             "title_original": meta["title_original"],
-            "place": extract_place(title, "\n".join(texts) + to_simplified(meta["signature"])),
+            "place": place.place, "place_level": place.level, "province": place.province,
             "date": meta["date"],
             "year": int(meta["date"][:4]) if meta["date"] else title_year(title),
             "script": detect_script(original, simplified), "n_chars": len(simplified),
