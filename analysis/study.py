@@ -451,11 +451,10 @@ class Study:
     def keyword_tables(self) -> dict[str, pd.DataFrame]:
         """TF-IDF terms, similarity, keyness with dispersion (each report, and the paragraphs of
         each dominant theme, against the rest; paragraphs without a dominant theme are reference
-        only), on the topic units: generic words removed, as ``generic_words.txt`` promises."""
+        only), on ``paragraph_units``: generic and genre words removed (``keyword_tokens``)."""
         pt = self.paragraph_themes.copy()
         pt["dominant_theme"] = pt["dominant_theme"].astype(str).replace({"none": ""})
-        # report-generic words (工作, 进一步 …) are kept for counts but not for keywords
-        return keyword_tables(self.topic_units, n=20, paragraph_themes=pt)
+        return keyword_tables(self.paragraph_units, n=20, paragraph_themes=pt)
 
     @result
     def tfidf_keywords(self) -> pd.DataFrame:
