@@ -21,6 +21,7 @@ from analysis.options import Lexicons
 def _lexicon_checks(lexicon_dir: Path) -> list[tuple[Path, Callable[[Path], object]]]:
     from analysis._files import read_word_list
     from analysis.corpus.clean import load_chrome_patterns
+    from analysis.corpus.genre import load_genre_profiles
     from analysis.measures.slogans import load_slogan_patterns
     from analysis.measures.themes import load_themes
     from analysis.text.lexicons import read_delete_list, read_user_dict
@@ -34,6 +35,7 @@ def _lexicon_checks(lexicon_dir: Path) -> list[tuple[Path, Callable[[Path], obje
         (lex.themes, load_themes),
         (lex.slogans, load_slogan_patterns),
         (lex.chrome, load_chrome_patterns),
+        (lex.genres, load_genre_profiles),
     ]
 
 
