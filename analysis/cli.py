@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "kwic": "analysis.concordance:cli_kwic",
     "vocab": "analysis.vocab:cli_vocab",
     "bench": "analysis.bench:cli_bench",
+    "reuse": "analysis.measures.reuse_stage:cli_reuse",
 }
 
 
@@ -62,8 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=50)
     p.add_argument("--min-count", type=int, default=3)
 
+    p = sub.add_parser("reuse", help="text reuse, templates and slogan diffusion tables")
+    _add_data_out(p, str(paths.TABLES))
+    p.add_argument("--seed", type=int, default=20240601, help="MinHash seed")
+    p.add_argument("--template-docs", type=int, default=5, help="k: documents a template recurs in")
+    p.add_argument("--no-diffusion", action="store_true", help="skip slogans and diffusion")
+    p.add_argument("--workers", type=int, default=1, help="processes for corpus ingestion")
+    p.add_argument("--force", action="store_true", help="ignore the cache and recompute")
+
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
-    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale"])
+    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "reuse"])
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)

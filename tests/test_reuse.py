@@ -95,7 +95,9 @@ def _plant(paragraphs: pd.DataFrame, *, n: int, seed: int):
     both = pd.concat([paras, ins], ignore_index=True)
     order = {d: i for i, d in enumerate(docs)}
     both["_d"] = both["doc_id"].map(order)
-    both = both.sort_values(["_d", "_after", "_k"], kind="stable").drop(columns=["_d", "_after", "_k"])
+    both = both.sort_values(["_d", "_after", "_k"], kind="stable").drop(
+        columns=["_d", "_after", "_k"]
+    )
     both = both.reset_index(drop=True)
     texts = rz.document_texts(both).set_index("doc_id")
     truth = []
@@ -121,9 +123,7 @@ def test_planted_passages_recovered_with_exact_spans(real_paragraphs):
     planted, truth = _plant(real_paragraphs, n=16, seed=7)
     base = rz.text_reuse(planted[~planted["para_id"].ge(100000)], cache=False)
     found = rz.text_reuse(planted, cache=False)
-    true_chars = _chars(
-        [(t[0], t[1], t[2]) for t in truth] + [(t[3], t[4], t[5]) for t in truth]
-    )
+    true_chars = _chars([(t[0], t[1], t[2]) for t in truth] + [(t[3], t[4], t[5]) for t in truth])
     # baseline spans are in the un-planted texts: shift them into the planted offsets
     texts0 = rz.document_texts(planted[~planted["para_id"].ge(100000)]).set_index("doc_id")
     texts1 = rz.document_texts(planted).set_index("doc_id")
@@ -166,7 +166,12 @@ def _two_docs(date_a: str, date_b: str, year_a=None, year_b=None):
         {
             "doc_id": ["A", "A", "B", "B"],
             "para_id": [0, 1, 0, 1],
-            "text": ["甲乡今年抓好春耕生产和水利建设。", shared, shared, "乙镇修路三条，新建学校一所。"],
+            "text": [
+                "甲乡今年抓好春耕生产和水利建设。",
+                shared,
+                shared,
+                "乙镇修路三条，新建学校一所。",
+            ],
         }
     )
     paras["text_original"] = paras["text"]
@@ -234,7 +239,9 @@ def test_reuse_documents_shares():
 
 
 def test_templates_recur_in_k_documents_and_can_be_masked(real_paragraphs):
-    boiler = "现在，我代表县人民政府向大会报告工作，请予审议，并请县政协委员和其他列席人员提出意见。"
+    boiler = (
+        "现在，我代表县人民政府向大会报告工作，请予审议，并请县政协委员和其他列席人员提出意见。"
+    )
     docs = list(dict.fromkeys(real_paragraphs["doc_id"]))
     extra = pd.DataFrame(
         {"doc_id": docs, "para_id": [-1] * len(docs), "text": boiler, "text_original": boiler,

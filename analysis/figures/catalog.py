@@ -14,6 +14,12 @@ from matplotlib.figure import Figure
 from .context import FigureContext, stage_function
 from .plots_corpus import plot_corpus_overview
 from .plots_keywords import plot_similarity, plot_tfidf_terms
+from .plots_reuse import (
+    plot_adoption_curves,
+    plot_first_appearance,
+    plot_reuse_network,
+    plot_reuse_share,
+)
 from .plots_themes import plot_slogan_matrix, plot_theme_position, plot_theme_profile
 from .plots_topics import (
     plot_doc_topics,
@@ -192,6 +198,50 @@ def themes_by_level(ctx: FigureContext, *, ax=None) -> Figure:
     return _to_width(plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, ax=ax), ax)
 
 
+@register(
+    "reuse_network",
+    "Text reuse network: documents as nodes (regions when there are too many to read), edges "
+    "weighted by the characters of shared passages, coloured by level, region or year.",
+    inputs=["reuse_pairs", "documents"],
+    title="Text reuse network",
+)
+def reuse_network(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_reuse_network(ctx.reuse_pairs, ctx.documents, seed=ctx.seed, ax=ax)
+
+
+@register(
+    "reuse_share",
+    "Share of each report's text also found in earlier reports, by year and by administrative "
+    "level (groups of fewer than 3 reports: not applicable).",
+    inputs=["reuse_documents"],
+    title="Reuse share by year and level",
+    multi_panel=True,
+)
+def reuse_share(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_reuse_share(ctx.reuse_documents)
+
+
+@register(
+    "slogan_adoption",
+    "Adoption curves: cumulative share of regions that have used each of the most widespread "
+    "slogans, by year (report date, else year label).",
+    inputs=["slogan_adoption", "slogan_diffusion"],
+    title="Slogan adoption curves",
+)
+def slogan_adoption(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_adoption_curves(ctx.slogan_adoption, ctx.slogan_diffusion, ax=ax)
+
+
+@register(
+    "slogan_first_appearance",
+    "The year each of the most widespread slogans first appears at each administrative level.",
+    inputs=["slogan_first_by_level", "slogan_diffusion"],
+    title="First appearance of slogans by level",
+)
+def slogan_first_appearance(ctx: FigureContext, *, ax=None) -> Figure:
+    return plot_first_appearance(ctx.slogan_first_by_level, ctx.slogan_diffusion, ax=ax)
+
+
 def _to_width(fig: Figure, ax) -> Figure:
     """Scale a stage's own figure to the paper's full width (keeping its aspect ratio)."""
     if ax is None:
@@ -306,3 +356,39 @@ def topic_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     html = tables_dir.parent / "topics.html"
     html.write_text(ta["topics_html"], encoding="utf-8")
     return [*written, html]
+
+
+@register_table(
+    "reuse",
+    "reuse_pairs.csv (shared passages with offsets and texts in both documents, direction), "
+    "reuse_documents.csv (share of each document found in earlier ones), reuse_templates.csv "
+    "and reuse_template_spans.csv (passages recurring in >= 5 documents).",
+    inputs=["reuse_pairs", "reuse_documents", "reuse_templates", "template_spans"],
+)
+def reuse_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    return _write_frames(
+        {
+            "reuse_pairs": ctx.reuse_pairs,
+            "reuse_documents": ctx.reuse_documents,
+            "reuse_templates": ctx.reuse_templates,
+            "reuse_template_spans": ctx.template_spans,
+        },
+        tables_dir,
+    )
+
+
+@register_table(
+    "diffusion",
+    "slogan_diffusion.csv (first appearance, regions, years to half of the adopters, date "
+    "source), slogan_adoption.csv (cumulative adoption by year) and slogan_first_by_level.csv.",
+    inputs=["slogan_diffusion", "slogan_adoption", "slogan_first_by_level"],
+)
+def diffusion_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+    return _write_frames(
+        {
+            "slogan_diffusion": ctx.slogan_diffusion,
+            "slogan_adoption": ctx.slogan_adoption,
+            "slogan_first_by_level": ctx.slogan_first_by_level,
+        },
+        tables_dir,
+    )

@@ -288,6 +288,42 @@ class FigureContext:
             raise NotApplicable("documents have no 'level' (add a level column to manifest.csv)")
         return df
 
+    # -- text reuse and slogan diffusion (analysis.measures.reuse / .diffusion) --------------
+    def _compute_reuse_pairs(self) -> pd.DataFrame:
+        """``reuse_pairs.csv``: shared passages between documents (all paragraphs, so that
+        near-duplicates are reported once as such); seeded by the master seed."""
+        text_reuse = stage_function("measures.reuse", "text_reuse")
+        return text_reuse(self.all_paragraphs, self.documents, seed=self.seed, force=self.force)
+
+    def _compute_reuse_documents(self) -> pd.DataFrame:
+        """``reuse_documents.csv``: per document, the share of its text found in earlier ones."""
+        reuse_documents = stage_function("measures.reuse", "reuse_documents")
+        return reuse_documents(self.reuse_pairs, self.all_paragraphs, self.documents)
+
+    def _compute_template_spans(self) -> pd.DataFrame:
+        """Template passages (recurring in >= 5 documents), one row per document span."""
+        spans = stage_function("measures.reuse", "template_spans")
+        return spans(self.all_paragraphs, self.documents, min_docs=5, force=self.force)
+
+    def _compute_reuse_templates(self) -> pd.DataFrame:
+        return stage_function("measures.reuse", "reuse_templates")(self.template_spans)
+
+    def _compute_slogan_diffusion(self) -> pd.DataFrame:
+        """``slogan_diffusion.csv``: first appearance and spread of every recurring slogan."""
+        diffusion = stage_function("measures.diffusion", "slogan_diffusion")
+        return diffusion(self.slogan_mentions, self.documents)
+
+    def _compute_slogan_adoption(self) -> pd.DataFrame:
+        """Adoption curves (cumulative regions by year) of the 8 most widespread slogans."""
+        curves = stage_function("measures.diffusion", "adoption_curves")
+        top = self.slogan_diffusion["slogan"].head(8).tolist()
+        return curves(self.slogan_mentions, self.documents, slogans=top)
+
+    def _compute_slogan_first_by_level(self) -> pd.DataFrame:
+        """First year of each slogan at each administrative level."""
+        first = stage_function("measures.diffusion", "first_appearance_by_level")
+        return first(self.slogan_mentions, self.documents)
+
     # -- topics -----------------------------------------------------------------------------
     @functools.cached_property
     def topic_settings(self) -> dict[str, Any]:
