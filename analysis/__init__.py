@@ -43,6 +43,18 @@ _API: dict[str, str] = {
     "load_slogan_patterns": "slogans",
     "normalise_slogan": "slogans",
     "kwic": "concordance",
+    # reuse and diffusion
+    "text_reuse": "measures.reuse",
+    "ReuseOptions": "measures.reuse",
+    "reuse_documents": "measures.reuse",
+    "template_spans": "measures.reuse",
+    "reuse_templates": "measures.reuse",
+    "mask_templates": "measures.reuse",
+    "document_texts": "measures.reuse",
+    "slogan_diffusion": "measures.diffusion",
+    "adoption_curves": "measures.diffusion",
+    "first_appearance_by_level": "measures.diffusion",
+    "term_mentions": "measures.diffusion",
     # keywords
     "tfidf_keywords": "keywords",
     "doc_similarity": "keywords",

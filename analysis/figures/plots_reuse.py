@@ -121,6 +121,8 @@ def plot_reuse_network(
                 break
         if colour_by is None and nodes["year"].notna().any():
             colour_by = pd.to_numeric(nodes["year"], errors="coerce")
+    known = set(names)
+    edges = edges[edges["source"].isin(known) & edges["target"].isin(known)]
     g = nx.Graph()
     g.add_nodes_from(names)
     w = np.log1p(edges["chars"].to_numpy(dtype=float))
