@@ -14,35 +14,36 @@ import importlib
 
 __version__ = "0.1.0"
 
-# public name -> defining module (relative). Kept flat on purpose (quanteda-style verb families).
+# public name -> defining module (relative). The verbs stay flat on purpose (quanteda-style verb
+# families) while the modules are grouped by stage: corpus/, text/, measures/, topics/, figures/, scale/.
 _API: dict[str, str] = {
     # corpus_*
-    "Corpus": "corpus",
-    "load_corpus": "corpus",
-    "analysis_paragraphs": "corpus",
-    "read_raw_file": "io",
-    "list_raw_files": "io",
-    "write_corpus_tables": "corpus",
-    "clean_text": "clean",
-    "paragraph_points": "structure",
+    "Corpus": "corpus.build",
+    "load_corpus": "corpus.build",
+    "analysis_paragraphs": "corpus.build",
+    "read_raw_file": "corpus.io",
+    "list_raw_files": "corpus.io",
+    "write_corpus_tables": "corpus.build",
+    "clean_text": "corpus.clean",
+    "paragraph_points": "corpus.structure",
     # tokens_*
-    "TokenizerOptions": "tokens",
-    "tokenize": "tokens",
-    "unit_tokens": "tokens",
-    "vocabulary": "vocab",
-    "collocations": "vocab",
-    "candidate_words": "vocab",
+    "TokenizerOptions": "text.tokens",
+    "tokenize": "text.tokens",
+    "unit_tokens": "text.tokens",
+    "vocabulary": "text.vocab",
+    "collocations": "text.vocab",
+    "candidate_words": "text.vocab",
     # themes / slogans / kwic
-    "load_themes": "themes",
-    "theme_scores": "themes",
-    "paragraph_themes": "themes",
-    "theme_sample": "themes",
-    "theme_hits": "themes",
-    "extract_slogans": "slogans",
-    "slogan_mentions": "slogans",
-    "load_slogan_patterns": "slogans",
-    "normalise_slogan": "slogans",
-    "kwic": "concordance",
+    "load_themes": "measures.themes",
+    "theme_scores": "measures.themes",
+    "paragraph_themes": "measures.themes",
+    "theme_sample": "measures.themes",
+    "theme_hits": "measures.themes",
+    "extract_slogans": "measures.slogans",
+    "slogan_mentions": "measures.slogans",
+    "load_slogan_patterns": "measures.slogans",
+    "normalise_slogan": "measures.slogans",
+    "kwic": "measures.concordance",
     # reuse and diffusion
     "text_reuse": "measures.reuse",
     "ReuseOptions": "measures.reuse",
@@ -56,10 +57,10 @@ _API: dict[str, str] = {
     "first_appearance_by_level": "measures.diffusion",
     "term_mentions": "measures.diffusion",
     # keywords
-    "tfidf_keywords": "keywords",
-    "doc_similarity": "keywords",
-    "keyness": "keywords",
-    "keyness_by_group": "keywords",
+    "tfidf_keywords": "measures.keywords",
+    "doc_similarity": "measures.keywords",
+    "keyness": "measures.keywords",
+    "keyness_by_group": "measures.keywords",
     # topics
     "TopicResult": "topics",
     "fit_topics": "topics",

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from analysis.atomic import atomic_write
+
 from .context import FigureContext, stage_function
 from .plots_corpus import plot_corpus_overview
 from .plots_keywords import plot_similarity, plot_tfidf_terms
@@ -177,7 +179,7 @@ def seeded_topics(ctx: FigureContext, *, ax=None) -> Figure:
     title="Themes over time",
 )
 def themes_by_year(ctx: FigureContext, *, ax=None) -> Figure:
-    from ..timeseries import plot_prevalence_by_year
+    from analysis.measures.timeseries import plot_prevalence_by_year
 
     # one small panel per theme: the Chinese label fits a panel title at paper width
     labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
@@ -192,7 +194,7 @@ def themes_by_year(ctx: FigureContext, *, ax=None) -> Figure:
     title="Themes by administrative level",
 )
 def themes_by_level(ctx: FigureContext, *, ax=None) -> Figure:
-    from ..timeseries import plot_prevalence_by_level
+    from analysis.measures.timeseries import plot_prevalence_by_level
 
     labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
     return _to_width(plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, ax=ax), ax)
@@ -260,7 +262,7 @@ def _to_width(fig: Figure, ax) -> Figure:
     inputs=["corpus"],
 )
 def corpus_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
-    writer = stage_function("corpus", "write_corpus_tables")
+    writer = stage_function("corpus.build", "write_corpus_tables")
     written = writer(ctx.corpus, tables_dir)
     return [Path(p) for p in (written.values() if isinstance(written, dict) else written)]
 
@@ -354,7 +356,7 @@ def topic_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     )
     written = _write_frames(frames, tables_dir)
     html = tables_dir.parent / "topics.html"
-    html.write_text(ta["topics_html"], encoding="utf-8")
+    atomic_write(html, ta["topics_html"])
     return [*written, html]
 
 

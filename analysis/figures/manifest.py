@@ -14,7 +14,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..paths import PACKAGE_DIR, ROOT
+from analysis.atomic import atomic_write
+from analysis.paths import PACKAGE_DIR, ROOT
 
 MANIFEST_NAME = "MANIFEST.json"
 INDEX_NAME = "README.md"
@@ -77,10 +78,9 @@ def read_manifest(out_dir: str | Path) -> dict[str, Any]:
 def write_manifest(manifest: dict[str, Any], out_dir: str | Path) -> Path:
     """Write ``MANIFEST.json`` (sorted keys, UTF-8, trailing newline)."""
     path = Path(out_dir) / MANIFEST_NAME
-    path.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    return atomic_write(
+        path, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     )
-    return path
 
 
 def display_path(path: str | Path) -> str:
@@ -146,6 +146,4 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
                 )
             lines.append(f"| {name} | {'<br>'.join(files)} | {entry.get('description', '')} |")
         lines.append("")
-    path = Path(out_dir) / INDEX_NAME
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+    return atomic_write(Path(out_dir) / INDEX_NAME, "\n".join(lines))

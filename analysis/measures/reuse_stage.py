@@ -84,8 +84,10 @@ def cli_reuse(args: argparse.Namespace) -> int:
     )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    from analysis.figures.save import write_table
+
     for name, frame in tables.items():
-        frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+        write_table(frame, out / f"{name}.csv")  # atomic, same CSV format as `make figures`
     pairs = tables["reuse_pairs"]
     docs = tables["reuse_documents"]
     n_pass = int((pairs["kind"] == "passage").sum())

@@ -1,6 +1,6 @@
 """Paragraphs → tokens: jieba segmentation with the domain dictionary, filters and offsets.
 
-Two backends segment with the *same* merged dictionary (:func:`analysis.lexicons.effective_dictionary`):
+Two backends segment with the *same* merged dictionary (:func:`analysis.text.lexicons.effective_dictionary`):
 
 - ``"jieba"``: pure-Python jieba (the reference);
 - ``"fast"``: rjieba, a binding of jieba-rs (the same algorithm in Rust: DAG + max-probability
@@ -29,9 +29,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +37,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from analysis.workers import spawn_pool
 
 from . import lexicons
 from .lexicons import Dictionary
@@ -405,7 +405,7 @@ def tokenize(
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     _check_paragraphs(paragraphs)
     if cache:
-        from .cache import cached_frame
+        from analysis.cache import cached_frame
 
         key = token_cache_key(paragraphs, backend=backend, options=options)
         return cached_frame(
@@ -423,7 +423,7 @@ def tokenize(
         for a, b in zip(bounds[:-1], bounds[1:], strict=True)
         if b > a
     ]
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with spawn_pool(workers) as pool:
         parts = list(pool.map(_tokenize_chunk, chunks))
     doc_ids = pd.Categorical(paragraphs["doc_id"].astype(str)).categories
     for part in parts:
