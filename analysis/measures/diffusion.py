@@ -217,9 +217,10 @@ def first_appearance_by_level(mentions: pd.DataFrame, documents: pd.DataFrame) -
 def term_mentions(paragraphs: pd.DataFrame, terms: list[str]) -> pd.DataFrame:
     """Every occurrence of the given formulations (Simplified text; punctuation-insensitive).
 
-    A term matches with any punctuation or whitespace between its characters
-    (``科学发展、和谐发展`` ≡ ``科学发展,和谐发展``), so a researcher can trace formulations the
-    slogan extractor does not list.
+    A term matches with any punctuation or whitespace (at most two characters) between its
+    characters (``大众创业、万众创新`` ≡ ``大众创业,万众创新``); punctuation at its edges is literal
+    (``互联网+``). Matching is by substring: ``新发展理念`` also matches inside ``创新发展理念``, so
+    read the first appearances with ``an.kwic`` before citing them.
 
     Args:
         paragraphs: paragraphs per the corpus contract (``doc_id, para_id, text,
@@ -236,11 +237,19 @@ def term_mentions(paragraphs: pd.DataFrame, terms: list[str]) -> pd.DataFrame:
     ids = paragraphs["doc_id"].astype(str).tolist()
     pids = paragraphs["para_id"].tolist() if "para_id" in paragraphs else list(range(len(ids)))
     for term in terms:
-        chars = [re.escape(c) for c in term if not c.isspace()]
-        if not chars:
+        core = term.strip()
+        inner = [c for c in core if c.isalnum()]
+        if not inner:
             continue
-        rx = re.compile(r"[\s\W_]{0,2}".join(chars))
-        lead = next(c for c in term if not c.isspace())
+        # punctuation inside the term is any separator; at its edges (互联网+) it is literal
+        lo = next(i for i, c in enumerate(core) if c.isalnum())
+        hi = max(i for i, c in enumerate(core) if c.isalnum()) + 1
+        rx = re.compile(
+            re.escape(core[:lo])
+            + r"[\s\W_]{0,2}".join(re.escape(c) for c in inner)
+            + re.escape(core[hi:])
+        )
+        lead = inner[0]
         for i, t in enumerate(texts):
             if lead not in t:
                 continue
