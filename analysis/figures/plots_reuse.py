@@ -131,7 +131,8 @@ def plot_reuse_network(
     pos = nx.spring_layout(g, seed=seed, weight="weight", k=1.5 / np.sqrt(max(len(names), 1)))
     xy = np.array([pos[n] for n in names])
     if len(edges):
-        width = 0.3 + 3.0 * (w - w.min()) / (np.ptp(w) or 1.0)
+        spread = float(np.ptp(w))
+        width = 0.3 + 3.0 * (w - w.min()) / spread if spread > 0 else np.full(len(w), 2.0)
         for (s, t), lw in zip(edges[["source", "target"]].itertuples(index=False), width):
             (x0, y0), (x1, y1) = pos[s], pos[t]
             ax.plot([x0, x1], [y0, y1], color="0.55", lw=lw, alpha=0.5, zorder=1)
@@ -166,7 +167,7 @@ def plot_reuse_network(
     what = "documents" if groups is None else f"{unit}s (node size = reports)"
     ax.set_title(
         f"Text reuse between {what}: {n_pass:,} shared passages, {n_dup} near-duplicate "
-        f"documents;\nedge width = log reused characters ({len(edges)} heaviest edges)",
+        f"document(s);\nedge width = log reused characters ({len(edges)} heaviest edges)",
         fontsize=8,
     )
     return fig
