@@ -161,11 +161,13 @@ class CharIndex:
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
         codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
         keep = _keep_mask(codes)
-        doc_of = np.repeat(np.arange(len(texts)), lengths)[keep]
         glob_start = np.concatenate([[0], np.cumsum(lengths)])
-        offset = (np.nonzero(keep)[0] - glob_start[doc_of]).astype(np.int32)
-        starts = np.searchsorted(doc_of, np.arange(len(texts) + 1)).astype(np.int64)
-        return cls(list(doc_ids), starts, offset, codes[keep].astype(np.uint64))
+        kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+        starts = kept_before[glob_start]  # kept characters before each document
+        offset = np.flatnonzero(keep).astype(np.int32)
+        doc_len = np.diff(starts)
+        offset -= np.repeat(glob_start[:-1].astype(np.int32), doc_len)
+        return cls(list(doc_ids), starts, offset, codes[keep])
 
     def shingles(self, k: int) -> np.ndarray:
         """64-bit hash of the ``k`` kept characters starting at each position (invalid = max)."""
@@ -173,12 +175,11 @@ class CharIndex:
         h = np.zeros(n, dtype=_U64)
         with np.errstate(over="ignore"):
             for j in range(k):
-                part = np.zeros(n, dtype=_U64)
-                part[: n - j] = self.codes[j:]
-                h = (h * _U64(1099511628211)) ^ part
+                h *= _U64(1099511628211)
+                h[: n - j] ^= self.codes[j:]
             h = _mix(h)
-        doc_end = np.repeat(self.starts[1:], np.diff(self.starts))
-        h[np.arange(n) + k > doc_end] = _U64(_MASK64)
+        for end in self.starts[1:]:  # shingles running past their document's end are invalid
+            h[max(int(end) - k + 1, 0) : int(end)] = _U64(_MASK64)
         return h
 
 
@@ -808,19 +809,21 @@ def _template_spans(texts, times, min_docs, ngram, min_chars, max_gap) -> pd.Dat
     index = CharIndex.build(texts["doc_id"].tolist(), texts["text"].tolist())
     h = index.shingles(ngram)
     n = len(h)
-    doc_of = np.repeat(np.arange(len(texts)), np.diff(index.starts))
+    doc_of = np.repeat(np.arange(len(texts), dtype=np.int32), np.diff(index.starts))
     valid = np.flatnonzero(h != _U64(_MASK64))
     if not len(valid):
         return empty
     hv, dv = h[valid], doc_of[valid]
-    order = np.lexsort((dv, hv))
+    order = np.argsort(hv, kind="stable")  # stable: documents stay in order within a hash
     hs, ds = hv[order], dv[order]
+    del dv
     new = np.ones(len(hs), dtype=bool)
     new[1:] = (hs[1:] != hs[:-1]) | (ds[1:] != ds[:-1])
     group = np.cumsum(np.concatenate([[True], hs[1:] != hs[:-1]])) - 1
     n_docs = np.bincount(group[new])  # distinct documents per shingle
-    df = np.zeros(n, dtype=np.int64)
+    df = np.zeros(n, dtype=np.int32)
     df[valid[order]] = n_docs[group]
+    del hv, hs, ds, order, group, new
     hot = np.flatnonzero(df >= min_docs)
     if not len(hot):
         return empty
