@@ -99,7 +99,8 @@ def plot_reuse_network(
             _not_applicable(ax, f"{len(doc_ids)} documents and no region or level to group by")
             return fig
     edges = reuse_edges(pairs, groups)
-    edges = edges.sort_values("chars", ascending=False).head(max_edges)
+    limit = max_edges if groups is None else min(max_edges, 2 * len(set(groups) - {""}))
+    edges = edges.sort_values("chars", ascending=False).head(limit)
     if groups is not None:
         members = groups[groups != ""]
         names = sorted(members.unique())
@@ -128,7 +129,12 @@ def plot_reuse_network(
     w = np.log1p(edges["chars"].to_numpy(dtype=float))
     for (s, t), wt in zip(edges[["source", "target"]].itertuples(index=False), w):
         g.add_edge(s, t, weight=float(wt))
-    pos = nx.spring_layout(g, seed=seed, weight="weight", k=1.5 / np.sqrt(max(len(names), 1)))
+    if groups is not None:  # few nodes, dense edges: a circle ordered by level reads best
+        ring = sorted(names, key=lambda n: (str(colour_by.get(n, "")), n))
+        angle = np.pi / 2 - 2 * np.pi * np.arange(len(ring)) / len(ring)
+        pos = {n: np.array([np.cos(a), np.sin(a)]) for n, a in zip(ring, angle)}
+    else:
+        pos = nx.spring_layout(g, seed=seed, weight="weight", k=1.5 / np.sqrt(max(len(names), 1)))
     xy = np.array([pos[n] for n in names])
     if len(edges):
         spread = float(np.ptp(w))
@@ -154,7 +160,14 @@ def plot_reuse_network(
         ax.scatter(xy[:, 0], xy[:, 1], s=sizes, zorder=2,
                    color=[colours.get(v, NONE_COLOUR) for v in vals])  # fmt: skip
         legend = [(v, colours[v]) for v in sorted(colours)]
-    if len(names) <= 60:
+    if groups is not None:
+        for n, (x, y) in zip(names, xy):
+            ax.annotate(str(n), (x, y), fontsize=6, ha="left" if x > 0.01 else "right" if x < -0.01
+                        else "center", va="center", xytext=(8 * x, 8 * y),
+                        textcoords="offset points")  # fmt: skip
+        ax.set_aspect("equal")
+        ax.margins(0.18)
+    elif len(names) <= 60:
         for n, (x, y) in zip(names, xy):
             ax.annotate(str(n), (x, y), fontsize=6, ha="center", va="bottom",
                         xytext=(0, 4), textcoords="offset points")  # fmt: skip
