@@ -299,9 +299,11 @@ def plot_first_appearance(
     colours = category_colours([lv or "unknown" for lv in levels])
     markers = ["o", "s", "D", "^", "v", "P"]
     order = {s: i for i, s in enumerate(chosen)}
+    step = 0.6 / max(len(levels), 1)  # levels side by side within a row, so none hides another
     for k, lv in enumerate(levels):
         g = f[f["level"] == lv]
-        ax.scatter(g["first_year"].astype(float), g["slogan"].map(order), s=22,
+        dodge = (k - (len(levels) - 1) / 2) * step
+        ax.scatter(g["first_year"].astype(float), g["slogan"].map(order) + dodge, s=22,
                    marker=markers[k % len(markers)], color=colours[lv or "unknown"],
                    label=lv or "unknown", zorder=2, alpha=0.85)  # fmt: skip
     for s, i in order.items():
@@ -310,6 +312,7 @@ def plot_first_appearance(
     ax.set_yticks(range(len(chosen)), chosen, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("first year (report date, else year label)")
-    ax.legend(fontsize=7, frameon=False, loc="lower left", title="level", title_fontsize=7)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+              title="level", title_fontsize=7)  # fmt: skip
     ax.set_title("When slogans first appear, by administrative level", fontsize=8)
     return fig
