@@ -30,6 +30,7 @@ the manifest's input hashes. A result that the corpus cannot support raises
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import logging
 from collections.abc import Callable, Iterable
@@ -51,6 +52,7 @@ from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slo
 from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
 from analysis.measures.timeseries import prevalence_tables
 from analysis.options import DEFAULT_SEED, Lexicons, StudyOptions
+from analysis.scale.parallel import Executor, make_executor
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 from analysis.text.vocab import vocabulary
 from analysis.topics import run_topic_analysis, topic_units
@@ -147,6 +149,25 @@ class Study:
     def topic_options(self) -> dict[str, Any]:
         return dict(self.options.topics)
 
+    @functools.cached_property
+    def executor(self) -> Executor:
+        """Where ingestion and tokenization run (``options.executor``, ``workers``,
+        ``scheduler``): in-process, a warm local process pool, or Dask. Results are the same."""
+        return make_executor(
+            self.options.executor, workers=self.options.workers, scheduler=self.options.scheduler
+        )
+
+    def close(self) -> None:
+        """Stop the workers of the executor, if any were started (results stay available)."""
+        if "executor" in self.__dict__:
+            self.__dict__.pop("executor").close()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def tokenizer_options(self, **changes: Any) -> TokenizerOptions:
         """:class:`TokenizerOptions` with the lexicon files of this study's folder, the
         study's tokenizer options, then ``changes`` (e.g. ``remove_generic=True``)."""
@@ -208,10 +229,11 @@ class Study:
 
     def digest(self, names: Iterable[str]) -> str:
         """SHA-256 of the content of the given results (plus the master seed)."""
-        parts = [f"seed={self.seed}"]
+        h = hashlib.sha256(f"seed={self.seed}".encode())
         for name in names:
-            parts += [name, hashing.content_hash(self.get(name))]
-        return hashing.digest(*parts)
+            h.update(name.encode())
+            h.update(hashing.content_hash(self.get(name)).encode())
+        return h.hexdigest()
 
     def source_fingerprint(self) -> str:
         """SHA-256 of everything the results are computed from, without computing anything:
@@ -249,7 +271,7 @@ class Study:
         return load_corpus(
             self.data_dir,
             chrome=self.lexicons.chrome,
-            workers=self.options.workers or 1,
+            executor=self.executor,
             **self.stage_kwargs(load_corpus),
         )
 
@@ -287,7 +309,7 @@ class Study:
             paragraphs,
             backend=self.options.tokenizer_backend,
             options=self.tokenizer_options(**changes),
-            workers=self.options.workers or 1,
+            executor=self.executor,
             force=self.force,
         )
 
@@ -476,6 +498,7 @@ class Study:
             self.paragraphs,
             tokenizer_backend=self.options.tokenizer_backend,
             options=self.tokenizer_options(remove_generic=True),
+            executor=self.executor,
             force=self.force,
         )
 
