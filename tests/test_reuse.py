@@ -259,7 +259,22 @@ def test_templates_recur_in_k_documents_and_can_be_masked(real_paragraphs):
     masked = rz.mask_templates(paras, spans)
     assert not masked["text"].str.contains(boiler[:12]).any()
     assert (masked["text"].str.len() <= masked["text_original"].str.len()).all()
-    assert len(masked) == len(paras) - len(docs)  # the boilerplate paragraphs are gone
+    # the boilerplate paragraphs are gone; any other dropped paragraph lies inside a template span
+    gone = paras.merge(masked[["doc_id", "para_id"]], how="left", indicator=True)
+    gone = gone[gone["_merge"] == "left_only"]
+    assert set(gone.loc[gone["para_id"] == -1, "doc_id"]) == set(docs)
+    for d, t in zip(gone["doc_id"], gone["text_original"]):
+        core = t.strip(" :：,，。")
+        assert spans.loc[spans["doc_id"] == d, "text_original"].str.contains(core).any(), t
+    # a subset of the paragraphs (e.g. without titles) is masked by para_id, not by offsets
+    subset = paras[paras["para_id"] != paras.groupby("doc_id")["para_id"].transform("max")]
+    sub = rz.mask_templates(subset, spans, source=paras)
+    assert not sub["text"].str.contains(boiler[:12]).any()
+    assert set(sub["para_id"]) <= set(subset["para_id"]) and (sub["para_id"] != -1).all()
+    unmasked = subset[~subset["para_id"].eq(-1)].reset_index(drop=True)
+    same = sub.merge(unmasked, on=["doc_id", "para_id"], suffixes=("", "_0"))
+    changed = same[same["text"] != same["text_0"]]
+    assert (changed["text"].str.len() == changed["text_0"].str.len()).all()
     # nothing recurs in more documents than there are: no template at k = n + 1
     assert rz.template_spans(paras, min_docs=len(docs) + 1, cache=False).empty
 

@@ -898,7 +898,11 @@ def reuse_templates(spans: pd.DataFrame, *, min_docs: int = 2) -> pd.DataFrame:
 
 
 def mask_templates(
-    paragraphs: pd.DataFrame, spans: pd.DataFrame, *, fill: str = " "
+    paragraphs: pd.DataFrame,
+    spans: pd.DataFrame,
+    *,
+    source: pd.DataFrame | None = None,
+    fill: str = " ",
 ) -> pd.DataFrame:
     """Paragraphs with template text blanked out (to keep boilerplate out of themes and topics).
 
@@ -908,8 +912,11 @@ def mask_templates(
     (``an.theme_scores``, ``an.topic_units``, ``an.tokenize``…).
 
     Args:
-        paragraphs: paragraphs per the corpus contract (the ones ``spans`` were computed on).
+        paragraphs: paragraphs to mask (any subset of ``source``, e.g. ``analysis_paragraphs``).
         spans: output of :func:`template_spans` (optionally filtered, e.g. by ``max_docs``).
+        source: the paragraphs ``spans`` were computed on (their offsets index
+            :func:`document_texts` of these); default ``paragraphs``. Rows are matched by
+            ``doc_id`` and ``para_id``.
         fill: one replacement character.
 
     Returns:
@@ -919,34 +926,32 @@ def mask_templates(
         raise ValueError("fill must be one character")
     if spans.empty:
         return paragraphs.reset_index(drop=True)
-    texts = document_texts(paragraphs).set_index("doc_id")
-    by_doc: dict[str, list[tuple[int, int]]] = {}
-    for d, s, e in zip(spans["doc_id"], spans["start"], spans["end"]):
-        by_doc.setdefault(str(d), []).append((int(s), int(e)))
+    texts = document_texts(paragraphs if source is None else source).set_index("doc_id")
+    # template ranges per (doc_id, para_id), in paragraph offsets
+    cuts: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for d, s, e in zip(spans["doc_id"].astype(str), spans["start"], spans["end"]):
+        if d not in texts.index:
+            continue
+        starts, pids = texts.at[d, "para_starts"], texts.at[d, "para_ids"]
+        j = max(bisect.bisect_right(starts, int(s)) - 1, 0)
+        while j < len(starts) and starts[j] < int(e):
+            cuts.setdefault((d, int(pids[j])), []).append(
+                (max(int(s) - starts[j], 0), int(e) - starts[j])
+            )
+            j += 1
     out = paragraphs.copy()
     new_text = out["text"].fillna("").astype(str).tolist()
     new_orig = out["text_original"].fillna("").astype(str).tolist()
-    positions: dict[str, list[int]] = {}
-    for i, d in enumerate(out["doc_id"].astype(str)):
-        positions.setdefault(d, []).append(i)
-    for d, ranges in by_doc.items():
-        if d not in texts.index or d not in positions:
-            continue
-        starts = texts.at[d, "para_starts"]
-        rows = positions[d]
-        for s, e in ranges:
-            j = max(bisect.bisect_right(starts, s) - 1, 0)
-            while j < len(rows) and starts[j] < e:
-                row, p0 = rows[j], starts[j]
-                t = new_text[row]
-                a, b = max(s - p0, 0), min(e - p0, len(t))
-                if a < b:
-                    new_text[row] = t[:a] + fill * (b - a) + t[b:]
-                    o = new_orig[row]
-                    new_orig[row] = o[:a] + fill * (b - a) + o[b:]
-                j += 1
+    keys = zip(out["doc_id"].astype(str), out["para_id"].astype(int))
+    for row, key in enumerate(keys):
+        for a, b in cuts.get(key, ()):
+            t, o = new_text[row], new_orig[row]
+            b = min(b, len(t))
+            if a < b:
+                new_text[row] = t[:a] + fill * (b - a) + t[b:]
+                new_orig[row] = o[:a] + fill * (b - a) + o[b:]
     out["text"], out["text_original"] = new_text, new_orig
-    codes_keep = [
+    keep = [
         bool(_keep_mask(np.frombuffer(t.encode("utf-32-le"), np.uint32)).any()) for t in new_text
     ]
-    return out[codes_keep].reset_index(drop=True)
+    return out[keep].reset_index(drop=True)
