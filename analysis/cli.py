@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "vocab": "analysis.text.vocab:cli_vocab",
     "bench": "analysis.bench:cli_bench",
     "reuse": "analysis.measures.reuse_stage:cli_reuse",
+    "coding": "analysis.measures.validation:cli_coding",
+    "validate": "analysis.measures.validation:cli_validate",
 }
 
 
@@ -94,6 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-diffusion", action="store_true", help="skip slogans and diffusion")
     p.add_argument("--workers", type=int, default=1, help="processes for corpus ingestion")
     p.add_argument("--force", action="store_true", help="ignore the cache and recompute")
+    p = sub.add_parser("coding", help="coding sheets (.xlsx/.csv) for human validation")
+    _add_data_out(p, "coding")
+    p.add_argument("--n", type=int, default=20, help="paragraphs per theme and stratum")
+    p.add_argument("--seed", type=int, default=20240601, help="sampling seed")
+    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+
+    p = sub.add_parser("validate", help="agreement and precision/recall from filled coding sheets")
+    p.add_argument("sheets", nargs="+", metavar="SHEET", help="one filled sheet per coder")
+    p.add_argument("--out", default="validation", help="output folder")
+    p.add_argument("--intrusion-key", help="intrusion_key.csv written by `coding` (answers)")
 
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
     p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "faults", "reuse"])
@@ -155,7 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
             from .validate import check_inputs
 
-            check_inputs(args.data, lexicon_dir=getattr(args, "lexicons", None))
+            check_inputs(
+                args.data,
+                lexicon_dir=getattr(args, "lexicons", None),
+                recursive=getattr(args, "recursive", False),
+            )
         return int(_resolve(COMMANDS[args.command])(args) or 0)
     except AnalysisError as exc:
         _print_error(exc)

@@ -216,7 +216,7 @@ SEEDED_REPORT = pd.DataFrame(
 
 PREV_YEAR = pd.DataFrame(
     [
-        (y, t, 2, 1, p, p * 0.5, p * 1.5, "per_1k_tokens")
+        (y, t, 4, 3, p, p * 0.5, p * 1.5, "per_1k_tokens")
         for y in (2009, 2010, 2011, 2012, 2013)
         for t, p in zip(THEMES["theme"].unique(), (5.0, 3.0, 1.0))
     ],
@@ -305,6 +305,39 @@ def reuse_inputs() -> dict[str, object]:
     }
 
 
+THEME_EFFECTS = pd.DataFrame(
+    {
+        "outcome": ["party_building", "party_building", "investment_attraction"] * 1,
+        "covariate": ["year", "level", "year"],
+        "level": ["per year", "county", "per year"],
+        "reference": ["", "city", ""],
+        "estimate": [0.12, -1.3, 0.05],
+        "ci_low": [0.02, -2.1, -0.04],
+        "ci_high": [0.22, -0.5, 0.14],
+        "se": [0.05, 0.4, 0.045],
+        "p": [0.02, 0.001, 0.27],
+        "n": [24, 24, 24],
+        "n_clusters": [6, 6, 6],
+        "n_draws": [1, 1, 1],
+        "method": ["ols"] * 3,
+        "note": [""] * 3,
+    }
+)
+
+COOCCURRENCE = pd.DataFrame(
+    {
+        "item_a": ["党建", "党员", "招商引资", "基础设施"],
+        "item_b": ["党员", "基层组织建设", "项目", "道路"],
+        "count": [12, 8, 10, 6],
+        "n_a": [20, 15, 14, 9],
+        "n_b": [15, 11, 18, 7],
+        "n_units": [60] * 4,
+        "npmi": [0.55, 0.42, 0.47, 0.61],
+        "jaccard": [0.52, 0.44, 0.45, 0.6],
+    }
+)
+
+
 def inputs() -> dict[str, object]:
     """Every figure input by name, as :class:`analysis.figures.FigureContext` would compute it."""
     from analysis.figures.plots_themes import slogan_document_counts, theme_labels
@@ -324,6 +357,18 @@ def inputs() -> dict[str, object]:
         "paragraph_themes": PARAGRAPH_THEMES,
         "k_selection": K_TABLE,
         "chosen_k": 3,
+        "topic_choice": pd.DataFrame(
+            [
+                {
+                    "k": 3,
+                    "k_searched": "2–3",
+                    "k_extended": "",
+                    "k_edge": "upper",
+                    "k_note": "best K at the upper edge of the searched range 2–3 (not extended: "
+                    "extend_k=False): coherence may still improve beyond the range",
+                }
+            ]
+        ),  # fmt: skip
         "topic_model": topic_result(),
         "topic_terms": TOPIC_TERMS,
         "doc_topics": DOC_TOPICS,
@@ -337,4 +382,6 @@ def inputs() -> dict[str, object]:
             "theme_prevalence_by_level": PREV_LEVEL,
         },
         **reuse_inputs(),
+        "theme_effects": THEME_EFFECTS,
+        "cooccurrence_terms": COOCCURRENCE,
     }

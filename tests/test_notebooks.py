@@ -23,6 +23,7 @@ EXPECTED = [
     "04_topic_models",
     "05_new_analysis_template",
     "06_text_reuse_and_diffusion",
+    "07_inference_and_validation",
 ]
 
 
@@ -56,7 +57,7 @@ def test_notebook_is_a_short_narrative(path):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_executes(path, tmp_path, monkeypatch):
-    # notebooks that prefer a large shared corpus run on data/raw here (kept cheap)
+    # notebooks that tell their story on the shared work-reports corpus run on data/raw here
     monkeypatch.setenv("ANALYSIS_NOTEBOOK_DATA", str(paths.RAW))
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(

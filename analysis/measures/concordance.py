@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.corpus.dedup import duplicate_mask
 from analysis.corpus.script import to_simplified
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,7 @@ def drop_duplicate_documents(
     """
     if include_duplicates or documents is None or "duplicate_of" not in documents:
         return paragraphs
-    dup = documents["duplicate_of"].fillna("").astype(str).str.strip() != ""
-    dropped = set(documents.loc[dup, "doc_id"].astype(str))
+    dropped = set(documents.loc[duplicate_mask(documents), "doc_id"].astype(str))
     if not dropped:
         return paragraphs
     log.debug("excluding near-duplicate documents %s", sorted(dropped))
@@ -116,7 +116,9 @@ def kwic(
 
     Returns:
         DataFrame[doc_id, para_id, start, end, left, match, right] sorted by document,
-        paragraph and offset; ``start``/``end`` index ``text_original`` (and ``text``).
+        paragraph and offset; ``start``/``end`` index ``text_original`` (and ``text``). When
+        ``documents`` is given the rows also carry the document metadata ``title, place, year,
+        level, region`` (empty where unknown), so a KWIC table can be grouped or cited.
 
     Raises:
         ValueError: empty term, negative window, or an invalid regular expression.
@@ -141,7 +143,12 @@ def kwic(
         if m.end() > m.start()
     ]
     out = context_rows(paras, spans, window=window)
-    return out.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
+    if documents is not None:
+        from .validation import with_metadata
+
+        out = with_metadata(out, documents)
+    return out
 
 
 def _display_width(s: str) -> int:
