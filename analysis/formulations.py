@@ -314,7 +314,7 @@ def score_formulations(
     tf = dict(zip(grams, mentions, strict=True))
     c = ngrams.assign(gram=grams)
     c = c[(c["n"] >= rules.min_chars) & (c["n"] <= rules.max_chars)].reset_index(drop=True)
-    g = c["gram"]
+    g = pd.Series(c["gram"].tolist(), dtype=object)
     # evidence, vectorised over all candidates
     era_ok, corpus_span = _era_applicable(corpus_years, rules)
     span = (c["year_hi"] - c["year_lo"]).astype(float)
@@ -322,15 +322,16 @@ def score_formulations(
         span[:] = np.nan
     era = span.le(rules.era_max_span_share * corpus_span) if era_ok else span.notna()
     era = era & span.notna()
-    q = g.map(quoted_docs).fillna(0).astype("int64")
+    q = pd.Series([int(quoted_docs.get(x, 0)) for x in g.tolist()], dtype="int64")
     quoted = q >= np.maximum(2, rules.quoted_min_share * c["docs"] * sample_every)
     num = g.isin(numbered)
     dic = g.isin(dictionary)
     heads = tuple(rules.policy_heads)
-    followed = sum((g + h).map(tf).fillna(0) for h in heads) if heads else 0
-    frame = (g.str.endswith(heads) if heads else False) | (
-        followed >= rules.frame_min_share * c["mentions"]
-    )
+    followed = np.zeros(len(g))
+    for h in heads:
+        followed += np.array([tf.get(x + h, 0) for x in g.tolist()], dtype=float)
+    ends = np.array([x.endswith(heads) for x in g.tolist()], dtype=bool) if heads else False
+    frame = pd.Series(ends | (followed >= rules.frame_min_share * c["mentions"].to_numpy()))
     score = (
         rules.weight_quoted * quoted
         + rules.weight_numbered * num

@@ -232,7 +232,9 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
         if not _CJK.search(key):
             raise fail(("phrases", i), f"phrase {p!r} contains no Chinese character")
         phrases.append(key)
-    has_leading = isinstance(data.get("normalise"), dict) and "leading_variants" in data["normalise"]
+    has_leading = (
+        isinstance(data.get("normalise"), dict) and "leading_variants" in data["normalise"]
+    )
     leading = tuple(
         normalise_slogan(v, pats)
         for v in (str_list(("normalise", "leading_variants")) if has_leading else ())
@@ -291,7 +293,9 @@ def _formulation_rules(data, path: Path, get, str_list, fail):
     if dict_file:
         from .lexicons import read_user_dict
 
-        target = (path.parent / dict_file) if not Path(dict_file).is_absolute() else Path(dict_file)
+        target = path.parent / dict_file  # an absolute path stays absolute
+        if not target.is_file() and not Path(dict_file).is_absolute():
+            target = paths.LEXICONS / dict_file  # a copied slogans.yaml still finds userdict
         if not target.is_file():
             raise fail((*w, "dictionary"), f"dictionary file {str(target)!r} not found")
         words = {to_simplified(e.word) for e in read_user_dict(target)}
