@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-count", type=int, default=3)
 
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
-    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale"])
+    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "slogans"])
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)

@@ -846,6 +846,7 @@ def extract_slogans(
     *,
     include_duplicates: bool = False,
     min_docs: int = 1,
+    mentions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Slogans with their counts, documents, variants and an example in the original script.
 
@@ -856,6 +857,8 @@ def extract_slogans(
         patterns: from :func:`load_slogan_patterns` (default file when ``None``).
         include_duplicates: keep near-duplicate documents.
         min_docs: keep slogans found in at least this many documents (2 = recurring only).
+        mentions: the :func:`slogan_mentions` of the same paragraphs, if already computed
+            (then they are not searched again).
 
     Returns:
         DataFrame[slogan, kind, n_docs, n_mentions, doc_ids, variants, example, recurring,
@@ -867,7 +870,8 @@ def extract_slogans(
     paras = drop_duplicate_documents(
         paragraphs, documents, include_duplicates=include_duplicates
     ).reset_index(drop=True)
-    mentions = slogan_mentions(paras, patterns)
+    if mentions is None:
+        mentions = slogan_mentions(paras, patterns, documents=documents)
     cols = [*SLOGAN_COLUMNS, "recurring", "example_doc_id", "example_para_id"]
     if mentions.empty:
         return pd.DataFrame(columns=cols)
@@ -907,6 +911,8 @@ def extract_slogans(
         )
     out = pd.DataFrame(rows, columns=cols)
     out = out[out["n_docs"] >= min_docs]
-    return out.sort_values(
+    out = out.sort_values(
         ["n_docs", "n_mentions", "slogan"], ascending=[False, False, True], kind="stable"
     ).reset_index(drop=True)
+    out.attrs["formulations"] = dict(mentions.attrs.get("formulations") or {})
+    return out

@@ -225,11 +225,14 @@ class FigureContext:
         return stage_function("themes", "paragraph_themes")(self.paragraphs, self.themes)
 
     def _compute_slogans(self) -> pd.DataFrame:
-        return stage_function("slogans", "extract_slogans")(self.paragraphs, self.documents)
+        extract = stage_function("slogans", "extract_slogans")
+        return extract(self.paragraphs, self.documents, mentions=self.slogan_mentions)
 
     def _compute_slogan_mentions(self) -> pd.DataFrame:
-        """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
-        return stage_function("slogans", "slogan_mentions")(self.paragraphs)
+        """Every slogan mention (doc_id, para_id, slogan, kind, surface …); the documents'
+        years feed the era evidence of formulations."""
+        mentions = stage_function("slogans", "slogan_mentions")
+        return mentions(self.paragraphs, documents=self.documents)
 
     def _compute_slogan_counts(self) -> pd.DataFrame:
         """Mentions per (slogan, doc_id), from the mention table of :mod:`analysis.slogans`."""
