@@ -1,7 +1,11 @@
 """Command line: ``python -m analysis <command>``.
 
 Each subcommand is a thin shell over package functions; the work lives in the stage modules.
-Bad input raises :class:`analysis.errors.AnalysisError`, printed here as one line (no traceback).
+Options are validated first; ``--out`` may not overlap ``--data``; for every command with
+``--data`` the raw folder, its manifest and every lexicon are checked before anything runs.
+Bad input raises :class:`analysis.errors.AnalysisError`, printed here as one line per problem
+(no traceback, exit code 2); an OS error at the edges (permission, full disk) is printed the
+same way; Ctrl-C ends the run with one line (exit code 130).
 """
 
 from __future__ import annotations
@@ -13,16 +17,17 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import paths
-from .errors import AnalysisError
+from .errors import AnalysisError, InputErrors, describe_os_error
+from .options import DEFAULT_SEED
 
 log = logging.getLogger("analysis")
 
 # subcommand -> "module:function"; the function takes the parsed argparse.Namespace.
 COMMANDS: dict[str, str] = {
-    "corpus": "analysis.corpus:cli_corpus",
+    "corpus": "analysis.corpus.build:cli_corpus",
     "figures": "analysis.figures.pipeline:cli_figures",
-    "kwic": "analysis.concordance:cli_kwic",
-    "vocab": "analysis.vocab:cli_vocab",
+    "kwic": "analysis.measures.concordance:cli_kwic",
+    "vocab": "analysis.text.vocab:cli_vocab",
     "bench": "analysis.bench:cli_bench",
 }
 
@@ -46,8 +51,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("figures", help="regenerate every table and figure")
     _add_data_out(p, str(paths.FIGURES))
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures/tables")
-    p.add_argument("--force", action="store_true", help="ignore the cache and recompute")
-    p.add_argument("--seed", type=int, default=20240601, help="master random seed")
+    p.add_argument(
+        "--lexicons",
+        default=str(paths.LEXICONS),
+        metavar="DIR",
+        help="lexicon folder (same files as data/lexicons/)",
+    )
+    p.add_argument("--force", action="store_true", help="ignore the caches and recompute")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="master random seed")
+    p.add_argument("--genre", default="auto", help="genre profile (default: from the corpus)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes or Dask workers for ingestion and tokenization (default 1)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask scheduler (tcp://host:8786) instead of this machine",
+    )
 
     p = sub.add_parser("kwic", help="keyword in context, in the original script")
     p.add_argument("term")
@@ -63,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-count", type=int, default=3)
 
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
-    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "slogans"])
+    p.add_argument(
+        "what", choices=["tokenize", "topics", "figures", "scale", "faults", "slogans"]
+    )
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)
@@ -75,17 +101,65 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int | None]:
     return getattr(importlib.import_module(module), func)
 
 
+#: numeric options and their smallest allowed value (largest for the seed).
+_MINIMUM = {"window": 1, "limit": 0, "top": 1, "min_count": 1, "repeat": 1, "workers": 1}
+MAX_SEED = 2**32 - 1  # numpy and tomotopy take 32-bit unsigned seeds
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse out-of-range options and an ``--out`` overlapping ``--data`` (one line each)."""
+    problems = []
+    for name, low in _MINIMUM.items():
+        value = getattr(args, name, None)
+        if value is not None and value < low:
+            problems.append(f"--{name.replace('_', '-')} must be at least {low}, got {value}")
+    seed = getattr(args, "seed", None)
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        problems.append(f"--seed must be between 0 and {MAX_SEED}, got {seed}")
+    if problems:
+        raise InputErrors([AnalysisError(p) for p in problems])
+    if getattr(args, "out", None) is not None and getattr(args, "data", None) is not None:
+        from .validate import check_out_dir
+
+        check_out_dir(args.data, args.out)
+
+
+def _print_error(exc: AnalysisError) -> None:
+    for problem in exc.errors if isinstance(exc, InputErrors) else [exc]:
+        print(f"error: {problem}", file=sys.stderr)
+
+
+def _safe_streams() -> None:
+    """A terminal that cannot show Chinese (e.g. a Latin-1 locale) gets escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _safe_streams()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
+        check_options(args)
+        if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
+            from .validate import check_inputs
+
+            check_inputs(args.data, lexicon_dir=getattr(args, "lexicons", None))
         return int(_resolve(COMMANDS[args.command])(args) or 0)
     except AnalysisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return 2
+    except OSError as exc:  # an edge the stages did not wrap: still one line, no traceback
+        where = exc.filename or "error"
+        print(f"error: {where}: {describe_os_error(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: finished outputs are complete, none is half-written", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,16 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.formulations import recurring_ngrams
-from analysis.matching import build_automaton, find_all, find_longest
-from analysis.slogans import (
+from analysis.measures.formulations import recurring_ngrams
+from analysis.measures.matching import build_automaton, find_all, find_longest
+from analysis.measures.slogans import (
     _recount,
     discover_formulations,
     extract_slogans,
     load_slogan_patterns,
     slogan_mentions,
 )
-from analysis.themes import trie_pattern
+from analysis.measures.themes import trie_pattern
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 from fixtures_themes import slogan_corpus, write
 
 from analysis.errors import InputFileError
-from analysis.formulations import FormulationRules
-from analysis.slogans import (
+from analysis.measures.formulations import FormulationRules
+from analysis.measures.slogans import (
     KINDS,
     SLOGAN_COLUMNS,
     SLOGANS_FILE,

@@ -35,12 +35,12 @@ def timed(fn: Callable[[], object]) -> tuple[object, float, float, float]:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .. import parallel
-    from ..corpus import analysis_paragraphs
-    from ..keywords import keyness_by_group
-    from ..slogans import extract_slogans
-    from ..themes import load_themes, paragraph_themes, theme_hits, theme_scores
-    from ..tokens import unit_tokens
+    from analysis.corpus import analysis_paragraphs
+    from analysis.measures.keywords import keyness_by_group
+    from analysis.measures.slogans import extract_slogans
+    from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
+    from analysis.scale import parallel
+    from analysis.text.tokens import unit_tokens
 
     workers = parallel.resolve_workers(args.workers)
     t0 = time.perf_counter()

@@ -6,12 +6,16 @@ of "do not redo what is current" (all content-keyed, none trusts a file merely e
 1. the stages cache their own heavy results (tokens; topic models through
    :mod:`analysis.cache`), keyed by text, lexicon bytes, options, code and library versions;
 2. an output whose input hash (content of the stage values it reads) and figure-code hash equal
-   those in ``MANIFEST.json``, with its files present, is not redrawn / rewritten;
+   those in ``MANIFEST.json``, and whose files still have the SHA-256 recorded there, is not
+   redrawn / rewritten (a truncated, edited or missing file is rebuilt);
 3. when the *source fingerprint* (bytes of the data folder, the lexicons and the package code,
    library versions, seed) equals the manifest's, no stage is computed at all.
 
 An output whose upstream stage is missing is ``skipped`` with a logged reason; one the corpus
 cannot support (no dates, no ``level`` column) is ``not applicable``; ``force`` redraws all.
+Every file is written atomically (:mod:`analysis.atomic`); bad input or an unwritable output
+folder stops the run with one line (:class:`~analysis.errors.AnalysisError`), not a traceback
+per output.
 The CLI draws figures in two worker processes while the next inputs are computed.
 """
 
@@ -28,10 +32,15 @@ from typing import Any
 
 import pandas as pd
 
-from .context import FigureContext, NotApplicable, StageUnavailable
+from analysis import hashing
+from analysis.atomic import file_sha256, remove_stale_temporaries
+from analysis.errors import AnalysisError
+from analysis.options import Lexicons, StudyOptions
+from analysis.study import NotApplicable, StageUnavailable, Study
+
 from .manifest import (
-    code_hash,
     display_path,
+    output_code_hash,
     package_versions,
     read_manifest,
     write_index,
@@ -46,7 +55,7 @@ log = logging.getLogger(__name__)
 
 
 def build_all(
-    ctx: FigureContext,
+    ctx: Study,
     out_dir: str | Path,
     *,
     only: Sequence[str] | None = None,
@@ -58,7 +67,7 @@ def build_all(
     """Build tables and figures from ``ctx`` into ``out_dir`` (tables in ``out_dir/tables``).
 
     Args:
-        ctx: the data context (one raw folder, one seed).
+        ctx: the :class:`analysis.Study` (one raw folder, lexicon folder and options).
         out_dir: output folder; ``MANIFEST.json`` and ``README.md`` are written there.
         only: names of figures/tables to build (default all); others keep their manifest entry.
         force: re-render figures even when their inputs are unchanged.
@@ -75,17 +84,20 @@ def build_all(
     """
     from . import catalog  # noqa: F401  (registers the outputs)
 
+    specs = _select(only)  # an unknown name fails before anything is created
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    specs = _select(only)
+    for folder in (out, out / "tables"):  # what a killed run (kill -9) could leave behind
+        remove_stale_temporaries(folder)
     old = read_manifest(out)
     versions = package_versions()
-    code = code_hash()
     manifest: dict[str, Any] = {
         "data_dir": display_path(ctx.data_dir),
         "seed": ctx.seed,
         "packages": versions,
-        "code_hash": code,
+        "code_hash": hashing.package_digest(),
+        "lexicons": display_path(ctx.lexicon_dir),
+        "options": ctx.options.key(),
         "font": _font_name(),
         "figures": dict(old.get("figures", {})) if only else {},
         "tables": dict(old.get("tables", {})) if only else {},
@@ -128,9 +140,7 @@ def build_all(
             key = "tables" if spec.kind == "table" else "figures"
             previous = old.get(key, {}).get(spec.name)
             try:
-                entry, fig = _build_one(
-                    spec, ctx, out, previous, code=code, force=force, formats=formats
-                )
+                entry, fig = _build_one(spec, ctx, out, previous, force=force, formats=formats)
                 if fig is not None:  # drawn and saved by the renderer (maybe in a worker)
                     pending.append((spec.name, renderer.submit(fig, out, spec.name, formats), t0))
                     _release(fig)
@@ -140,6 +150,8 @@ def build_all(
             except StageUnavailable as exc:
                 log.warning("skipped %s %s: %s", spec.kind, spec.name, exc)
                 entry = {"status": "skipped", "reason": str(exc)}
+            except AnalysisError:  # bad input / unwritable output: stop with one line
+                raise
             except Exception as exc:  # one broken output must not hide the others
                 log.exception("failed %s %s", spec.kind, spec.name)
                 entry = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
@@ -166,6 +178,9 @@ def build_all(
             row = next(r for r in rows if r["kind"] == "figure" and r["name"] == name)
             try:
                 renderer.result(future)
+                _record_hashes(manifest["figures"][name], out)
+            except AnalysisError:  # e.g. the output folder became unwritable
+                raise
             except Exception as exc:  # a figure that cannot be drawn fails alone
                 reason = f"{type(exc).__name__}: {exc}"
                 log.error("failed to save figure %s: %s", name, reason)
@@ -184,7 +199,7 @@ def _select(only: Sequence[str] | None) -> list[OutputSpec]:
         return everything
     unknown = sorted(set(only) - {s.name for s in everything})
     if unknown:
-        from ..errors import AnalysisError
+        from analysis.errors import AnalysisError
 
         raise AnalysisError(
             f"unknown output(s) {', '.join(unknown)}; figures: {', '.join(FIGURES)}; "
@@ -195,11 +210,10 @@ def _select(only: Sequence[str] | None) -> list[OutputSpec]:
 
 def _build_one(
     spec: OutputSpec,
-    ctx: FigureContext,
+    ctx: Study,
     out: Path,
     previous: dict | None,
     *,
-    code: str,
     force: bool,
     formats: Sequence[str],
 ) -> tuple[dict[str, Any], Any]:
@@ -207,6 +221,7 @@ def _build_one(
     for name in spec.inputs:  # raises StageUnavailable / NotApplicable with the reason
         ctx.get(name)
     digest = ctx.digest(spec.inputs)
+    code = output_code_hash(spec)
     entry: dict[str, Any] = {
         "input_hash": digest,
         "seeds": ctx.seeds(spec.inputs),
@@ -214,16 +229,22 @@ def _build_one(
     }
     if spec.kind == "table":
         if not force and _unchanged(previous, digest, code, out):
-            entry.update(files=previous["files"], rows=previous.get("rows", {}), status="unchanged")
+            entry.update(
+                files=previous["files"],
+                rows=previous.get("rows", {}),
+                sha256=previous["sha256"],
+                status="unchanged",
+            )
             return entry, None
         written = spec.func(ctx, out / "tables")
         entry["files"] = [Path(os.path.relpath(p, out)).as_posix() for p in written]
         entry["rows"] = {Path(p).name: _count_rows(p) for p in written}
         entry["status"] = "built"
+        _record_hashes(entry, out)
         return entry, None
     entry["files"] = [f"{spec.name}.{fmt}" for fmt in formats]
     if not force and _unchanged(previous, digest, code, out, files=entry["files"]):
-        entry["status"] = "unchanged"
+        entry.update(sha256=previous["sha256"], status="unchanged")
         return entry, None
     entry["status"] = "built"
     return entry, spec.func(ctx, ax=None)
@@ -249,7 +270,25 @@ def _all_current(old: dict[str, Any], specs: list[OutputSpec], out: Path) -> boo
             continue
         if not entry or entry.get("status") not in ("built", "unchanged"):
             return False
-        if not entry.get("files") or not all((out / f).exists() for f in entry["files"]):
+        if not entry.get("files") or not _files_intact(entry, out, entry["files"]):
+            return False
+    return True
+
+
+def _record_hashes(entry: dict[str, Any], out: Path) -> None:
+    """Store the SHA-256 of every written file in the manifest entry (verified next run)."""
+    entry["sha256"] = {f: file_sha256(out / f) for f in entry.get("files", [])}
+
+
+def _files_intact(entry: dict[str, Any], out: Path, files: list[str]) -> bool:
+    """Every file exists and has the SHA-256 the manifest recorded when it was written."""
+    recorded = entry.get("sha256") or {}
+    for f in files:
+        path = out / f
+        if f not in recorded or not path.is_file():
+            return False
+        if file_sha256(path) != recorded[f]:
+            log.warning("%s differs from the file this run wrote last time; rebuilding", path)
             return False
     return True
 
@@ -257,7 +296,7 @@ def _all_current(old: dict[str, Any], specs: list[OutputSpec], out: Path) -> boo
 def _unchanged(
     previous: dict | None, digest: str, code: str, out: Path, *, files: list[str] | None = None
 ) -> bool:
-    """Same input hash and code hash as the last run, and every file still there."""
+    """Same input hash and code hash as the last run, and every file as it was written."""
     if not previous or previous.get("status") not in ("built", "unchanged"):
         return False
     files = files if files is not None else previous.get("files", [])
@@ -265,7 +304,7 @@ def _unchanged(
         previous.get("input_hash") == digest
         and previous.get("code_hash") == code
         and bool(files)
-        and all((out / f).exists() for f in files)
+        and _files_intact(previous, out, files)
     )
 
 
@@ -284,7 +323,7 @@ def _count_rows(path: str | Path) -> int | None:
 
 
 def _font_name() -> str:
-    from ..fonts import cjk_font_family
+    from analysis.fonts import cjk_font_family
 
     return cjk_font_family()
 
@@ -297,8 +336,23 @@ def _progress(specs: list[OutputSpec], enabled: bool):
     return tqdm(specs, desc="figures & tables", unit="output", leave=False)
 
 
+def study_from_args(args: argparse.Namespace) -> Study:
+    """The :class:`analysis.Study` described by the command line (``--data``, ``--lexicons``,
+    ``--seed``, ``--genre``, ``--workers``, ``--scheduler``, ``--force``)."""
+    options = StudyOptions(
+        seed=args.seed,
+        genre=getattr(args, "genre", "auto"),
+        workers=getattr(args, "workers", 1),
+        scheduler=getattr(args, "scheduler", None),
+        force=bool(getattr(args, "force", False)),
+    )
+    lexicons = getattr(args, "lexicons", None)
+    return Study(args.data, lexicons=Lexicons(lexicons) if lexicons else None, options=options)
+
+
 def cli_figures(args: argparse.Namespace) -> int:
-    """Entry point of ``python -m analysis figures`` (args: data, out, only, force, seed)."""
+    """Entry point of ``python -m analysis figures`` (args: data, out, only, lexicons, seed,
+    genre, workers, scheduler, force); every option reaches the stages through the Study."""
     for noisy in (
         "matplotlib",
         "fontTools",
@@ -308,24 +362,15 @@ def cli_figures(args: argparse.Namespace) -> int:
         "numba",
         "analysis.topics",
         "analysis.cache",
-        "analysis.tokens",
+        "analysis.text.tokens",
+        "analysis.measures.timeseries",
+        "analysis.text.lexicons",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    for noisy in ("analysis.timeseries", "analysis.lexicons"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     t0 = time.perf_counter()
-    ctx = FigureContext(args.data, seed=args.seed, force=args.force)
+    study = study_from_args(args)
     workers = min(2, os.cpu_count() or 1)  # figures are drawn while the next inputs compute
-    saved = os.environ.get("ANALYSIS_NO_CACHE")
-    if args.force:  # --force: every stage recomputes, no cache entry is read (or written)
-        os.environ["ANALYSIS_NO_CACHE"] = "1"
-    try:
-        report = build_all(ctx, args.out, only=args.only, force=args.force, render_workers=workers)
-    finally:
-        if saved is None:
-            os.environ.pop("ANALYSIS_NO_CACHE", None)
-        else:
-            os.environ["ANALYSIS_NO_CACHE"] = saved
+    report = build_all(study, args.out, only=args.only, force=args.force, render_workers=workers)
     counts = report["status"].value_counts().to_dict()
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"{len(report)} outputs into {args.out} in {time.perf_counter() - t0:.1f} s: {summary}")

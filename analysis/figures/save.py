@@ -6,6 +6,7 @@ with reproducible metadata: the same figure gives the same bytes on every run.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from analysis.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +49,14 @@ def save_figure(
             afterwards, so use it only for figures that are discarded after saving.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     for i, fmt in enumerate(formats):
         if reuse_layout and i == 1:
             fig.set_layout_engine("none")
         path = out / f"{name}.{fmt}"
-        fig.savefig(path, format=fmt, metadata=_METADATA.get(fmt))
+        buffer = io.BytesIO()  # rendered in memory, then written atomically: never half a file
+        fig.savefig(buffer, format=fmt, metadata=_METADATA.get(fmt))
+        atomic_write(path, buffer.getvalue())
         written.append(path)
     log.debug("saved %s", ", ".join(p.name for p in written))
     return written
@@ -64,7 +68,6 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     The index is written only when it is named (e.g. the doc_id of ``similarity.csv``).
     """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     out = df.copy()
     for col in out.columns:
         if (
@@ -75,5 +78,5 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
                 lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
             )
     index = any(name is not None for name in out.index.names)  # e.g. similarity (doc_id)
-    out.to_csv(p, index=index, float_format="%.6g", lineterminator="\n")
-    return p
+    text = out.to_csv(index=index, float_format="%.6g", lineterminator="\n")
+    return atomic_write(p, text)

@@ -11,16 +11,17 @@ three seeds for the sweep, five for stability; about 10 s on one core.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from analysis import hashing
+from analysis.options import DEFAULT_SEED
+from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 
 from .backends import DEFAULT_BACKEND, fit_topics
 from .bow import build_bow
@@ -37,6 +38,43 @@ log = logging.getLogger(__name__)
 SMALL_KS = range(3, 11)  # a few hundred paragraphs: K is weakly identified above ~10
 LARGE_KS = (10, 15, 20, 25, 30)  # tens of thousands of paragraphs
 MAX_SWEEP_UNITS = 10_000  # above this many units the corpus is "large" (see _run_topic_analysis)
+MIN_TOPIC_UNITS = 20  # fewer paragraphs with kept terms: K cannot be chosen (3…10, 10 % held out)
+MIN_TOPIC_TERMS = 20  # fewer vocabulary terms after pruning: topics cannot differ
+
+
+def topic_applicability(
+    units: pd.Series | Mapping[str, Sequence[str]],
+    *,
+    min_df: float = 2,
+    max_df: float = 0.5,
+    ks: Iterable[int] | None = None,
+) -> str:
+    """Why topic models cannot be fitted to ``units`` ("" when they can).
+
+    A degenerate corpus — one enormous document in one or two paragraphs, a handful of short
+    reports — leaves too few units or terms after the vocabulary pruning for a K sweep; its
+    topic outputs are "not applicable (reason)" rather than a library error.
+    """
+    try:
+        bow = build_bow(units, min_df=min_df, max_df=max_df)
+    except ValueError as exc:
+        n = len(units)
+        return f"{exc} ({n} paragraph unit(s); topic models need many paragraphs)"
+    n_units, n_terms = len(bow.unit_ids), len(bow.vocab)
+    need_units = max(MIN_TOPIC_UNITS, 2 * max(ks or SMALL_KS))
+    if n_units < need_units:
+        return (
+            f"only {n_units} paragraph(s) keep terms after pruning (min_df={min_df}, "
+            f"max_df={max_df}); a K sweep needs at least {need_units}"
+        )
+    if n_terms < MIN_TOPIC_TERMS:
+        return (
+            f"only {n_terms} term(s) occur in {min_df}+ paragraphs and at most "
+            f"{max_df} of them; topic models need at least {MIN_TOPIC_TERMS}"
+        )
+    return ""
+
+
 LARGE_ITERATIONS = 200  # Gibbs sweeps per fit on a large corpus (tomotopy default: 1000)
 
 
@@ -46,18 +84,30 @@ def topic_units(
     unit: str = "paragraph",
     include_titles: bool = False,
     tokenizer_backend: str = "fast",
+    options: TokenizerOptions | None = None,
+    force: bool = False,
 ) -> pd.Series:
     """Tokens per unit for topic models: the project tokenizer with report-generic words
-    (工作, 进一步 … from ``data/lexicons/generic_words.txt``) removed, titles left out.
+    (工作, 进一步 … from ``generic_words.txt``) removed, titles left out.
+
+    Args:
+        paragraphs: paragraphs per the corpus contract.
+        unit: ``"paragraph"`` or ``"document"``.
+        include_titles: keep title paragraphs.
+        tokenizer_backend: ``"fast"`` or ``"jieba"``.
+        options: tokenizer options (default ``TokenizerOptions(remove_generic=True)``, the
+            files of ``data/lexicons``); :class:`analysis.Study` passes its lexicon folder's.
+        force: recompute the token cache entry.
 
     Returns:
         ``pd.Series`` of ``list[str]`` indexed by unit id (see ``unit_tokens``).
     """
-    from ..tokens import TokenizerOptions, tokenize, unit_tokens
-
     paras = paragraphs if include_titles else paragraphs[paragraphs["kind"] != "title"]
     tokens = tokenize(
-        paras, backend=tokenizer_backend, options=TokenizerOptions(remove_generic=True)
+        paras,
+        backend=tokenizer_backend,
+        options=options if options is not None else TokenizerOptions(remove_generic=True),
+        force=force,
     )
     return unit_tokens(tokens, unit)
 
@@ -66,7 +116,7 @@ def _run_topic_analysis(
     units: pd.Series | Mapping[str, Sequence[str]],
     paragraphs: pd.DataFrame | None = None,
     *,
-    seed: int = 20240601,
+    seed: int = DEFAULT_SEED,
     ks: Iterable[int] | None = None,
     n_seeds: int = 3,
     n_stability: int | None = None,
@@ -111,7 +161,7 @@ def _run_topic_analysis(
         min_df, max_df: vocabulary pruning (see :func:`~analysis.topics.bow.build_bow`).
         n_terms: terms per topic in ``topics``.
         n_examples: representative paragraphs per topic.
-        paragraph_themes: optional ``analysis.themes.paragraph_themes`` output; adds
+        paragraph_themes: optional ``analysis.measures.themes.paragraph_themes`` output; adds
             paragraph-level agreement of seeded topics and lexicon themes to ``seeded_topics``.
         **params: passed to :func:`~analysis.topics.fit_topics` (alpha, eta, iterations …).
 
@@ -206,68 +256,37 @@ _FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topi
            "topic_stability", "topic_examples", "seeded_topics", "topic_intrusion")  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _source_digest() -> str:
-    """SHA-256 of the topics package's source: a changed algorithm never reads old results."""
-    h = hashlib.sha256()
-    for f in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(f.name.encode() + f.read_bytes())
-    return h.hexdigest()
-
-
-def _digest_units(units: pd.Series | Mapping[str, Sequence[str]]) -> str:
-    h = hashlib.sha256()
-    items = units.items() if isinstance(units, pd.Series) else dict(units).items()
-    for uid, toks in items:
-        h.update(("\x1f".join([str(uid), *map(str, toks)]) + "\x1e").encode())
-    return h.hexdigest()
-
-
 def _digest_paragraphs(paragraphs: pd.DataFrame | None) -> str | None:
     if paragraphs is None:
         return None
     col = "text_original" if "text_original" in paragraphs.columns else "text"
-    h = hashlib.sha256()
-    for row in zip(paragraphs["doc_id"].astype(str), paragraphs["para_id"], paragraphs[col],
-                   strict=True):  # fmt: skip
-        h.update(("\x1f".join(map(str, row)) + "\x1e").encode())
-    return h.hexdigest()
-
-
-def _library_versions() -> dict[str, str]:
-    from importlib import metadata
-
-    out = {}
-    for name in ("tomotopy", "gensim", "scikit-learn", "numpy", "scipy"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "missing"
-    return out
+    return hashing.rows_digest(
+        zip(paragraphs["doc_id"].astype(str), paragraphs["para_id"], paragraphs[col], strict=True)
+    )
 
 
 def topic_cache_key(units, paragraphs, **options) -> dict[str, object]:
     """Cache key of :func:`run_topic_analysis`: unit tokens, quoted paragraphs, every option,
-    the theme terms, the topics package's source and the versions of the modelling libraries."""
+    the theme terms, the source of the code that computes it (import closure of this module)
+    and the library versions (:mod:`analysis.hashing`)."""
     themes = options.pop("themes", None)
     pt = options.pop("paragraph_themes", None)
     opts = {k: (list(v) if isinstance(v, range | tuple) else v) for k, v in options.items()}
     return {
         "stage": "topics",
         "version": TOPICS_CACHE_VERSION,
-        "code": _source_digest(),
-        "units": _digest_units(units),
+        "code": hashing.source_digest(__name__),
+        "units": hashing.rows_digest(
+            (uid, *toks)
+            for uid, toks in (
+                units.items() if isinstance(units, pd.Series) else dict(units).items()
+            )
+        ),
         "paragraphs": _digest_paragraphs(paragraphs),
         "themes": theme_terms(themes) if themes is not None else None,
-        "paragraph_themes": (
-            None
-            if pt is None
-            else hashlib.sha256(
-                pd.util.hash_pandas_object(pt, index=False).to_numpy().tobytes()
-            ).hexdigest()
-        ),
+        "paragraph_themes": None if pt is None else hashing.content_hash(pt),
         "options": opts,
-        "libraries": _library_versions(),
+        "libraries": hashing.library_versions(),
     }
 
 
@@ -287,7 +306,7 @@ def run_topic_analysis(
     all options, the theme terms and the library versions (:func:`topic_cache_key`), and read
     back on the next call with identical inputs. ``force=True`` recomputes and overwrites.
     """
-    from .. import cache as _cache
+    from analysis import cache as _cache
 
     if not cache or os.environ.get("ANALYSIS_NO_CACHE"):
         return _run_topic_analysis(units, paragraphs, **options)
@@ -296,7 +315,7 @@ def run_topic_analysis(
     paths = {n: _cache.cache_path({**key, "part": n}, "topics") for n in names}
     if not force and all(p.exists() for p in paths.values()):
         try:
-            return _load_cached(paths)
+            return _load_cached(paths, key)
         except Exception as exc:  # noqa: BLE001 - a broken entry is recomputed, never trusted
             log.warning("unreadable topic cache (%s); recomputing", exc)
     out = _run_topic_analysis(units, paragraphs, **options)
@@ -311,14 +330,23 @@ def run_topic_analysis(
         _cache.cached_frame({**key, "part": n}, lambda f=frame: f, "topics", force=True)
     # return what a warm call returns (the Parquet round trip), so cold and warm runs give
     # identical values, dtypes and content hashes
-    return _load_cached(paths)
+    try:
+        return _load_cached(paths, key)
+    except Exception as exc:  # noqa: BLE001 - e.g. a read-only cache: the entries were not stored
+        log.warning("topic cache not readable after storing (%s); using the fitted values", exc)
+        return out
 
 
-def _load_cached(paths: dict) -> dict[str, Any]:
-    out: dict[str, Any] = {n: pd.read_parquet(paths[n]) for n in _FRAMES}
-    out["model"] = result_from_frame(pd.read_parquet(paths["model"]))
-    seeded = pd.read_parquet(paths["seeded_model"])
+def _load_cached(paths: dict, key: dict) -> dict[str, Any]:
+    from ..cache import read_entry
+
+    def read(n: str) -> pd.DataFrame:  # verified: an entry stored for another key is refused
+        return read_entry({**key, "part": n}, paths[n])
+
+    out: dict[str, Any] = {n: read(n) for n in _FRAMES}
+    out["model"] = result_from_frame(read("model"))
+    seeded = read("seeded_model")
     out["seeded_model"] = result_from_frame(seeded) if len(seeded) else None
-    out["topics_html"] = str(pd.read_parquet(paths["topics_html"])["html"].iloc[0])
+    out["topics_html"] = str(read("topics_html")["html"].iloc[0])
     out["chosen_k"] = int(out["topic_choice"]["k"].iloc[0])
     return out

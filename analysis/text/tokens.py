@@ -1,6 +1,6 @@
 """Paragraphs → tokens: jieba segmentation with the domain dictionary, filters and offsets.
 
-Two backends segment with the *same* merged dictionary (:func:`analysis.lexicons.effective_dictionary`):
+Two backends segment with the *same* merged dictionary (:func:`analysis.text.lexicons.effective_dictionary`):
 
 - ``"jieba"``: pure-Python jieba (the reference);
 - ``"fast"``: rjieba, a binding of jieba-rs (the same algorithm in Rust: DAG + max-probability
@@ -25,13 +25,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +36,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from analysis import hashing
+from analysis.workers import spawn_pool
 
 from . import lexicons
 from .lexicons import Dictionary
@@ -110,7 +110,7 @@ class TokenizerOptions:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if f.name in ("userdict", "delete_list", "stopwords", "generic_words"):
-                value = None if value is None else lexicons.lexicon_digest(value)
+                value = None if value is None else hashing.file_digest(value)
             elif isinstance(value, tuple):
                 value = list(value)
             out[f.name] = value
@@ -293,7 +293,7 @@ def _decisions(key: str, options: TokenizerOptions) -> _Decisions:
 
 
 def _decisions_for(options: TokenizerOptions) -> _Decisions:
-    key = hashlib.sha256(repr(sorted(options.key().items())).encode()).hexdigest()
+    key = hashing.digest(repr(sorted(options.key().items())))
     return _decisions(key + _dictionary(options).digest, options)
 
 
@@ -382,6 +382,7 @@ def tokenize(
     options: TokenizerOptions | None = None,
     cache: bool = True,
     workers: int = 1,
+    force: bool = False,
 ) -> pd.DataFrame:
     """Segment and filter the Simplified ``text`` of paragraphs.
 
@@ -393,6 +394,7 @@ def tokenize(
             covers the text, the bytes of every lexicon file, the options, the library
             versions and :data:`TOKENIZER_VERSION`, so a stale entry cannot be served.
         workers: processes (>1 splits paragraphs into chunks; results are identical).
+        force: recompute and overwrite the cache entry instead of reading it.
 
     Returns:
         DataFrame, one row per kept token in reading order:
@@ -405,7 +407,7 @@ def tokenize(
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     _check_paragraphs(paragraphs)
     if cache:
-        from .cache import cached_frame
+        from analysis.cache import cached_frame
 
         key = token_cache_key(paragraphs, backend=backend, options=options)
         return cached_frame(
@@ -414,6 +416,7 @@ def tokenize(
                 paragraphs, backend=backend, options=options, cache=False, workers=workers
             ),
             "tokens",
+            force=force,
         )
     if workers <= 1 or len(paragraphs) < 2 * workers:
         return _tokenize_frame(paragraphs, backend, options)
@@ -423,7 +426,7 @@ def tokenize(
         for a, b in zip(bounds[:-1], bounds[1:], strict=True)
         if b > a
     ]
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with spawn_pool(workers) as pool:
         parts = list(pool.map(_tokenize_chunk, chunks))
     doc_ids = pd.Categorical(paragraphs["doc_id"].astype(str)).categories
     for part in parts:
@@ -435,19 +438,22 @@ def token_cache_key(
     paragraphs: pd.DataFrame, *, backend: Backend, options: TokenizerOptions
 ) -> dict[str, object]:
     """Cache key of a tokenize call: text content, lexicon bytes, options, library versions."""
-    h = hashlib.sha256()
-    for doc_id, para_id, text in zip(
-        paragraphs["doc_id"].astype(str), paragraphs["para_id"], paragraphs["text"].fillna(""),
-        strict=True,
-    ):  # fmt: skip
-        h.update(f"{doc_id}\x1f{para_id}\x1f{text}\x1e".encode())
+    text = hashing.rows_digest(
+        zip(
+            paragraphs["doc_id"].astype(str),
+            paragraphs["para_id"],
+            paragraphs["text"].fillna(""),
+            strict=True,
+        )
+    )
     return {
         "stage": "tokens",
         "tokenizer_version": TOKENIZER_VERSION,
-        "text": h.hexdigest(),
+        "code": hashing.source_digest(__name__),
+        "text": text,
         "backend": backend,
         "options": options.key(),
-        "libraries": lexicons.library_versions(),
+        "libraries": hashing.library_versions(),
     }
 
 

@@ -17,25 +17,29 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from analysis import paths
+from analysis.atomic import atomic_write
+from analysis.progress import Progress
+from analysis.workers import spawn_pool
+
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
-from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
+from .meta import header_date, parse_date, signature_date, title_block, title_year
+from .places import infer_place
 from .script import detect_script, to_simplified
 from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "source_file", "title", "title_original", "place", "date", "year", "script",
+    "doc_id", "source_file", "title", "title_original", "place", "place_level", "province",
+    "date", "year", "script",
     "n_chars", "n_paragraphs", "duplicate_of", "author", "source", "editor", "signature",
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
@@ -79,14 +83,21 @@ class Corpus:
         q = self.quality
         files = q[q["doc_id"] == ""] if "doc_id" in q else q
         skipped = files[files["status"] != "ok"]
+        articles = q[q["doc_id"] != ""] if "doc_id" in q else q.iloc[:0]
+        skipped_articles = articles[articles["status"] != "ok"]
         n_dup = int((self.documents["duplicate_of"] != "").sum())
-        totals = q[q["doc_id"] != ""][COUNT_COLUMNS].sum()
+        totals = articles[COUNT_COLUMNS].sum()
         lines = [
-            f"{len(files)} files read ({len(skipped)} skipped) -> {len(self.documents)} documents, "
-            f"{n_dup} near-duplicate(s), {len(self.paragraphs)} paragraphs",
+            f"{len(files)} files read ({len(skipped)} skipped) -> {len(self.documents)} documents "
+            f"({len(skipped_articles)} skipped), {n_dup} near-duplicate(s), "
+            f"{len(self.paragraphs)} paragraphs",
             "removed/flagged: " + ", ".join(f"{k}={int(v)}" for k, v in totals.items() if v),
         ]
         lines += [f"skipped {r.source_file}: {r.reason}" for r in skipped.itertuples()]
+        lines += [
+            f"skipped {r.source_file} ({r.doc_id}): {r.reason}"
+            for r in skipped_articles.itertuples()
+        ]
         return "\n".join(lines)
 
 
@@ -118,7 +129,8 @@ def _article(
     counts = Counter(cleaned.counts)
     marker = clean_line(marker_title)[0] if marker_title else ""
     n_before = len(cleaned.lines) + (1 if marker else 0)
-    title, body, n_title = title_block(cleaned.lines, marker)
+    front_title = clean_line(cleaned.meta["title"])[0] if cleaned.meta.get("title") else ""
+    title, body, n_title = title_block(cleaned.lines, marker, meta_title=front_title)
     counts["title_copies_and_fragments"] += max(0, n_before - len(body))
     sig_date, sig_at = signature_date(body)
     signature = ""
@@ -139,6 +151,31 @@ def _article(
         signature=signature,
     )
     return meta, paras, counts
+
+
+SHORT_REPORT_CHARS = 41  # a title-like block this long (or with clause punctuation) is text
+
+
+def is_short_report(lines: list[str]) -> bool:
+    """True when the only lines left (taken for a title block) are a short report's text.
+
+    A title rarely has clause punctuation (，；。！？) or more than 40 characters; a one-line
+    report usually has one of them, so it is kept as the document's body instead of being
+    dropped as "nothing but a title".
+    """
+    text = "".join(lines)
+    return len(text) >= SHORT_REPORT_CHARS or any(ch in text for ch in "，,；;。！？!?")
+
+
+def _no_body_reason(paras: pd.DataFrame, counts: Counter[str]) -> str:
+    """Say truthfully why an article has no body (chrome only, title only, nothing)."""
+    removed = sum(counts.get(c, 0) for c in ("chrome_lines", "related_lines", "byline_lines"))
+    if len(paras):
+        title = "".join(paras["text_original"].tolist())[:40]
+        return f"only a title line left after cleaning ({title!r}, {removed} chrome lines removed)"
+    if removed:
+        return f"no report text left after cleaning (web chrome only: {removed} lines removed)"
+    return "no text left after cleaning"
 
 
 def process_file(
@@ -169,13 +206,15 @@ def process_file(
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
         q.update({c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
+        if not has_body and len(paras) and is_short_report(paras["text_original"].tolist()):
+            # a one-line report (no sentence punctuation) looked like a title: it is the text
+            paras["kind"] = "body"
+            meta["title_original"] = ""
+            has_body = True
         if not has_body:
-            q.update(
-                status="skipped", reason="no report text left after cleaning (web chrome only)"
-            )
-            log.warning(
-                "skipping %s (%s): no report text left after cleaning", raw.path.name, doc_id
-            )
+            reason = _no_body_reason(paras, counts)
+            q.update(status="skipped", reason=reason)
+            log.warning("skipping %s (%s): %s", raw.path.name, doc_id, reason)
             quality.append(q)
             continue
         originals = paras["text_original"].tolist()
@@ -189,11 +228,15 @@ def process_file(
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
+        header = "\n".join(t for t, b in zip(texts, is_body) if not b and t != title)
+        place = infer_place(
+            title, simplified, header=header, signature=to_simplified(meta["signature"])
+        )
         q["n_chars_clean"] = sum(len(t) for t in texts)
         docs.append({
             "doc_id": doc_id, "source_file": raw.path.name, "title": title,
             "title_original": meta["title_original"],
-            "place": extract_place(title, "\n".join(texts) + to_simplified(meta["signature"])),
+            "place": place.place, "place_level": place.level, "province": place.province,
             "date": meta["date"],
             "year": int(meta["date"][:4]) if meta["date"] else title_year(title),
             "script": detect_script(original, simplified), "n_chars": len(simplified),
@@ -208,29 +251,66 @@ def process_file(
 
 def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
     """Add manifest columns; non-empty manifest title/date/place/year override text-derived ones
-    (which are kept as ``<col>_from_text``)."""
-    m = manifest.rename(columns={"file": "source_file"})
+    (which are kept as ``<col>_from_text``).
+
+    ``year`` and ``date`` cells are parsed as Chinese metadata is written
+    (:mod:`analysis.corpus.manifest_values`: ``2019年``, ``二〇二〇年``, ``2019-2020``, ``2019.3.5`` …);
+    a range sets ``year_end``. A cell that cannot be parsed never replaces the value read from
+    the text: it is logged as ``manifest.csv:LINE: problem`` and listed in the documents'
+    ``manifest_problems`` column.
+    """
+    from analysis.corpus.manifest_values import parse_date, parse_year
+
+    where = manifest.attrs.get("path", "manifest.csv")
+    m = manifest.rename(columns={"file": "source_file"}).copy()
+    problems: dict[str, list[str]] = {}
+    parsed_years, year_end, parsed_dates = [], [], []
+    for line, row in enumerate(m.to_dict("records"), start=2):  # header is line 1
+        found: list[str] = []
+        y, last, problem = parse_year(row.get("year", ""))
+        found += [problem] if problem else []
+        d, problem = parse_date(row.get("date", ""))
+        found += [problem] if problem else []
+        if y is None and d and not str(row.get("year", "")).strip():
+            y = int(d[:4])  # a manifest date without a year column: the year follows the date
+        parsed_years.append(y)
+        year_end.append(last)
+        parsed_dates.append(d)
+        for problem in found:
+            log.warning("%s:%d: %s; kept the value read from the text", where, line, problem)
+        if found:
+            problems[row["source_file"]] = found
+    if "year" in m.columns or "date" in m.columns:
+        m["year"] = pd.array(parsed_years, dtype="Int64")
+        if any(v is not None for v in year_end):
+            m["year_end"] = pd.array(year_end, dtype="Int64")
+    if "date" in m.columns:
+        m["date"] = parsed_dates
     clash = [c for c in m.columns if c in documents.columns and c != "source_file"]
     merged = documents.merge(m, on="source_file", how="left", suffixes=("", "__manifest"))
     multi = merged["source_file"].map(merged["source_file"].value_counts()) > 1
     for col in clash:
-        man = merged.pop(f"{col}__manifest").fillna("")
+        man = merged.pop(f"{col}__manifest")
         if col in MANIFEST_OVERRIDES:
-            use = man.astype(str).str.strip() != ""
+            use = man.notna() & (man.astype(str).str.strip() != "")
             if col == "title":
                 use &= ~multi  # one manifest title cannot name several articles
             merged[f"{col}_from_text"] = merged[col]
             if col == "year":
-                merged[col] = (
-                    merged[col]
-                    .astype("Int64")
-                    .mask(use, pd.to_numeric(man, errors="coerce").astype("Int64"))
-                )
+                merged[col] = merged[col].astype("Int64").mask(use, man.astype("Int64"))
             else:
-                merged[col] = merged[col].mask(use, man)
+                merged[col] = merged[col].mask(use, man.fillna(""))
         else:
-            merged[f"manifest_{col}"] = man
+            merged[f"manifest_{col}"] = man.fillna("")
+    merged["manifest_problems"] = merged["source_file"].map(
+        lambda f: "; ".join(problems.get(f, []))
+    )
     return merged
+
+
+def _raw_chars(result: tuple[list, list, list[dict]]) -> int:
+    """Characters decoded from one file (its quality row), for the progress rate."""
+    return int(result[2][0].get("n_chars_raw", 0) or 0) if result[2] else 0
 
 
 def load_corpus(
@@ -258,13 +338,19 @@ def load_corpus(
     patterns = load_chrome_patterns(chrome)
     bases = doc_id_bases(files)
     args = [(f, bases[f], patterns) for f in files]
+    progress = Progress(len(files), what="files")
+    results = []
     if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = list(
-                pool.map(process_file, *zip(*args), chunksize=max(1, len(files) // (4 * workers)))
-            )
+        with spawn_pool(workers) as pool:
+            chunk = max(1, len(files) // (4 * workers))
+            for result in pool.map(process_file, *zip(*args), chunksize=chunk):
+                results.append(result)
+                progress.update(chars=_raw_chars(result))
     else:
-        results = [process_file(*a) for a in args]
+        for a in args:
+            results.append(process_file(*a))
+            progress.update(chars=_raw_chars(results[-1]))
+    progress.done()
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
@@ -288,12 +374,12 @@ def finish_corpus(
     folder: str | Path | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
-    :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`:
+    :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
     near-duplicate marking, the manifest join, manifest files that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
-        manifest: the folder's manifest (see :func:`analysis.io.read_manifest`), if any.
+        manifest: the folder's manifest (see :func:`analysis.corpus.io.read_manifest`), if any.
         files: the raw files that were read (to report manifest entries with no file).
         folder: the raw folder (for messages).
 
@@ -333,7 +419,7 @@ def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
 
 def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
     """No document survived: fail with the per-file reasons instead of an empty analysis."""
-    from .errors import InputFileError
+    from analysis.errors import InputFileError
 
     reasons = "; ".join(f"{r.source_file}: {r.reason}" for r in quality.itertuples() if r.reason)
     raise InputFileError(folder, f"no readable report in the folder ({reasons})")
@@ -359,15 +445,13 @@ def analysis_paragraphs(
 def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
     """Write ``documents.csv``, ``paragraphs.csv`` and ``quality.csv`` (UTF-8) into ``out_dir``."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, frame in (
         ("documents", corpus.documents),
         ("paragraphs", corpus.paragraphs),
         ("quality", corpus.quality),
     ):
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
+        path = atomic_write(out / f"{name}.csv", frame.to_csv(index=False))
         written[name] = path
     return written
 

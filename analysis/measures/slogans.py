@@ -24,10 +24,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
-from ._files import file_digest, read_yaml
+from analysis import paths
+from analysis._files import read_yaml
+from analysis.errors import InputFileError
+from analysis.hashing import file_digest
+
 from .concordance import drop_duplicate_documents, to_simplified
-from .errors import InputFileError
 from .formulations import (
     FormulationRules,
     era_note,
@@ -291,7 +293,7 @@ def _formulation_rules(data, path: Path, get, str_list, fail):
     words: set[str] = set()
     dict_file = get((*w, "dictionary"), str, default="")
     if dict_file:
-        from .lexicons import read_user_dict
+        from analysis.text.lexicons import read_user_dict
 
         target = path.parent / dict_file  # an absolute path stays absolute
         if not target.is_file() and not Path(dict_file).is_absolute():
@@ -871,7 +873,8 @@ def extract_slogans(
         paragraphs, documents, include_duplicates=include_duplicates
     ).reset_index(drop=True)
     if mentions is None:
-        mentions = slogan_mentions(paras, patterns, documents=documents)
+        # paras are already filtered: documents only give the years (era evidence)
+        mentions = slogan_mentions(paras, patterns, documents=documents, include_duplicates=True)
     cols = [*SLOGAN_COLUMNS, "recurring", "example_doc_id", "example_para_id"]
     if mentions.empty:
         return pd.DataFrame(columns=cols)
