@@ -148,3 +148,15 @@ def test_formulations_can_be_switched_off(patterns):
     table = extract_slogans(paragraphs, documents, off)
     assert "formulation" not in set(table["kind"])
     assert "乡村振兴" not in set(table["slogan"])
+
+
+def test_counts_of_items_and_level_enumerations_are_not_slogans(patterns):
+    paragraphs, documents = _corpus(
+        {
+            "A": ["完成“四项任务”，覆盖“市、县、乡、村”，坚持“四项基本原则”。"],
+            "B": ["完成“四项任务”，覆盖“市、县、乡、村”，坚持“四项基本原则”。"],
+        }
+    )
+    keys = set(extract_slogans(paragraphs, documents, patterns)["slogan"])
+    assert "四项基本原则" in keys
+    assert "四项任务" not in keys and "市、县、乡、村" not in keys
