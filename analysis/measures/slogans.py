@@ -766,16 +766,16 @@ def slogan_mentions(
     )
     numbered_keys = {h.key for h in found if h.rule.startswith("numbered")}
     fully_quoted = {k for k in quoted_keys if k in full and k not in formulations}
-    quoted_share_ok = {
-        k for k in quoted_keys & formulations if k in _quoted_share_keys(recounted, regions, p)
-    }
+    both = quoted_keys & formulations
+    quoted_share_ok = both & _quoted_share_keys([h for h in recounted if h.key in both], regions, p)
+    counted_as_quoted = fully_quoted | quoted_share_ok
 
     def rule_of(h: _Hit) -> str:
         if h.rule != "recount":
             return h.rule
         if h.key in phrases:
             return "phrase"
-        if h.key in formulations and h.key not in fully_quoted | quoted_share_ok:
+        if h.key in formulations and h.key not in counted_as_quoted:
             return "formulation"
         return "recount"
 
