@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -257,10 +258,15 @@ def _leading_variant(ext: str, gram: str, tf: dict[str, int], leading: Sequence[
     return any(v.endswith(c) and tf.get(v + gram, 0) * 2 >= tf[ext] for v in leading)
 
 
+@lru_cache(maxsize=8)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def strip_leading(key: str, leading: Sequence[str], known: set[str] | dict) -> str:
     """``key`` without a listed leading verb/particle when the rest is itself a known key
     (过紧日子 → 紧日子); otherwise ``key`` unchanged. Longest listed prefix first."""
-    for v in sorted(leading, key=len, reverse=True):
+    for v in _longest_first(tuple(leading)):
         if key.startswith(v) and key[len(v) :] in known:
             return key[len(v) :]
     return key
