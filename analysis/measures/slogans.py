@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis._files import read_yaml
+from analysis._files import read_text_lines, read_yaml
 from analysis.errors import InputFileError
 from analysis.hashing import file_digest
 
@@ -293,14 +293,14 @@ def _formulation_rules(data, path: Path, get, str_list, fail):
     words: set[str] = set()
     dict_file = get((*w, "dictionary"), str, default="")
     if dict_file:
-        from analysis.text.lexicons import read_user_dict
-
         target = path.parent / dict_file  # an absolute path stays absolute
         if not target.is_file() and not Path(dict_file).is_absolute():
             target = paths.LEXICONS / dict_file  # a copied slogans.yaml still finds userdict
         if not target.is_file():
             raise fail((*w, "dictionary"), f"dictionary file {str(target)!r} not found")
-        words = {to_simplified(e.word) for e in read_user_dict(target)}
+        # only the words (first field); the file itself is validated as the tokenizer's user
+        # dictionary, so a bad line is reported once, there
+        words = {to_simplified(line.split()[0]) for _, line in read_text_lines(target)}
     return rules, frozenset(words)
 
 
