@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("corpus", help="ingest and clean a raw folder; write corpus tables")
     _add_data_out(p, str(paths.TABLES))
+    p.add_argument("--recursive", action="store_true", help="read subfolders of --data too")
 
     p = sub.add_parser("figures", help="regenerate every table and figure")
     _add_data_out(p, str(paths.FIGURES))

@@ -240,7 +240,9 @@ def _to_width(fig: Figure, ax) -> Figure:
 
 @register_table(
     "corpus",
-    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did "
+    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did; "
+    "removed_lines.csv: every line cleaning dropped (file, line number, rule, text); "
+    "boilerplate.csv: lines recurring across documents and whether each was removed "
     "(written by analysis.corpus).",
     inputs=["corpus"],
 )
