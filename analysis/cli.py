@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures/tables")
     p.add_argument("--force", action="store_true", help="ignore the cache and recompute")
     p.add_argument("--seed", type=int, default=20240601, help="master random seed")
+    p.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write every table into one Excel workbook, OUT/tables.xlsx (ids as text)",
+    )
 
     p = sub.add_parser("kwic", help="keyword in context, in the original script")
     p.add_argument("term")

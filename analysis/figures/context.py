@@ -20,6 +20,7 @@ import hashlib
 import importlib
 import json
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,27 @@ def stage_function(module: str, name: str) -> Callable[..., Any]:
         raise StageUnavailable(f"analysis.{module}.{name} is not implemented yet") from None
 
 
+TOPIC_OPTIONS_ENV = "ANALYSIS_TOPIC_OPTIONS"
+
+
+def env_topic_options() -> dict[str, Any]:
+    """Topic-stage options from ``$ANALYSIS_TOPIC_OPTIONS`` (JSON object; empty when unset).
+
+    For quick trial runs and the test suite, e.g.
+    ``ANALYSIS_TOPIC_OPTIONS='{"ks": [3, 4], "n_seeds": 2, "n_stability": 2}'``.
+    """
+    raw = os.environ.get(TOPIC_OPTIONS_ENV, "").strip()
+    if not raw:
+        return {}
+    try:
+        options = json.loads(raw)
+    except ValueError as exc:
+        raise ValueError(f"${TOPIC_OPTIONS_ENV} is not JSON: {exc}") from None
+    if not isinstance(options, dict):
+        raise ValueError(f"${TOPIC_OPTIONS_ENV} must be a JSON object, not {raw!r}")
+    return options
+
+
 class FigureContext:
     """Stage results for one raw folder, each computed once on first access.
 
@@ -64,7 +86,10 @@ class FigureContext:
         seed: master seed; every random step derives its seed from it.
         force: ask the stages to recompute instead of reading their caches.
         lexicon_dir: folder of editable lexicons (default ``data/lexicons``).
-        topic_options: overrides for the topic stage (``k_range``, ``seeds``, ``k`` …).
+        topic_options: overrides for the topic stage (``ks``, ``n_seeds``, ``n_stability``,
+            ``iterations`` …). Default: none, unless the environment variable
+            ``ANALYSIS_TOPIC_OPTIONS`` holds them as JSON (the test suite sets tiny ones, which
+            the notebooks it runs inherit); either way they enter the source fingerprint.
     """
 
     def __init__(
@@ -80,7 +105,9 @@ class FigureContext:
         self.seed = int(seed)
         self.force = bool(force)
         self.lexicon_dir = Path(lexicon_dir) if lexicon_dir is not None else paths.LEXICONS
-        self.topic_options = dict(topic_options or {})
+        self.topic_options = dict(
+            topic_options if topic_options is not None else env_topic_options()
+        )
         self._values: dict[str, Any] = {}
 
     def __repr__(self) -> str:

@@ -290,10 +290,21 @@ def _font_name() -> str:
 
 
 def _progress(specs: list[OutputSpec], enabled: bool):
-    if not enabled:
-        return specs
-    from tqdm.auto import tqdm
+    """A one-line progress bar in a terminal; none in a notebook without ipywidgets (where
+    tqdm would warn "IProgress not found" and print every update as a new line) or when
+    ``TQDM_DISABLE`` is set."""
+    import sys
 
+    if not enabled or os.environ.get("TQDM_DISABLE"):
+        return specs
+    if "ipykernel" in sys.modules:
+        try:
+            import ipywidgets  # noqa: F401
+        except ImportError:
+            return specs
+        from tqdm.notebook import tqdm
+    else:
+        from tqdm import tqdm
     return tqdm(specs, desc="figures & tables", unit="output", leave=False)
 
 
@@ -326,6 +337,11 @@ def cli_figures(args: argparse.Namespace) -> int:
             os.environ.pop("ANALYSIS_NO_CACHE", None)
         else:
             os.environ["ANALYSIS_NO_CACHE"] = saved
+    if getattr(args, "xlsx", False):
+        from ..tables import write_workbook
+
+        book = write_workbook(Path(args.out) / "tables", Path(args.out) / "tables.xlsx")
+        print(f"wrote {book} (one sheet per table; not reproducible to the byte, not committed)")
     counts = report["status"].value_counts().to_dict()
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"{len(report)} outputs into {args.out} in {time.perf_counter() - t0:.1f} s: {summary}")
