@@ -19,10 +19,10 @@ log = logging.getLogger("analysis")
 
 # subcommand -> "module:function"; the function takes the parsed argparse.Namespace.
 COMMANDS: dict[str, str] = {
-    "corpus": "analysis.corpus:cli_corpus",
+    "corpus": "analysis.corpus.build:cli_corpus",
     "figures": "analysis.figures.pipeline:cli_figures",
-    "kwic": "analysis.concordance:cli_kwic",
-    "vocab": "analysis.vocab:cli_vocab",
+    "kwic": "analysis.measures.concordance:cli_kwic",
+    "vocab": "analysis.text.vocab:cli_vocab",
     "bench": "analysis.bench:cli_bench",
 }
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.script import to_simplified
+from analysis.corpus.script import to_simplified
 
 # (doc_id, original-script paragraphs)
 SLOGAN_DOCS: dict[str, list[str]] = {

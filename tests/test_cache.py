@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from fixtures_tokens import sample_paragraphs
 
-from analysis import lexicons
 from analysis.cache import cache_key, cache_path, cached_frame
-from analysis.tokens import TokenizerOptions, tokenize
+from analysis.text import lexicons
+from analysis.text.tokens import TokenizerOptions, tokenize
 
 
 @pytest.fixture()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.clean import (
+from analysis.corpus.clean import (
     clean_lines,
     clean_text,
     flag_garbled,
@@ -14,8 +14,8 @@ from analysis.clean import (
     strip_pinyin,
     strip_urls,
 )
+from analysis.corpus.script import detect_script, to_simplified
 from analysis.errors import InputFileError
-from analysis.script import detect_script, to_simplified
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from fixtures_scale import simple_tokens, write_reports
 
 pytest.importorskip("distributed")
 
-from analysis import distributed as dist  # noqa: E402
-from analysis import streaming  # noqa: E402
+from analysis.scale import distributed as dist  # noqa: E402
+from analysis.scale import streaming  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def client():
 @pytest.fixture(scope="module")
 def serial(raw_dir):
     from analysis.corpus import load_corpus
-    from analysis.tokens import tokenize
+    from analysis.text.tokens import tokenize
 
     corpus = load_corpus(raw_dir)
     return corpus, tokenize(corpus.paragraphs, cache=False)

@@ -7,8 +7,8 @@ import random
 import pytest
 
 from analysis.corpus import load_corpus
+from analysis.corpus.io import decode_bytes
 from analysis.errors import InputFileError
-from analysis.io import decode_bytes
 
 TRAD = "關於構建和諧鄉鎮的幾點做法和體會\n今年以來,天長鎮在構建政治穩定、經濟發展、文化繁榮的和諧天長進程中,堅持以人為本。\n"
 SIMP = "务实创新抓党建凝心聚力谋发展\n该镇紧扣“围绕发展抓党建、抓好党建促发展”的思路,以创先争优为切入点,深入开展主题活动。\n"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from fixtures_topics import fixture_units
 
-from analysis.keywords import (
+from analysis.measures.keywords import (
     doc_similarity,
     document_units,
     keyness,
@@ -118,7 +118,7 @@ def test_keyword_tables_bundle_documents_and_themes():
 
 def test_keyness_by_group_equals_one_keyness_per_group():
     """The one-pass group computation gives exactly what keyness() gives group by group."""
-    from analysis.keywords import keyness
+    from analysis.measures.keywords import keyness
 
     units = fixture_units()
     groups = pd.Series({u: u.split("#")[0] for u in units.index})

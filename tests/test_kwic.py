@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.cli import main
-from analysis.concordance import KWIC_COLUMNS, _display_width, format_kwic, kwic
+from analysis.measures.concordance import KWIC_COLUMNS, _display_width, format_kwic, kwic
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ ALPHABET = "發展經濟統戰黨建设設施招商引资,、。“”（）12 "
     data=st.data(),
 )
 def test_offsets_always_point_at_the_original(paras, data):
-    from analysis.script import to_simplified
+    from analysis.corpus.script import to_simplified
 
     frame = pd.DataFrame(
         {

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import lexicons
 from analysis.errors import InputFileError
-from analysis.lexicons import (
+from analysis.text import lexicons
+from analysis.text.lexicons import (
     effective_dictionary,
     read_user_dict,
     suggest_join_freq,
     word_set,
 )
-from analysis.tokens import TokenizerOptions, cut
+from analysis.text.tokens import TokenizerOptions, cut
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,7 @@ def test_malformed_dictionary_error_surfaces_through_tokenize(tmp_path):
 def test_undecodable_stopword_list_names_the_file(tmp_path):
     bad = tmp_path / "stopwords.txt"
     bad.write_bytes("的\n了\n".encode("gbk"))
-    from analysis.tokens import tokenize
+    from analysis.text.tokens import tokenize
 
     paras = pd.DataFrame({"doc_id": ["a"], "para_id": [0], "text": ["招商引资"]})
     with pytest.raises(InputFileError, match="stopwords.txt"):
@@ -180,7 +180,7 @@ def test_shipped_lexicons_are_valid():
 
 
 def test_user_word_table_shows_resolved_frequencies(tmp_path):
-    from analysis.lexicons import user_word_table
+    from analysis.text.lexicons import user_word_table
 
     path = write(tmp_path / "u.txt", "升级晋档\n基层组织建设 1 n\n")
     table = user_word_table(userdict=path, delete=None)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from fixtures_scale import simple_tokens, square, synthetic_paragraphs, worker_pid, write_reports
 
-from analysis import parallel
+from analysis.scale import parallel
 
 
 @pytest.mark.parametrize("n,k", [(0, 3), (1, 3), (5, 2), (7, 7), (10, 3), (3, 10)])
@@ -85,7 +85,7 @@ def _load_corpus_or_skip():
 
 def test_parallel_ingestion_and_tokenization_equal_serial(tmp_path):
     corpus_mod = _load_corpus_or_skip()
-    tok = pytest.importorskip("analysis.tokens")
+    tok = pytest.importorskip("analysis.text.tokens")
     files = write_reports(tmp_path, n=6)
     # a near-duplicate across chunks: must be found by the corpus-wide step
     (tmp_path / "0007.txt").write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")

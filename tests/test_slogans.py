@@ -10,7 +10,7 @@ import pytest
 from fixtures_themes import slogan_corpus, write
 
 from analysis.errors import InputFileError
-from analysis.slogans import (
+from analysis.measures.slogans import (
     SLOGAN_COLUMNS,
     SLOGANS_FILE,
     extract_slogans,

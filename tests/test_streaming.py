@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from fixtures_scale import simple_tokens, synthetic_paragraphs
 
-from analysis import streaming
+from analysis.scale import streaming
 
 
 def _write_partitions(tokens: pd.DataFrame, folder, *, n_parts: int = 3):

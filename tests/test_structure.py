@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.meta import extract_place, parse_date, signature_date, title_block
-from analysis.structure import (
+from analysis.corpus.meta import extract_place, parse_date, signature_date, title_block
+from analysis.corpus.structure import (
     join_wrapped_lines,
     paragraph_points,
     split_articles,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.errors import InputFileError
-from analysis.themes import (
+from analysis.measures.themes import (
     SCORE_COLUMNS,
     THEMES_FILE,
     load_themes,
@@ -241,7 +241,7 @@ def test_trie_matches_a_flat_longest_first_alternation(words, text):
     """The trie regex finds exactly what leftmost, longest-first matching finds."""
     import re
 
-    from analysis.themes import trie_pattern
+    from analysis.measures.themes import trie_pattern
 
     flat = re.compile(
         "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))

@@ -13,7 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from fixtures_scale import synthetic_theme_scores  # noqa: E402
 
-from analysis import timeseries as ts  # noqa: E402
+from analysis.measures import timeseries as ts  # noqa: E402
 
 
 def test_wilson_interval_edges_and_coverage():
@@ -155,11 +155,11 @@ def test_default_corpus_with_few_dates_degrades_gracefully(caplog):
     import logging
 
     corpus_mod = pytest.importorskip("analysis.corpus")
-    themes_mod = pytest.importorskip("analysis.themes")
+    themes_mod = pytest.importorskip("analysis.measures.themes")
     corpus = corpus_mod.load_corpus()
     docs = corpus.documents
     scores = themes_mod.theme_scores(corpus_mod.analysis_paragraphs(corpus), None, documents=docs)
-    with caplog.at_level(logging.INFO, logger="analysis.timeseries"):
+    with caplog.at_level(logging.INFO, logger="analysis.measures.timeseries"):
         tables = ts.prevalence_tables(scores, docs, measure="doc_share", seed=1)
     by_year = tables["theme_prevalence_by_year"]
     dated = docs[(docs["duplicate_of"] == "") & docs["year"].notna()]

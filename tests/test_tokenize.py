@@ -8,7 +8,7 @@ from fixtures_tokens import sample_paragraphs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.tokens import (
+from analysis.text.tokens import (
     TOKEN_COLUMNS,
     TokenizerOptions,
     cut,
@@ -33,7 +33,7 @@ def tokens(paras) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def dictionary():
-    from analysis.tokens import _dictionary
+    from analysis.text.tokens import _dictionary
 
     return _dictionary(TokenizerOptions())
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from fixtures_tokens import raw_paragraphs
 
-from analysis.tokens import TokenizerOptions, frame_agreement, tokenize
+from analysis.text.tokens import TokenizerOptions, frame_agreement, tokenize
 
 # Measured on data/raw (2026-11): 0.99994 (default filters) and 0.99987 (no filters) on the
 # corpus paragraphs; 0.9995 on raw lines. The only differences are digit runs joined by '-'

@@ -10,7 +10,7 @@ from __future__ import annotations
 import jieba
 import pytest
 
-from analysis.tokens import cut
+from analysis.text.tokens import cut
 
 GOLDEN = [
     # plain jieba: 战斗/堡垒作用 (built-in 堡垒作用 swallows the term; see dict_delete.txt)

@@ -223,7 +223,7 @@ def test_run_topic_analysis_cache_hits_and_invalidates(units, tmp_path, monkeypa
 
 
 def test_document_units_are_modelled_and_quoted_whole(units):
-    from analysis.keywords import document_units
+    from analysis.measures.keywords import document_units
 
     docs = document_units(units)
     res = fit_topics(docs, k=2, seed=0, iterations=100, min_df=1, max_df=1.0, measures=())

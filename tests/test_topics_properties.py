@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.keywords import keyness
+from analysis.measures.keywords import keyness
 from analysis.topics.coherence import fold_in
 from analysis.topics.stability import align_topics
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from fixtures_tokens import sample_paragraphs
 
-from analysis.tokens import TokenizerOptions, tokenize
-from analysis.vocab import (
+from analysis.text.tokens import TokenizerOptions, tokenize
+from analysis.text.vocab import (
     CANDIDATE_COLUMNS,
     COLLOCATION_COLUMNS,
     VOCAB_COLUMNS,
@@ -105,7 +105,7 @@ def test_candidates_from_real_tokenizer_output():
     )
     cands = candidate_words(light, min_count=2)
     assert not cands.empty
-    from analysis.lexicons import effective_dictionary
+    from analysis.text.lexicons import effective_dictionary
 
     assert not set(cands["word"]) & set(effective_dictionary().freq)
 

@@ -7,10 +7,10 @@ its pool workers) and the peak resident memory of the process tree (sampled ever
 psutil), then the growth ratios between sizes. Further subprocesses run ingestion and
 tokenization of the whole corpus with one worker, for the measured speed-up of the pool.
 
-Stages: ``ingest`` (:func:`analysis.parallel.ingest_files`, near-duplicates and manifest
-included) → ``tokenize`` (:func:`analysis.parallel.tokenize_parallel` on the same warm pool)
-→ ``units`` (tokens per document) → ``tfidf`` (:func:`analysis.keywords.tfidf_matrix`) →
-``parquet`` (tokens written once) → ``lda`` (:func:`analysis.streaming.fit_streaming_lda`,
+Stages: ``ingest`` (:func:`analysis.scale.parallel.ingest_files`, near-duplicates and manifest
+included) → ``tokenize`` (:func:`analysis.scale.parallel.tokenize_parallel` on the same warm pool)
+→ ``units`` (tokens per document) → ``tfidf`` (:func:`analysis.measures.keywords.tfidf_matrix`) →
+``parquet`` (tokens written once) → ``lda`` (:func:`analysis.scale.streaming.fit_streaming_lda`,
 online LDA streamed from that file).
 
 Nothing is asserted: the benchmark prints measured figures and the targets next to them.
@@ -162,9 +162,9 @@ def pipeline(spec: dict) -> dict:
     """Run the stages on the files of ``spec`` in this process; return measurements.
 
     Stages: ``ingest`` (process pool) → ``tokenize`` (same warm pool; near-duplicates
-    excluded) → ``units`` (token lists per document) → ``tfidf`` (:func:`analysis.keywords.
+    excluded) → ``units`` (token lists per document) → ``tfidf`` (:func:`analysis.measures.keywords.
     tfidf_matrix`) → ``parquet`` (tokens written to Parquet) → ``lda`` (online LDA streamed
-    from the Parquet file, :func:`analysis.streaming.fit_streaming_lda`, K = ``k``).
+    from the Parquet file, :func:`analysis.scale.streaming.fit_streaming_lda`, K = ``k``).
 
     ``spec`` keys: ``files`` (list of paths), ``corpus`` (folder, for the manifest),
     ``workers``, ``stages`` (stop after ``ingest``/``tokenize``/``tfidf``; default all), ``k``,
@@ -172,8 +172,8 @@ def pipeline(spec: dict) -> dict:
     """
     import numpy as np
 
-    from .. import parallel, streaming
-    from ..corpus import analysis_paragraphs
+    from analysis.corpus.build import analysis_paragraphs
+    from analysis.scale import parallel, streaming
 
     files = [Path(f) for f in spec["files"]]
     workers = int(spec["workers"])
@@ -198,8 +198,8 @@ def pipeline(spec: dict) -> dict:
         out["n_tokens"] = len(tokens)
         if "tfidf" not in wanted:
             return out
-        from ..keywords import tfidf_matrix
-        from ..tokens import unit_tokens
+        from analysis.measures.keywords import tfidf_matrix
+        from analysis.text.tokens import unit_tokens
 
         with stage("units", out["stages"], mem):
             units = unit_tokens(tokens, LDA_UNIT)
@@ -412,7 +412,7 @@ def run(args: argparse.Namespace) -> int:
     alternating 1-worker / N-worker rounds of ingest+tokenize on the whole corpus for the
     speed-up (the fastest of each is kept: the machine may be shared).
     """
-    from .. import parallel
+    from analysis.scale import parallel
 
     corpus = Path(args.corpus)
     files = parallel.list_raw_files(corpus)

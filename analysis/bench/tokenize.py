@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the tokenizer benchmark and print the figures (returns 0)."""
     import jieba
 
-    from ..corpus import load_corpus
-    from ..tokens import TokenizerOptions, segment, segmenter, tokenize
+    from analysis.corpus.build import load_corpus
+    from analysis.text.tokens import TokenizerOptions, segment, segmenter, tokenize
 
     jieba.setLogLevel(logging.WARNING)
     repeat = max(1, int(getattr(args, "repeat", 3) or 1))

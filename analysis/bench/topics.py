@@ -29,9 +29,9 @@ LARGE_ITERATIONS = {"tomotopy": 150, "gensim": 3, "sklearn": 3}
 
 def load_units(corpus: str | Path, *, workers: int):
     """Paragraph units of a raw folder, tokenized as for topic models (generic words off)."""
-    from .. import parallel
-    from ..corpus import analysis_paragraphs
-    from ..tokens import TokenizerOptions, unit_tokens
+    from analysis.corpus.build import analysis_paragraphs
+    from analysis.scale import parallel
+    from analysis.text.tokens import TokenizerOptions, unit_tokens
 
     files = parallel.list_raw_files(corpus)
     frames = parallel.ingest_files(files, workers=workers, manifest=parallel.find_manifest(corpus))
@@ -43,8 +43,8 @@ def load_units(corpus: str | Path, *, workers: int):
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..parallel import resolve_workers
-    from ..topics import BACKENDS, DEFAULT_BACKEND, build_bow, fit_topics
+    from analysis.scale.parallel import resolve_workers
+    from analysis.topics import BACKENDS, DEFAULT_BACKEND, build_bow, fit_topics
 
     workers = resolve_workers(args.workers)
     repeat = max(1, int(args.repeat or 1))

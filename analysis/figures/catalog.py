@@ -173,7 +173,7 @@ def seeded_topics(ctx: FigureContext, *, ax=None) -> Figure:
     title="Themes over time",
 )
 def themes_by_year(ctx: FigureContext, *, ax=None) -> Figure:
-    from ..timeseries import plot_prevalence_by_year
+    from analysis.measures.timeseries import plot_prevalence_by_year
 
     # one small panel per theme: the Chinese label fits a panel title at paper width
     labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
@@ -188,7 +188,7 @@ def themes_by_year(ctx: FigureContext, *, ax=None) -> Figure:
     title="Themes by administrative level",
 )
 def themes_by_level(ctx: FigureContext, *, ax=None) -> Figure:
-    from ..timeseries import plot_prevalence_by_level
+    from analysis.measures.timeseries import plot_prevalence_by_level
 
     labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
     return _to_width(plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, ax=ax), ax)
@@ -212,7 +212,7 @@ def _to_width(fig: Figure, ax) -> Figure:
     inputs=["corpus"],
 )
 def corpus_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
-    writer = stage_function("corpus", "write_corpus_tables")
+    writer = stage_function("corpus.build", "write_corpus_tables")
     written = writer(ctx.corpus, tables_dir)
     return [Path(p) for p in (written.values() if isinstance(written, dict) else written)]
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import paths
+from analysis import paths
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ class FigureContext:
 
     # -- corpus ---------------------------------------------------------------------------
     def _compute_corpus(self):
-        load_corpus = stage_function("corpus", "load_corpus")
+        load_corpus = stage_function("corpus.build", "load_corpus")
         return load_corpus(self.data_dir)
 
     def _compute_documents(self) -> pd.DataFrame:
@@ -211,7 +211,7 @@ class FigureContext:
 
     def _compute_paragraphs(self) -> pd.DataFrame:
         """Paragraphs of the analysed documents (near-duplicates excluded)."""
-        return stage_function("corpus", "analysis_paragraphs")(self.corpus)
+        return stage_function("corpus.build", "analysis_paragraphs")(self.corpus)
 
     def _compute_analysed_documents(self) -> pd.DataFrame:
         docs = self.documents
@@ -221,7 +221,7 @@ class FigureContext:
 
     # -- tokens ---------------------------------------------------------------------------
     def _compute_tokens(self) -> pd.DataFrame:
-        tokenize = stage_function("tokens", "tokenize")
+        tokenize = stage_function("text.tokens", "tokenize")
         return tokenize(self.paragraphs)
 
     def _compute_all_tokens(self) -> pd.DataFrame:
@@ -230,15 +230,15 @@ class FigureContext:
             self.paragraphs
         ):
             return self.tokens
-        tokenize = stage_function("tokens", "tokenize")
+        tokenize = stage_function("text.tokens", "tokenize")
         return tokenize(self.all_paragraphs)
 
     def _compute_vocabulary(self) -> pd.DataFrame:
-        return stage_function("vocab", "vocabulary")(self.tokens)
+        return stage_function("text.vocab", "vocabulary")(self.tokens)
 
     # -- themes, slogans --------------------------------------------------------------------
     def _compute_themes(self) -> pd.DataFrame:
-        return stage_function("themes", "load_themes")()
+        return stage_function("measures.themes", "load_themes")()
 
     def _compute_theme_labels(self) -> dict[str, tuple[str, str]]:
         from .plots_themes import theme_labels
@@ -246,20 +246,24 @@ class FigureContext:
         return theme_labels(self.themes)
 
     def _compute_theme_scores(self) -> pd.DataFrame:
-        return stage_function("themes", "theme_scores")(self.paragraphs, self.tokens, self.themes)
+        return stage_function("measures.themes", "theme_scores")(
+            self.paragraphs, self.tokens, self.themes
+        )
 
     def _compute_paragraph_themes(self) -> pd.DataFrame:
-        return stage_function("themes", "paragraph_themes")(self.paragraphs, self.themes)
+        return stage_function("measures.themes", "paragraph_themes")(self.paragraphs, self.themes)
 
     def _compute_slogans(self) -> pd.DataFrame:
-        return stage_function("slogans", "extract_slogans")(self.paragraphs, self.documents)
+        return stage_function("measures.slogans", "extract_slogans")(
+            self.paragraphs, self.documents
+        )
 
     def _compute_slogan_mentions(self) -> pd.DataFrame:
         """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
-        return stage_function("slogans", "slogan_mentions")(self.paragraphs)
+        return stage_function("measures.slogans", "slogan_mentions")(self.paragraphs)
 
     def _compute_slogan_counts(self) -> pd.DataFrame:
-        """Mentions per (slogan, doc_id), from the mention table of :mod:`analysis.slogans`."""
+        """Mentions per (slogan, doc_id), from the mention table of :mod:`analysis.measures.slogans`."""
         m = self.slogan_mentions
         counts = m.groupby(["slogan", "doc_id"], sort=True).size().rename("mentions")
         return counts.reset_index()
@@ -267,21 +271,21 @@ class FigureContext:
     # -- keywords ---------------------------------------------------------------------------
     def _compute_document_units(self) -> pd.Series:
         """Token lists per analysed document."""
-        return stage_function("tokens", "unit_tokens")(self.tokens, unit="document")
+        return stage_function("text.tokens", "unit_tokens")(self.tokens, unit="document")
 
     def _compute_paragraph_units(self) -> pd.Series:
         """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``)."""
-        return stage_function("tokens", "unit_tokens")(self.tokens, unit="paragraph")
+        return stage_function("text.tokens", "unit_tokens")(self.tokens, unit="paragraph")
 
     def _compute_keyword_tables(self) -> dict[str, pd.DataFrame]:
-        """``analysis.keywords.keyword_tables``: TF-IDF terms, similarity, keyness.
+        """``analysis.measures.keywords.keyword_tables``: TF-IDF terms, similarity, keyness.
 
         Keyness compares each report with the rest, and the paragraphs of each dominant theme
         with all other paragraphs (paragraphs without a dominant theme are reference only).
         """
         pt = self.paragraph_themes.copy()
         pt["dominant_theme"] = pt["dominant_theme"].astype(str).replace({"none": ""})
-        keyword_tables = stage_function("keywords", "keyword_tables")
+        keyword_tables = stage_function("measures.keywords", "keyword_tables")
         return keyword_tables(self.paragraph_units, n=20, paragraph_themes=pt)
 
     def _compute_tfidf_keywords(self) -> pd.DataFrame:
@@ -292,13 +296,13 @@ class FigureContext:
 
     def _compute_similarity(self) -> pd.DataFrame:
         """Document × document cosine similarity, near-duplicates included (to mark them)."""
-        units = stage_function("tokens", "unit_tokens")(self.all_tokens, unit="document")
-        return stage_function("keywords", "doc_similarity")(units)
+        units = stage_function("text.tokens", "unit_tokens")(self.all_tokens, unit="document")
+        return stage_function("measures.keywords", "doc_similarity")(units)
 
-    # -- themes over time (analysis.timeseries) ---------------------------------------------
+    # -- themes over time (analysis.measures.timeseries) ---------------------------------------------
     def _compute_prevalence(self) -> dict[str, pd.DataFrame]:
         """``timeseries.prevalence_tables``: theme prevalence by year and by level (bootstrap CI)."""
-        tables = stage_function("timeseries", "prevalence_tables")
+        tables = stage_function("measures.timeseries", "prevalence_tables")
         return tables(self.theme_scores, self.analysed_documents, seed=self.seed)
 
     def _compute_prevalence_by_year(self) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..paths import PACKAGE_DIR, ROOT
+from analysis.paths import PACKAGE_DIR, ROOT
 
 MANIFEST_NAME = "MANIFEST.json"
 INDEX_NAME = "README.md"

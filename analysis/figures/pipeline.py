@@ -184,7 +184,7 @@ def _select(only: Sequence[str] | None) -> list[OutputSpec]:
         return everything
     unknown = sorted(set(only) - {s.name for s in everything})
     if unknown:
-        from ..errors import AnalysisError
+        from analysis.errors import AnalysisError
 
         raise AnalysisError(
             f"unknown output(s) {', '.join(unknown)}; figures: {', '.join(FIGURES)}; "
@@ -284,7 +284,7 @@ def _count_rows(path: str | Path) -> int | None:
 
 
 def _font_name() -> str:
-    from ..fonts import cjk_font_family
+    from analysis.fonts import cjk_font_family
 
     return cjk_font_family()
 
@@ -319,10 +319,10 @@ def cli_figures(args: argparse.Namespace) -> int:
         "numba",
         "analysis.topics",
         "analysis.cache",
-        "analysis.tokens",
+        "analysis.text.tokens",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    for noisy in ("analysis.timeseries", "analysis.lexicons"):
+    for noisy in ("analysis.measures.timeseries", "analysis.text.lexicons"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     t0 = time.perf_counter()
     ctx = FigureContext(args.data, seed=args.seed, force=args.force)

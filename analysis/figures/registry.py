@@ -128,7 +128,8 @@ def make_figure(name: str, ctx: FigureContext, *, ax: Axes | None = None) -> Fig
     Returns:
         The matplotlib ``Figure``.
     """
-    from ..fonts import use_cjk_font
+    from analysis.fonts import use_cjk_font
+
     from . import catalog  # noqa: F401  (registers the figures)
 
     try:

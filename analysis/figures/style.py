@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 
-from ..paths import PACKAGE_DIR
+from analysis.paths import PACKAGE_DIR
 
 #: The one matplotlib style file (sizes, Okabe–Ito cycle, cividis, reproducible SVG).
 STYLE_FILE = PACKAGE_DIR / "style.mplstyle"
@@ -46,7 +46,7 @@ def use_style() -> None:
     """Apply the style file and the CJK font globally (notebooks call this once)."""
     import matplotlib.style
 
-    from ..fonts import use_cjk_font
+    from analysis.fonts import use_cjk_font
 
     matplotlib.style.use(STYLE_FILE)
     use_cjk_font()
@@ -57,7 +57,7 @@ def figure_style() -> Iterator[None]:
     """Scope the style file (the CJK font is set globally: it is needed again at draw time)."""
     import matplotlib.style
 
-    from ..fonts import use_cjk_font
+    from analysis.fonts import use_cjk_font
 
     use_cjk_font()
     with matplotlib.style.context(STYLE_FILE):

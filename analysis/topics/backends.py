@@ -187,7 +187,7 @@ def fit_topics(
 
     Args:
         units: tokens per unit (``pd.Series`` of ``list[str]`` indexed by unit id, as from
-            ``analysis.tokens.unit_tokens``), or a prebuilt :class:`Bow` to share between
+            ``analysis.text.tokens.unit_tokens``), or a prebuilt :class:`Bow` to share between
             fits (then ``min_df``/``max_df`` are ignored).
         k: number of topics.
         backend: ``"tomotopy"`` (default, see the benchmark), ``"gensim"`` or ``"sklearn"``.

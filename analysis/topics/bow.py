@@ -106,7 +106,7 @@ def build_bow(
 
     Args:
         units: ``pd.Series`` of ``list[str]`` indexed by unit id (as returned by
-            ``analysis.tokens.unit_tokens``) or a mapping ``{unit_id: tokens}``.
+            ``analysis.text.tokens.unit_tokens``) or a mapping ``{unit_id: tokens}``.
         min_df: minimum document frequency, count (int) or share of units (float < 1).
         max_df: maximum document frequency, share of units (float <= 1) or count (int).
         max_terms: keep at most this many of the most frequent terms (None: all).

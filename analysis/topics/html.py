@@ -54,7 +54,7 @@ def intertopic_coordinates(topic_word: np.ndarray) -> np.ndarray:
 
 def _font_css() -> str:
     try:
-        from ..fonts import cjk_font_css
+        from analysis.fonts import cjk_font_css
 
         return cjk_font_css()
     except Exception:  # fonts module missing or matplotlib unavailable: a static stack

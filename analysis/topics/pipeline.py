@@ -53,7 +53,7 @@ def topic_units(
     Returns:
         ``pd.Series`` of ``list[str]`` indexed by unit id (see ``unit_tokens``).
     """
-    from ..tokens import TokenizerOptions, tokenize, unit_tokens
+    from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 
     paras = paragraphs if include_titles else paragraphs[paragraphs["kind"] != "title"]
     tokens = tokenize(
@@ -111,7 +111,7 @@ def _run_topic_analysis(
         min_df, max_df: vocabulary pruning (see :func:`~analysis.topics.bow.build_bow`).
         n_terms: terms per topic in ``topics``.
         n_examples: representative paragraphs per topic.
-        paragraph_themes: optional ``analysis.themes.paragraph_themes`` output; adds
+        paragraph_themes: optional ``analysis.measures.themes.paragraph_themes`` output; adds
             paragraph-level agreement of seeded topics and lexicon themes to ``seeded_topics``.
         **params: passed to :func:`~analysis.topics.fit_topics` (alpha, eta, iterations …).
 
@@ -293,7 +293,7 @@ def run_topic_analysis(
     all options, the theme terms and the library versions (:func:`topic_cache_key`), and read
     back on the next call with identical inputs. ``force=True`` recomputes and overwrites.
     """
-    from .. import cache as _cache
+    from analysis import cache as _cache
 
     if not cache or os.environ.get("ANALYSIS_NO_CACHE"):
         return _run_topic_analysis(units, paragraphs, **options)

@@ -88,7 +88,7 @@ def fit_seeded_topics(
 
     Args:
         units: tokens per unit or a shared :class:`Bow`.
-        themes: ``{theme_id: [terms]}`` or ``analysis.themes.load_themes()`` output.
+        themes: ``{theme_id: [terms]}`` or ``analysis.measures.themes.load_themes()`` output.
         n_free: number of unseeded topics.
         backend: ``"tomotopy"`` or ``"gensim"`` (scikit-learn has no per-word priors).
         seed: random seed.
@@ -145,7 +145,7 @@ def seeded_topic_report(
         result: output of :func:`fit_seeded_topics`.
         themes: the lexicons (default: ``result.params["seeds"]``); a DataFrame adds labels.
         top_n: size of the top-term list compared with the lexicon.
-        paragraph_themes: optional ``analysis.themes.paragraph_themes`` output; adds the
+        paragraph_themes: optional ``analysis.measures.themes.paragraph_themes`` output; adds the
             columns of :func:`seeded_theme_agreement` (spearman, precision, recall).
 
     Returns:
@@ -199,7 +199,7 @@ def seeded_theme_agreement(result: TopicResult, paragraph_themes: pd.DataFrame) 
     """Do seeded topics and lexicon theme scores pick out the same paragraphs?
 
     Compares, over the modelled paragraph units, each seeded topic's share θ_k with the theme's
-    lexicon hits from ``analysis.themes.paragraph_themes`` (one column per theme, plus
+    lexicon hits from ``analysis.measures.themes.paragraph_themes`` (one column per theme, plus
     ``dominant_theme``).
 
     Returns:

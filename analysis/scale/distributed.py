@@ -5,16 +5,16 @@ as one ``dask.distributed`` task per *partition* (a batch of raw files balanced 
 task writes its own Parquet files, so the bulk of the data never flows through the client:
 
     <out>/paragraphs/part-00000.parquet  paragraphs (contract of analysis.corpus)
-    <out>/tokens/part-00000.parquet      tokens (contract of analysis.tokens)
+    <out>/tokens/part-00000.parquet      tokens (contract of analysis.text.tokens)
     <out>/documents.parquet              documents, with duplicate_of and manifest columns
     <out>/quality.parquet                quality rows
     <out>/duplicates.parquet             near-duplicate pairs
 
 Partition order = file order, and within a partition rows keep reading order, so reading the
 folders back in path order gives the same rows as the in-process path
-(:func:`analysis.corpus.load_corpus` + :func:`analysis.tokens.tokenize` on all paragraphs;
+(:func:`analysis.corpus.load_corpus` + :func:`analysis.text.tokens.tokenize` on all paragraphs;
 drop near-duplicates afterwards with ``documents.duplicate_of`` as usual). Each document lies
-in exactly one partition, so streaming readers (:mod:`analysis.streaming`) see whole units.
+in exactly one partition, so streaming readers (:mod:`analysis.scale.streaming`) see whole units.
 
 By default a :class:`distributed.LocalCluster` is started on this machine; give ``address``
 (``tcp://scheduler:8786``) to use a real cluster. On a cluster the raw folder and ``out`` must be
@@ -28,7 +28,7 @@ per-partition documents tables and the paragraph texts (staged in ``_documents/`
 
 Dask is imported lazily (inside functions): importing this module is cheap.
 
-    >>> from analysis.distributed import local_client, ingest_and_tokenize
+    >>> from analysis.scale.distributed import local_client, ingest_and_tokenize
     >>> with local_client(n_workers=2) as client:
     ...     summary = ingest_and_tokenize("reports/", "run/", client=client)
 """
@@ -195,12 +195,12 @@ _TOKENIZE_LOCK = threading.Lock()
 
 
 def default_tokenizer(paragraphs: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
-    """The project tokenizer, :func:`analysis.tokens.tokenize`, without its cache.
+    """The project tokenizer, :func:`analysis.text.tokens.tokenize`, without its cache.
 
     Calls are serialised per process: the tokenizer's memo of per-token decisions is not safe
     for concurrent threads (threaded Dask workers), and the GIL serialises them anyway.
     """
-    from .tokens import tokenize
+    from analysis.text.tokens import tokenize
 
     with _TOKENIZE_LOCK:
         return tokenize(paragraphs, **{"cache": False, **kwargs})
@@ -318,7 +318,7 @@ def read_run(out: str | Path, *, tokens: bool = True) -> dict[str, pd.DataFrame]
 
     Returns:
         ``{"documents", "paragraphs", "quality", "duplicates"[, "tokens"]}`` (contracts of
-        :mod:`analysis.corpus` and :mod:`analysis.tokens`).
+        :mod:`analysis.corpus` and :mod:`analysis.text.tokens`).
     """
     import pyarrow.parquet as pq
 
@@ -364,9 +364,9 @@ def ingest_and_tokenize(
     Returns:
         One row per partition: ``part, n_files, n_documents, n_paragraphs, n_tokens,
         n_chars, seconds`` (the data is on disk: :func:`read_run`, :func:`read_table`, or
-        stream tokens with :mod:`analysis.streaming`).
+        stream tokens with :mod:`analysis.scale.streaming`).
     """
-    from .corpus import doc_id_bases
+    from analysis.corpus.build import doc_id_bases
 
     if isinstance(source, str | Path):
         files = list_raw_files(source)
@@ -440,17 +440,17 @@ def _clear(out: str | Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m analysis.distributed --data DIR --out DIR [--scheduler ADDRESS]``.
+    """``python -m analysis.scale.distributed --data DIR --out DIR [--scheduler ADDRESS]``.
 
     Ingests and tokenizes a raw folder with Dask into partitioned Parquet and prints one line
     per partition plus totals.
     """
     import argparse
 
-    from . import paths
+    from analysis import paths
 
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.distributed",
+        prog="python -m analysis.scale.distributed",
         description="Raw folder -> partitioned Parquet (paragraphs, tokens) with Dask.",
     )
     parser.add_argument("--data", default=str(paths.RAW), help="folder of raw report files")
@@ -479,6 +479,6 @@ if __name__ == "__main__":  # pragma: no cover
     import sys
 
     # run the importable module's main, so tasks pickle by reference, not from ``__main__``
-    from analysis.distributed import main as _main
+    from analysis.scale.distributed import main as _main
 
     sys.exit(_main())

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .script import to_simplified
+from analysis.corpus.script import to_simplified
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def format_kwic(lines: pd.DataFrame, *, window: int) -> str:
 
 def cli_kwic(args: argparse.Namespace) -> int:
     """``python -m analysis kwic TERM [--data DIR] [--window N] [--limit N] [--include-duplicates] [--regex]``."""
-    from .corpus import analysis_paragraphs, load_corpus
+    from analysis.corpus.build import analysis_paragraphs, load_corpus
 
     corpus = load_corpus(args.data)
     paragraphs = analysis_paragraphs(corpus, include_duplicates=args.include_duplicates)

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths
-from ._files import read_yaml
-from .errors import InputFileError
+from analysis import paths
+from analysis._files import read_yaml
+from analysis.errors import InputFileError
+
 from .script import to_simplified
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -1,7 +1,7 @@
 """Keywords: TF-IDF top terms per document, document similarity, keyness of any group of units.
 
 Inputs are tokens per unit (``pd.Series`` of ``list[str]`` indexed by unit id, as from
-``analysis.tokens.unit_tokens``). Paragraph units (``"{doc_id}#{para_id}"``) are pooled into
+``analysis.text.tokens.unit_tokens``). Paragraph units (``"{doc_id}#{para_id}"``) are pooled into
 documents by :func:`document_units` where a function needs documents.
 """
 
@@ -295,7 +295,7 @@ def keyword_tables(
     Args:
         units: tokens per paragraph unit (``"{doc_id}#{para_id}"``) or per document.
         n: terms per document (TF-IDF) and per group (keyness).
-        paragraph_themes: optional ``analysis.themes.paragraph_themes`` output
+        paragraph_themes: optional ``analysis.measures.themes.paragraph_themes`` output
             (``doc_id, para_id, dominant_theme``); adds each theme's paragraphs vs the rest
             (paragraphs without a dominant theme, ``""`` or ``"none"``, are reference only).
         min_freq: minimum frequency for keyness.

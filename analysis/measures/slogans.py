@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from ._files import file_digest, read_yaml
+from analysis import paths
+from analysis._files import file_digest, read_yaml
+from analysis.errors import InputFileError
+
 from .concordance import drop_duplicate_documents, to_simplified
-from .errors import InputFileError
 from .themes import line_of, trie_pattern, yaml_lines
 
 log = logging.getLogger(__name__)

@@ -36,7 +36,7 @@ def vocabulary(tokens: pd.DataFrame, *, min_count: int = 1) -> pd.DataFrame:
     """Term frequencies.
 
     Args:
-        tokens: output of :func:`analysis.tokens.tokenize`.
+        tokens: output of :func:`analysis.text.tokens.tokenize`.
         min_count: drop terms seen fewer times.
 
     Returns:
@@ -164,7 +164,7 @@ def collocations(
     """Adjacent token pairs that co-occur more than chance: multi-word term proposals.
 
     Args:
-        tokens: output of :func:`analysis.tokens.tokenize` (filtered tokens are fine: pairs
+        tokens: output of :func:`analysis.text.tokens.tokenize` (filtered tokens are fine: pairs
             are neighbours after filtering, within one paragraph).
         min_count: minimum pair count.
         top: keep the best ``top`` pairs (``None`` = all).
@@ -223,7 +223,7 @@ def candidate_words(
     with a stopword is skipped.
 
     Args:
-        tokens: output of :func:`analysis.tokens.tokenize`.
+        tokens: output of :func:`analysis.text.tokens.tokenize`.
         min_count: minimum occurrences.
         max_n: longest n-gram (in tokens), at least 2.
         max_chars: longest candidate (in characters).
@@ -310,7 +310,8 @@ def _member(values: pd.Series, container: Collection[str]) -> np.ndarray:
 
 def cli_vocab(args: argparse.Namespace) -> int:
     """``python -m analysis vocab --data DIR --top N --min-count N``: print the evidence."""
-    from .corpus import analysis_paragraphs, load_corpus
+    from analysis.corpus.build import analysis_paragraphs, load_corpus
+
     from .tokens import TokenizerOptions, tokenize
 
     paragraphs = analysis_paragraphs(load_corpus(args.data))

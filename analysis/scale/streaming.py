@@ -1,7 +1,7 @@
 """Topic models that stream tokens from Parquet, so memory does not grow with the corpus.
 
-Tokens (contract of :mod:`analysis.tokens`: ``doc_id, para_id, token, start, end``) live in
-one Parquet file or a folder of partition files (as written by :mod:`analysis.distributed`).
+Tokens (contract of :mod:`analysis.text.tokens`: ``doc_id, para_id, token, start, end``) live in
+one Parquet file or a folder of partition files (as written by :mod:`analysis.scale.distributed`).
 They are read back in record batches and regrouped into units (documents or paragraphs); at
 no point is the whole token table in memory.
 
@@ -12,7 +12,7 @@ bag of words to a compact temporary Parquet file, then ``LdaModel`` reads chunks
 vocabulary (k × V topic matrix), one batch/chunk of units, and the (n_units × k)
 document–topic matrix and unit ids of the result.
 
-    >>> from analysis.streaming import fit_streaming_lda
+    >>> from analysis.scale.streaming import fit_streaming_lda
     >>> result = fit_streaming_lda("tokens/", k=20, seed=1, unit="document")
     >>> result.topic_word.shape, result.doc_topic.shape
 """
@@ -120,7 +120,7 @@ def iter_units(
 ) -> Iterator[tuple[str, list[str]]]:
     """Stream ``(unit_id, tokens)`` pairs from a tokens Parquet source.
 
-    Unit ids follow :func:`analysis.tokens.unit_tokens`: ``doc_id`` for documents,
+    Unit ids follow :func:`analysis.text.tokens.unit_tokens`: ``doc_id`` for documents,
     ``"{doc_id}#{para_id}"`` for paragraphs. The source must keep each unit's tokens
     contiguous (as the tokenizer and the partition writers do); a unit that straddles a batch
     or file boundary is joined correctly.
@@ -633,7 +633,7 @@ def _fit(corpus, dictionary, *, k, seed, passes, iterations, chunksize, alpha, e
         "eta": eta if eta is None or isinstance(eta, str | float | int) else "array",
     }
     metrics = {"n_units": len(unit_ids), "n_terms": len(dictionary)}
-    from .topics import TopicResult
+    from analysis.topics import TopicResult
 
     return TopicResult(
         backend="gensim-streaming",

@@ -25,10 +25,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import paths
-from ._files import read_yaml
+from analysis import paths
+from analysis._files import read_yaml
+from analysis.errors import InputFileError
+
 from .concordance import context_rows, drop_duplicate_documents, to_simplified
-from .errors import InputFileError
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +283,7 @@ def theme_scores(
     Args:
         paragraphs: paragraphs per the corpus contract (the analysed set, e.g. from
             ``analysis_paragraphs``).
-        tokens: the tokens DataFrame of ``analysis.tokens`` (filtered tokens are counted),
+        tokens: the tokens DataFrame of ``analysis.text.tokens`` (filtered tokens are counted),
             or a precomputed Series of token counts indexed by ``doc_id`` (documents) or by a
             ``(doc_id, para_id)`` MultiIndex; ``None`` leaves ``per_1k_tokens`` as NaN.
         themes: output of :func:`load_themes` (default lexicon when ``None``).

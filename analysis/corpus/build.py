@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from analysis import paths
+
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
@@ -288,12 +289,12 @@ def finish_corpus(
     folder: str | Path | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
-    :func:`load_corpus`, :mod:`analysis.parallel` and :mod:`analysis.distributed`:
+    :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
     near-duplicate marking, the manifest join, manifest files that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
-        manifest: the folder's manifest (see :func:`analysis.io.read_manifest`), if any.
+        manifest: the folder's manifest (see :func:`analysis.corpus.io.read_manifest`), if any.
         files: the raw files that were read (to report manifest entries with no file).
         folder: the raw folder (for messages).
 
@@ -352,7 +353,7 @@ def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
 
 def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
     """No document survived: fail with the per-file reasons instead of an empty analysis."""
-    from .errors import InputFileError
+    from analysis.errors import InputFileError
 
     reasons = "; ".join(f"{r.source_file}: {r.reason}" for r in quality.itertuples() if r.reason)
     raise InputFileError(folder, f"no readable report in the folder ({reasons})")

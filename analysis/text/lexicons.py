@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from . import paths
-from ._files import read_text_lines, read_word_list
-from .errors import InputFileError
+from analysis import paths
+from analysis._files import read_text_lines, read_word_list
+from analysis.errors import InputFileError
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ Results always come back in input order, whatever the number of workers, so a pa
 produces exactly the same DataFrames as a serial one (tests compare them with
 ``load_corpus`` and ``tokenize``).
 
-    >>> from analysis import parallel
+    >>> from analysis.scale import parallel
     >>> from analysis.corpus import analysis_paragraphs
     >>> files = parallel.list_raw_files("reports/")
     >>> with parallel.process_pool(2) as pool:
@@ -263,15 +263,15 @@ class Frames:
 
 
 def list_raw_files(data_dir: str | Path) -> list[Path]:
-    """Report files of a raw folder in name order (as :func:`analysis.io.list_raw_files`)."""
-    from .io import list_raw_files as _list
+    """Report files of a raw folder in name order (as :func:`analysis.corpus.io.list_raw_files`)."""
+    from analysis.corpus.io import list_raw_files as _list
 
     return _list(data_dir)
 
 
 def find_manifest(data_dir: str | Path) -> pd.DataFrame | None:
-    """The manifest of a raw folder (as :func:`analysis.io.read_manifest`), or None."""
-    from .io import read_manifest
+    """The manifest of a raw folder (as :func:`analysis.corpus.io.read_manifest`), or None."""
+    from analysis.corpus.io import read_manifest
 
     return read_manifest(data_dir)
 
@@ -290,8 +290,8 @@ def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Frames:
     Returns:
         :class:`Frames` of these files (``duplicate_of`` all "").
     """
-    from . import corpus as c
-    from .clean import load_chrome_patterns
+    from analysis.corpus import build as c
+    from analysis.corpus.clean import load_chrome_patterns
 
     files, bases, chrome = task
     patterns = load_chrome_patterns(chrome)
@@ -337,7 +337,7 @@ def finish_frames(
         :class:`Frames` with ``duplicate_of`` filled, manifest columns joined and the quality
         table completed; ``duplicates`` holds the confirmed pairs.
     """
-    from .corpus import finish_corpus
+    from analysis.corpus.build import finish_corpus
 
     corpus = finish_corpus(
         frames.documents, frames.paragraphs, frames.quality,
@@ -376,7 +376,7 @@ def ingest_files(
     Returns:
         :class:`Frames` with the columns of :class:`analysis.corpus.Corpus`.
     """
-    from .corpus import doc_id_bases
+    from analysis.corpus.build import doc_id_bases
 
     files = [Path(f) for f in files]
     if isinstance(manifest, str | Path):
@@ -402,9 +402,9 @@ def ingest_files(
 
 
 def tokenize_chunk(task: tuple[pd.DataFrame, dict]) -> pd.DataFrame:
-    """Tokenize one paragraphs chunk with :func:`analysis.tokens.tokenize` (pool worker)."""
+    """Tokenize one paragraphs chunk with :func:`analysis.text.tokens.tokenize` (pool worker)."""
     paragraphs, kwargs = task
-    from .tokens import tokenize
+    from analysis.text.tokens import tokenize
 
     kwargs = {"cache": False, **kwargs}  # per-chunk cache entries would never be reused
     return tokenize(paragraphs, **kwargs)
@@ -438,7 +438,7 @@ def tokenize_parallel(
     pool: ProcessPoolExecutor | None = None,
     **tokenize_kwargs: Any,
 ) -> pd.DataFrame:
-    """:func:`analysis.tokens.tokenize` on all cores; same rows as the serial call.
+    """:func:`analysis.text.tokens.tokenize` on all cores; same rows as the serial call.
 
     Paragraphs are split on document boundaries into chunks balanced by characters, each
     chunk is tokenized in a spawned worker, and the token frames are concatenated in order.
@@ -453,7 +453,7 @@ def tokenize_parallel(
 
     Returns:
         Tokens frame: ``doc_id, para_id, token, start, end`` (contract of
-        :mod:`analysis.tokens`).
+        :mod:`analysis.text.tokens`).
     """
     if pool is not None:
         n = _pool_size(pool, workers)

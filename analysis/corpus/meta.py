@@ -172,7 +172,7 @@ COMMON_WORD_FREQ = 200  # a non-place dictionary word this frequent is not a pla
 
 def _plausible_place(text: str, start: int, name: str, suffix: str) -> bool:
     """Reject "推进乡(村)", "经济强县" and the like using jieba's dictionary (word, POS, freq)."""
-    from .lexicons import base_dictionary
+    from analysis.text.lexicons import base_dictionary
 
     freq, tag, _ = base_dictionary()
     if tag.get(name + suffix) == "ns":

@@ -1,6 +1,6 @@
 """Paragraphs → tokens: jieba segmentation with the domain dictionary, filters and offsets.
 
-Two backends segment with the *same* merged dictionary (:func:`analysis.lexicons.effective_dictionary`):
+Two backends segment with the *same* merged dictionary (:func:`analysis.text.lexicons.effective_dictionary`):
 
 - ``"jieba"``: pure-Python jieba (the reference);
 - ``"fast"``: rjieba, a binding of jieba-rs (the same algorithm in Rust: DAG + max-probability
@@ -405,7 +405,7 @@ def tokenize(
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     _check_paragraphs(paragraphs)
     if cache:
-        from .cache import cached_frame
+        from analysis.cache import cached_frame
 
         key = token_cache_key(paragraphs, backend=backend, options=options)
         return cached_frame(

@@ -2,7 +2,7 @@
 uncertainty.
 
 Two measures, both computed per (theme, year[, level]) from per-document theme scores
-(:func:`analysis.themes.theme_scores`: ``doc_id, theme, hits, per_1k_tokens, share``) joined
+(:func:`analysis.measures.themes.theme_scores`: ``doc_id, theme, hits, per_1k_tokens, share``) joined
 to document metadata (``doc_id, year`` and optionally ``level`` from the manifest):
 
 - ``"per_1k_tokens"`` (default): mean hits per 1,000 tokens across the documents of the year,

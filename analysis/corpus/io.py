@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputFileError
+from analysis.errors import InputFileError
 
 log = logging.getLogger(__name__)
 

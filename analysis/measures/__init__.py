@@ -1,0 +1,4 @@
+"""Stage 3, measures on paragraphs and tokens: themes (:mod:`~analysis.measures.themes`), recurring
+slogans (:mod:`~analysis.measures.slogans`), keyword-in-context (:mod:`~analysis.measures.concordance`),
+keywords and similarity (:mod:`~analysis.measures.keywords`) and themes over time
+(:mod:`~analysis.measures.timeseries`)."""
