@@ -8,11 +8,16 @@ import pandas as pd
 import pytest
 
 import analysis as an
-from analysis.corpus import COUNT_COLUMNS, DOCUMENT_COLUMNS, PARAGRAPH_COLUMNS, QUALITY_COLUMNS
-from analysis.slogans import MENTION_COLUMNS
+from analysis.corpus.build import (
+    COUNT_COLUMNS,
+    DOCUMENT_COLUMNS,
+    PARAGRAPH_COLUMNS,
+    QUALITY_COLUMNS,
+)
+from analysis.measures.slogans import MENTION_COLUMNS
+from analysis.measures.themes import SCORE_COLUMNS
+from analysis.measures.timeseries import PREVALENCE_COLUMNS
 from analysis.tables import COLUMN_GLOSSARY, column_glossary, read_table, write_table
-from analysis.themes import SCORE_COLUMNS
-from analysis.timeseries import PREVALENCE_COLUMNS
 from analysis.topics.select import K_COLUMNS
 
 

@@ -382,7 +382,7 @@ def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
     Written by :func:`analysis.tables.write_table` (UTF-8, 6 significant digits, blanks where a
     value does not apply); read them back with :func:`analysis.tables.read_table`.
     """
-    from .tables import write_table
+    from analysis.tables import write_table
 
     out = Path(out_dir)
     written = {}

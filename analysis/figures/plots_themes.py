@@ -53,7 +53,7 @@ def theme_labels(
     if themes is None:
         return {}
     if isinstance(themes, (str, Path)):
-        from ..themes import load_themes
+        from analysis.measures.themes import load_themes
 
         themes = load_themes(themes)
     if isinstance(themes, pd.DataFrame):
