@@ -36,8 +36,8 @@ lock: ## Re-resolve requirements.lock after editing dependencies in pyproject.to
 	$(PY) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 \
 		--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o $(LOCK)
 
-figures: $(STAMP) ## Regenerate every table and figure from $(DATA) into $(OUT)
-	$(PY) -m analysis figures --data $(DATA) --out $(OUT)
+figures: $(STAMP) ## Regenerate every table and figure from $(DATA) into $(OUT) (FORCE=1: recompute all)
+	$(PY) -m analysis figures --data $(DATA) --out $(OUT) $(if $(FORCE),--force)
 
 test: $(STAMP) ## Run the test suite (includes notebooks and the glyph test)
 	$(PY) -m pytest -q

@@ -93,3 +93,10 @@ def test_make_installs_from_the_lock_and_environment_yml_uses_it():
     env = yaml.safe_load((paths.ROOT / "environment.yml").read_text("utf-8"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     assert "-r requirements.lock" in pip
+
+
+def test_ci_regenerates_figures_and_fails_on_any_difference():
+    ci = (paths.ROOT / ".ci" / "run").read_text()
+    assert ci.index("make test") < ci.index("make figures FORCE=1")
+    assert "git status --porcelain -- figures" in ci and "exit 1" in ci
+    assert "apt-get install" in ci and "|| echo" in ci  # chromium: best effort only
