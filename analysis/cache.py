@@ -3,8 +3,10 @@
 A cache entry is found by the SHA-256 of its *key parts* (a JSON-able dict that must describe
 everything the result depends on: input text digests, lexicon file bytes, options, library
 versions, a stage version), never by "the file exists". Entries are Parquet files written
-atomically (temporary file + ``os.replace``), so an interrupted run leaves no half-written entry;
-an unreadable entry is recomputed. Set ``ANALYSIS_CACHE`` to move the cache, or
+atomically (:mod:`analysis.atomic`: temporary file + ``os.replace``), so an interrupted run
+leaves no half-written entry. Each entry carries its own key (the canonical JSON and its digest,
+in the Parquet metadata) and is verified on read: an entry whose recorded key differs from the
+one asked for (a swapped or renamed file) or that cannot be read is recomputed, never served. Set ``ANALYSIS_CACHE`` to move the cache, or
 ``ANALYSIS_NO_CACHE=1`` to bypass it.
 
     >>> from analysis.cache import cached_frame
@@ -14,20 +16,24 @@ an unreadable entry is recomputed. Set ``ANALYSIS_CACHE`` to move the cache, or
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from . import paths
+from .atomic import atomic_write
+from .errors import OutputFileError
 
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = "1"
+KEY_FIELD = b"analysis.cache_key"  # Parquet metadata: canonical JSON of the key parts
+DIGEST_FIELD = b"analysis.cache_digest"  # … and its SHA-256 (the entry's file name)
 
 
 def _default(value: object) -> object:
@@ -40,15 +46,18 @@ def _default(value: object) -> object:
     raise TypeError(f"cache key part of type {type(value).__name__} is not JSON-able: {value!r}")
 
 
-def cache_key(key_parts: Mapping[str, object]) -> str:
-    """SHA-256 hex digest of the canonical JSON of ``key_parts`` (sorted keys)."""
-    blob = json.dumps(
+def _canonical(key_parts: Mapping[str, object]) -> str:
+    return json.dumps(
         {"_format": CACHE_FORMAT, **key_parts},
         sort_keys=True,
         ensure_ascii=False,
         default=_default,
     )
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def cache_key(key_parts: Mapping[str, object]) -> str:
+    """SHA-256 hex digest of the canonical JSON of ``key_parts`` (sorted keys)."""
+    return hashlib.sha256(_canonical(key_parts).encode("utf-8")).hexdigest()
 
 
 def cache_path(key_parts: Mapping[str, object], name: str, *, root: Path | None = None) -> Path:
@@ -58,16 +67,36 @@ def cache_path(key_parts: Mapping[str, object], name: str, *, root: Path | None 
     return (root or paths.cache_dir()) / name / f"{cache_key(key_parts)}.parquet"
 
 
-def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:16]}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=None)  # a RangeIndex is stored as metadata only
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def write_entry(frame: pd.DataFrame, key_parts: Mapping[str, object], path: Path) -> None:
+    """Store ``frame`` at ``path`` atomically, with its key in the Parquet metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    blob = _canonical(key_parts).encode("utf-8")
+    table = pa.Table.from_pandas(frame, preserve_index=None)  # RangeIndex: metadata only
+    meta = dict(table.schema.metadata or {})
+    meta.update({KEY_FIELD: blob, DIGEST_FIELD: hashlib.sha256(blob).hexdigest().encode()})
+    buffer = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(meta), buffer)
+    atomic_write(path, buffer.getvalue())
+
+
+def read_entry(key_parts: Mapping[str, object], path: Path) -> pd.DataFrame:
+    """Read the entry at ``path``, verifying that it was stored for ``key_parts``.
+
+    Raises:
+        ValueError: the entry records another key (or none): it must not be served.
+        OSError / pyarrow errors: the file is missing or unreadable.
+    """
+    import pyarrow.parquet as pq
+
+    expected = cache_key(key_parts)
+    meta = pq.read_schema(path).metadata or {}
+    blob = meta.get(KEY_FIELD)
+    recorded = meta.get(DIGEST_FIELD, b"").decode()
+    if blob is None or recorded != expected or hashlib.sha256(blob).hexdigest() != expected:
+        raise ValueError(f"entry records key {recorded[:12] or 'none'}…, expected {expected[:12]}…")
+    return pd.read_parquet(path)
 
 
 def cached_frame(
@@ -95,17 +124,17 @@ def cached_frame(
     path = cache_path(key_parts, name, root=root)
     if path.exists() and not force:
         try:
-            frame = pd.read_parquet(path)
+            frame = read_entry(key_parts, path)
             log.debug("cache hit %s", path)
             return frame
-        except Exception as exc:  # noqa: BLE001 - a broken entry is recomputed, never trusted
-            log.warning("unreadable cache entry %s (%s); recomputing", path, exc)
+        except Exception as exc:  # noqa: BLE001 - a broken/foreign entry is recomputed
+            log.warning("unusable cache entry %s (%s); recomputing", path, exc)
     frame = compute()
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"compute() for cache {name!r} returned {type(frame).__name__}")
     try:
-        _write_atomic(frame, path)
+        write_entry(frame, key_parts, path)
         log.debug("cache store %s", path)
-    except OSError as exc:  # a read-only cache must not break the analysis
+    except OutputFileError as exc:  # a read-only or full cache must not break the analysis
         log.warning("could not write cache entry %s: %s", path, exc)
     return frame

@@ -1,7 +1,11 @@
 """Command line: ``python -m analysis <command>``.
 
 Each subcommand is a thin shell over package functions; the work lives in the stage modules.
-Bad input raises :class:`analysis.errors.AnalysisError`, printed here as one line (no traceback).
+Options are validated first; ``--out`` may not overlap ``--data``; for every command with
+``--data`` the raw folder, its manifest and every lexicon are checked before anything runs.
+Bad input raises :class:`analysis.errors.AnalysisError`, printed here as one line per problem
+(no traceback, exit code 2); an OS error at the edges (permission, full disk) is printed the
+same way; Ctrl-C ends the run with one line (exit code 130).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from . import paths
-from .errors import AnalysisError
+from .errors import AnalysisError, InputErrors, describe_os_error
 
 log = logging.getLogger("analysis")
 
@@ -68,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-count", type=int, default=3)
 
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
-    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale"])
+    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "faults"])
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)
@@ -80,6 +84,34 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int | None]:
     return getattr(importlib.import_module(module), func)
 
 
+#: numeric options and their smallest allowed value (largest for the seed).
+_MINIMUM = {"window": 1, "limit": 0, "top": 1, "min_count": 1, "repeat": 1, "workers": 1}
+MAX_SEED = 2**32 - 1  # numpy and tomotopy take 32-bit unsigned seeds
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Refuse out-of-range options and an ``--out`` overlapping ``--data`` (one line each)."""
+    problems = []
+    for name, low in _MINIMUM.items():
+        value = getattr(args, name, None)
+        if value is not None and value < low:
+            problems.append(f"--{name.replace('_', '-')} must be at least {low}, got {value}")
+    seed = getattr(args, "seed", None)
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        problems.append(f"--seed must be between 0 and {MAX_SEED}, got {seed}")
+    if problems:
+        raise InputErrors([AnalysisError(p) for p in problems])
+    if getattr(args, "out", None) is not None and getattr(args, "data", None) is not None:
+        from .validate import check_out_dir
+
+        check_out_dir(args.data, args.out)
+
+
+def _print_error(exc: AnalysisError) -> None:
+    for problem in exc.errors if isinstance(exc, InputErrors) else [exc]:
+        print(f"error: {problem}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -87,10 +119,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
+        check_options(args)
+        if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
+            from .validate import check_inputs
+
+            check_inputs(args.data)
         return int(_resolve(COMMANDS[args.command])(args) or 0)
     except AnalysisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _print_error(exc)
         return 2
+    except OSError as exc:  # an edge the stages did not wrap: still one line, no traceback
+        where = exc.filename or "error"
+        print(f"error: {where}: {describe_os_error(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: finished outputs are complete, none is half-written", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

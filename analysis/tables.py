@@ -104,10 +104,12 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """Write ``df`` as a UTF-8 CSV following the module's conventions; returns the path.
 
     Floats with :data:`SIGNIFICANT_DIGITS` significant digits, missing values as empty cells,
-    list cells joined with ``|``; the index is written only when it is named.
+    list cells joined with ``|``; the index is written only when it is named. Written
+    atomically (:func:`analysis.atomic.atomic_write`): a reader never sees half a file.
     """
+    from analysis.atomic import atomic_write
+
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     out = df.copy()
     for col in out.columns:
         if (
@@ -116,8 +118,8 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
         ):
             out[col] = out[col].map(_joined)
     index = any(name is not None for name in out.index.names)  # e.g. similarity (doc_id)
-    out.to_csv(p, index=index, float_format=FLOAT_FORMAT, lineterminator="\n")
-    return p
+    text = out.to_csv(index=index, float_format=FLOAT_FORMAT, lineterminator="\n")
+    return atomic_write(p, text)  # never half a file
 
 
 def read_table(path: str | Path) -> pd.DataFrame:

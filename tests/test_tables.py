@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import fixtures_figures as F
 import numpy as np
 import pandas as pd
@@ -104,6 +106,8 @@ def test_generated_tables_and_index_explain_every_column(tmp_path):
     assert unexplained == []
     index = (tmp_path / "README.md").read_text("utf-8")
     assert "## Reading the tables" in index and "| `per_1k_tokens` |" in index
+    rows = [line for line in index.splitlines() if line.startswith("| `")]
+    assert rows and all(len(re.findall(r"(?<!\\)\|", line)) == 4 for line in rows)  # 3 cells
     scores = read_table(tmp_path / "tables" / "theme_scores.csv")
     assert scores["theme_label"].str.len().gt(0).all()  # labels beside ids
 

@@ -17,14 +17,14 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
+from analysis.progress import Progress
+from analysis.workers import spawn_pool
 
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import mark_duplicates, near_duplicate_pairs
@@ -80,14 +80,21 @@ class Corpus:
         q = self.quality
         files = q[q["doc_id"] == ""] if "doc_id" in q else q
         skipped = files[files["status"] != "ok"]
+        articles = q[q["doc_id"] != ""] if "doc_id" in q else q.iloc[:0]
+        skipped_articles = articles[articles["status"] != "ok"]
         n_dup = int((self.documents["duplicate_of"] != "").sum())
-        totals = q[q["doc_id"] != ""][COUNT_COLUMNS].sum()
+        totals = articles[COUNT_COLUMNS].sum()
         lines = [
-            f"{len(files)} files read ({len(skipped)} skipped) -> {len(self.documents)} documents, "
-            f"{n_dup} near-duplicate(s), {len(self.paragraphs)} paragraphs",
+            f"{len(files)} files read ({len(skipped)} skipped) -> {len(self.documents)} documents "
+            f"({len(skipped_articles)} skipped), {n_dup} near-duplicate(s), "
+            f"{len(self.paragraphs)} paragraphs",
             "removed/flagged: " + ", ".join(f"{k}={int(v)}" for k, v in totals.items() if v),
         ]
         lines += [f"skipped {r.source_file}: {r.reason}" for r in skipped.itertuples()]
+        lines += [
+            f"skipped {r.source_file} ({r.doc_id}): {r.reason}"
+            for r in skipped_articles.itertuples()
+        ]
         return "\n".join(lines)
 
 
@@ -142,6 +149,31 @@ def _article(
     return meta, paras, counts
 
 
+SHORT_REPORT_CHARS = 41  # a title-like block this long (or with clause punctuation) is text
+
+
+def is_short_report(lines: list[str]) -> bool:
+    """True when the only lines left (taken for a title block) are a short report's text.
+
+    A title rarely has clause punctuation (，；。！？) or more than 40 characters; a one-line
+    report usually has one of them, so it is kept as the document's body instead of being
+    dropped as "nothing but a title".
+    """
+    text = "".join(lines)
+    return len(text) >= SHORT_REPORT_CHARS or any(ch in text for ch in "，,；;。！？!?")
+
+
+def _no_body_reason(paras: pd.DataFrame, counts: Counter[str]) -> str:
+    """Say truthfully why an article has no body (chrome only, title only, nothing)."""
+    removed = sum(counts.get(c, 0) for c in ("chrome_lines", "related_lines", "byline_lines"))
+    if len(paras):
+        title = "".join(paras["text_original"].tolist())[:40]
+        return f"only a title line left after cleaning ({title!r}, {removed} chrome lines removed)"
+    if removed:
+        return f"no report text left after cleaning (web chrome only: {removed} lines removed)"
+    return "no text left after cleaning"
+
+
 def process_file(
     path: str | Path, doc_id_base: str, patterns: ChromePatterns | None = None
 ) -> tuple[list[dict], list[pd.DataFrame], list[dict]]:
@@ -170,13 +202,15 @@ def process_file(
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
         q.update({c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
+        if not has_body and len(paras) and is_short_report(paras["text_original"].tolist()):
+            # a one-line report (no sentence punctuation) looked like a title: it is the text
+            paras["kind"] = "body"
+            meta["title_original"] = ""
+            has_body = True
         if not has_body:
-            q.update(
-                status="skipped", reason="no report text left after cleaning (web chrome only)"
-            )
-            log.warning(
-                "skipping %s (%s): no report text left after cleaning", raw.path.name, doc_id
-            )
+            reason = _no_body_reason(paras, counts)
+            q.update(status="skipped", reason=reason)
+            log.warning("skipping %s (%s): %s", raw.path.name, doc_id, reason)
             quality.append(q)
             continue
         originals = paras["text_original"].tolist()
@@ -209,29 +243,66 @@ def process_file(
 
 def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
     """Add manifest columns; non-empty manifest title/date/place/year override text-derived ones
-    (which are kept as ``<col>_from_text``)."""
-    m = manifest.rename(columns={"file": "source_file"})
+    (which are kept as ``<col>_from_text``).
+
+    ``year`` and ``date`` cells are parsed as Chinese metadata is written
+    (:mod:`analysis.corpus.manifest_values`: ``2019年``, ``二〇二〇年``, ``2019-2020``, ``2019.3.5`` …);
+    a range sets ``year_end``. A cell that cannot be parsed never replaces the value read from
+    the text: it is logged as ``manifest.csv:LINE: problem`` and listed in the documents'
+    ``manifest_problems`` column.
+    """
+    from analysis.corpus.manifest_values import parse_date, parse_year
+
+    where = manifest.attrs.get("path", "manifest.csv")
+    m = manifest.rename(columns={"file": "source_file"}).copy()
+    problems: dict[str, list[str]] = {}
+    parsed_years, year_end, parsed_dates = [], [], []
+    for line, row in enumerate(m.to_dict("records"), start=2):  # header is line 1
+        found: list[str] = []
+        y, last, problem = parse_year(row.get("year", ""))
+        found += [problem] if problem else []
+        d, problem = parse_date(row.get("date", ""))
+        found += [problem] if problem else []
+        if y is None and d and not str(row.get("year", "")).strip():
+            y = int(d[:4])  # a manifest date without a year column: the year follows the date
+        parsed_years.append(y)
+        year_end.append(last)
+        parsed_dates.append(d)
+        for problem in found:
+            log.warning("%s:%d: %s; kept the value read from the text", where, line, problem)
+        if found:
+            problems[row["source_file"]] = found
+    if "year" in m.columns or "date" in m.columns:
+        m["year"] = pd.array(parsed_years, dtype="Int64")
+        if any(v is not None for v in year_end):
+            m["year_end"] = pd.array(year_end, dtype="Int64")
+    if "date" in m.columns:
+        m["date"] = parsed_dates
     clash = [c for c in m.columns if c in documents.columns and c != "source_file"]
     merged = documents.merge(m, on="source_file", how="left", suffixes=("", "__manifest"))
     multi = merged["source_file"].map(merged["source_file"].value_counts()) > 1
     for col in clash:
-        man = merged.pop(f"{col}__manifest").fillna("")
+        man = merged.pop(f"{col}__manifest")
         if col in MANIFEST_OVERRIDES:
-            use = man.astype(str).str.strip() != ""
+            use = man.notna() & (man.astype(str).str.strip() != "")
             if col == "title":
                 use &= ~multi  # one manifest title cannot name several articles
             merged[f"{col}_from_text"] = merged[col]
             if col == "year":
-                merged[col] = (
-                    merged[col]
-                    .astype("Int64")
-                    .mask(use, pd.to_numeric(man, errors="coerce").astype("Int64"))
-                )
+                merged[col] = merged[col].astype("Int64").mask(use, man.astype("Int64"))
             else:
-                merged[col] = merged[col].mask(use, man)
+                merged[col] = merged[col].mask(use, man.fillna(""))
         else:
-            merged[f"manifest_{col}"] = man
+            merged[f"manifest_{col}"] = man.fillna("")
+    merged["manifest_problems"] = merged["source_file"].map(
+        lambda f: "; ".join(problems.get(f, []))
+    )
     return merged
+
+
+def _raw_chars(result: tuple[list, list, list[dict]]) -> int:
+    """Characters decoded from one file (its quality row), for the progress rate."""
+    return int(result[2][0].get("n_chars_raw", 0) or 0) if result[2] else 0
 
 
 def load_corpus(
@@ -259,13 +330,19 @@ def load_corpus(
     patterns = load_chrome_patterns(chrome)
     bases = doc_id_bases(files)
     args = [(f, bases[f], patterns) for f in files]
+    progress = Progress(len(files), what="files")
+    results = []
     if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            results = list(
-                pool.map(process_file, *zip(*args), chunksize=max(1, len(files) // (4 * workers)))
-            )
+        with spawn_pool(workers) as pool:
+            chunk = max(1, len(files) // (4 * workers))
+            for result in pool.map(process_file, *zip(*args), chunksize=chunk):
+                results.append(result)
+                progress.update(chars=_raw_chars(result))
     else:
-        results = [process_file(*a) for a in args]
+        for a in args:
+            results.append(process_file(*a))
+            progress.update(chars=_raw_chars(results[-1]))
+    progress.done()
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
@@ -391,7 +468,7 @@ def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
         ("paragraphs", corpus.paragraphs),
         ("quality", corpus.quality),
     ):
-        written[name] = write_table(frame, out / f"{name}.csv")
+        written[name] = write_table(frame, out / f"{name}.csv")  # atomic
     return written
 
 

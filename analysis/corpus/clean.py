@@ -177,12 +177,22 @@ def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
                 p, f"{where}: invalid regular expression {pattern!r}: {exc}"
             ) from None
 
+    def typed(value: object, typ: type, where: str):
+        if not isinstance(value, typ):
+            kind = "mapping" if typ is dict else "list"
+            raise InputFileError(p, f"{where}: expected a {kind}, got {type(value).__name__}")
+        return value
+
     line = {
-        name: [compile_(x, f"line.{name}") for x in (patterns or [])]
-        for name, patterns in (spec.get("line") or {}).items()
+        name: [compile_(x, f"line.{name}") for x in typed(patterns or [], list, f"line.{name}")]
+        for name, patterns in typed(spec.get("line") or {}, dict, "line").items()
     }
-    block = [compile_(x, "block_start") for x in spec.get("block_start") or []]
-    byline_spec = spec.get("byline") or {}
+    block = [
+        compile_(x, "block_start")
+        for x in typed(spec.get("block_start") or [], list, "block_start")
+    ]
+    byline_spec = typed(spec.get("byline") or {}, dict, "byline")
+    typed(byline_spec.get("fields") or {}, dict, "byline.fields")
     fields = {
         k: compile_(v, f"byline.fields.{k}") for k, v in (byline_spec.get("fields") or {}).items()
     }
@@ -190,9 +200,15 @@ def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
         line=line,
         block_start=block,
         byline_fields=fields,
-        byline_max_chars=int(byline_spec.get("max_chars", 120)),
+        byline_max_chars=_positive_int(p, byline_spec.get("max_chars", 120), "byline.max_chars"),
         source=str(p),
     )
+
+
+def _positive_int(path: Path, value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InputFileError(path, f"{where}: expected a positive integer, got {value!r}")
+    return value
 
 
 CHROME_LINE_MAX = 300  # longer lines are report text, never chrome

@@ -167,28 +167,79 @@ def list_raw_files(folder: str | Path) -> list[Path]:
     return files
 
 
+def _csv_rows(path: Path, text: str) -> list[list[str]]:
+    """Parse CSV text strictly: every row has the header's number of fields (blank lines skipped).
+
+    Raises:
+        InputFileError: naming the line of the first malformed row.
+    """
+    import io as _io
+
+    reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if rows and len(row) != len(rows[0]):
+                raise InputFileError(
+                    path,
+                    f"row has {len(row)} fields but the header has {len(rows[0])} "
+                    "(a comma inside a value must be quoted)",
+                    line=reader.line_num,
+                )
+            rows.append(row)
+    except csv.Error as exc:
+        raise InputFileError(
+            path, f"cannot parse manifest CSV: {exc}", line=reader.line_num
+        ) from None
+    if not rows:
+        raise InputFileError(path, "manifest has no header line")
+    return rows
+
+
 def read_manifest(folder: str | Path) -> pd.DataFrame | None:
     """The optional ``manifest.csv`` of a raw folder (a ``file`` column plus any metadata).
 
+    The encoding is detected like a raw file's (UTF-8 with/without BOM, GB18030 as saved by a
+    Chinese Excel, Big5, UTF-16).
+
     Returns:
-        DataFrame with a ``file`` column (all columns read as strings), or None if absent.
+        DataFrame with a ``file`` column (all columns read as strings) and the attribute
+        ``attrs["path"]`` (the manifest file), or None if absent.
 
     Raises:
-        InputFileError: naming the file when it has no ``file`` column or cannot be parsed.
+        InputFileError: naming the file (and line) when it is empty, not text, has no ``file``
+            column, lists a file twice or cannot be parsed as CSV.
     """
     for name in MANIFEST_NAMES:
         p = Path(folder) / name
-        if p.exists():
-            try:
-                frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            except (UnicodeDecodeError, pd.errors.ParserError, csv.Error) as exc:
-                raise InputFileError(p, f"cannot parse manifest CSV: {exc}") from None
-            if "file" not in frame.columns:
-                raise InputFileError(
-                    p, f"manifest needs a 'file' column; found {list(frame.columns)}", line=1
-                )
-            dupes = frame["file"][frame["file"].duplicated()].tolist()
-            if dupes:
-                raise InputFileError(p, f"manifest lists files more than once: {dupes[:5]}")
-            return frame
+        if not p.exists():
+            continue
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise InputFileError(p, f"cannot read manifest: {exc.strerror}") from None
+        if not raw.strip():
+            raise InputFileError(p, f"manifest is empty ({len(raw)} bytes); delete it or add rows")
+        try:
+            text, _ = decode_bytes(raw)
+        except ValueError as exc:
+            raise InputFileError(p, f"manifest is not a text CSV file ({exc})") from None
+        rows = _csv_rows(p, text.lstrip("\ufeff"))
+        frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        if "file" not in frame.columns:
+            raise InputFileError(
+                p, f"manifest needs a 'file' column; found {list(frame.columns)}", line=1
+            )
+        frame["file"] = frame["file"].str.strip()
+        dupes = frame["file"][frame["file"].duplicated()]
+        if len(dupes):
+            first = int(dupes.index[0]) + 2  # header is line 1
+            raise InputFileError(
+                p, f"manifest lists files more than once: {dupes.tolist()[:5]}", line=first
+            )
+        frame.attrs["path"] = str(p)
+        return frame
     return None

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from analysis.atomic import atomic_write
+
 from .context import FigureContext, stage_function
 from .plots_corpus import plot_corpus_overview
 from .plots_keywords import plot_similarity, plot_tfidf_terms
@@ -319,5 +321,5 @@ def topic_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     )
     written = _write_frames(frames, tables_dir)
     html = tables_dir.parent / "topics.html"
-    html.write_text(ta["topics_html"], encoding="utf-8")
+    atomic_write(html, ta["topics_html"])
     return [*written, html]

@@ -339,6 +339,15 @@ class FigureContext:
         """Everything :func:`analysis.topics.run_topic_analysis` returns, through its own
         content-keyed cache (units, paragraphs, themes, settings, topics source, libraries)."""
         run = stage_function("topics", "run_topic_analysis")
+        applicability = stage_function("topics.pipeline", "topic_applicability")
+        opts = {
+            k: self.topic_settings[k]
+            for k in ("min_df", "max_df", "ks")
+            if k in self.topic_settings
+        }
+        reason = applicability(self.topic_units, **opts)
+        if reason:
+            raise NotApplicable(f"topic models: {reason}")
         return run(
             self.topic_units,
             self.paragraphs,

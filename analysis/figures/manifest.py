@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from analysis.atomic import atomic_write
 from analysis.paths import PACKAGE_DIR, ROOT
 
 MANIFEST_NAME = "MANIFEST.json"
@@ -77,10 +78,9 @@ def read_manifest(out_dir: str | Path) -> dict[str, Any]:
 def write_manifest(manifest: dict[str, Any], out_dir: str | Path) -> Path:
     """Write ``MANIFEST.json`` (sorted keys, UTF-8, trailing newline)."""
     path = Path(out_dir) / MANIFEST_NAME
-    path.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    return atomic_write(
+        path, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     )
-    return path
 
 
 def display_path(path: str | Path) -> str:
@@ -147,14 +147,12 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
             lines.append(f"| {name} | {'<br>'.join(files)} | {entry.get('description', '')} |")
         lines.append("")
         lines += _reading_the_tables(manifest, Path(out_dir))
-    path = Path(out_dir) / INDEX_NAME
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+    return atomic_write(Path(out_dir) / INDEX_NAME, "\n".join(lines))
 
 
 def _reading_the_tables(manifest: dict[str, Any], out: Path) -> list[str]:
     """Conventions of the CSV tables and what every column means (for the index page)."""
-    from ..tables import SIGNIFICANT_DIGITS, column_glossary
+    from analysis.tables import SIGNIFICANT_DIGITS, column_glossary
 
     files = [
         out / f
@@ -188,6 +186,7 @@ def _reading_the_tables(manifest: dict[str, Any], out: Path) -> list[str]:
         "|---|---|---|",
     ]
     for r in glossary.itertuples():
-        lines.append(f"| `{r.column}` | {r.meaning} | {r.tables} |")
+        meaning = r.meaning.replace("|", "\\|")  # a literal | would end the table cell
+        lines.append(f"| `{r.column}` | {meaning} | {r.tables} |")
     lines.append("")
     return lines

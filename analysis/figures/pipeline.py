@@ -6,12 +6,16 @@ of "do not redo what is current" (all content-keyed, none trusts a file merely e
 1. the stages cache their own heavy results (tokens; topic models through
    :mod:`analysis.cache`), keyed by text, lexicon bytes, options, code and library versions;
 2. an output whose input hash (content of the stage values it reads) and figure-code hash equal
-   those in ``MANIFEST.json``, with its files present, is not redrawn / rewritten;
+   those in ``MANIFEST.json``, and whose files still have the SHA-256 recorded there, is not
+   redrawn / rewritten (a truncated, edited or missing file is rebuilt);
 3. when the *source fingerprint* (bytes of the data folder, the lexicons and the package code,
    library versions, seed) equals the manifest's, no stage is computed at all.
 
 An output whose upstream stage is missing is ``skipped`` with a logged reason; one the corpus
 cannot support (no dates, no ``level`` column) is ``not applicable``; ``force`` redraws all.
+Every file is written atomically (:mod:`analysis.atomic`); bad input or an unwritable output
+folder stops the run with one line (:class:`~analysis.errors.AnalysisError`), not a traceback
+per output.
 The CLI draws figures in two worker processes while the next inputs are computed.
 """
 
@@ -27,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from analysis.atomic import file_sha256, remove_stale_temporaries
+from analysis.errors import AnalysisError
 
 from .context import FigureContext, NotApplicable, StageUnavailable
 from .manifest import (
@@ -77,6 +84,8 @@ def build_all(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for folder in (out, out / "tables"):  # what a killed run (kill -9) could leave behind
+        remove_stale_temporaries(folder)
     specs = _select(only)
     old = read_manifest(out)
     versions = package_versions()
@@ -140,6 +149,8 @@ def build_all(
             except StageUnavailable as exc:
                 log.warning("skipped %s %s: %s", spec.kind, spec.name, exc)
                 entry = {"status": "skipped", "reason": str(exc)}
+            except AnalysisError:  # bad input / unwritable output: stop with one line
+                raise
             except Exception as exc:  # one broken output must not hide the others
                 log.exception("failed %s %s", spec.kind, spec.name)
                 entry = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"}
@@ -166,6 +177,9 @@ def build_all(
             row = next(r for r in rows if r["kind"] == "figure" and r["name"] == name)
             try:
                 renderer.result(future)
+                _record_hashes(manifest["figures"][name], out)
+            except AnalysisError:  # e.g. the output folder became unwritable
+                raise
             except Exception as exc:  # a figure that cannot be drawn fails alone
                 reason = f"{type(exc).__name__}: {exc}"
                 log.error("failed to save figure %s: %s", name, reason)
@@ -214,16 +228,22 @@ def _build_one(
     }
     if spec.kind == "table":
         if not force and _unchanged(previous, digest, code, out):
-            entry.update(files=previous["files"], rows=previous.get("rows", {}), status="unchanged")
+            entry.update(
+                files=previous["files"],
+                rows=previous.get("rows", {}),
+                sha256=previous["sha256"],
+                status="unchanged",
+            )
             return entry, None
         written = spec.func(ctx, out / "tables")
         entry["files"] = [Path(os.path.relpath(p, out)).as_posix() for p in written]
         entry["rows"] = {Path(p).name: _count_rows(p) for p in written}
         entry["status"] = "built"
+        _record_hashes(entry, out)
         return entry, None
     entry["files"] = [f"{spec.name}.{fmt}" for fmt in formats]
     if not force and _unchanged(previous, digest, code, out, files=entry["files"]):
-        entry["status"] = "unchanged"
+        entry.update(sha256=previous["sha256"], status="unchanged")
         return entry, None
     entry["status"] = "built"
     return entry, spec.func(ctx, ax=None)
@@ -249,7 +269,25 @@ def _all_current(old: dict[str, Any], specs: list[OutputSpec], out: Path) -> boo
             continue
         if not entry or entry.get("status") not in ("built", "unchanged"):
             return False
-        if not entry.get("files") or not all((out / f).exists() for f in entry["files"]):
+        if not entry.get("files") or not _files_intact(entry, out, entry["files"]):
+            return False
+    return True
+
+
+def _record_hashes(entry: dict[str, Any], out: Path) -> None:
+    """Store the SHA-256 of every written file in the manifest entry (verified next run)."""
+    entry["sha256"] = {f: file_sha256(out / f) for f in entry.get("files", [])}
+
+
+def _files_intact(entry: dict[str, Any], out: Path, files: list[str]) -> bool:
+    """Every file exists and has the SHA-256 the manifest recorded when it was written."""
+    recorded = entry.get("sha256") or {}
+    for f in files:
+        path = out / f
+        if f not in recorded or not path.is_file():
+            return False
+        if file_sha256(path) != recorded[f]:
+            log.warning("%s differs from the file this run wrote last time; rebuilding", path)
             return False
     return True
 
@@ -257,7 +295,7 @@ def _all_current(old: dict[str, Any], specs: list[OutputSpec], out: Path) -> boo
 def _unchanged(
     previous: dict | None, digest: str, code: str, out: Path, *, files: list[str] | None = None
 ) -> bool:
-    """Same input hash and code hash as the last run, and every file still there."""
+    """Same input hash and code hash as the last run, and every file as it was written."""
     if not previous or previous.get("status") not in ("built", "unchanged"):
         return False
     files = files if files is not None else previous.get("files", [])
@@ -265,7 +303,7 @@ def _unchanged(
         previous.get("input_hash") == digest
         and previous.get("code_hash") == code
         and bool(files)
-        and all((out / f).exists() for f in files)
+        and _files_intact(previous, out, files)
     )
 
 

@@ -13,9 +13,10 @@ import pickle
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
 
 from matplotlib.figure import Figure
+
+from analysis.workers import spawn_pool, stop_pool
 
 from .save import save_figure
 
@@ -54,9 +55,13 @@ class Renderer:
     def __enter__(self) -> Renderer:
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self._pool is not None:
+    def __exit__(self, exc_type, *exc) -> None:
+        if self._pool is None:
+            return
+        if exc_type is None:
             self._pool.shutdown(wait=True)
+        else:  # Ctrl-C or an error: do not wait for queued drawings
+            stop_pool(self._pool)
 
     def submit(self, fig: Figure, out_dir, name: str, formats: Sequence[str]) -> Future:
         if self.workers == 0:
@@ -68,9 +73,7 @@ class Renderer:
                 future.set_exception(exc)
             return future
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=get_context("spawn"), initializer=_init_worker
-            )
+            self._pool = spawn_pool(self.workers, initializer=_init_worker)
         payload = pickle.dumps(fig)
         return self._pool.submit(_render, payload, str(out_dir), name, tuple(formats))
 

@@ -8,13 +8,15 @@ Tables are written by :func:`analysis.tables.write_table` (re-exported here).
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Sequence
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from ..tables import write_table  # noqa: F401  (the one table writer; re-exported)
+from analysis.atomic import atomic_write
+from analysis.tables import write_table  # noqa: F401  (the one table writer; re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +50,14 @@ def save_figure(
             afterwards, so use it only for figures that are discarded after saving.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     for i, fmt in enumerate(formats):
         if reuse_layout and i == 1:
             fig.set_layout_engine("none")
         path = out / f"{name}.{fmt}"
-        fig.savefig(path, format=fmt, metadata=_METADATA.get(fmt))
+        buffer = io.BytesIO()  # rendered in memory, then written atomically: never half a file
+        fig.savefig(buffer, format=fmt, metadata=_METADATA.get(fmt))
+        atomic_write(path, buffer.getvalue())
         written.append(path)
     log.debug("saved %s", ", ".join(p.name for p in written))
     return written

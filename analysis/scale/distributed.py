@@ -143,9 +143,11 @@ def _write_parquet(df: pd.DataFrame, target: str, table: str, part: int) -> str:
         arrow = tokens_table(df)
     else:
         arrow = pa.Table.from_pandas(_arrow_safe(df).reset_index(drop=True), preserve_index=False)
-    if fs is None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(arrow, path)
+    if fs is None:  # local: written atomically (a killed worker leaves no truncated part)
+        from analysis.atomic import atomic_path
+
+        with atomic_path(path) as tmp:
+            pq.write_table(arrow, tmp)
     else:
         fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
         with fs.open(path, "wb") as fh:
@@ -306,8 +308,10 @@ def _write_single(df: pd.DataFrame, target: str | Path, name: str) -> None:
     path = f"{root.rstrip('/')}/{name}.parquet"
     arrow = pa.Table.from_pandas(_arrow_safe(df).reset_index(drop=True), preserve_index=False)
     if fs is None:
-        Path(root).mkdir(parents=True, exist_ok=True)
-        pq.write_table(arrow, path)
+        from analysis.atomic import atomic_path
+
+        with atomic_path(path) as tmp:
+            pq.write_table(arrow, tmp)
     else:
         with fs.open(path, "wb") as fh:
             pq.write_table(arrow, fh)

@@ -28,11 +28,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
+
+from analysis.workers import spawn_pool
 
 log = logging.getLogger(__name__)
 
@@ -193,12 +194,7 @@ def process_pool(
     if n <= 1:
         yield None
         return
-    with ProcessPoolExecutor(
-        max_workers=n,
-        mp_context=get_context("spawn"),
-        initializer=initializer,
-        initargs=initargs,
-    ) as pool:
+    with spawn_pool(n, initializer=initializer, initargs=initargs) as pool:
         yield pool
 
 

@@ -40,6 +40,9 @@ STOPWORDS = paths.LEXICONS / "stopwords.txt"
 GENERIC_WORDS = paths.LEXICONS / "generic_words.txt"
 
 DEFAULT_USER_TAG = "nz"
+#: Largest user frequency accepted: jieba's most frequent word (的) has 318,825 in a total of
+#: ~60 million; rjieba keeps frequencies in 64-bit integers, so a huge value would overflow.
+MAX_USER_FREQ = 10**9
 _TAG = re.compile(r"^[a-z]{1,4}$")
 _BAD_CHARS = re.compile(r"[\s\ufffd\x00-\x1f]")
 # jieba only joins characters of this class into words (its re_han_default); a user word with any
@@ -128,6 +131,13 @@ def read_user_dict(path: str | Path = USERDICT) -> list[UserEntry]:
             if freq <= 0:
                 raise InputFileError(
                     path, f"frequency must be a positive integer, got {freq}", line=number
+                )
+            if freq > MAX_USER_FREQ:
+                raise InputFileError(
+                    path,
+                    f"frequency {freq} is out of range (1 to {MAX_USER_FREQ:,}; jieba's most "
+                    "frequent word has 318,825) — leave it out and it is resolved",
+                    line=number,
                 )
         if rest:
             candidate = rest.pop(0)

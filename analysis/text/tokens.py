@@ -29,9 +29,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +37,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from analysis.workers import spawn_pool
 
 from . import lexicons
 from .lexicons import Dictionary
@@ -423,7 +423,7 @@ def tokenize(
         for a, b in zip(bounds[:-1], bounds[1:], strict=True)
         if b > a
     ]
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with spawn_pool(workers) as pool:
         parts = list(pool.map(_tokenize_chunk, chunks))
     doc_ids = pd.Categorical(paragraphs["doc_id"].astype(str)).categories
     for part in parts:

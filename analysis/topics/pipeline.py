@@ -37,6 +37,43 @@ log = logging.getLogger(__name__)
 SMALL_KS = range(3, 11)  # a few hundred paragraphs: K is weakly identified above ~10
 LARGE_KS = (10, 15, 20, 25, 30)  # tens of thousands of paragraphs
 MAX_SWEEP_UNITS = 10_000  # above this many units the corpus is "large" (see _run_topic_analysis)
+MIN_TOPIC_UNITS = 20  # fewer paragraphs with kept terms: K cannot be chosen (3…10, 10 % held out)
+MIN_TOPIC_TERMS = 20  # fewer vocabulary terms after pruning: topics cannot differ
+
+
+def topic_applicability(
+    units: pd.Series | Mapping[str, Sequence[str]],
+    *,
+    min_df: float = 2,
+    max_df: float = 0.5,
+    ks: Iterable[int] | None = None,
+) -> str:
+    """Why topic models cannot be fitted to ``units`` ("" when they can).
+
+    A degenerate corpus — one enormous document in one or two paragraphs, a handful of short
+    reports — leaves too few units or terms after the vocabulary pruning for a K sweep; its
+    topic outputs are "not applicable (reason)" rather than a library error.
+    """
+    try:
+        bow = build_bow(units, min_df=min_df, max_df=max_df)
+    except ValueError as exc:
+        n = len(units)
+        return f"{exc} ({n} paragraph unit(s); topic models need many paragraphs)"
+    n_units, n_terms = len(bow.unit_ids), len(bow.vocab)
+    need_units = max(MIN_TOPIC_UNITS, 2 * max(ks or SMALL_KS))
+    if n_units < need_units:
+        return (
+            f"only {n_units} paragraph(s) keep terms after pruning (min_df={min_df}, "
+            f"max_df={max_df}); a K sweep needs at least {need_units}"
+        )
+    if n_terms < MIN_TOPIC_TERMS:
+        return (
+            f"only {n_terms} term(s) occur in {min_df}+ paragraphs and at most "
+            f"{max_df} of them; topic models need at least {MIN_TOPIC_TERMS}"
+        )
+    return ""
+
+
 LARGE_ITERATIONS = 200  # Gibbs sweeps per fit on a large corpus (tomotopy default: 1000)
 
 
@@ -302,7 +339,7 @@ def run_topic_analysis(
     paths = {n: _cache.cache_path({**key, "part": n}, "topics") for n in names}
     if not force and all(p.exists() for p in paths.values()):
         try:
-            return _load_cached(paths)
+            return _load_cached(paths, key)
         except Exception as exc:  # noqa: BLE001 - a broken entry is recomputed, never trusted
             log.warning("unreadable topic cache (%s); recomputing", exc)
     out = _run_topic_analysis(units, paragraphs, **options)
@@ -317,14 +354,23 @@ def run_topic_analysis(
         _cache.cached_frame({**key, "part": n}, lambda f=frame: f, "topics", force=True)
     # return what a warm call returns (the Parquet round trip), so cold and warm runs give
     # identical values, dtypes and content hashes
-    return _load_cached(paths)
+    try:
+        return _load_cached(paths, key)
+    except Exception as exc:  # noqa: BLE001 - e.g. a read-only cache: the entries were not stored
+        log.warning("topic cache not readable after storing (%s); using the fitted values", exc)
+        return out
 
 
-def _load_cached(paths: dict) -> dict[str, Any]:
-    out: dict[str, Any] = {n: pd.read_parquet(paths[n]) for n in _FRAMES}
-    out["model"] = result_from_frame(pd.read_parquet(paths["model"]))
-    seeded = pd.read_parquet(paths["seeded_model"])
+def _load_cached(paths: dict, key: dict) -> dict[str, Any]:
+    from ..cache import read_entry
+
+    def read(n: str) -> pd.DataFrame:  # verified: an entry stored for another key is refused
+        return read_entry({**key, "part": n}, paths[n])
+
+    out: dict[str, Any] = {n: read(n) for n in _FRAMES}
+    out["model"] = result_from_frame(read("model"))
+    seeded = read("seeded_model")
     out["seeded_model"] = result_from_frame(seeded) if len(seeded) else None
-    out["topics_html"] = str(pd.read_parquet(paths["topics_html"])["html"].iloc[0])
+    out["topics_html"] = str(read("topics_html")["html"].iloc[0])
     out["chosen_k"] = int(out["topic_choice"]["k"].iloc[0])
     return out
