@@ -61,6 +61,11 @@ _API: dict[str, str] = {
     "run_topic_analysis": "topics",
     "topic_units": "topics",
     "word_intrusion": "topics",
+    # the pipeline object
+    "Study": "study",
+    "StudyOptions": "options",
+    "Lexicons": "options",
+    "DEFAULT_SEED": "options",
     # figures
     "use_cjk_font": "fonts",
     "FIGURES": "figures",

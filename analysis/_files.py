@@ -6,7 +6,6 @@ lines, and raises :class:`~analysis.errors.InputFileError` naming the file and l
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,13 +59,3 @@ def read_yaml(path: str | Path) -> object:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputFileError(p, f"invalid YAML: {problem}", line=line) from None
-
-
-def file_digest(*paths: str | Path) -> str:
-    """SHA-256 over the bytes of the given files (order matters); used for cache keys."""
-    h = hashlib.sha256()
-    for path in paths:
-        p = Path(path)
-        h.update(str(p.name).encode())
-        h.update(p.read_bytes() if p.exists() else b"<missing>")
-    return h.hexdigest()

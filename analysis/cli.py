@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from . import paths
 from .errors import AnalysisError, InputErrors, describe_os_error
+from .options import DEFAULT_SEED
 
 log = logging.getLogger("analysis")
 
@@ -50,8 +51,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("figures", help="regenerate every table and figure")
     _add_data_out(p, str(paths.FIGURES))
     p.add_argument("--only", nargs="+", metavar="NAME", help="only these figures/tables")
-    p.add_argument("--force", action="store_true", help="ignore the cache and recompute")
-    p.add_argument("--seed", type=int, default=20240601, help="master random seed")
+    p.add_argument(
+        "--lexicons",
+        default=str(paths.LEXICONS),
+        metavar="DIR",
+        help="lexicon folder (same files as data/lexicons/)",
+    )
+    p.add_argument("--force", action="store_true", help="ignore the caches and recompute")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="master random seed")
+    p.add_argument("--genre", default="auto", help="genre profile (default: from the corpus)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes or Dask workers for ingestion and tokenization (default 1)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask scheduler (tcp://host:8786) instead of this machine",
+    )
     p.add_argument(
         "--xlsx",
         action="store_true",
@@ -112,7 +132,15 @@ def _print_error(exc: AnalysisError) -> None:
         print(f"error: {problem}", file=sys.stderr)
 
 
+def _safe_streams() -> None:
+    """A terminal that cannot show Chinese (e.g. a Latin-1 locale) gets escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _safe_streams()
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -123,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
             from .validate import check_inputs
 
-            check_inputs(args.data)
+            check_inputs(args.data, lexicon_dir=getattr(args, "lexicons", None))
         return int(_resolve(COMMANDS[args.command])(args) or 0)
     except AnalysisError as exc:
         _print_error(exc)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from analysis import paths
 from analysis.errors import AnalysisError, InputErrors, InputFileError
+from analysis.options import Lexicons
 
 
 def _lexicon_checks(lexicon_dir: Path) -> list[tuple[Path, Callable[[Path], object]]]:
@@ -24,14 +25,15 @@ def _lexicon_checks(lexicon_dir: Path) -> list[tuple[Path, Callable[[Path], obje
     from analysis.measures.themes import load_themes
     from analysis.text.lexicons import read_delete_list, read_user_dict
 
+    lex = Lexicons(lexicon_dir)
     return [
-        (lexicon_dir / "userdict.txt", read_user_dict),
-        (lexicon_dir / "dict_delete.txt", read_delete_list),
-        (lexicon_dir / "stopwords.txt", read_word_list),
-        (lexicon_dir / "generic_words.txt", read_word_list),
-        (lexicon_dir / "themes.yaml", load_themes),
-        (lexicon_dir / "slogans.yaml", load_slogan_patterns),
-        (lexicon_dir / "chrome.yaml", load_chrome_patterns),
+        (lex.userdict, read_user_dict),
+        (lex.delete_list, read_delete_list),
+        (lex.stopwords, read_word_list),
+        (lex.generic_words, read_word_list),
+        (lex.themes, load_themes),
+        (lex.slogans, load_slogan_patterns),
+        (lex.chrome, load_chrome_patterns),
     ]
 
 

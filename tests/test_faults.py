@@ -274,6 +274,27 @@ def test_5_gb18030_manifest_from_excel_is_read(tmp_path):
     assert docs.loc["000_r.txt", "year"] == 2019
 
 
+def test_5_manifest_with_bom_and_crlf_from_windows_is_read(tmp_path):
+    _corpus(tmp_path)
+    (tmp_path / "manifest.csv").write_bytes(
+        "\ufefffile,year\r\n000_r.txt,2019年\r\n".encode("utf-8")
+    )
+    docs = load_corpus(tmp_path).documents.set_index("source_file")
+    assert docs.loc["000_r.txt", "year"] == 2019
+
+
+def test_6_errors_survive_the_trip_back_from_a_worker_process():
+    import pickle
+
+    for exc in (
+        InputFileError("a/themes.yaml", "bad", line=3),
+        OutputFileError("out/x.png", "cannot write: no space left on device"),
+        InputErrors([InputFileError("u.txt", "bad", line=1), AnalysisError("--seed")]),
+    ):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc) and str(back) == str(exc)
+
+
 # -- 6. read-only output, full disk at the CLI ----------------------------------------------------
 def _refuse(exc: OSError):
     def write(path: Path, blob: bytes) -> None:
@@ -339,16 +360,12 @@ DRIVER = textwrap.dedent(
     import sys, time
     from concurrent.futures import wait
     from analysis.figures.render import Renderer
-    from analysis.workers import spawn_pool
     if __name__ == "__main__":
         with Renderer(2) as renderer:
-            pool = spawn_pool(1)
-            futures = [pool.submit(time.sleep, 0.01)]
             import matplotlib.figure as mf
             fig = mf.Figure()
             fig.add_subplot().plot([1, 2])
-            futures.append(renderer.submit(fig, sys.argv[1], "f", ("png",)))
-            wait(futures)
+            wait([renderer.submit(fig, sys.argv[1], "f", ("png",))])
             print("ready", flush=True)
             time.sleep(120)
     """
@@ -370,7 +387,7 @@ def test_7_sigkill_of_the_parent_leaves_no_worker_or_resource_tracker(tmp_path):
     try:
         assert proc.stdout.readline().strip() == "ready"
         children = _descendants(proc.pid)
-        assert len(children) >= 3  # 2 render workers + 1 pool worker (+ resource tracker)
+        assert len(children) >= 2  # the render worker and the resource tracker
         proc.kill()
         proc.wait()
         deadline = time.monotonic() + 20
@@ -424,6 +441,17 @@ def test_7_ctrl_c_ends_the_run_with_one_line(tmp_path):
     assert proc.returncode == 130
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert err.strip().splitlines() == [err.strip()] and err.startswith("interrupted")
+
+
+def test_6_a_terminal_without_chinese_gets_escapes_not_a_traceback(tmp_path):
+    data = _corpus(tmp_path / "raw")
+    env = {**ENV, "PYTHONIOENCODING": "latin-1", "PYTHONUTF8": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "kwic", "党建", "--data", str(data)],
+        cwd=ROOT, env=env, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr[-500:]
+    assert b"\\u515a\\u5efa" in done.stdout  # 党建, escaped
 
 
 # -- 8/9. lexicons validated up front --------------------------------------------------------

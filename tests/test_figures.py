@@ -29,10 +29,12 @@ from analysis.figures import (
 )
 from analysis.figures.save import save_figure
 from analysis.figures.style import OKABE_ITO, figure_style
+from analysis.hashing import content_hash
+from analysis.study import Study
 
 
-class FixtureContext(FigureContext):
-    """A context whose inputs are the synthetic fixtures; ``missing`` inputs are unavailable."""
+class FixtureContext(Study):
+    """A study whose results are the synthetic fixtures; ``missing`` inputs are unavailable."""
 
     def __init__(self, *, missing: tuple[str, ...] = (), overrides: dict | None = None, **kw):
         super().__init__("tests-fixture", **kw)
@@ -40,8 +42,6 @@ class FixtureContext(FigureContext):
         self._missing = set(missing)
 
     def source_fingerprint(self):
-        from analysis.figures.context import content_hash
-
         return content_hash([self._fixture, self.seed, sorted(self._missing)])
 
     def get(self, name):
@@ -87,7 +87,7 @@ def test_every_figure_declares_known_inputs_and_one_sentence(name):
     assert spec.description.strip() and "\n" not in spec.description
     assert spec.inputs
     for inp in spec.inputs:
-        assert hasattr(FigureContext, f"_compute_{inp}"), f"{name}: unknown input {inp}"
+        assert inp in Study.results(), f"{name}: unknown input {inp}"
 
 
 def test_tables_are_registered():
@@ -399,7 +399,6 @@ def test_content_hash_ignores_timings_but_not_results():
     """A refit with the same seed gives the same input hash although its fit time differs."""
     import numpy as np
 
-    from analysis.figures.context import content_hash
     from analysis.topics import TopicResult
 
     def result(seconds: float, top: float) -> TopicResult:

@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from fixtures_scale import simple_tokens, square, synthetic_paragraphs, worker_pid, write_reports
 
+from analysis.corpus import load_corpus
 from analysis.scale import parallel
+from analysis.text.tokens import tokenize
 
 
 @pytest.mark.parametrize("n,k", [(0, 3), (1, 3), (5, 2), (7, 7), (10, 3), (3, 10)])
@@ -76,22 +78,13 @@ def test_concat_tokens_unifies_categories():
     assert out["doc_id"].astype(str).tolist() == expected["doc_id"].tolist()
 
 
-def _load_corpus_or_skip():
-    corpus = pytest.importorskip("analysis.corpus")
-    if not hasattr(corpus, "load_corpus"):
-        pytest.skip("analysis.corpus.load_corpus not available yet")
-    return corpus
-
-
 def test_parallel_ingestion_and_tokenization_equal_serial(tmp_path):
-    corpus_mod = _load_corpus_or_skip()
-    tok = pytest.importorskip("analysis.text.tokens")
     files = write_reports(tmp_path, n=6)
     # a near-duplicate across chunks: must be found by the corpus-wide step
     (tmp_path / "0007.txt").write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
     files = sorted(tmp_path.glob("*.txt"))
-    serial = corpus_mod.load_corpus(tmp_path)
-    serial_tokens = tok.tokenize(serial.paragraphs, cache=False)
+    serial = load_corpus(tmp_path)
+    serial_tokens = tokenize(serial.paragraphs, cache=False)
     with parallel.process_pool(2) as pool:  # one warm pool shared by the two stages
         frames = parallel.ingest_files(files, manifest=tmp_path, n_chunks=3, pool=pool)
         tokens = parallel.tokenize_parallel(frames.paragraphs, pool=pool, n_chunks=4)

@@ -13,6 +13,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from fixtures_scale import synthetic_theme_scores  # noqa: E402
 
+from analysis.figures import plots_time as pt  # noqa: E402
 from analysis.measures import timeseries as ts  # noqa: E402
 
 
@@ -82,10 +83,10 @@ def test_no_dated_documents_gives_empty_frame_and_labelled_figure(caplog):
     prev = ts.prevalence_by_year(scores, docs)
     assert prev.empty and "prevalence" in prev.columns
     assert "nothing to show" in caplog.text
-    fig = ts.plot_prevalence_by_year(prev)
+    fig = pt.plot_prevalence_by_year(prev)
     assert "no dated documents" in fig.axes[0].texts[0].get_text()
     plt.close(fig)
-    fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs.drop(columns="level")))
+    fig = pt.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs.drop(columns="level")))
     assert "no level" in fig.axes[0].texts[0].get_text()
     plt.close(fig)
 
@@ -95,19 +96,19 @@ def test_plots_draw_points_and_bands_without_saving(tmp_path, monkeypatch):
     docs, scores = synthetic_theme_scores(n_docs=40, years=(2001, 2002))
     few = ts.prevalence_by_year(scores, docs, n_boot=100)
     fig, ax = plt.subplots()
-    assert ts.plot_prevalence_by_year(few, ax=ax) is fig
+    assert pt.plot_prevalence_by_year(few, ax=ax) is fig
     assert ax.containers  # error bars for 2 years
     plt.close(fig)
     docs, scores = synthetic_theme_scores(n_docs=60, years=(2001, 2002, 2003, 2004, 2005))
     many = ts.prevalence_by_year(scores, docs, n_boot=100)
-    fig = ts.plot_prevalence_by_year(many, themes=["rising"], labels={"rising": "Rising"})
+    fig = pt.plot_prevalence_by_year(many, themes=["rising"], labels={"rising": "Rising"})
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["Rising"]
     assert fig.axes[0].collections  # interval band
     plt.close(fig)
-    fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, n_boot=100))
+    fig = pt.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, n_boot=100))
     assert len(fig.axes[0].get_lines()) >= 2
     plt.close(fig)
-    fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, per_year=False))
+    fig = pt.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, per_year=False))
     assert len(fig.axes[0].patches) == 6
     plt.close(fig)
     assert not list(tmp_path.iterdir())
@@ -124,19 +125,19 @@ def test_documents_with_manifest_fills_year_and_level():
 
 
 def test_lines_do_not_bridge_gaps_and_facets_per_theme():
-    assert [(r.start, r.stop) for r in ts._runs(np.array([1, 2, 3, 10, 11, 20]), 2)] == [
+    assert [(r.start, r.stop) for r in pt._runs(np.array([1, 2, 3, 10, 11, 20]), 2)] == [
         (0, 3),
         (3, 5),
         (5, 6),
     ]
     docs, scores = synthetic_theme_scores(n_docs=80, years=(1990, 1991, 1992, 1993, 2005, 2006))
     prev = ts.prevalence_by_year(scores, docs, n_boot=50)
-    fig = ts.plot_prevalence_by_year(prev)
+    fig = pt.plot_prevalence_by_year(prev)
     visible = [a for a in fig.axes if a.get_visible()]
     assert len(visible) == 3  # one panel per theme
     assert len(visible[0].get_lines()) == 2  # 1990-93 and 2005-06 are separate lines
     plt.close(fig)
-    fig = ts.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, n_boot=50))
+    fig = pt.plot_prevalence_by_level(ts.prevalence_by_level(scores, docs, n_boot=50))
     assert len([a for a in fig.axes if a.get_visible()]) == 3
     plt.close(fig)
 
@@ -154,11 +155,12 @@ def test_default_corpus_with_few_dates_degrades_gracefully(caplog):
     """data/raw has only two dated reports and no level: a figure of the points available."""
     import logging
 
-    corpus_mod = pytest.importorskip("analysis.corpus")
-    themes_mod = pytest.importorskip("analysis.measures.themes")
-    corpus = corpus_mod.load_corpus()
+    from analysis.corpus import analysis_paragraphs, load_corpus
+    from analysis.measures.themes import theme_scores
+
+    corpus = load_corpus()
     docs = corpus.documents
-    scores = themes_mod.theme_scores(corpus_mod.analysis_paragraphs(corpus), None, documents=docs)
+    scores = theme_scores(analysis_paragraphs(corpus), None, documents=docs)
     with caplog.at_level(logging.INFO, logger="analysis.measures.timeseries"):
         tables = ts.prevalence_tables(scores, docs, measure="doc_share", seed=1)
     by_year = tables["theme_prevalence_by_year"]
@@ -166,6 +168,6 @@ def test_default_corpus_with_few_dates_degrades_gracefully(caplog):
     assert 0 < by_year.drop_duplicates("year")["n_docs"].sum() == len(dated) < len(docs)
     assert "lack a value" in caplog.text
     assert tables["theme_prevalence_by_level"].empty and "no 'level' column" in caplog.text
-    fig = ts.plot_prevalence_by_year(by_year)
+    fig = pt.plot_prevalence_by_year(by_year)
     assert any(a.containers for a in fig.axes)  # error bars, not bands, for ≤ 3 years
     plt.close(fig)

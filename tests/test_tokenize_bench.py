@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-import pytest
-
 
 def test_bench_tokenize_prints_figures(tmp_path, capsys):
-    pytest.importorskip("analysis.corpus")
     from analysis.bench.tokenize import run
 
     (tmp_path / "a.txt").write_text(

@@ -20,8 +20,9 @@ LOOSE = TokenizerOptions(
 
 @pytest.fixture(scope="module")
 def corpus():
-    corpus_module = pytest.importorskip("analysis.corpus")
-    return corpus_module.load_corpus()
+    from analysis.corpus import load_corpus
+
+    return load_corpus()
 
 
 @pytest.mark.parametrize("options", [TokenizerOptions(), LOOSE], ids=["default", "unfiltered"])

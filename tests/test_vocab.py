@@ -111,7 +111,6 @@ def test_candidates_from_real_tokenizer_output():
 
 
 def test_cli_vocab_prints_sections(capsys, tmp_path, monkeypatch):
-    pytest.importorskip("analysis.corpus")
     monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
     from analysis import paths
 

@@ -164,6 +164,17 @@ def probe_unwritable_out(tmp: Path) -> str:
     return _one_line(code, err, "permission denied")
 
 
+def probe_latin1_terminal(tmp: Path) -> str:
+    data = _corpus(tmp / "raw")
+    env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "PYTHONIOENCODING": "latin-1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "kwic", "党建", "--data", str(data)],
+        cwd=paths.ROOT, env={**env, "PYTHONUTF8": "0"}, capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr[-200:]
+    return "kwic on a Latin-1 terminal: Chinese printed as escapes, no UnicodeEncodeError"
+
+
 def probe_huge_frequency(tmp: Path) -> str:
     from analysis.errors import InputErrors
     from analysis.validate import check_inputs
@@ -394,6 +405,7 @@ PROBES: dict[str, Callable[[Path], str]] = {
     "4 concurrent writers": probe_concurrent_writers,
     "5 bad manifests": probe_bad_manifests,
     "6 unwritable --out": probe_unwritable_out,
+    "6 Latin-1 terminal": probe_latin1_terminal,
     "7 SIGKILL of the parent": probe_sigkill,
     "7 Ctrl-C": probe_ctrl_c,
     "8 huge userdict frequency": probe_huge_frequency,

@@ -1,9 +1,10 @@
 """Figures and tables: a registry shared by ``python -m analysis figures`` and the notebooks.
 
-    >>> from analysis.figures import FIGURES, FigureContext, make_figure, build_all
-    >>> ctx = FigureContext("data/raw")                  # stage results computed on demand
-    >>> fig = make_figure("theme_profile", ctx)          # a matplotlib Figure (not saved)
-    >>> build_all(ctx, "figures")                        # every table and figure + manifest
+    >>> from analysis import Study
+    >>> from analysis.figures import FIGURES, make_figure, build_all
+    >>> study = Study("data/raw")                        # stage results computed on demand
+    >>> fig = make_figure("theme_profile", study)        # a matplotlib Figure (not saved)
+    >>> build_all(study, "figures")                      # every table and figure + manifest
 
 Plot functions take data and an optional ``ax`` and return a ``Figure``; only
 :mod:`analysis.figures.save` writes files. See :mod:`analysis.figures.catalog` for the list.

@@ -1,7 +1,7 @@
 """Every registered figure and table: a thin function from the context to a plot or a file.
 
 The plotting itself lives in the ``plots_*`` modules (pure functions of DataFrames), so a
-notebook can call either ``make_figure("theme_profile", ctx)`` or
+notebook can call either ``make_figure("theme_profile", study)`` or
 ``plot_theme_profile(my_scores, labels)`` on its own data.
 """
 
@@ -12,11 +12,13 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from analysis.atomic import atomic_write
+from analysis.corpus.build import write_corpus_tables
+from analysis.study import Study
 
-from .context import FigureContext, stage_function
 from .plots_corpus import plot_corpus_overview
 from .plots_keywords import plot_similarity, plot_tfidf_terms
 from .plots_themes import plot_slogan_matrix, plot_theme_position, plot_theme_profile
+from .plots_time import plot_prevalence_by_level, plot_prevalence_by_year
 from .plots_topics import (
     plot_doc_topics,
     plot_k_selection,
@@ -40,7 +42,7 @@ from .style import FULL_WIDTH, theme_label
     inputs=["documents", "quality"],
     title="Corpus overview",
 )
-def corpus_overview(ctx: FigureContext, *, ax=None) -> Figure:
+def corpus_overview(ctx: Study, *, ax=None) -> Figure:
     return plot_corpus_overview(ctx.documents, ctx.quality, ax=ax)
 
 
@@ -51,7 +53,7 @@ def corpus_overview(ctx: FigureContext, *, ax=None) -> Figure:
     title="Distinctive terms per document",
     multi_panel=True,
 )
-def tfidf_terms(ctx: FigureContext, *, ax=None) -> Figure:
+def tfidf_terms(ctx: Study, *, ax=None) -> Figure:
     return plot_tfidf_terms(ctx.tfidf_keywords, ctx.analysed_documents)
 
 
@@ -62,7 +64,7 @@ def tfidf_terms(ctx: FigureContext, *, ax=None) -> Figure:
     inputs=["similarity", "documents"],
     title="Document similarity",
 )
-def doc_similarity(ctx: FigureContext, *, ax=None) -> Figure:
+def doc_similarity(ctx: Study, *, ax=None) -> Figure:
     return plot_similarity(ctx.similarity, ctx.documents, ax=ax)
 
 
@@ -73,7 +75,7 @@ def doc_similarity(ctx: FigureContext, *, ax=None) -> Figure:
     inputs=["slogans", "slogan_counts", "analysed_documents"],
     title="Recurring slogans",
 )
-def slogan_matrix(ctx: FigureContext, *, ax=None) -> Figure:
+def slogan_matrix(ctx: Study, *, ax=None) -> Figure:
     return plot_slogan_matrix(ctx.slogans, ctx.slogan_counts, ctx.analysed_documents, ax=ax)
 
 
@@ -84,7 +86,7 @@ def slogan_matrix(ctx: FigureContext, *, ax=None) -> Figure:
     inputs=["theme_scores", "theme_labels", "analysed_documents"],
     title="Theme profile per document",
 )
-def theme_profile(ctx: FigureContext, *, ax=None) -> Figure:
+def theme_profile(ctx: Study, *, ax=None) -> Figure:
     return plot_theme_profile(ctx.theme_scores, ctx.theme_labels, ctx.analysed_documents, ax=ax)
 
 
@@ -96,7 +98,7 @@ def theme_profile(ctx: FigureContext, *, ax=None) -> Figure:
     title="Where themes appear inside a report",
     multi_panel=True,
 )
-def theme_position(ctx: FigureContext, *, ax=None) -> Figure:
+def theme_position(ctx: Study, *, ax=None) -> Figure:
     return plot_theme_position(
         ctx.paragraph_themes, ctx.theme_labels, ctx.paragraphs, ctx.analysed_documents
     )
@@ -112,7 +114,7 @@ def theme_position(ctx: FigureContext, *, ax=None) -> Figure:
     title="Choosing K",
     multi_panel=True,
 )
-def k_selection(ctx: FigureContext, *, ax=None) -> Figure:
+def k_selection(ctx: Study, *, ax=None) -> Figure:
     return plot_k_selection(ctx.k_selection, chosen_k=ctx.chosen_k)
 
 
@@ -123,7 +125,7 @@ def k_selection(ctx: FigureContext, *, ax=None) -> Figure:
     title="Top terms per topic",
     multi_panel=True,
 )
-def topic_terms(ctx: FigureContext, *, ax=None) -> Figure:
+def topic_terms(ctx: Study, *, ax=None) -> Figure:
     model = ctx.topic_model
     title = f"{model.backend} LDA, K = {model.k}, seed {model.seed}"
     return plot_topic_terms(ctx.topic_terms, title=title)
@@ -135,7 +137,7 @@ def topic_terms(ctx: FigureContext, *, ax=None) -> Figure:
     inputs=["doc_topics", "topic_terms", "analysed_documents"],
     title="Documents × topics",
 )
-def doc_topics(ctx: FigureContext, *, ax=None) -> Figure:
+def doc_topics(ctx: Study, *, ax=None) -> Figure:
     return plot_doc_topics(
         ctx.doc_topics, topic_names(ctx.topic_terms), ctx.analysed_documents, ax=ax
     )
@@ -148,7 +150,7 @@ def doc_topics(ctx: FigureContext, *, ax=None) -> Figure:
     inputs=["topic_stability", "topic_terms"],
     title="Topic stability across seeds",
 )
-def topic_stability(ctx: FigureContext, *, ax=None) -> Figure:
+def topic_stability(ctx: Study, *, ax=None) -> Figure:
     return plot_topic_stability(ctx.topic_stability, topic_names(ctx.topic_terms), ax=ax)
 
 
@@ -161,7 +163,7 @@ def topic_stability(ctx: FigureContext, *, ax=None) -> Figure:
     title="Seeded topics vs theme lexicons",
     multi_panel=True,
 )
-def seeded_topics(ctx: FigureContext, *, ax=None) -> Figure:
+def seeded_topics(ctx: Study, *, ax=None) -> Figure:
     model = ctx.topic_model
     free = theme_mass(model.topic_word, model.vocab, ctx.themes)
     return plot_seeded_topics(ctx.seeded_report, free, ctx.theme_labels)
@@ -174,9 +176,7 @@ def seeded_topics(ctx: FigureContext, *, ax=None) -> Figure:
     inputs=["prevalence_by_year", "theme_labels"],
     title="Themes over time",
 )
-def themes_by_year(ctx: FigureContext, *, ax=None) -> Figure:
-    from analysis.measures.timeseries import plot_prevalence_by_year
-
+def themes_by_year(ctx: Study, *, ax=None) -> Figure:
     # one small panel per theme: the Chinese label fits a panel title at paper width
     labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
     return _to_width(plot_prevalence_by_year(ctx.prevalence_by_year, labels=labels, ax=ax), ax)
@@ -189,15 +189,13 @@ def themes_by_year(ctx: FigureContext, *, ax=None) -> Figure:
     inputs=["prevalence_by_level", "theme_labels"],
     title="Themes by administrative level",
 )
-def themes_by_level(ctx: FigureContext, *, ax=None) -> Figure:
-    from analysis.measures.timeseries import plot_prevalence_by_level
-
+def themes_by_level(ctx: Study, *, ax=None) -> Figure:
     labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
     return _to_width(plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, ax=ax), ax)
 
 
 def _to_width(fig: Figure, ax) -> Figure:
-    """Scale a stage's own figure to the paper's full width (keeping its aspect ratio)."""
+    """Scale a figure to the paper's full width (keeping its aspect ratio)."""
     if ax is None:
         w, h = fig.get_size_inches()
         fig.set_size_inches(FULL_WIDTH, h * FULL_WIDTH / w)
@@ -213,9 +211,8 @@ def _to_width(fig: Figure, ax) -> Figure:
     "(written by analysis.corpus).",
     inputs=["corpus"],
 )
-def corpus_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
-    writer = stage_function("corpus.build", "write_corpus_tables")
-    written = writer(ctx.corpus, tables_dir)
+def corpus_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    written = write_corpus_tables(ctx.corpus, tables_dir)
     return [Path(p) for p in (written.values() if isinstance(written, dict) else written)]
 
 
@@ -230,7 +227,7 @@ def _write_frames(frames: dict[str, object], tables_dir: Path) -> list[Path]:
     "paragraph, with its dominant_label).",
     inputs=["theme_scores", "paragraph_themes", "theme_labels"],
 )
-def theme_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+def theme_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     labels = {t: theme_label(t, ctx.theme_labels) for t in ctx.theme_labels}
     scores = ctx.theme_scores.copy()
     scores.insert(
@@ -254,7 +251,7 @@ def theme_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     "slogan_mentions.csv (every mention with its offsets: the evidence).",
     inputs=["slogans", "slogan_mentions"],
 )
-def slogan_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+def slogan_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     return _write_frames(
         {"slogans": ctx.slogans, "slogan_mentions": ctx.slogan_mentions}, tables_dir
     )
@@ -265,7 +262,7 @@ def slogan_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     "vocabulary.csv: every token with its frequency and document frequency.",
     inputs=["vocabulary"],
 )
-def vocabulary_table(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+def vocabulary_table(ctx: Study, tables_dir: Path) -> list[Path]:
     return _write_frames({"vocabulary": ctx.vocabulary}, tables_dir)
 
 
@@ -276,7 +273,7 @@ def vocabulary_table(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     "theme's paragraphs, against the rest: log ratio, G², BH q).",
     inputs=["tfidf_keywords", "similarity", "keyness"],
 )
-def keyword_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+def keyword_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     return _write_frames(
         {
             "tfidf_keywords": ctx.tfidf_keywords,
@@ -293,7 +290,7 @@ def keyword_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     "no dates / no level metadata).",
     inputs=["prevalence"],
 )
-def timeseries_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+def timeseries_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     return _write_frames(dict(ctx.prevalence), tables_dir)
 
 
@@ -303,7 +300,7 @@ def timeseries_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
     "seeded_topics.csv, topic_choice.csv, and the offline interactive view ../topics.html.",
     inputs=["topic_analysis"],
 )
-def topic_tables(ctx: FigureContext, tables_dir: Path) -> list[Path]:
+def topic_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     ta = ctx.topic_analysis
     names = (
         "topic_k_selection",

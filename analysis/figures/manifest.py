@@ -7,60 +7,48 @@ so an unchanged corpus regenerates an identical manifest.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
-import platform
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from analysis import hashing
 from analysis.atomic import atomic_write
-from analysis.paths import PACKAGE_DIR, ROOT
+from analysis.paths import ROOT
+
+from .registry import OutputSpec
+from .style import STYLE_FILE
 
 MANIFEST_NAME = "MANIFEST.json"
 INDEX_NAME = "README.md"
 
-#: distributions whose versions can change a figure or table.
-PACKAGES: tuple[str, ...] = (
-    "analysis",
-    "numpy",
-    "pandas",
-    "scipy",
-    "matplotlib",
-    "mplfonts",
-    "scikit-learn",
-    "gensim",
-    "tomotopy",
-    "jieba",
-    "rjieba",
-    "opencc",
-    "pyarrow",
-    "pyyaml",
-)
-
 
 def package_versions() -> dict[str, str]:
-    """``{"python": "3.11.x", "numpy": "2.4.6", …}`` for the packages that shape the outputs."""
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    """``{"python": "3.11.x", "numpy": "2.4.6", …}``: :func:`analysis.hashing.library_versions`."""
+    return hashing.library_versions()
 
 
-def code_hash() -> str:
-    """SHA-256 of the figure code, the style file and the font module (a change re-renders)."""
-    h = hashlib.sha256()
-    files = sorted((PACKAGE_DIR / "figures").glob("*.py")) + [
-        PACKAGE_DIR / "style.mplstyle",
-        PACKAGE_DIR / "fonts.py",
-    ]
-    for f in files:
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
+def output_code_hash(spec: OutputSpec) -> str:
+    """SHA-256 of the code that draws or writes one output: the code closure of its registered
+    function (plot functions, axes helpers, style constants it reaches, see
+    :func:`analysis.hashing.code_digest`), the saving and style code, the style sheet and the
+    font module. Editing a plotting function changes the hash of exactly the outputs whose code
+    reaches it."""
+    return hashing.digest(hashing.code_digest(spec.func), _rendering_hash())
+
+
+@functools.lru_cache(maxsize=1)
+def _rendering_hash() -> str:
+    from analysis import fonts
+
+    from .render import Renderer
+    from .save import save_figure, write_table
+    from .style import figure_style, use_style
+
+    return hashing.code_digest(
+        Renderer, save_figure, write_table, figure_style, use_style, fonts.use_cjk_font,
+        extra=(STYLE_FILE,),
+    )  # fmt: skip
 
 
 def read_manifest(out_dir: str | Path) -> dict[str, Any]:

@@ -32,13 +32,15 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import hashing
 from analysis.atomic import file_sha256, remove_stale_temporaries
 from analysis.errors import AnalysisError
+from analysis.options import Lexicons, StudyOptions
+from analysis.study import NotApplicable, StageUnavailable, Study
 
-from .context import FigureContext, NotApplicable, StageUnavailable
 from .manifest import (
-    code_hash,
     display_path,
+    output_code_hash,
     package_versions,
     read_manifest,
     write_index,
@@ -53,7 +55,7 @@ log = logging.getLogger(__name__)
 
 
 def build_all(
-    ctx: FigureContext,
+    ctx: Study,
     out_dir: str | Path,
     *,
     only: Sequence[str] | None = None,
@@ -65,7 +67,7 @@ def build_all(
     """Build tables and figures from ``ctx`` into ``out_dir`` (tables in ``out_dir/tables``).
 
     Args:
-        ctx: the data context (one raw folder, one seed).
+        ctx: the :class:`analysis.Study` (one raw folder, lexicon folder and options).
         out_dir: output folder; ``MANIFEST.json`` and ``README.md`` are written there.
         only: names of figures/tables to build (default all); others keep their manifest entry.
         force: re-render figures even when their inputs are unchanged.
@@ -82,19 +84,20 @@ def build_all(
     """
     from . import catalog  # noqa: F401  (registers the outputs)
 
+    specs = _select(only)  # an unknown name fails before anything is created
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for folder in (out, out / "tables"):  # what a killed run (kill -9) could leave behind
         remove_stale_temporaries(folder)
-    specs = _select(only)
     old = read_manifest(out)
     versions = package_versions()
-    code = code_hash()
     manifest: dict[str, Any] = {
         "data_dir": display_path(ctx.data_dir),
         "seed": ctx.seed,
         "packages": versions,
-        "code_hash": code,
+        "code_hash": hashing.package_digest(),
+        "lexicons": display_path(ctx.lexicon_dir),
+        "options": ctx.options.key(),
         "font": _font_name(),
         "figures": dict(old.get("figures", {})) if only else {},
         "tables": dict(old.get("tables", {})) if only else {},
@@ -137,9 +140,7 @@ def build_all(
             key = "tables" if spec.kind == "table" else "figures"
             previous = old.get(key, {}).get(spec.name)
             try:
-                entry, fig = _build_one(
-                    spec, ctx, out, previous, code=code, force=force, formats=formats
-                )
+                entry, fig = _build_one(spec, ctx, out, previous, force=force, formats=formats)
                 if fig is not None:  # drawn and saved by the renderer (maybe in a worker)
                     pending.append((spec.name, renderer.submit(fig, out, spec.name, formats), t0))
                     _release(fig)
@@ -209,11 +210,10 @@ def _select(only: Sequence[str] | None) -> list[OutputSpec]:
 
 def _build_one(
     spec: OutputSpec,
-    ctx: FigureContext,
+    ctx: Study,
     out: Path,
     previous: dict | None,
     *,
-    code: str,
     force: bool,
     formats: Sequence[str],
 ) -> tuple[dict[str, Any], Any]:
@@ -221,6 +221,7 @@ def _build_one(
     for name in spec.inputs:  # raises StageUnavailable / NotApplicable with the reason
         ctx.get(name)
     digest = ctx.digest(spec.inputs)
+    code = output_code_hash(spec)
     entry: dict[str, Any] = {
         "input_hash": digest,
         "seeds": ctx.seeds(spec.inputs),
@@ -346,8 +347,23 @@ def _progress(specs: list[OutputSpec], enabled: bool):
     return tqdm(specs, desc="figures & tables", unit="output", leave=False)
 
 
+def study_from_args(args: argparse.Namespace) -> Study:
+    """The :class:`analysis.Study` described by the command line (``--data``, ``--lexicons``,
+    ``--seed``, ``--genre``, ``--workers``, ``--scheduler``, ``--force``)."""
+    options = StudyOptions(
+        seed=args.seed,
+        genre=getattr(args, "genre", "auto"),
+        workers=getattr(args, "workers", 1),
+        scheduler=getattr(args, "scheduler", None),
+        force=bool(getattr(args, "force", False)),
+    )
+    lexicons = getattr(args, "lexicons", None)
+    return Study(args.data, lexicons=Lexicons(lexicons) if lexicons else None, options=options)
+
+
 def cli_figures(args: argparse.Namespace) -> int:
-    """Entry point of ``python -m analysis figures`` (args: data, out, only, force, seed)."""
+    """Entry point of ``python -m analysis figures`` (args: data, out, only, lexicons, seed,
+    genre, workers, scheduler, force); every option reaches the stages through the Study."""
     for noisy in (
         "matplotlib",
         "fontTools",
@@ -358,25 +374,16 @@ def cli_figures(args: argparse.Namespace) -> int:
         "analysis.topics",
         "analysis.cache",
         "analysis.text.tokens",
+        "analysis.measures.timeseries",
+        "analysis.text.lexicons",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    for noisy in ("analysis.measures.timeseries", "analysis.text.lexicons"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     t0 = time.perf_counter()
-    ctx = FigureContext(args.data, seed=args.seed, force=args.force)
+    study = study_from_args(args)
     workers = min(2, os.cpu_count() or 1)  # figures are drawn while the next inputs compute
-    saved = os.environ.get("ANALYSIS_NO_CACHE")
-    if args.force:  # --force: every stage recomputes, no cache entry is read (or written)
-        os.environ["ANALYSIS_NO_CACHE"] = "1"
-    try:
-        report = build_all(ctx, args.out, only=args.only, force=args.force, render_workers=workers)
-    finally:
-        if saved is None:
-            os.environ.pop("ANALYSIS_NO_CACHE", None)
-        else:
-            os.environ["ANALYSIS_NO_CACHE"] = saved
+    report = build_all(study, args.out, only=args.only, force=args.force, render_workers=workers)
     if getattr(args, "xlsx", False):
-        from ..tables import write_workbook
+        from analysis.tables import write_workbook
 
         book = write_workbook(Path(args.out) / "tables", Path(args.out) / "tables.xlsx")
         print(f"wrote {book} (one sheet per table; not reproducible to the byte, not committed)")

@@ -1,10 +1,10 @@
 """The figure and table registry (showyourwork-style: each output declared once, with inputs).
 
 A figure is a function ``(ctx, *, ax=None) -> Figure`` that pulls its data from a
-:class:`~analysis.figures.context.FigureContext` and hands it to a pure plot function; a table is
+:class:`analysis.Study` and hands it to a pure plot function; a table is
 a function ``(ctx, tables_dir) -> list[Path]`` that writes its files
 (through :func:`analysis.figures.save.write_table` or the owning stage's writer). Both are registered with a name, a one-line description and
-the names of the context inputs they read (used for the manifest's input hashes and to skip an
+the names of the study results they read (used for the manifest's input hashes and to skip an
 output whose upstream stage is not available).
 
     >>> from analysis.figures import FIGURES, make_figure
@@ -24,10 +24,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .context import FigureContext
+    from analysis.study import Study
 
 FigureFunc = Callable[..., "Figure"]
-TableFunc = Callable[["FigureContext", "Path"], "list[Path]"]
+TableFunc = Callable[["Study", "Path"], "list[Path]"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class OutputSpec:
     Attributes:
         name: file stem and registry key (``corpus_overview`` → ``corpus_overview.png``).
         description: one sentence, shown in the index page and the manifest.
-        inputs: context attributes the output reads (``"documents"``, ``"topic_model"``…).
+        inputs: study results the output reads (``"documents"``, ``"topic_model"``…).
         func: the function building it.
         kind: ``"figure"`` or ``"table"``.
         title: short human title for the index page.
@@ -74,7 +74,8 @@ def register(
     Args:
         name: registry key and file stem (``[a-z0-9_]+``), unique.
         description: one sentence saying what the figure shows.
-        inputs: names of :class:`FigureContext` attributes the figure reads.
+        inputs: names of :class:`analysis.Study` results the figure reads
+            (``Study.results()``).
         title: short title for the index page (defaults to ``name``).
         multi_panel: ``True`` when the figure builds its own grid of axes.
     """
@@ -117,12 +118,12 @@ def _check_new(name: str, registry: dict[str, OutputSpec]) -> None:
         raise ValueError(f"output {name!r} registered twice")
 
 
-def make_figure(name: str, ctx: FigureContext, *, ax: Axes | None = None) -> Figure:
-    """Build the registered figure ``name`` from a context (never saves).
+def make_figure(name: str, ctx: Study, *, ax: Axes | None = None) -> Figure:
+    """Build the registered figure ``name`` from a study (never saves).
 
     Args:
         name: a key of :data:`FIGURES`.
-        ctx: the data context (see :func:`analysis.figures.context.FigureContext`).
+        ctx: the :class:`analysis.Study` (or any object with its results as attributes).
         ax: draw into this axes instead of a new figure (single-panel figures only).
 
     Returns:

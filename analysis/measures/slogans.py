@@ -23,8 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis._files import file_digest, read_yaml
+from analysis._files import read_yaml
 from analysis.errors import InputFileError
+from analysis.hashing import file_digest
 
 from .concordance import drop_duplicate_documents, to_simplified
 from .themes import line_of, trie_pattern, yaml_lines

@@ -20,15 +20,13 @@ backend (rjieba) are both built from that same table, so they segment with the s
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import math
 import re
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
-from analysis import paths
+from analysis import hashing, paths
 from analysis._files import read_text_lines, read_word_list
 from analysis.errors import InputFileError
 
@@ -86,22 +84,6 @@ def jieba_dict_path() -> Path:
     import jieba  # lazy: importing jieba is cheap, initialising it is not (we never do)
 
     return Path(jieba.__file__).resolve().parent / "dict.txt"
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries whose behaviour changes tokens (part of every cache key)."""
-    return dict(_library_versions())
-
-
-@functools.lru_cache(maxsize=1)
-def _library_versions() -> tuple[tuple[str, str], ...]:
-    out = {}
-    for name in ("jieba", "rjieba", "opencc"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
-            out[name] = "missing"
-    return tuple(sorted(out.items()))
 
 
 def read_user_dict(path: str | Path = USERDICT) -> list[UserEntry]:
@@ -187,7 +169,7 @@ def _base_dictionary(dict_path: str, digest: str) -> tuple[dict[str, int], dict[
 
 def base_dictionary() -> tuple[dict[str, int], dict[str, str], int]:
     """jieba's built-in dictionary as ``(freq, tag, total)``, read once per process."""
-    return _base_dictionary(str(jieba_dict_path()), library_versions()["jieba"])
+    return _base_dictionary(str(jieba_dict_path()), hashing.library_versions()["jieba"])
 
 
 def _best_split(word: str, freq: dict[str, int], total: int) -> list[str]:
@@ -241,26 +223,6 @@ def resolve_user_freq(word: str, freq: dict[str, int], total: int) -> int:
     return floor
 
 
-def _digest(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.hexdigest()
-
-
-def lexicon_digest(*files: str | Path | None) -> str:
-    """SHA-256 over the bytes of lexicon files (``None`` and missing files count as absent)."""
-    parts = []
-    for f in files:
-        if f is None:
-            parts.append(b"<none>")
-        else:
-            p = Path(f)
-            parts.append(p.read_bytes() if p.exists() else b"<missing>")
-    return _digest(*parts)
-
-
 def effective_dictionary(
     *, userdict: str | Path | None = USERDICT, delete: str | Path | None = DELETE_LIST
 ) -> Dictionary:
@@ -273,10 +235,10 @@ def effective_dictionary(
         InputFileError: for a malformed user dictionary or delete list (file and line named).
     """
     base_path = jieba_dict_path()
-    digest = _digest(
-        repr(sorted(library_versions().items())).encode(),
-        lexicon_digest(userdict).encode(),
-        lexicon_digest(delete).encode(),
+    digest = hashing.digest(
+        repr(sorted(hashing.library_versions().items())),
+        hashing.file_digest(userdict),
+        hashing.file_digest(delete),
     )
     return _effective_dictionary(str(base_path), str(userdict), str(delete), digest)
 
@@ -286,7 +248,7 @@ def _effective_dictionary(base: str, userdict: str, delete: str, digest: str) ->
     base_freq, base_tag, total = (
         base_dictionary()
         if base == str(jieba_dict_path())
-        else _base_dictionary(base, library_versions()["jieba"])
+        else _base_dictionary(base, hashing.library_versions()["jieba"])
     )
     freq = dict(base_freq)
     tag = dict(base_tag)
@@ -354,4 +316,4 @@ def word_set(path: str | Path | None) -> frozenset[str]:
     """A stopword/generic list as a set, memoised on the file's content."""
     if path is None:
         return frozenset()
-    return _word_set(str(path), lexicon_digest(path))
+    return _word_set(str(path), hashing.file_digest(path))

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -38,6 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis import hashing
 from analysis.workers import spawn_pool
 
 from . import lexicons
@@ -110,7 +110,7 @@ class TokenizerOptions:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if f.name in ("userdict", "delete_list", "stopwords", "generic_words"):
-                value = None if value is None else lexicons.lexicon_digest(value)
+                value = None if value is None else hashing.file_digest(value)
             elif isinstance(value, tuple):
                 value = list(value)
             out[f.name] = value
@@ -293,7 +293,7 @@ def _decisions(key: str, options: TokenizerOptions) -> _Decisions:
 
 
 def _decisions_for(options: TokenizerOptions) -> _Decisions:
-    key = hashlib.sha256(repr(sorted(options.key().items())).encode()).hexdigest()
+    key = hashing.digest(repr(sorted(options.key().items())))
     return _decisions(key + _dictionary(options).digest, options)
 
 
@@ -382,6 +382,7 @@ def tokenize(
     options: TokenizerOptions | None = None,
     cache: bool = True,
     workers: int = 1,
+    force: bool = False,
 ) -> pd.DataFrame:
     """Segment and filter the Simplified ``text`` of paragraphs.
 
@@ -393,6 +394,7 @@ def tokenize(
             covers the text, the bytes of every lexicon file, the options, the library
             versions and :data:`TOKENIZER_VERSION`, so a stale entry cannot be served.
         workers: processes (>1 splits paragraphs into chunks; results are identical).
+        force: recompute and overwrite the cache entry instead of reading it.
 
     Returns:
         DataFrame, one row per kept token in reading order:
@@ -414,6 +416,7 @@ def tokenize(
                 paragraphs, backend=backend, options=options, cache=False, workers=workers
             ),
             "tokens",
+            force=force,
         )
     if workers <= 1 or len(paragraphs) < 2 * workers:
         return _tokenize_frame(paragraphs, backend, options)
@@ -435,19 +438,22 @@ def token_cache_key(
     paragraphs: pd.DataFrame, *, backend: Backend, options: TokenizerOptions
 ) -> dict[str, object]:
     """Cache key of a tokenize call: text content, lexicon bytes, options, library versions."""
-    h = hashlib.sha256()
-    for doc_id, para_id, text in zip(
-        paragraphs["doc_id"].astype(str), paragraphs["para_id"], paragraphs["text"].fillna(""),
-        strict=True,
-    ):  # fmt: skip
-        h.update(f"{doc_id}\x1f{para_id}\x1f{text}\x1e".encode())
+    text = hashing.rows_digest(
+        zip(
+            paragraphs["doc_id"].astype(str),
+            paragraphs["para_id"],
+            paragraphs["text"].fillna(""),
+            strict=True,
+        )
+    )
     return {
         "stage": "tokens",
         "tokenizer_version": TOKENIZER_VERSION,
-        "text": h.hexdigest(),
+        "code": hashing.source_digest(__name__),
+        "text": text,
         "backend": backend,
         "options": options.key(),
-        "libraries": lexicons.library_versions(),
+        "libraries": hashing.library_versions(),
     }
 
 

@@ -11,16 +11,17 @@ three seeds for the sweep, five for stability; about 10 s on one core.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from analysis import hashing
+from analysis.options import DEFAULT_SEED
+from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 
 from .backends import DEFAULT_BACKEND, fit_topics
 from .bow import build_bow
@@ -83,18 +84,30 @@ def topic_units(
     unit: str = "paragraph",
     include_titles: bool = False,
     tokenizer_backend: str = "fast",
+    options: TokenizerOptions | None = None,
+    force: bool = False,
 ) -> pd.Series:
     """Tokens per unit for topic models: the project tokenizer with report-generic words
-    (工作, 进一步 … from ``data/lexicons/generic_words.txt``) removed, titles left out.
+    (工作, 进一步 … from ``generic_words.txt``) removed, titles left out.
+
+    Args:
+        paragraphs: paragraphs per the corpus contract.
+        unit: ``"paragraph"`` or ``"document"``.
+        include_titles: keep title paragraphs.
+        tokenizer_backend: ``"fast"`` or ``"jieba"``.
+        options: tokenizer options (default ``TokenizerOptions(remove_generic=True)``, the
+            files of ``data/lexicons``); :class:`analysis.Study` passes its lexicon folder's.
+        force: recompute the token cache entry.
 
     Returns:
         ``pd.Series`` of ``list[str]`` indexed by unit id (see ``unit_tokens``).
     """
-    from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
-
     paras = paragraphs if include_titles else paragraphs[paragraphs["kind"] != "title"]
     tokens = tokenize(
-        paras, backend=tokenizer_backend, options=TokenizerOptions(remove_generic=True)
+        paras,
+        backend=tokenizer_backend,
+        options=options if options is not None else TokenizerOptions(remove_generic=True),
+        force=force,
     )
     return unit_tokens(tokens, unit)
 
@@ -103,7 +116,7 @@ def _run_topic_analysis(
     units: pd.Series | Mapping[str, Sequence[str]],
     paragraphs: pd.DataFrame | None = None,
     *,
-    seed: int = 20240601,
+    seed: int = DEFAULT_SEED,
     ks: Iterable[int] | None = None,
     n_seeds: int = 3,
     n_stability: int | None = None,
@@ -249,68 +262,37 @@ _FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topi
            "topic_stability", "topic_examples", "seeded_topics", "topic_intrusion")  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _source_digest() -> str:
-    """SHA-256 of the topics package's source: a changed algorithm never reads old results."""
-    h = hashlib.sha256()
-    for f in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(f.name.encode() + f.read_bytes())
-    return h.hexdigest()
-
-
-def _digest_units(units: pd.Series | Mapping[str, Sequence[str]]) -> str:
-    h = hashlib.sha256()
-    items = units.items() if isinstance(units, pd.Series) else dict(units).items()
-    for uid, toks in items:
-        h.update(("\x1f".join([str(uid), *map(str, toks)]) + "\x1e").encode())
-    return h.hexdigest()
-
-
 def _digest_paragraphs(paragraphs: pd.DataFrame | None) -> str | None:
     if paragraphs is None:
         return None
     col = "text_original" if "text_original" in paragraphs.columns else "text"
-    h = hashlib.sha256()
-    for row in zip(paragraphs["doc_id"].astype(str), paragraphs["para_id"], paragraphs[col],
-                   strict=True):  # fmt: skip
-        h.update(("\x1f".join(map(str, row)) + "\x1e").encode())
-    return h.hexdigest()
-
-
-def _library_versions() -> dict[str, str]:
-    from importlib import metadata
-
-    out = {}
-    for name in ("tomotopy", "gensim", "scikit-learn", "numpy", "scipy"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "missing"
-    return out
+    return hashing.rows_digest(
+        zip(paragraphs["doc_id"].astype(str), paragraphs["para_id"], paragraphs[col], strict=True)
+    )
 
 
 def topic_cache_key(units, paragraphs, **options) -> dict[str, object]:
     """Cache key of :func:`run_topic_analysis`: unit tokens, quoted paragraphs, every option,
-    the theme terms, the topics package's source and the versions of the modelling libraries."""
+    the theme terms, the source of the code that computes it (import closure of this module)
+    and the library versions (:mod:`analysis.hashing`)."""
     themes = options.pop("themes", None)
     pt = options.pop("paragraph_themes", None)
     opts = {k: (list(v) if isinstance(v, range | tuple) else v) for k, v in options.items()}
     return {
         "stage": "topics",
         "version": TOPICS_CACHE_VERSION,
-        "code": _source_digest(),
-        "units": _digest_units(units),
+        "code": hashing.source_digest(__name__),
+        "units": hashing.rows_digest(
+            (uid, *toks)
+            for uid, toks in (
+                units.items() if isinstance(units, pd.Series) else dict(units).items()
+            )
+        ),
         "paragraphs": _digest_paragraphs(paragraphs),
         "themes": theme_terms(themes) if themes is not None else None,
-        "paragraph_themes": (
-            None
-            if pt is None
-            else hashlib.sha256(
-                pd.util.hash_pandas_object(pt, index=False).to_numpy().tobytes()
-            ).hexdigest()
-        ),
+        "paragraph_themes": None if pt is None else hashing.content_hash(pt),
         "options": opts,
-        "libraries": _library_versions(),
+        "libraries": hashing.library_versions(),
     }
 
 

@@ -1,0 +1,507 @@
+"""One study: a raw folder, a lexicon folder and one :class:`~analysis.options.StudyOptions`.
+
+:class:`Study` owns the pipeline. Each result (``study.corpus``, ``study.paragraphs``,
+``study.tokens``, ``study.themes``, ``study.slogans``, ``study.topics`` …) is a lazily computed
+property: computed on first access by calling the stage functions (plain imports below, the same
+pure functions ``import analysis as an`` exposes), then kept for the life of the object. The
+expensive stages (tokens, topic models) also keep a content-keyed disk cache
+(:mod:`analysis.cache`) keyed by their inputs, options, library versions and the source of the
+code that computes them (:mod:`analysis.hashing`). Every option reaches the stages explicitly:
+the lexicon folder (themes, slogans, chrome, user dictionary, stopwords, generic words), the
+tokenizer options, the genre, the seed, the executor, ``force``.
+
+    >>> from analysis import Study, StudyOptions
+    >>> study = Study("data/raw", lexicons="data/lexicons", options=StudyOptions(seed=7))
+    >>> study.documents[["doc_id", "title"]]          # computed on first access
+    >>> study.theme_scores.head()
+
+Adding a result is one method::
+
+    @result
+    def reuse_pairs(self) -> pd.DataFrame:
+        \"\"\"Passages shared by two documents (columns …).\"\"\"
+        return text_reuse(self.paragraphs, seed=self.seed)
+
+It is then ``study.reuse_pairs``, a valid figure input (``inputs=["reuse_pairs"]``) and part of
+the manifest's input hashes. A result that the corpus cannot support raises
+:class:`NotApplicable` with the reason (the figure pipeline records "not applicable").
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import hashing, paths
+from analysis.corpus.build import Corpus, analysis_paragraphs, load_corpus
+from analysis.measures.keywords import doc_similarity, keyword_tables
+from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
+from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
+from analysis.measures.timeseries import prevalence_tables
+from analysis.options import DEFAULT_SEED, Lexicons, StudyOptions
+from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
+from analysis.text.vocab import vocabulary
+from analysis.topics import run_topic_analysis, topic_units
+from analysis.topics.pipeline import topic_applicability
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_SEED", "NotApplicable", "Stage", "StageUnavailable", "Study", "result"]
+
+
+class StageUnavailable(RuntimeError):
+    """An upstream stage needed by an output cannot run (e.g. no usable theme for seeded
+    topics); the figure pipeline skips the output with this reason."""
+
+
+class NotApplicable(StageUnavailable):
+    """The corpus lacks what an output needs (e.g. no ``level`` metadata): nothing to draw."""
+
+
+class result:  # noqa: N801 - used as a decorator, reads like ``property``
+    """Declare a lazily computed study result (a method ``(self) -> value``).
+
+    ``study.<name>`` computes the value on first access (through :meth:`Study.get`, so a
+    subclass can supply values) and keeps it for the life of the study.
+    """
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+        functools.update_wrapper(self, func)  # type: ignore[arg-type]
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return obj.get(self.name)
+
+
+Stage = result  # alias, for readers who think in stages
+
+
+class Study:
+    """Stage results for one raw folder, lexicon folder and set of options.
+
+    Args:
+        data_dir: folder of raw report files (with or without ``manifest.csv``; default
+            ``data/raw``).
+        lexicons: folder with the same files as ``data/lexicons/`` (default that folder).
+        options: :class:`~analysis.options.StudyOptions` (seed, genre, tokenizer, topics,
+            executor, workers, scheduler, force).
+        **changes: shortcuts for fields of ``options`` (``Study(d, seed=7, force=True)``).
+    """
+
+    def __init__(
+        self,
+        data_dir: str | Path | None = None,
+        *,
+        lexicons: str | Path | Lexicons | None = None,
+        options: StudyOptions | None = None,
+        **changes: Any,
+    ) -> None:
+        self.data_dir = Path(data_dir) if data_dir is not None else paths.RAW
+        self.lexicons = (
+            lexicons
+            if isinstance(lexicons, Lexicons)
+            else Lexicons(Path(lexicons) if lexicons is not None else paths.LEXICONS)
+        )
+        options = options or StudyOptions()
+        self.options = options.replace(**changes) if changes else options
+        unknown = set(self.options.tokenizer) - {
+            f.name for f in TokenizerOptions.__dataclass_fields__.values()
+        }
+        if unknown:
+            raise ValueError(f"unknown tokenizer option(s): {', '.join(sorted(unknown))}")
+        self._values: dict[str, Any] = {}
+
+    # -- options, shortcuts ----------------------------------------------------------------
+    @property
+    def seed(self) -> int:
+        return self.options.seed
+
+    @property
+    def force(self) -> bool:
+        return self.options.force
+
+    @property
+    def lexicon_dir(self) -> Path:
+        return self.lexicons.folder
+
+    @property
+    def topic_options(self) -> dict[str, Any]:
+        return dict(self.options.topics)
+
+    def tokenizer_options(self, **changes: Any) -> TokenizerOptions:
+        """:class:`TokenizerOptions` with the lexicon files of this study's folder, the
+        study's tokenizer options, then ``changes`` (e.g. ``remove_generic=True``)."""
+        lex = self.lexicons
+        return TokenizerOptions(
+            userdict=lex.userdict,
+            delete_list=lex.delete_list,
+            stopwords=lex.stopwords,
+            generic_words=lex.generic_words,
+            **{**self.options.tokenizer, **changes},
+        )
+
+    def stage_kwargs(self, func: Callable[..., Any]) -> dict[str, Any]:
+        """The study-wide options a stage function accepts, by keyword: ``genre`` and
+        ``substance_only`` (a stage that grows such a keyword receives it with no other change)."""
+        params = inspect.signature(func).parameters
+        wanted = {"genre": self.options.genre, "substance_only": self.options.substance_only}
+        return {k: v for k, v in wanted.items() if k in params}
+
+    def __repr__(self) -> str:
+        done = ", ".join(self._values) or "nothing yet"
+        return (
+            f"{type(self).__name__}({str(self.data_dir)!r}, lexicons={str(self.lexicon_dir)!r}, "
+            f"seed={self.seed}; computed: {done})"
+        )
+
+    # -- generic access ----------------------------------------------------------------------
+    @classmethod
+    def results(cls) -> dict[str, result]:
+        """Every result this kind of study can compute, by name (with its docstring)."""
+        out: dict[str, result] = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, result):
+                    out[name] = value
+        return out
+
+    def get(self, name: str) -> Any:
+        """Value of result ``name`` (computed on first access, then kept)."""
+        if name not in self._values:
+            spec = type(self).results().get(name)
+            if spec is None:
+                raise KeyError(f"unknown study result {name!r}")
+            self._values[name] = spec.func(self)
+        return self._values[name]
+
+    def computed(self) -> list[str]:
+        """Names of the results computed so far."""
+        return list(self._values)
+
+    def available(self, names: Iterable[str]) -> str | None:
+        """``None`` when every result can be computed, else the reason one cannot."""
+        for name in names:
+            try:
+                self.get(name)
+            except StageUnavailable as exc:
+                return str(exc)
+        return None
+
+    def digest(self, names: Iterable[str]) -> str:
+        """SHA-256 of the content of the given results (plus the master seed)."""
+        parts = [f"seed={self.seed}"]
+        for name in names:
+            parts += [name, hashing.content_hash(self.get(name))]
+        return hashing.digest(*parts)
+
+    def source_fingerprint(self) -> str:
+        """SHA-256 of everything the results are computed from, without computing anything:
+        the bytes of every file of the data folder and of the lexicon folder, every file of the
+        ``analysis`` package, the library versions and the options that change results."""
+        return hashing.digest(
+            hashing.folder_digest(self.data_dir),
+            hashing.folder_digest(self.lexicon_dir),
+            hashing.package_digest(),
+            hashing.content_hash(hashing.library_versions()),
+            hashing.content_hash(self.options.key()),
+        )
+
+    def seeds(self, names: Iterable[str]) -> dict[str, Any]:
+        """Seeds that the given results were computed with (for the manifest)."""
+        out: dict[str, Any] = {"master": self.seed}
+        wanted = set(names)
+        if wanted & {"topic_model", "topic_terms", "doc_topics", "topic_stability"}:
+            out["topic_model_seed"] = int(self.topic_model.seed)
+        if wanted & {"k_selection", "chosen_k"}:
+            out["k_sweep_seeds"] = sorted(int(s) for s in self.k_selection["seed"].unique())
+        if "topic_stability" in wanted:
+            stab = self.topic_stability
+            n_runs = int(stab["n_runs"].iloc[0]) if len(stab) and "n_runs" in stab else 0
+            # run_topic_analysis refits with seed, seed + 1, … (the first run is the model)
+            out["stability_seeds"] = [int(self.topic_model.seed) + i for i in range(n_runs)]
+        if wanted & {"seeded_model", "seeded_report"}:
+            out["seeded_model_seed"] = int(self.seeded_model.seed)
+        return out
+
+    # -- corpus ------------------------------------------------------------------------------
+    @result
+    def corpus(self) -> Corpus:
+        """:class:`~analysis.corpus.Corpus` of the raw folder (chrome rules of the lexicons)."""
+        return load_corpus(
+            self.data_dir,
+            chrome=self.lexicons.chrome,
+            workers=self.options.workers or 1,
+            **self.stage_kwargs(load_corpus),
+        )
+
+    @result
+    def documents(self) -> pd.DataFrame:
+        """``documents`` table of the corpus (near-duplicates included, marked)."""
+        return self.corpus.documents
+
+    @result
+    def quality(self) -> pd.DataFrame:
+        """``quality`` table: one row per raw file and per document."""
+        return self.corpus.quality
+
+    @result
+    def all_paragraphs(self) -> pd.DataFrame:
+        """Every paragraph, near-duplicate documents included."""
+        return self.corpus.paragraphs
+
+    @result
+    def paragraphs(self) -> pd.DataFrame:
+        """Paragraphs of the analysed documents (near-duplicates excluded)."""
+        return analysis_paragraphs(self.corpus, **self.stage_kwargs(analysis_paragraphs))
+
+    @result
+    def analysed_documents(self) -> pd.DataFrame:
+        """Documents that are not near-duplicates of an earlier one."""
+        docs = self.documents
+        if "duplicate_of" in docs:
+            docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
+        return docs.reset_index(drop=True)
+
+    # -- tokens ------------------------------------------------------------------------------
+    def _tokenize(self, paragraphs: pd.DataFrame, **changes: Any) -> pd.DataFrame:
+        return tokenize(
+            paragraphs,
+            backend=self.options.tokenizer_backend,
+            options=self.tokenizer_options(**changes),
+            workers=self.options.workers or 1,
+            force=self.force,
+        )
+
+    @result
+    def tokens(self) -> pd.DataFrame:
+        """Tokens of the analysed paragraphs (``doc_id, para_id, token, start, end``)."""
+        return self._tokenize(self.paragraphs)
+
+    @result
+    def all_tokens(self) -> pd.DataFrame:
+        """Tokens of every document including near-duplicates (for the similarity figure)."""
+        if len(self.all_paragraphs) == len(self.paragraphs):
+            return self.tokens
+        return self._tokenize(self.all_paragraphs)
+
+    @result
+    def vocabulary(self) -> pd.DataFrame:
+        """Every token with its frequency and document frequency."""
+        return vocabulary(self.tokens)
+
+    @result
+    def document_units(self) -> pd.Series:
+        """Token lists per analysed document."""
+        return unit_tokens(self.tokens, unit="document")
+
+    @result
+    def paragraph_units(self) -> pd.Series:
+        """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``)."""
+        return unit_tokens(self.tokens, unit="paragraph")
+
+    # -- themes, slogans ---------------------------------------------------------------------
+    @result
+    def themes(self) -> pd.DataFrame:
+        """The theme lexicons of ``themes.yaml`` in the lexicon folder."""
+        return load_themes(self.lexicons.themes)
+
+    @result
+    def theme_labels(self) -> dict[str, tuple[str, str]]:
+        """``{theme: (English label, Chinese label)}``."""
+        from analysis.figures.plots_themes import theme_labels
+
+        return theme_labels(self.themes)
+
+    @result
+    def theme_scores(self) -> pd.DataFrame:
+        """Hits, hits per 1,000 tokens and share per document and theme."""
+        return theme_scores(
+            self.paragraphs, self.tokens, self.themes, **self.stage_kwargs(theme_scores)
+        )
+
+    @result
+    def paragraph_themes(self) -> pd.DataFrame:
+        """Theme hits and dominant theme of every analysed paragraph."""
+        return paragraph_themes(self.paragraphs, self.themes, **self.stage_kwargs(paragraph_themes))
+
+    @result
+    def slogan_patterns(self):
+        """Slogan rules of ``slogans.yaml`` in the lexicon folder."""
+        return load_slogan_patterns(self.lexicons.slogans)
+
+    @result
+    def slogans(self) -> pd.DataFrame:
+        """Every slogan with kind, documents, mentions, variants and an example."""
+        return extract_slogans(
+            self.paragraphs,
+            self.documents,
+            self.slogan_patterns,
+            **self.stage_kwargs(extract_slogans),
+        )
+
+    @result
+    def slogan_mentions(self) -> pd.DataFrame:
+        """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
+        return slogan_mentions(
+            self.paragraphs, self.slogan_patterns, **self.stage_kwargs(slogan_mentions)
+        )
+
+    @result
+    def slogan_counts(self) -> pd.DataFrame:
+        """Mentions per (slogan, doc_id): ``slogan, doc_id, mentions``."""
+        m = self.slogan_mentions
+        counts = m.groupby(["slogan", "doc_id"], sort=True).size().rename("mentions")
+        return counts.reset_index()
+
+    # -- keywords ----------------------------------------------------------------------------
+    @result
+    def keyword_tables(self) -> dict[str, pd.DataFrame]:
+        """TF-IDF terms, similarity, keyness (each report, and the paragraphs of each dominant
+        theme, against the rest; paragraphs without a dominant theme are reference only)."""
+        pt = self.paragraph_themes.copy()
+        pt["dominant_theme"] = pt["dominant_theme"].astype(str).replace({"none": ""})
+        return keyword_tables(self.paragraph_units, n=20, paragraph_themes=pt)
+
+    @result
+    def tfidf_keywords(self) -> pd.DataFrame:
+        """Top TF-IDF terms per document."""
+        return self.keyword_tables["tfidf_keywords"]
+
+    @result
+    def keyness(self) -> pd.DataFrame:
+        """Keyness of each report and each theme's paragraphs against the rest."""
+        return self.keyword_tables["keyness"]
+
+    @result
+    def similarity(self) -> pd.DataFrame:
+        """Document × document cosine similarity, near-duplicates included (to mark them)."""
+        return doc_similarity(unit_tokens(self.all_tokens, unit="document"))
+
+    # -- themes over time --------------------------------------------------------------------
+    @result
+    def prevalence(self) -> dict[str, pd.DataFrame]:
+        """Theme prevalence by year and by level (bootstrap 95 % intervals, seeded)."""
+        return prevalence_tables(self.theme_scores, self.analysed_documents, seed=self.seed)
+
+    @result
+    def prevalence_by_year(self) -> pd.DataFrame:
+        """``theme_prevalence_by_year`` (not applicable without dates)."""
+        df = self.prevalence["theme_prevalence_by_year"]
+        if df.empty:
+            raise NotApplicable(
+                "no document has a date or year (add a year column to manifest.csv)"
+            )
+        return df
+
+    @result
+    def prevalence_by_level(self) -> pd.DataFrame:
+        """``theme_prevalence_by_level`` (not applicable without a ``level`` column)."""
+        df = self.prevalence["theme_prevalence_by_level"]
+        if df.empty:
+            raise NotApplicable("documents have no 'level' (add a level column to manifest.csv)")
+        return df
+
+    # -- topics ------------------------------------------------------------------------------
+    @property
+    def topic_settings(self) -> dict[str, Any]:
+        """Arguments of :func:`analysis.topics.run_topic_analysis`: the master seed plus
+        ``options.topics`` (the topic stage's own defaults for everything else)."""
+        return {"seed": self.seed, **self.options.topics}
+
+    @result
+    def topic_units(self) -> pd.Series:
+        """Tokens per paragraph for topic models (report-generic words removed, no titles)."""
+        return topic_units(
+            self.paragraphs,
+            tokenizer_backend=self.options.tokenizer_backend,
+            options=self.tokenizer_options(remove_generic=True),
+            force=self.force,
+        )
+
+    @result
+    def topic_analysis(self) -> dict[str, Any]:
+        """Everything :func:`analysis.topics.run_topic_analysis` returns, through its own
+        content-keyed cache (units, paragraphs, themes, settings, code, libraries); not
+        applicable when the corpus is too degenerate for a topic model (the reason says why)."""
+        opts = {
+            k: self.topic_settings[k]
+            for k in ("min_df", "max_df", "ks")
+            if k in self.topic_settings
+        }
+        reason = topic_applicability(self.topic_units, **opts)
+        if reason:
+            raise NotApplicable(f"topic models: {reason}")
+        return run_topic_analysis(
+            self.topic_units,
+            self.paragraphs,
+            themes=self.themes,
+            cache=True,
+            force=self.force,
+            **self.topic_settings,
+        )
+
+    @result
+    def topics(self) -> pd.DataFrame:
+        """``topics.csv``: top terms of every topic of the final and seeded models."""
+        return self.topic_analysis["topics"]
+
+    @result
+    def k_selection(self) -> pd.DataFrame:
+        """The K sweep: backend, k, seed, npmi, c_v, u_mass, perplexity, diversity."""
+        return self.topic_analysis["topic_k_selection"]
+
+    @result
+    def chosen_k(self) -> int:
+        """The number of topics chosen by the one-standard-error rule."""
+        return int(self.topic_analysis["chosen_k"])
+
+    @result
+    def topic_model(self):
+        """The reported model (TopicResult): chosen K, master seed, all paragraph units."""
+        return self.topic_analysis["model"]
+
+    @result
+    def topic_terms(self) -> pd.DataFrame:
+        """Rows of ``topics.csv`` for the reported model (ranked by relevance, λ = 0.6)."""
+        t = self.topics
+        return t[t["model"] == self.topic_model.name].reset_index(drop=True)
+
+    @result
+    def doc_topics(self) -> pd.DataFrame:
+        """Rows of ``doc_topics.csv`` for the reported model (model, doc_id, topic, weight)."""
+        d = self.topic_analysis["doc_topics"]
+        return d[d["model"] == self.topic_model.name].reset_index(drop=True)
+
+    @result
+    def topic_stability(self) -> pd.DataFrame:
+        """``topic_stability.csv``: per topic, mean and minimum matched cosine over re-fits."""
+        return self.topic_analysis["topic_stability"]
+
+    @result
+    def seeded_report(self) -> pd.DataFrame:
+        """``seeded_topic_report`` of the seeded model (seed_mass, share_top_seed, new_terms …)."""
+        report = self.topic_analysis["seeded_topics"]
+        if report is None or report.empty:
+            raise StageUnavailable("no seeded model (themes.yaml has no usable theme)")
+        return report
+
+    @result
+    def seeded_model(self):
+        """Seeded LDA (TopicResult): one topic per theme of ``themes.yaml`` plus free topics."""
+        model = self.topic_analysis["seeded_model"]
+        if model is None:
+            raise StageUnavailable("no seeded model (themes.yaml has no usable theme)")
+        return model
