@@ -40,7 +40,7 @@ figures: $(STAMP) ## Regenerate every table and figure from $(DATA) into $(OUT) 
 	$(PY) -m analysis figures --data $(DATA) --out $(OUT) $(if $(FORCE),--force)
 
 test: $(STAMP) ## Run the test suite (includes notebooks and the glyph test)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 corpus: $(STAMP) ## Only the corpus tables (documents, paragraphs, quality)
 	$(PY) -m analysis corpus --data $(DATA) --out $(OUT)/tables
