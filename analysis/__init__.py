@@ -26,6 +26,9 @@ _API: dict[str, str] = {
     "write_corpus_tables": "corpus.build",
     "clean_text": "corpus.clean",
     "paragraph_points": "corpus.structure",
+    "infer_place": "corpus.places",
+    "read_gazetteer": "corpus.gazetteer",
+    "detect_title": "corpus.meta",
     # tokens_*
     "TokenizerOptions": "text.tokens",
     "tokenize": "text.tokens",

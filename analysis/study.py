@@ -30,6 +30,7 @@ the manifest's input hashes. A result that the corpus cannot support raises
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import logging
 from collections.abc import Callable, Iterable
@@ -40,11 +41,13 @@ import pandas as pd
 
 from analysis import hashing, paths
 from analysis.corpus.build import Corpus, analysis_paragraphs, load_corpus
+from analysis.corpus.dedup import without_duplicates
 from analysis.measures.keywords import doc_similarity, keyword_tables
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
 from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
 from analysis.measures.timeseries import prevalence_tables
 from analysis.options import DEFAULT_SEED, Lexicons, StudyOptions
+from analysis.scale.parallel import Executor, make_executor
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 from analysis.text.vocab import vocabulary
 from analysis.topics import run_topic_analysis, topic_units
@@ -141,6 +144,25 @@ class Study:
     def topic_options(self) -> dict[str, Any]:
         return dict(self.options.topics)
 
+    @functools.cached_property
+    def executor(self) -> Executor:
+        """Where ingestion and tokenization run (``options.executor``, ``workers``,
+        ``scheduler``): in-process, a warm local process pool, or Dask. Results are the same."""
+        return make_executor(
+            self.options.executor, workers=self.options.workers, scheduler=self.options.scheduler
+        )
+
+    def close(self) -> None:
+        """Stop the workers of the executor, if any were started (results stay available)."""
+        if "executor" in self.__dict__:
+            self.__dict__.pop("executor").close()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def tokenizer_options(self, **changes: Any) -> TokenizerOptions:
         """:class:`TokenizerOptions` with the lexicon files of this study's folder, the
         study's tokenizer options, then ``changes`` (e.g. ``remove_generic=True``)."""
@@ -202,10 +224,11 @@ class Study:
 
     def digest(self, names: Iterable[str]) -> str:
         """SHA-256 of the content of the given results (plus the master seed)."""
-        parts = [f"seed={self.seed}"]
+        h = hashlib.sha256(f"seed={self.seed}".encode())
         for name in names:
-            parts += [name, hashing.content_hash(self.get(name))]
-        return hashing.digest(*parts)
+            h.update(name.encode())
+            h.update(hashing.content_hash(self.get(name)).encode())
+        return h.hexdigest()
 
     def source_fingerprint(self) -> str:
         """SHA-256 of everything the results are computed from, without computing anything:
@@ -243,7 +266,7 @@ class Study:
         return load_corpus(
             self.data_dir,
             chrome=self.lexicons.chrome,
-            workers=self.options.workers or 1,
+            executor=self.executor,
             **self.stage_kwargs(load_corpus),
         )
 
@@ -270,10 +293,7 @@ class Study:
     @result
     def analysed_documents(self) -> pd.DataFrame:
         """Documents that are not near-duplicates of an earlier one."""
-        docs = self.documents
-        if "duplicate_of" in docs:
-            docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
-        return docs.reset_index(drop=True)
+        return without_duplicates(self.documents).reset_index(drop=True)
 
     # -- tokens ------------------------------------------------------------------------------
     def _tokenize(self, paragraphs: pd.DataFrame, **changes: Any) -> pd.DataFrame:
@@ -281,7 +301,7 @@ class Study:
             paragraphs,
             backend=self.options.tokenizer_backend,
             options=self.tokenizer_options(**changes),
-            workers=self.options.workers or 1,
+            executor=self.executor,
             force=self.force,
         )
 
@@ -428,6 +448,7 @@ class Study:
             self.paragraphs,
             tokenizer_backend=self.options.tokenizer_backend,
             options=self.tokenizer_options(remove_generic=True),
+            executor=self.executor,
             force=self.force,
         )
 

@@ -71,6 +71,9 @@ def input_problems(
     folder = Path(lexicon_dir) if lexicon_dir is not None else paths.LEXICONS
     checks = _lexicon_checks(folder)
     known = {path.name for path, _ in checks}
+    from analysis.corpus.gazetteer import GAZETTEER_CSV, read_gazetteer
+
+    checks.append((GAZETTEER_CSV, read_gazetteer))  # data/gazetteer/admin_divisions.csv
     for extra in sorted(folder.glob("*")) if folder.is_dir() else []:
         # a lexicon added later (e.g. genres.yaml) is at least checked for encoding and syntax
         if extra.name not in known and extra.suffix in (".yaml", ".yml", ".txt"):

@@ -567,6 +567,15 @@ def test_12_swapped_cache_entry_is_never_served(tmp_path):
     assert calls == [1]  # the repaired entry is served again
 
 
+def test_12_unwritable_cache_only_warns_and_returns_the_result(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(atomic, "_write_bytes", _refuse(OSError(errno.ENOSPC, "full")))
+    with caplog.at_level(logging.WARNING, logger="analysis.cache"):
+        got = cached_frame({"k": 1}, lambda: pd.DataFrame({"x": [1]}), "demo", root=tmp_path)
+    assert got["x"].tolist() == [1]
+    assert any("no space left" in r.getMessage() for r in caplog.records)
+    assert not list((tmp_path / "demo").glob("*"))
+
+
 # -- 13. progress ----------------------------------------------------------------------------
 def test_progress_reports_files_and_characters_per_second(caplog):
     with caplog.at_level(logging.INFO, logger="analysis.progress"):

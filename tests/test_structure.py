@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.corpus.meta import extract_place, parse_date, signature_date, title_block
+from analysis.corpus.meta import (
+    detect_title,
+    extract_place,
+    parse_date,
+    signature_date,
+    title_block,
+)
 from analysis.corpus.structure import (
     join_wrapped_lines,
     paragraph_points,
@@ -133,10 +139,72 @@ def test_title_block_drops_copies_and_fragments():
     [
         ("神河镇“升级晋档”推动党建经济双丰收", "神河镇在开展活动中", "神河镇"),
         ("务实创新抓党建", "**镇紧邻新邵县城,**镇下辖47个村,**镇党委", ""),  # anonymised
-        ("加强县级统战工作服务县域经济发展", "灵宝市委统战部……灵宝市在全市范围内", "灵宝市"),
+        (
+            "加强县级统战工作服务县域经济发展",
+            "灵宝市委统战部……灵宝市在全市范围内……灵宝市",
+            "灵宝市",
+        ),
+        (
+            "统战工作汇报",
+            "统战工作很重要。\n灵宝市统战部……灵宝市在全市范围内",
+            "",
+        ),  # two mentions, not official, not in the opening paragraph: too weak
         ("经验材料", "是考验镇各级党组织的一个现实课题", ""),  # one generic mention
         ("汇报", "规范市场秩序,规范市场行为", ""),  # 市场 is not a city
     ],
 )
 def test_extract_place(title, body, place):
     assert extract_place(title, body) == place
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            "——2011年1月17日在广西壮族自治区第十一届人民代表大会第四次会议上",
+            "各位代表：",
+            "现在……。",
+        ],
+        ["各位代表:", "现在，我代表自治区人民政府，向大会作政府工作报告。"],
+        ["<!-- 自治区人民政府主席包钢作政府工作报告。 本报记者 韩卿立 摄 -->", "各位代表："],
+        ["本篇文章256字,读完约1分钟", "一、过去一年的工作"],
+        ["（2004年2月12日 徐荣凯）", "各位代表："],
+        ["2019年1月27日在云南省第十三届人民代表大会第二次会议上", "省人民政府省长 阮成发"],
+        ["http://www.gov.cn/zwgk/2011-01/17/content.htm", "各位代表："],
+        ["首页 > 政务公开 > 工作报告", "各位代表："],
+        ["发布时间：2019-01-02 来源：省政府网站", "各位代表："],
+        ["省 长 李成玉", "各位代表："],
+        ["2011-09-14 09:09", "正文很长的一句话。"],
+    ],
+)
+def test_title_detector_stays_empty_on_non_titles(lines):
+    assert detect_title(lines) == ("", -1)
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["1954年政府工作报告", "——1954年5月23日在第一届全国人民代表大会第一次会议上"], "1954年政府工作报告"),
+        (["政府工作报告——1996年2月25日在山东省第八届人民代表大会第四次会议上", "各位代表："], "政府工作报告"),
+        (["政府工作报告  2004年2月24日在海南省第二届人民代表大会第2次会议上"], "政府工作报告"),
+        (["原标题：政府工作报告——", "2025年1月14日在北京市第十六届人民代表大会第三次会议上"], "政府工作报告"),
+        (["<!-- 新华社北京3月15日电 -->", "《政府工作报告》", "——2025年3月5日在…会议上"], "政府工作报告"),
+        (["本篇文章256字,读完约1分钟", "务实创新抓党建凝心聚力谋发展", "——****镇党委先进事迹"],
+         "务实创新抓党建凝心聚力谋发展"),
+        (["团结奋进 务实创新 为实现我省国民经济和社会发展", "第十个五年计划而奋斗",
+          "——2001年2月7日在福建省第九届人民代表大会第四次会议上的报告"],
+         "团结奋进 务实创新 为实现我省国民经济和社会发展第十个五年计划而奋斗"),
+    ],
+)  # fmt: skip
+def test_title_detector_finds_titles(lines, title):
+    assert detect_title(lines)[0] == title
+
+
+def test_front_matter_title_wins_and_header_lines_stay_in_the_block():
+    lines = ["——2015年1月26日在内蒙古自治区第十二届人民代表大会第三次会议上", "自治区主席巴特尔",
+             "各位代表:", "现在，我代表内蒙古自治区人民政府向大会报告工作。"]  # fmt: skip
+    title, kept, n = title_block(lines)
+    assert title == "" and n == 2 and kept[n] == "各位代表:"  # the salutation starts the body
+    title, kept, n = title_block(lines, meta_title="2015年内蒙古自治区政府工作报告")
+    assert title == "2015年内蒙古自治区政府工作报告" and kept[0] == title and n == 3
+    assert title_block(lines, meta_title="首页 > 新闻")[0] == ""

@@ -19,24 +19,29 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis import paths
 from analysis.progress import Progress
-from analysis.workers import spawn_pool
 
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
-from .dedup import mark_duplicates, near_duplicate_pairs
+from .dedup import duplicate_mask, mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
-from .meta import extract_place, header_date, parse_date, signature_date, title_block, title_year
+from .meta import header_date, parse_date, signature_date, title_block, title_year
+from .places import infer_place
 from .script import detect_script, to_simplified
 from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.scale.parallel import Executor
 
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "source_file", "title", "title_original", "place", "date", "year", "script",
+    "doc_id", "source_file", "title", "title_original", "place", "place_level", "province",
+    "date", "year", "script",
     "n_chars", "n_paragraphs", "duplicate_of", "author", "source", "editor", "signature",
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
@@ -126,7 +131,8 @@ def _article(
     counts = Counter(cleaned.counts)
     marker = clean_line(marker_title)[0] if marker_title else ""
     n_before = len(cleaned.lines) + (1 if marker else 0)
-    title, body, n_title = title_block(cleaned.lines, marker)
+    front_title = clean_line(cleaned.meta["title"])[0] if cleaned.meta.get("title") else ""
+    title, body, n_title = title_block(cleaned.lines, marker, meta_title=front_title)
     counts["title_copies_and_fragments"] += max(0, n_before - len(body))
     sig_date, sig_at = signature_date(body)
     signature = ""
@@ -224,11 +230,15 @@ def process_file(
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
+        header = "\n".join(t for t, b in zip(texts, is_body) if not b and t != title)
+        place = infer_place(
+            title, simplified, header=header, signature=to_simplified(meta["signature"])
+        )
         q["n_chars_clean"] = sum(len(t) for t in texts)
         docs.append({
             "doc_id": doc_id, "source_file": raw.path.name, "title": title,
             "title_original": meta["title_original"],
-            "place": extract_place(title, "\n".join(texts) + to_simplified(meta["signature"])),
+            "place": place.place, "place_level": place.level, "province": place.province,
             "date": meta["date"],
             "year": int(meta["date"][:4]) if meta["date"] else title_year(title),
             "script": detect_script(original, simplified), "n_chars": len(simplified),
@@ -300,23 +310,21 @@ def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFr
     return merged
 
 
-def _raw_chars(result: tuple[list, list, list[dict]]) -> int:
-    """Characters decoded from one file (its quality row), for the progress rate."""
-    return int(result[2][0].get("n_chars_raw", 0) or 0) if result[2] else 0
-
-
 def load_corpus(
     data_dir: str | Path | None = None,
     *,
     chrome: str | Path | None = None,
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> Corpus:
     """Read, clean and structure every report in a raw folder.
 
     Args:
         data_dir: Folder of raw text files (default ``data/raw``), optionally with ``manifest.csv``.
         chrome: Alternative chrome-pattern YAML (default ``data/lexicons/chrome.yaml``).
-        workers: Processes for per-file ingestion (spawn-safe pool); 1 = in-process.
+        workers: Processes for per-file ingestion when no ``executor`` is given; 1 = in-process.
+        executor: where per-file ingestion runs (:func:`analysis.scale.parallel.make_executor`:
+            in-process, a process pool or Dask); the result is the same.
 
     Returns:
         :class:`Corpus` with ``documents``, ``paragraphs``, ``quality`` and ``duplicates``.
@@ -327,33 +335,96 @@ def load_corpus(
     folder = Path(data_dir) if data_dir is not None else paths.RAW
     files = list_raw_files(folder)
     manifest = read_manifest(folder)
-    patterns = load_chrome_patterns(chrome)
-    bases = doc_id_bases(files)
-    args = [(f, bases[f], patterns) for f in files]
+    load_chrome_patterns(chrome)  # a malformed pattern file fails here, before any worker starts
+    if executor is not None:
+        return ingest_files(
+            files, manifest=manifest, chrome=chrome, executor=executor, folder=folder
+        )
+    from analysis.scale.parallel import process_pool
+
+    with process_pool(workers if len(files) > 1 else 1) as ex:
+        return ingest_files(files, manifest=manifest, chrome=chrome, executor=ex, folder=folder)
+
+
+def ingest_files(
+    files: Sequence[str | Path],
+    *,
+    manifest: pd.DataFrame | None = None,
+    chrome: str | Path | None = None,
+    executor: Executor | None = None,
+    n_chunks: int | None = None,
+    folder: str | Path | None = None,
+) -> Corpus:
+    """Ingest raw files in contiguous chunks on an executor, then the corpus-wide steps.
+
+    Files are split into chunks balanced by size (about four per worker, one in-process), each
+    chunk is ingested by :func:`ingest_chunk` wherever the executor runs it, the chunks are
+    concatenated in file order and :func:`finish_corpus` marks near-duplicates and joins the
+    manifest, so the corpus does not depend on the executor or the chunking.
+
+    Returns:
+        :class:`Corpus`.
+    """
+    from analysis.scale.parallel import Executor as _Inline
+    from analysis.scale.parallel import chunk_by_weight
+
+    files = [Path(f) for f in files]
+    executor = executor or _Inline()
+    # in-process: one file per chunk, so progress is reported file by file
+    n_chunks = n_chunks or (max(1, len(files)) if executor.workers <= 1 else 4 * executor.workers)
+    sizes = [f.stat().st_size for f in files]
+    bases = {str(f): b for f, b in doc_id_bases(files).items()}
+    chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
+    chrome_s = str(chrome) if chrome else None
+    tasks = [(c, {f: bases[f] for f in c}, chrome_s) for c in chunks]
     progress = Progress(len(files), what="files")
-    results = []
-    if workers > 1 and len(files) > 1:
-        with spawn_pool(workers) as pool:
-            chunk = max(1, len(files) // (4 * workers))
-            for result in pool.map(process_file, *zip(*args), chunksize=chunk):
-                results.append(result)
-                progress.update(chars=_raw_chars(result))
-    else:
-        for a in args:
-            results.append(process_file(*a))
-            progress.update(chars=_raw_chars(results[-1]))
+    parts = []
+    for chunk, part in zip(chunks, executor.imap(ingest_chunk, tasks), strict=True):
+        parts.append(part)
+        files_q = part.quality[part.quality["doc_id"].fillna("") == ""]  # one row per file
+        progress.update(len(chunk), chars=int(files_q["n_chars_raw"].fillna(0).sum()))
     progress.done()
+    documents = [p.documents for p in parts if len(p.documents)]
+    paragraphs = [p.paragraphs for p in parts if len(p.paragraphs)]
+    quality = (
+        pd.concat([p.quality for p in parts], ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=QUALITY_COLUMNS)
+    )
+    if not documents:
+        raise_empty(Path(folder) if folder else Path("."), quality)
+    return finish_corpus(
+        pd.concat(documents, ignore_index=True), pd.concat(paragraphs, ignore_index=True),
+        quality, manifest=manifest, files=files, folder=folder,
+    )  # fmt: skip
+
+
+def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
+    """Ingest one chunk of raw files with :func:`process_file` (an executor task).
+
+    Near-duplicates and the manifest are *not* handled here: both need every document (see
+    :func:`finish_corpus`).
+
+    Args:
+        task: ``(file paths, {path: doc_id base}, chrome-pattern file or None)``; the doc-id
+            bases come from :func:`doc_id_bases` over *all* files, so ids do not depend on how
+            files are chunked.
+
+    Returns:
+        A :class:`Corpus` of these files (``duplicate_of`` all "", no ``duplicates``).
+    """
+    files, bases, chrome = task
+    patterns = load_chrome_patterns(chrome)
+    results = [process_file(Path(f), bases[str(f)], patterns) for f in files]
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
-    if not docs:
-        raise_empty(folder, quality)
-    documents = pd.DataFrame(docs)[DOCUMENT_COLUMNS]
+    documents = pd.DataFrame(docs).reindex(columns=DOCUMENT_COLUMNS)
     documents["year"] = documents["year"].astype("Int64")
-    paragraphs = pd.concat(frames, ignore_index=True)
-    return finish_corpus(
-        documents, paragraphs, quality, manifest=manifest, files=files, folder=folder
+    paragraphs = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PARAGRAPH_COLUMNS)
     )
+    return Corpus(documents, paragraphs, quality)
 
 
 def finish_corpus(
@@ -446,7 +517,7 @@ def analysis_paragraphs(
     """
     paras = corpus.paragraphs
     if not include_duplicates:
-        dups = set(corpus.documents.loc[corpus.documents["duplicate_of"] != "", "doc_id"])
+        dups = set(corpus.documents.loc[duplicate_mask(corpus.documents), "doc_id"])
         paras = paras[~paras["doc_id"].isin(dups)]
     if not include_titles:
         paras = paras[paras["kind"] != "title"]

@@ -6,7 +6,6 @@ Pure functions on cleaned lines (original script) or Simplified strings.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .script import to_simplified
 from .structure import SENTENCE_END
@@ -103,29 +102,205 @@ def _norm(s: str) -> str:
     return re.sub(r"[\s\-—–·•:：]+", "", s)
 
 
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．])")
+
+
 def _is_title_line(line: str) -> bool:
     return (
         len(line) <= TITLE_MAX
         and line[-1] not in SENTENCE_END + "，,"
-        and not re.match(
-            r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+、)", line
-        )
+        and not _NUMBERED.match(line)
     )
 
 
-def title_block(lines: list[str], marker_title: str = "") -> tuple[str, list[str], int]:
+TITLE_LOOKAHEAD = 8  # the title is among the first lines, before the body starts
+MIN_TITLE_SCORE = 2.0  # below this the title stays empty
+MIN_TITLE_CJK = 4
+WRAP_MIN = 15  # a title line this long, not ending like a title, may continue on the next line
+_TITLE_END = re.compile(
+    r"(?:报告|讲话|材料|做法|体会|经验|汇报|总结|意见|规划|纲要|方案|事迹)[》”\"]?$"
+)
+TITLE_WORDS = re.compile(
+    r"报告|讲话|材料|做法|体会|经验|汇报|总结|意见|规划|纲要|方案|通知|决定|发言|致辞|事迹|调研|措施"
+)
+_SUBTITLE = re.compile(r"^\s*(?:——|—|--|－－|-{1,2}|─)")  # "——在…会议上", "——××镇党委先进事迹"
+_AT_MEETING = re.compile(
+    r"在.{0,40}?(?:会议|大会|会|座谈会|典礼|仪式)(?:上|开幕)|(?:会议|大会)上\s*$|^第.{1,6}次(?:会议|全体会议)"
+)
+_SALUTATION = re.compile(r"^[\u4e00-\u9fff、，,\s]{2,24}[:：]$")  # 各位代表： / 同志们：
+_COMMENT = re.compile(r"<!--|-->")
+_COUNTER = re.compile(
+    r"(?:本篇|全文|文章)\s*(?:共)?\s*\d+\s*字|读完(?:约|需)|阅读(?:时间|量|次数|全文)|预计阅读"
+    r"|浏览(?:次数|量)?[:：]?\s*\d|点击(?:数|量|率)?[:：]\s*\d|字号|字体"
+)
+_URL = re.compile(r"https?://|www\.|\.(?:com|cn|net|org|html?)\b", re.I)
+_NAVIGATION = re.compile(r"[>»›|]|当前位置|首页|返回|上一篇|下一篇|分享到|扫一扫")
+_FIELD = re.compile(
+    r"^\s*(?:作者|来源|编辑|责任编辑|记者|发布(?:时间|日期|机构)?|时间|日期|索引号|审核)\s*[:：|]"
+)
+_ROLES = "总理 主席 省长 市长 县长 区长 州长 旗长 盟长 镇长 乡长 书记 主任 代表".split()
+_SPEAKER = re.compile(
+    "(?:" + "|".join(r"\s*".join(r) for r in _ROLES) + r")\s*[:：]?\s*[\u4e00-\u9fff·\s]{0,12}$"
+)  # "省 长 李成玉", "国务院总理　周恩来"
+_TRANSLIT_NAME = re.compile(r"^[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,10}$")  # 艾尔肯·吐尼亚孜
+_BRACKETED = re.compile(r"^\s*[(（【\[].*[)）】\]]\s*$")
+_CAPTION = re.compile(r"[\u4e00-\u9fff]{2,4}作《|在.{0,30}上作")  # 任振鹤作《政府工作报告》
+_PREFIX = re.compile(r"^\s*(?:原标题|标题|题目|title)\s*[:：]\s*", re.I)
+_TAIL_SPLIT = re.compile(
+    r"\s*(?:——|—|--|\s[（(]?\s*(?=(?:19|20)\d{2}\s*年|[〇零一二]{4}年)|[（(](?=.*(?:\d|[〇零一二三四五六七八九十]).*[）)]?$))"
+)
+
+
+def _title_part(line: str) -> str:
+    """The title inside a header line: prefix "原标题：" and a trailing byline/subtitle removed
+    ("政府工作报告——2011年1月17日在…会议上" -> "政府工作报告"), 《》 around the whole line dropped."""
+    line = _PREFIX.sub("", line).strip().lstrip("*#").strip()
+    m = _TAIL_SPLIT.search(line)
+    if m and m.start() > 0:
+        tail = line[m.end() :]
+        if not tail or parse_date(to_simplified(tail)) or _AT_MEETING.search(tail) or "届" in tail:
+            line = line[: m.start()]
+    line = line.strip().rstrip("—-－").strip()
+    if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
+        line = line[1:-1]
+    return line
+
+
+def title_rejection(line: str) -> str:
+    """Why a header line cannot be a title ("" when it can): subtitle, salutation, comment, …"""
+    s = line.strip()
+    core = _CJK.findall(s)
+    checks = (
+        ("comment", _COMMENT.search(s)),
+        ("url", _URL.search(s)),
+        ("counter", _COUNTER.search(s)),
+        ("navigation", _NAVIGATION.search(s)),
+        ("field", _FIELD.match(s)),
+        ("subtitle", _SUBTITLE.match(s)),
+        ("meeting byline", _AT_MEETING.search(s) or s.startswith("在")),
+        ("caption", _CAPTION.search(s)),
+        ("salutation", _SALUTATION.match(s)),
+        ("bracketed", _BRACKETED.match(s)),
+        ("numbered", _NUMBERED.match(s)),
+        ("sentence", s[-1:] in SENTENCE_END + "，," or len(s) > TITLE_MAX),
+        ("speaker", (_SPEAKER.search(s) or _TRANSLIT_NAME.match(s)) and len(core) <= 24),
+        ("too short", len(core) < MIN_TITLE_CJK),
+    )
+    for name, hit in checks:
+        if hit:
+            return name
+    if parse_date(to_simplified(s)) and len(_CJK.findall(re.sub(r"\d+|[年月日]", "", s))) < 6:
+        return "date"
+    return ""
+
+
+def _body_started(line: str) -> bool:
+    s = line.strip()
+    return bool(_SALUTATION.match(s)) or len(s) > TITLE_MAX or s[-1:] in "。！？!?"
+
+
+def score_title_lines(lines: list[str], *, lookahead: int = TITLE_LOOKAHEAD) -> list[dict]:
+    """Score the first lines of a document as title candidates.
+
+    Returns:
+        One dict per inspected line: ``index``, ``line``, ``title`` (the title part of the
+        line), ``rejected`` (reason or "") and ``score`` (higher is more title-like; only lines
+        with no rejection reason get a positive score: +1 base, +2 for a genre word such as 报告
+        or 材料, +1 for the first acceptable line, +1 when the next line is a subtitle, byline or
+        speaker line, +1.5 when the same title is repeated a few lines later (page title and
+        article title), -0.5 per acceptable line before it).
+    """
+    out: list[dict] = []
+    n_valid = 0
+    for i, line in enumerate(lines[:lookahead]):
+        if _body_started(line) and i > 0 and not _TAIL_SPLIT.search(line):
+            break
+        part = _title_part(line)
+        why = title_rejection(part) if part else "empty"
+        score = 0.0
+        if not why:
+            simple = to_simplified(part)
+            score = 1.0 + (2.0 if TITLE_WORDS.search(simple) else 0.0) + (0.0 if n_valid else 1.0)
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            if nxt and (_SUBTITLE.match(nxt) or _AT_MEETING.search(nxt) or _SPEAKER.search(nxt)):
+                score += 1.0
+            score -= 0.5 * n_valid
+            later = {_norm(_title_part(x)) for x in lines[i + 1 : lookahead]}
+            if _norm(part) in later:
+                score += 1.5  # web pages repeat the title (page title, then article title)
+            n_valid += 1
+        out.append({"index": i, "line": line, "title": part, "rejected": why, "score": score})
+        if _body_started(line):
+            break
+    return out
+
+
+def detect_title(lines: list[str], *, min_score: float = MIN_TITLE_SCORE) -> tuple[str, int]:
+    """The best-scored title among the first lines, or ``("", -1)`` when none is convincing.
+
+    Rejects subtitles ("——在…会议上"), salutations (各位代表：), HTML comments, counters
+    ("本篇文章256字,读完约1分钟"), bylines and dates, URLs, navigation and field lines.
+
+    Example:
+        >>> detect_title(["——2011年1月17日在自治区人代会上", "各位代表:", "现在，我代表…。"])
+        ('', -1)
+        >>> detect_title(["政府工作报告——2011年1月17日在省人大会议上", "各位代表："])
+        ('政府工作报告', 0)
+
+    Returns:
+        ``(title, index)``: the title (original script) and the index of its last line.
+    """
+    scored = [c for c in score_title_lines(lines) if not c["rejected"]]
+    if not scored:
+        return "", -1
+    best = max(scored, key=lambda c: (c["score"], -c["index"]))
+    if best["score"] < min_score:
+        return "", -1
+    i = best["index"]
+    if i + 2 < len(lines) and best["line"] == best["title"] and len(best["title"]) >= WRAP_MIN:
+        nxt, after = lines[i + 1], lines[i + 2]
+        wrapped = (
+            not title_rejection(nxt)
+            and len(_CJK.findall(nxt)) <= 20
+            and not _TITLE_END.search(to_simplified(best["title"]))
+            and _norm(nxt) not in {_norm(x) for x in lines[:i]}
+        )
+        if wrapped and (_SUBTITLE.match(after) or _AT_MEETING.search(after)):
+            joined = best["title"].rstrip() + nxt.strip()
+            if len(joined) <= TITLE_MAX:
+                return joined, i + 1  # a title wrapped over two lines, then the subtitle
+    return best["title"], i
+
+
+def _is_header_line(line: str) -> bool:
+    """A line of the title block that is not the title: subtitle, byline, speaker, date, and
+    leading page chrome that survived cleaning (navigation, URL, counter)."""
+    why = title_rejection(_title_part(line) or line)
+    return why in ("subtitle", "meeting byline", "caption", "speaker", "bracketed", "date", "comment",
+                   "counter", "field", "navigation", "url") or (why == "" and _is_title_line(line))  # fmt: skip
+
+
+def title_block(
+    lines: list[str], marker_title: str = "", *, meta_title: str = ""
+) -> tuple[str, list[str], int]:
     """Find the title and drop repeated copies of it.
 
     Args:
         lines: Cleaned lines of one article (original script).
         marker_title: Title from a ``第N篇：…`` marker, if any.
+        meta_title: Title from markdown front matter (``title:``), if any; used when there is no
+            marker title. Otherwise the title is found by :func:`detect_title` (may be "").
 
     Returns:
         ``(title, lines, n_title_lines)``: the title (original script), the lines with repeated
         title copies and one-character fragments removed, and how many leading lines form the title
-        block (title and subtitles such as "——××镇党委先进事迹").
+        block (title, subtitles such as "——××镇党委先进事迹", bylines, speaker and date lines; the
+        salutation starts the body).
     """
-    title = marker_title.strip()
+    if meta_title and title_rejection(meta_title) in ("comment", "url", "counter", "navigation"):
+        meta_title = ""  # front matter "title: 首页 > 新闻" is page chrome, not a title
+    given = marker_title.strip() or meta_title.strip()
+    title = given
     kept: list[str] = []
     for line in lines:
         if len(_norm(line)) <= 1:
@@ -139,84 +314,34 @@ def title_block(lines: list[str], marker_title: str = "") -> tuple[str, list[str
         ):
             continue  # the title again, followed by a posting date/time only
         kept.append(line)
-    if not title and kept and _is_title_line(kept[0]):
-        title = kept[0]
-        kept = [kept[0]] + [x for x in kept[1:] if _norm(x) != _norm(title)]
+    at = -1
+    if not title:
+        title, at = detect_title(kept)
+        if title:
+            kept = kept[: at + 1] + [x for x in kept[at + 1 :] if _norm(x) != _norm(title)]
     n_block = 0
-    if title and kept and _norm(kept[0]) == _norm(title):
-        n_block = 1
-    while n_block < len(kept) - 1 and n_block < 4 and _is_title_line(kept[n_block]):
-        if n_block == 0 and not title:
-            break
+    limit = max(at, 0) + 5
+    while n_block < min(len(kept), limit):
+        line = kept[n_block]
+        if n_block > at:
+            last = n_block == len(kept) - 1  # a last short line is body unless it is page chrome
+            chrome = title_rejection(line) in (
+                "navigation",
+                "url",
+                "counter",
+                "comment",
+                "bracketed",
+            )
+            if not _is_header_line(line) or (last and not chrome):
+                break
         n_block += 1
-    if marker_title:
+    if marker_title.strip() or (meta_title.strip() and given):
         kept = [title] + kept
         n_block += 1
     return title, kept, n_block
 
 
-# --- place -----------------------------------------------------------------------------------
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(镇|乡|县|市)(?![场值面价容政况貌域级属直村])")
-MIN_PLACE_MENTIONS = 2  # a name seen once (e.g. a neighbouring county) is not the subject
-_ANON = re.compile(r"(?:\*+|[xX×]{1,3}|某|××)(镇|乡|县|市|区)")
-_GENERIC_FIRST = set(
-    "全我该本各乡镇县市区省村城集小每等和与及的在对为是于了到从向由将把被其此这那所个两多强建大中"
-    "点型好示范之以上下入出进有无其该同邻附临驻"
-)
-_GENERIC_SECOND = set("乡镇县市区村城集级全各本该小大重点属辖个名地业企")
+# --- place: see analysis.corpus.places (gazetteer + evidence); re-exported here ---------------
+from analysis.corpus.places import extract_place, infer_place  # noqa: E402
 
-
-PLACE_TAGS = {"ns", "nr", "nz", "nt"}
-COMMON_WORD_FREQ = 200  # a non-place dictionary word this frequent is not a place name
-
-
-def _plausible_place(text: str, start: int, name: str, suffix: str) -> bool:
-    """Reject "推进乡(村)", "经济强县" and the like using jieba's dictionary (word, POS, freq)."""
-    from analysis.text.lexicons import base_dictionary
-
-    freq, tag, _ = base_dictionary()
-    if tag.get(name + suffix) == "ns":
-        return True
-    if name in freq and tag[name] not in PLACE_TAGS and freq[name] >= COMMON_WORD_FREQ:
-        return False  # a common verb/adjective/noun such as 推进, 贫困, 规范
-    if start > 0 and freq.get(text[start - 1] + name[0], 0) >= COMMON_WORD_FREQ:
-        return False  # the match starts inside a word: 经|济强县, 增|加和乡
-    return True
-
-
-def place_candidates(text: str) -> Counter[str]:
-    """Count place names (two characters + 镇/乡/县/市) in Simplified text.
-
-    Generic words (全县, 我镇, 该市 …), words that continue past the suffix (市场, 县级, 乡村)
-    and matches that start inside a dictionary word or are common non-place words are excluded.
-    """
-    counts: Counter[str] = Counter()
-    for m in _PLACE.finditer(text):
-        name, suffix = m.group(1), m.group(2)
-        if name[0] in _GENERIC_FIRST or name[1] in _GENERIC_SECOND:
-            continue
-        if _plausible_place(text, m.start(), name, suffix):
-            counts[m.group(0)] += 1
-    return counts
-
-
-def extract_place(title: str, body: str) -> str:
-    """The township/county/city a report is about (Simplified), or "" when anonymised/unknown.
-
-    Candidates in the title count three times; a candidate needs at least two mentions. When anonymised mentions (``**镇``, ``xx县``)
-    are at least as frequent as the best named candidate, the report is anonymised and the place
-    is left empty rather than guessed from a neighbouring town.
-
-    Example:
-        >>> extract_place("构建和谐天长", "天长镇在构建和谐天长进程中……天长镇历史以来")
-        '天长镇'
-    """
-    counts = place_candidates(body)
-    for name, n in place_candidates(title).items():
-        counts[name] += 3 * n
-    counts = Counter({k: v for k, v in counts.items() if v >= MIN_PLACE_MENTIONS})
-    if not counts:
-        return ""
-    best, n_best = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-    n_anon = len(_ANON.findall(title)) * 3 + len(_ANON.findall(body))
-    return "" if n_anon >= n_best else best
+__all__ = ["extract_place", "infer_place", "parse_date", "signature_date", "title_block"]

@@ -15,6 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from analysis.corpus.dedup import without_duplicates
+
 from ._axes import (
     MANY_DOCS,
     annotate_heatmap,
@@ -339,10 +341,7 @@ def plot_slogan_matrix(
         .head(max_rows)
     )
     if documents is not None and "doc_id" in documents:
-        docs = documents
-        if "duplicate_of" in docs:
-            docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
-        doc_ids = docs["doc_id"].astype(str).tolist()
+        doc_ids = without_duplicates(documents)["doc_id"].astype(str).tolist()
     else:
         doc_ids = sorted(counts["doc_id"].astype(str).unique())
     fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH * 0.8, max(2.0, 0.2 * len(rec) + 1.3)))

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.corpus.dedup import without_duplicates
+
 log = logging.getLogger(__name__)
 
 MEASURES = ("per_1k_tokens", "doc_share")
@@ -105,8 +107,8 @@ def doc_theme_matrix(
     if missing:
         raise ValueError(f"documents lack column(s) {missing}")
     docs = documents
-    if exclude_duplicates and "duplicate_of" in docs:
-        docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
+    if exclude_duplicates:
+        docs = without_duplicates(docs)
     n_all = len(docs)
     docs = docs[["doc_id", *by]].dropna(subset=by)
     for col in by:

@@ -13,8 +13,8 @@ Every keep/drop decision depends only on the token string, so it is made once pe
 (and memoised per process); per token there is only Arrow dictionary-encoding and NumPy work.
 The merged dictionary and the segmenters are built once per process and dictionary content
 (about 1–2 s), never at import time.
-``tokenize`` is a module-level function over a DataFrame: a process pool can call it on chunks of
-paragraphs (``workers=`` does exactly that with spawn-safe workers).
+``tokenize`` is a module-level function over a DataFrame: ``executor=`` (in-process, a process
+pool or Dask, :mod:`analysis.scale.parallel`) runs it on chunks of whole documents.
 
     >>> import analysis as an
     >>> tokens = an.tokenize(an.analysis_paragraphs(an.load_corpus()))
@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -38,10 +38,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import hashing
-from analysis.workers import spawn_pool
 
 from . import lexicons
 from .lexicons import Dictionary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.scale.parallel import Executor
 
 log = logging.getLogger(__name__)
 
@@ -382,6 +384,8 @@ def tokenize(
     options: TokenizerOptions | None = None,
     cache: bool = True,
     workers: int = 1,
+    executor: Executor | None = None,
+    n_chunks: int | None = None,
     force: bool = False,
 ) -> pd.DataFrame:
     """Segment and filter the Simplified ``text`` of paragraphs.
@@ -392,8 +396,13 @@ def tokenize(
         options: filters and lexicon files (:class:`TokenizerOptions`).
         cache: read/write the content-keyed Parquet cache (:mod:`analysis.cache`); the key
             covers the text, the bytes of every lexicon file, the options, the library
-            versions and :data:`TOKENIZER_VERSION`, so a stale entry cannot be served.
-        workers: processes (>1 splits paragraphs into chunks; results are identical).
+            versions and the source of this module's import closure, so a stale entry cannot
+            be served.
+        workers: processes when no ``executor`` is given (>1 starts a pool for this call).
+        executor: where chunks of paragraphs are tokenized
+            (:func:`analysis.scale.parallel.make_executor`); documents are never split between
+            chunks and the result is identical to the in-process one.
+        n_chunks: chunks for the executor (default four per worker).
         force: recompute and overwrite the cache entry instead of reading it.
 
     Returns:
@@ -413,24 +422,44 @@ def tokenize(
         return cached_frame(
             key,
             lambda: tokenize(
-                paragraphs, backend=backend, options=options, cache=False, workers=workers
+                paragraphs, backend=backend, options=options, cache=False, workers=workers,
+                executor=executor, n_chunks=n_chunks,
             ),
             "tokens",
             force=force,
-        )
-    if workers <= 1 or len(paragraphs) < 2 * workers:
+        )  # fmt: skip
+    if executor is None and workers > 1 and len(paragraphs) >= 2 * workers:
+        from analysis.scale.parallel import ProcessExecutor
+
+        with ProcessExecutor(workers) as own:
+            return _tokenize_on(paragraphs, backend, options, own, n_chunks)
+    if executor is None or executor.workers <= 1:
         return _tokenize_frame(paragraphs, backend, options)
-    bounds = np.linspace(0, len(paragraphs), workers * 4 + 1).astype(int)
-    chunks = [
-        (paragraphs.iloc[a:b][["doc_id", "para_id", "text"]], backend, options)
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-        if b > a
-    ]
-    with spawn_pool(workers) as pool:
-        parts = list(pool.map(_tokenize_chunk, chunks))
+    return _tokenize_on(paragraphs, backend, options, executor, n_chunks)
+
+
+def _tokenize_on(paragraphs, backend, options, executor: Executor, n_chunks: int | None):
+    from analysis.scale.parallel import chunk_paragraphs
+
+    needed = paragraphs[["doc_id", "para_id", "text"]]
+    chunks = chunk_paragraphs(needed, n_chunks=n_chunks or 4 * executor.workers)
+    parts = executor.map(_tokenize_chunk, [(c, backend, options) for c in chunks])
     doc_ids = pd.Categorical(paragraphs["doc_id"].astype(str)).categories
-    for part in parts:
-        part["doc_id"] = part["doc_id"].cat.set_categories(doc_ids)
+    return concat_tokens(parts, categories=doc_ids)
+
+
+def concat_tokens(parts: Sequence[pd.DataFrame], *, categories=None) -> pd.DataFrame:
+    """Concatenate per-chunk token frames in order. ``doc_id`` becomes one categorical with
+    ``categories`` (default: the sorted union of the parts'), as a single call gives."""
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return _empty_tokens()
+    if categories is None:
+        categories = sorted({str(d) for p in parts for d in p["doc_id"].astype(str).unique()})
+    parts = [
+        p.assign(doc_id=pd.Categorical(p["doc_id"].astype(str), categories=categories))
+        for p in parts
+    ]
     return pd.concat(parts, ignore_index=True)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,7 @@ from analysis import hashing
 from analysis.options import DEFAULT_SEED
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 
-from .backends import DEFAULT_BACKEND, fit_topics
+from .backends import BACKEND_SPECS, DEFAULT_BACKEND, fit_topics
 from .bow import build_bow
 from .coherence import topic_metrics
 from .html import topic_html
@@ -32,6 +32,9 @@ from .result import doc_topics, result_from_frame, result_to_frame, topic_table
 from .seeded import Themes, fit_seeded_topics, seeded_topic_report, theme_terms
 from .select import RULE, choose_k, k_summary, select_k
 from .stability import stability_from_results
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.scale.parallel import Executor
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +78,6 @@ def topic_applicability(
     return ""
 
 
-LARGE_ITERATIONS = 200  # Gibbs sweeps per fit on a large corpus (tomotopy default: 1000)
-
-
 def topic_units(
     paragraphs: pd.DataFrame,
     *,
@@ -85,6 +85,7 @@ def topic_units(
     include_titles: bool = False,
     tokenizer_backend: str = "fast",
     options: TokenizerOptions | None = None,
+    executor: Executor | None = None,
     force: bool = False,
 ) -> pd.Series:
     """Tokens per unit for topic models: the project tokenizer with report-generic words
@@ -97,6 +98,7 @@ def topic_units(
         tokenizer_backend: ``"fast"`` or ``"jieba"``.
         options: tokenizer options (default ``TokenizerOptions(remove_generic=True)``, the
             files of ``data/lexicons``); :class:`analysis.Study` passes its lexicon folder's.
+        executor: where tokenization runs (see :func:`analysis.text.tokens.tokenize`).
         force: recompute the token cache entry.
 
     Returns:
@@ -107,6 +109,7 @@ def topic_units(
         paras,
         backend=tokenizer_backend,
         options=options if options is not None else TokenizerOptions(remove_generic=True),
+        executor=executor,
         force=force,
     )
     return unit_tokens(tokens, unit)
@@ -151,7 +154,7 @@ def _run_topic_analysis(
             large corpus).
         max_sweep_units: a corpus with more units than this is *large*: the K sweep runs on a
             seeded sample of this many units (same vocabulary), the final, stability and seeded
-            models on all units with :data:`LARGE_ITERATIONS` sweeps unless ``iterations`` is
+            models on all units with the backend's ``large_iterations`` (its spec in :mod:`analysis.topics.engines`) unless ``iterations`` is
             given, and their c_v is computed on the sample (c_v's 110-token windows over
             millions of tokens cost more than the fit). ``topic_choice`` records ``n_units_sweep``.
         backend: backend of the final model and of the K choice.
@@ -185,7 +188,7 @@ def _run_topic_analysis(
     full_measures: tuple[str, ...] = ("npmi", "c_v", "u_mass", "diversity")
     sweep_bow = bow
     if large:
-        params.setdefault("iterations", LARGE_ITERATIONS)
+        params.setdefault("iterations", BACKEND_SPECS[backend].large_iterations)
         rows = np.random.default_rng(seed).choice(len(bow.unit_ids), max_sweep_units, replace=False)
         sweep_bow = bow.subset(np.sort(rows))
         full_measures = ("npmi", "u_mass", "diversity")

@@ -1,0 +1,209 @@
+"""China's administrative divisions as one compiled matcher (``data/gazetteer/admin_divisions.csv``).
+
+The CSV (name, short, level, parent, province, code, status) is an editable research input: a
+researcher adds a row for a place that is missing (a renamed county, a new district). It is read
+once per process; :func:`find_mentions` scans a text in one pass with a prefix index of every full
+and short name (first two characters -> candidate lengths), taking the longest name at each
+position.
+
+Example:
+    >>> from analysis.corpus.gazetteer import find_mentions
+    >>> [(m.surface, m.level) for m in find_mentions("在七台河市和呼和浩特调研")]
+    [('七台河市', 'prefecture'), ('呼和浩特', 'prefecture')]
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.errors import InputFileError
+
+GAZETTEER_CSV = paths.DATA / "gazetteer" / "admin_divisions.csv"
+GAZETTEER_COLUMNS = ["name", "short", "level", "parent", "province", "code", "status"]
+LEVELS = ("province", "prefecture", "county", "township")
+MIN_FULL_NAME = 3  # 和县, 城区, 郊区: two-character full names are matched only in strong positions
+COMMON_WORD_FREQ = 200  # jieba frequency above which a word straddling the match start is real
+
+
+@dataclass(frozen=True)
+class Division:
+    """One row of the gazetteer."""
+
+    name: str
+    short: str
+    level: str
+    parent: str
+    province: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A gazetteer name found in a text.
+
+    Attributes:
+        start, end: character offsets in the scanned text.
+        surface: the matched string (a full name such as 宁夏回族自治区 or a short form 宁夏).
+        name: the full name it stands for.
+        level: province / prefecture / county.
+        short: True when the surface is a short form (no administrative suffix).
+        divisions: every gazetteer row with that full name (several when the name is ambiguous,
+            e.g. 朝阳区 in Beijing and in Changchun).
+    """
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    level: str
+    short: bool
+    divisions: tuple[Division, ...]
+
+
+def read_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check the gazetteer CSV.
+
+    Returns:
+        DataFrame with columns ``name, short, level, parent, province, code, status`` (strings).
+
+    Raises:
+        InputFileError: missing file or columns, an unknown level or an empty name (``file:line``).
+    """
+    path = Path(path) if path is not None else GAZETTEER_CSV
+    if not path.is_file():
+        raise InputFileError(path, "gazetteer file not found")
+    try:
+        return _read_rows(path)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, f"not UTF-8 (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise InputFileError(path, f"malformed CSV: {exc}") from None
+
+
+def _read_rows(path: Path) -> pd.DataFrame:
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # -sig: files saved by Excel
+        reader = csv.DictReader(fh)
+        missing = [c for c in GAZETTEER_COLUMNS[:4] if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputFileError(path, f"missing column(s) {', '.join(missing)}", 1)
+        rows = []
+        for raw in reader:
+            lineno = reader.line_num
+            row = {c: (raw.get(c) or "").strip() for c in GAZETTEER_COLUMNS}
+            if not row["name"]:
+                raise InputFileError(path, "empty name", lineno)
+            if row["level"] not in LEVELS:
+                raise InputFileError(
+                    path, f"level {row['level']!r} is not one of {', '.join(LEVELS)}", lineno
+                )
+            rows.append(row)
+    return pd.DataFrame(rows, columns=GAZETTEER_COLUMNS)
+
+
+class Gazetteer:
+    """Names → divisions and the compiled matcher (build with :func:`default_gazetteer`)."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table
+        self.by_name: dict[str, tuple[Division, ...]] = {}
+        for row in table.itertuples(index=False):
+            d = Division(row.name, row.short, row.level, row.parent, row.province, row.code)
+            self.by_name[d.name] = (*self.by_name.get(d.name, ()), d)
+        self.surface: dict[str, tuple[str, bool]] = {}  # surface -> (full name, is_short)
+        for name, divs in self.by_name.items():
+            for d in divs:
+                if d.short and d.short not in self.by_name and len(d.short) >= 2:
+                    self.surface.setdefault(d.short, (name, True))
+        for name in self.by_name:
+            self.surface[name] = (name, False)  # a full name wins over a short form
+        lengths: dict[str, set[int]] = {}
+        for word in self.surface:
+            lengths.setdefault(word[:2], set()).add(len(word))
+        # the automaton: first two characters -> candidate lengths, longest first
+        self.by_prefix = {p: tuple(sorted(n, reverse=True)) for p, n in lengths.items()}
+
+    def scan(self, text: str):
+        """Yield ``(start, end, surface)`` for the longest name at each position, left to right,
+        without overlaps (one pass; a dictionary look-up per candidate length)."""
+        i, n, by_prefix, surface = 0, len(text), self.by_prefix, self.surface
+        while i < n - 1:
+            for length in by_prefix.get(text[i : i + 2], ()):
+                if text[i : i + length] in surface:
+                    yield i, i + length, text[i : i + length]
+                    i += length
+                    break
+            else:
+                i += 1
+
+    def levels(self, name: str) -> set[str]:
+        return {d.level for d in self.by_name.get(name, ())}
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str, mtime: float) -> Gazetteer:
+    return Gazetteer(read_gazetteer(path))
+
+
+def default_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """The gazetteer, read and compiled once per process (re-read when the file changes)."""
+    p = Path(path) if path is not None else GAZETTEER_CSV
+    try:
+        mtime = p.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return _cached(str(p), mtime)
+
+
+_FUNCTION_CHARS = set("在于和与及同对向从至到赴把将由经是为全我该本各原省市县区的、，,")
+
+
+@lru_cache(maxsize=1)
+def jieba_words() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's dictionary ``(freq, tag)``, looked up once per process (not per mention)."""
+    from analysis.text.lexicons import base_dictionary
+
+    freq, tag, _ = base_dictionary()
+    return freq, tag
+
+
+def _starts_inside_word(text: str, start: int, surface: str, freq: dict[str, int]) -> bool:
+    """True when the character before the match forms a common word with its first character
+    (黄|河南岸): the match is then the tail of another word. A function character before it
+    (在|内蒙古) does not count."""
+    if start == 0 or text[start - 1] in _FUNCTION_CHARS:
+        return False
+    return freq.get(text[start - 1] + surface[0], 0) >= COMMON_WORD_FREQ
+
+
+def find_mentions(
+    text: str, *, gazetteer: Gazetteer | None = None, min_full: int = MIN_FULL_NAME
+) -> list[Mention]:
+    """Every gazetteer name in ``text`` (Simplified), longest match at each position.
+
+    Full names shorter than ``min_full`` characters (和县, 城区) are skipped: too many are also
+    ordinary words. A match whose first character completes a common word with the character
+    before it (黄河南岸 → not 河南) is skipped as the tail of another word.
+    """
+    gaz = gazetteer or default_gazetteer()
+    freq = jieba_words()[0]
+    out = []
+    for start, end, surface in gaz.scan(text):
+        name, is_short = gaz.surface[surface]
+        if not is_short and len(name) < min_full:
+            continue
+        if len(surface) <= MIN_FULL_NAME and _starts_inside_word(text, start, surface, freq):
+            continue
+        divs = gaz.by_name[name]
+        level = (
+            divs[0].level
+            if len({d.level for d in divs}) == 1
+            else min((d.level for d in divs), key=LEVELS.index)
+        )
+        out.append(Mention(start, end, surface, name, level, is_short, divs))
+    return out

@@ -1,0 +1,374 @@
+"""Which place a report is about: gazetteer names weighed by where they occur and by the report's
+own way of referring to itself (全省 / 全市 / 全县 / 全镇 …).
+
+A report names its own unit in its title, its header ("——在××市第十届人民代表大会…"), its
+signature ("××县人民政府") and over and over in the body, and it calls itself 全市 / 我县 /
+镇党委. Places it merely mentions (the counties inside a city, the province above a county)
+are of another level or are mentioned less. The subject is therefore the best-scored name
+*of the level the report speaks as*, and only when that name dominates the other names of the
+same level; otherwise ``place`` stays empty rather than wrong.
+
+Province, prefecture and county names come from the gazetteer (:mod:`analysis.gazetteer`).
+Townships (镇 / 乡 / 街道) are too many for any list: they are accepted by evidence only — a
+``name + 镇/乡/街道`` that recurs, is not the tail of a longer word (扩权强镇, 城镇, 乡镇), and
+belongs to a report that speaks as a township (全镇, 镇党委 …) or names it in its title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from analysis.corpus.gazetteer import (
+    Division,
+    Gazetteer,
+    Mention,
+    default_gazetteer,
+    find_mentions,
+    jieba_words,
+)
+
+# How a report refers to its own unit. Editable here, counted over the whole text.
+SELF_REFERENCE = {
+    "province": r"全省|我省|省委|省政府|省人民政府|省长|省人大|省政协|自治区党委|自治区人民政府"
+    r"|自治区政府|自治区主席|自治区人大|自治区政协|全区各族",
+    "city": r"全市|我市|市委|市政府|市人民政府|市长|市人大|市政协",
+    "county": r"全县|我县|县委|县政府|县人民政府|县长|县人大|县政协|全旗|我旗|旗委|旗政府|旗人民政府",
+    "district": r"全区|我区|区委|区政府|区人民政府|区长|区人大|区政协",
+    "township": r"全镇|我镇|镇党委|镇政府|镇人民政府|镇长|镇人大|全乡|我乡|乡党委|乡政府|乡人民政府"
+    r"|乡长|乡人大|街道党工委|全街道|我街道|街道办事处",
+    "national": r"全国各族人民|我国|国务院各部门|各省、自治区、直辖市|中央人民政府",
+}
+_SELF = {k: re.compile(v) for k, v in SELF_REFERENCE.items()}
+MIN_SELF = 3  # a self-reference level needs this many hits ...
+SELF_DOMINANCE = 2.0  # ... and this many times the next level's
+DOMINANCE = 2.0  # the chosen name scores at least this many times the next name of its level
+BODY_SHARE = 0.4  # ... or hold this share of all place-name weight in the report
+SELF_PER_MENTION = 10  # ... and at least one mention per this many self-references (全省, 省委)
+MIN_BODY_MENTIONS = 3  # without a title/header/signature mention: this many body mentions,
+# one of them in an official form (××市人民政府, ××县委, ××镇党委, ××省第N届人民代表大会) or in
+# the opening paragraphs (the opening names the subject: "今年以来，天长镇在…")
+WEIGHT = {"title": 4.0, "header": 3.0, "signature": 3.0, "opening": 2.0, "body": 1.0}
+SHORT_WEIGHT = 0.5  # a short form of a city or prefecture (七台河, 延边州) counts half, and only
+# for a name also seen in full; province short forms (宁夏, 内蒙古, 四川) count as full names
+_OFFICIAL = re.compile(
+    r"^(?:第[一二三四五六七八九十\d]+届)?(?:人民代表大会|人大|人民政府|政府|党委|委员会|委(?!托))"
+)
+
+_ANON = re.compile(r"(?:\*+|[xX×]{1,3}|某)(?:镇|乡|县|市|区|街道)")
+_TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|乡|街道)")
+_NOT_IN_STEM = set("省市县区旗州镇乡村盟的和与及在对为是于了到从向由将把被其此这那所各全本我该每")
+_GENERIC_FIRST = set(
+    "全我该本各乡镇县市区省村城集小每等和与及的在对为是于了到从向由将把被其此这那所个两多强建大中"
+    "点型好示范之以上下入出进有无其该同邻附临驻年月日号"
+)
+_GENERIC_LAST = set("乡镇县市区村城集级全各本该小大重点属辖个名地业企强街特色型新")
+COMMON_WORD_FREQ = 200  # jieba frequency of an ordinary word
+PLACE_WORD_FREQ = 1000  # ... and of a place-tagged word that is mostly used as a word (美丽, 长安)
+
+
+@dataclass(frozen=True)
+class PlaceGuess:
+    """The place a report is about.
+
+    Attributes:
+        place: full name (Simplified), "" when unknown, anonymised or not a single place.
+        level: province / prefecture / county / township, or "".
+        province: the province the place belongs to ("" when unknown or ambiguous).
+        evidence: a short account of why (for audits), e.g. ``"self=city; title+header+body 41"``.
+    """
+
+    place: str = ""
+    level: str = ""
+    province: str = ""
+    evidence: str = ""
+
+
+def self_level(text: str) -> tuple[str, Counter[str]]:
+    """The level a report speaks as (``province``, ``city``, ``county``, ``district``,
+    ``township``, ``national``) and the counts behind it; "" when no level dominates."""
+    counts = Counter({k: len(p.findall(text)) for k, p in _SELF.items()})
+    ranked = counts.most_common()
+    top, n_top = ranked[0]
+    n_next = ranked[1][1] if len(ranked) > 1 else 0
+    if n_top >= MIN_SELF and n_top >= SELF_DOMINANCE * n_next:
+        return top, counts
+    if top == "district" and counts["province"] and n_top >= MIN_SELF:
+        return top, counts  # an autonomous region: 全区 and 自治区党委 both say "region"
+    return "", counts
+
+
+def _compatible(level: str, name: str, self_lv: str) -> bool:
+    """Is a gazetteer name of ``level`` a possible subject of a report speaking as ``self_lv``?"""
+    if not self_lv:
+        return True
+    if self_lv == "province":
+        return level == "province" and not name.endswith("市")
+    if self_lv == "city":
+        return name.endswith("市") and level in ("province", "prefecture", "county")
+    if self_lv == "county":
+        return level == "county" and not name.endswith(("市", "区"))
+    if self_lv == "district":
+        return (level == "county" and name.endswith("区")) or name.endswith("自治区")
+    return False  # township / national: no gazetteer name is the subject
+
+
+def _word_kind(s: str) -> str:
+    """ "common" for a frequent ordinary word (推进, 代表, 民族), "place-word" for a place-tagged
+    word mostly used as a word (太平, 长安, 美丽), "" otherwise (jieba's dictionary)."""
+    freq, tag = jieba_words()
+    f = freq.get(s, 0)
+    if tag.get(s) in ("ns", "nr", "nz", "nt"):
+        return "place-word" if f >= PLACE_WORD_FREQ else ""
+    return "common" if f >= COMMON_WORD_FREQ else ""
+
+
+def _stem_kind(stem: str) -> str:
+    """The worst word kind inside a township stem (农民|进 -> common, 太平 -> place-word)."""
+    kinds = {_word_kind(stem[i:j]) for i in range(len(stem)) for j in range(i + 2, len(stem) + 1)}
+    return "common" if "common" in kinds else "place-word" if "place-word" in kinds else ""
+
+
+# suffix + next character that make another word: 美丽乡|村, 城镇|化 are not township names
+_SUFFIX_WORDS = {
+    "乡村",
+    "乡镇",
+    "乡土",
+    "乡亲",
+    "乡愁",
+    "乡贤",
+    "乡风",
+    "乡情",
+    "乡音",
+    "镇压",
+    "镇守",
+}
+
+
+def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str]:
+    """Count ``name + 镇/乡/街道`` in ``text`` that look like township names.
+
+    A stem is two to four characters with no administrative or function character. It is
+    rejected when it begins or ends like a generic word (城镇, 乡镇, 强镇, 重点镇, 全镇), when the
+    suffix starts another word (美丽乡|村), when it contains an ordinary word (我代表|镇人民政府,
+    农民进镇, 民族乡), when its first character completes a word with the character before it
+    (扩|权强镇) or when it is always preceded by the same character (a fragment of a longer
+    name). A stem that is a place-tagged but mostly ordinary word (太平镇, 长安镇) counts only when
+    the name also occurs in an official form (``太平镇党委``, ``长安镇人民政府``). Positions in
+    ``covered`` (gazetteer names) are skipped.
+    """
+    freq = jieba_words()[0]
+    stems: Counter[str] = Counter()
+    wordy: set[str] = set()
+    before: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in re.finditer(r"(镇|乡|街道)", text):
+        end = m.start()
+        if text[end : end + 2] in _SUFFIX_WORDS:
+            continue
+        for length in (2, 3, 4):
+            start = end - length
+            if start < 0 or any(i in covered for i in range(start, end)):
+                break
+            stem = text[start:end]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem) or set(stem) & _NOT_IN_STEM:
+                break
+            if stem[0] in _GENERIC_FIRST or stem[-1] in _GENERIC_LAST:
+                continue
+            prev = text[start - 1] if start > 0 else ""
+            if prev and freq.get(prev + stem[0], 0) >= COMMON_WORD_FREQ:
+                continue  # 扩|权强镇, 城|关镇 inside a longer word
+            name = stem + m.group(1)
+            kind = _stem_kind(stem)
+            if kind == "common":
+                continue  # 代表镇 (我代表镇人民政府), 接受镇, 农民进镇, 民族乡
+            if kind == "place-word":
+                wordy.add(name)
+            stems[name] += 1
+            before[name][prev] += 1
+    out: Counter[str] = Counter()
+    for name, n in stems.items():
+        prev, n_prev = before[name].most_common(1)[0]
+        longer = prev + name
+        if prev and re.match(r"[\u4e00-\u9fff]", prev) and n_prev >= 0.7 * n and longer in stems:
+            continue  # always preceded by the same character: a fragment of ``longer``
+        if name in wordy and not re.search(re.escape(name) + _OFFICIAL.pattern[1:], text):
+            continue
+        out[name] = n
+    for name in list(out):
+        for other in out:
+            if other != name and other.endswith(name) and out[other] >= 0.7 * out[name]:
+                del out[name]
+                break
+    return out
+
+
+OPENING_PARAGRAPHS = 2  # the opening: the first paragraphs of at least OPENING_MIN characters
+OPENING_MIN = 15  # (a salutation such as 各位代表： is skipped)
+
+
+def _opening(body: str) -> str:
+    """The start of the body up to the end of its first substantive paragraphs."""
+    end, seen = 0, 0
+    for para in body.split("\n"):
+        end += len(para) + 1
+        if len(para) >= OPENING_MIN:
+            seen += 1
+            if seen == OPENING_PARAGRAPHS:
+                break
+    return body[:end]
+
+
+def _official(text: str, m: Mention) -> bool:
+    return bool(_OFFICIAL.match(text[m.end : m.end + 12]))
+
+
+def _choose_division(divs: tuple[Division, ...], provinces: Counter[str]) -> Division | None:
+    if len(divs) == 1:
+        return divs[0]
+    ranked = sorted(divs, key=lambda d: provinces.get(d.province, 0), reverse=True)
+    first, second = provinces.get(ranked[0].province, 0), provinces.get(ranked[1].province, 0)
+    return ranked[0] if first > second else None
+
+
+def infer_place(
+    title: str,
+    body: str,
+    *,
+    header: str = "",
+    signature: str = "",
+    gazetteer: Gazetteer | None = None,
+) -> PlaceGuess:
+    """The place a report is about, its level and province; empty when the evidence is weak.
+
+    Args:
+        title: the report's title (Simplified; "" when none).
+        body: the body text (Simplified), paragraphs joined by newlines; its first two
+            substantive paragraphs are the "opening" (``我代表××市人民政府…``).
+        header: other title-block lines (subtitle, "——在××县第N届人民代表大会…"), Simplified.
+        signature: the closing signature line ("××镇人民政府 2011年…"), Simplified.
+        gazetteer: alternative :class:`~analysis.gazetteer.Gazetteer` (default: the bundled CSV).
+
+    Returns:
+        :class:`PlaceGuess` (place, level, province, evidence).
+
+    Example:
+        >>> infer_place("", "全市上下……七台河市经济……七台河市", header="——在七台河市人民代表大会上").place
+        '七台河市'
+    """
+    gaz = gazetteer or default_gazetteer()
+    opening = _opening(body)
+    parts = {"title": title, "header": header, "signature": signature, "body": body}
+    self_lv, self_counts = self_level("\n".join(parts.values()))
+    if self_lv == "national":
+        return PlaceGuess(evidence=f"self=national ({self_counts['national']})")
+    scores: Counter[str] = Counter()
+    strong: Counter[str] = Counter()
+    full_seen: set[str] = set()
+    short_counts: Counter[str] = Counter()
+    body_full: Counter[str] = Counter()
+    provinces: Counter[str] = Counter()
+    levels: dict[str, str] = {}
+    divisions: dict[str, tuple[Division, ...]] = {}
+    official: Counter[str] = Counter()  # mentions followed by 人民政府 / 党委 / 第N届人民代表大会 …
+    in_opening: set[str] = set()  # names in the opening paragraphs
+    for part, text in parts.items():
+        if not text:
+            continue
+        mentions = find_mentions(text, gazetteer=gaz)
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        for m in mentions:
+            levels[m.name], divisions[m.name] = m.level, m.divisions
+            for d in m.divisions:
+                provinces[d.province] += 1
+            if m.short and m.level != "province":
+                short_counts[m.name] += 1
+                continue
+            full_seen.add(m.name)
+            weight = WEIGHT[part]
+            is_official = _official(text, m)
+            official[m.name] += is_official
+            if part == "body" and m.end <= len(opening):
+                in_opening.add(m.name)
+            if part == "body" and m.end <= len(opening) and is_official:
+                weight = WEIGHT["opening"]
+            if part in ("title", "header", "signature") or weight > WEIGHT["body"]:
+                strong[m.name] += 1
+            else:
+                body_full[m.name] += 1
+            scores[m.name] += weight
+        for name, n in township_mentions(text, covered).items():
+            weight = WEIGHT[part]
+            official[name] += len(re.findall(re.escape(name) + _OFFICIAL.pattern[1:], text))
+            if part == "body" and name in opening:  # opening is a prefix of body
+                in_opening.add(name)
+            scores[name] += weight * n
+            levels[name] = "township"
+            if part != "body":
+                strong[name] += n
+            else:
+                body_full[name] += n
+    for name, n in short_counts.items():
+        if name in full_seen or strong[name]:
+            scores[name] += SHORT_WEIGHT * n
+            body_full[name] += n
+    if not self_lv and not strong and not any(n >= MIN_BODY_MENTIONS for n in body_full.values()):
+        return PlaceGuess(evidence="no self-reference level and no name in a strong position")
+
+    def compatible(name: str) -> bool:
+        lv = levels[name]
+        if lv == "township":
+            return self_lv == "township" or (not self_lv and strong[name] > 0)
+        if not self_lv:
+            return True
+        return _compatible(lv, name, self_lv)
+
+    cands = sorted(
+        ((s, n) for n, s in scores.items() if compatible(n)), key=lambda x: (-x[0], x[1])
+    )
+    if not cands:
+        return PlaceGuess(evidence=f"self={self_lv or '?'}; no name of that level")
+    best_score, best = cands[0]
+    second = cands[1][0] if len(cands) > 1 else 0.0
+    why = (
+        f"self={self_lv or '?'}; strong={strong[best]} body={body_full[best]} "
+        f"official={official[best]} score={best_score:g}"
+    )
+    share = best_score / sum(scores.values())
+    why += f" share={share:.2f} self_refs={self_counts[self_lv] if self_lv else 0}"
+    need = max(MIN_BODY_MENTIONS, self_counts[self_lv] / SELF_PER_MENTION if self_lv else 0)
+    backed = official[best] or best in in_opening or share >= BODY_SHARE
+    if not strong[best] and (body_full[best] < need or not backed):
+        return PlaceGuess(evidence=why + "; body only: too few, not official, not in the opening")
+    if best_score < DOMINANCE * second:
+        return PlaceGuess(evidence=why + f"; does not dominate ({cands[1][1]} {second:g})")
+    n_anon = len(_ANON.findall(title)) * WEIGHT["title"] + len(_ANON.findall(body + header))
+    if n_anon >= best_score:
+        return PlaceGuess(evidence=why + f"; anonymised mentions {n_anon:g}")
+    if levels[best] == "township":
+        return PlaceGuess(best, "township", _township_province(best, parts, gaz), why)
+    div = _choose_division(divisions[best], provinces)
+    if div is None:
+        return PlaceGuess(best, levels[best], "", why + "; name in several provinces")
+    return PlaceGuess(best, div.level, div.province, why)
+
+
+def _township_province(name: str, parts: dict[str, str], gaz: Gazetteer) -> str:
+    """The province of a township when a county/city name stands right before it (××县××镇)."""
+    found: Counter[str] = Counter()
+    for text in parts.values():
+        for i in [m.start() for m in re.finditer(re.escape(name), text)]:
+            for m in find_mentions(text[max(0, i - 12) : i], gazetteer=gaz):
+                if m.end == min(12, i) and len({d.province for d in m.divisions}) == 1:
+                    found[m.divisions[0].province] += 1
+    return found.most_common(1)[0][0] if len(found) == 1 else ""
+
+
+def extract_place(title: str, body: str) -> str:
+    """The place a report is about (Simplified full name), or "" (see :func:`infer_place`).
+
+    Example:
+        >>> extract_place("构建和谐天长", "天长镇在构建和谐天长进程中……天长镇历史以来，镇党委")
+        '天长镇'
+    """
+    return infer_place(title, body).place
