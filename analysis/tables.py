@@ -210,6 +210,15 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "title": "title (Simplified)",
     "title_original": "title in the script of the report",
     "place": "place name found in title and text (empty when not recognised or anonymised)",
+    "place_level": "administrative level of `place` from the gazetteer (province, prefecture, "
+    "county, township); empty when no place",
+    "province": "province of `place` from the gazetteer; empty when unknown",
+    "year_end": "last year of a manifest range such as `2019-2020` (empty otherwise)",
+    "manifest_problems": "manifest.csv values that could not be read (the value from the text "
+    "was kept); empty when none",
+    "genre": "genre of the document chosen from the genre profiles (e.g. work_report)",
+    "genre_evidence": "the cues that decided the genre",
+    "role": "what the paragraph is in its genre: substance, salutation, thanks, notes …",
     "date": "report date `YYYY-MM-DD` (or shorter) from byline, signature or header; empty "
     "when none",
     "year": "report year (from the date, else the title); empty when unknown",
