@@ -151,7 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
             from .validate import check_inputs
 
-            check_inputs(args.data, lexicon_dir=getattr(args, "lexicons", None))
+            check_inputs(
+                args.data,
+                lexicon_dir=getattr(args, "lexicons", None),
+                recursive=getattr(args, "recursive", False),
+            )
         return int(_resolve(COMMANDS[args.command])(args) or 0)
     except AnalysisError as exc:
         _print_error(exc)

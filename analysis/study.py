@@ -42,6 +42,13 @@ import pandas as pd
 from analysis import hashing, paths
 from analysis.corpus.build import Corpus, analysis_paragraphs, load_corpus
 from analysis.corpus.dedup import without_duplicates
+from analysis.corpus.genre import (
+    GenreProfiles,
+    corpus_genres,
+    drop_words,
+    genre_generic_words,
+    load_genre_profiles,
+)
 from analysis.measures.keywords import doc_similarity, keyword_tables
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
 from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
@@ -266,9 +273,45 @@ class Study:
         return load_corpus(
             self.data_dir,
             chrome=self.lexicons.chrome,
+            genres=self._genres_file(),
             executor=self.executor,
             **self.stage_kwargs(load_corpus),
         )
+
+    def _genres_file(self) -> Path | None:
+        path = self.lexicons.genres
+        if path.exists():
+            return path
+        log.info("%s has no genres.yaml: using data/lexicons/genres.yaml", self.lexicon_dir)
+        return None
+
+    @result
+    def genre_profiles(self) -> GenreProfiles:
+        """``genres.yaml`` of the lexicon folder: paragraph roles, genres, detector settings."""
+        return load_genre_profiles(self._genres_file())
+
+    @result
+    def genres(self) -> list[str]:
+        """Genre(s) in force: the ``genre`` option, or detected (every genre of ≥ 20 % of the
+        analysed documents, :func:`analysis.corpus.genre.corpus_genres`)."""
+        genres = corpus_genres(
+            self.analysed_documents, genre=self.options.genre, profiles=self.genre_profiles
+        )
+        log.info("genre profile(s): %s", ", ".join(genres) or "none")
+        return genres
+
+    @result
+    def genre_generic_words(self) -> tuple[str, ...]:
+        """Generic words of the genre(s) in force (removed from keyword and topic tokens)."""
+        return genre_generic_words(self.genres, profiles=self.genre_profiles)
+
+    @result
+    def keyword_tokens(self) -> pd.DataFrame:
+        """Tokens for keyword tables: ``generic_words.txt`` and the genre's words removed."""
+        from analysis.text.lexicons import word_set
+
+        words = word_set(self.lexicons.generic_words) | set(self.genre_generic_words)
+        return drop_words(self.tokens, words)
 
     @result
     def documents(self) -> pd.DataFrame:
@@ -324,13 +367,14 @@ class Study:
 
     @result
     def document_units(self) -> pd.Series:
-        """Token lists per analysed document."""
-        return unit_tokens(self.tokens, unit="document")
+        """Token lists per analysed document (generic words removed: ``keyword_tokens``)."""
+        return unit_tokens(self.keyword_tokens, unit="document")
 
     @result
     def paragraph_units(self) -> pd.Series:
-        """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``)."""
-        return unit_tokens(self.tokens, unit="paragraph")
+        """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``; generic words
+        removed: ``keyword_tokens``)."""
+        return unit_tokens(self.keyword_tokens, unit="paragraph")
 
     # -- themes, slogans ---------------------------------------------------------------------
     @result
@@ -408,7 +452,10 @@ class Study:
     @result
     def similarity(self) -> pd.DataFrame:
         """Document × document cosine similarity, near-duplicates included (to mark them)."""
-        return doc_similarity(unit_tokens(self.all_tokens, unit="document"))
+        from analysis.text.lexicons import word_set
+
+        words = word_set(self.lexicons.generic_words) | set(self.genre_generic_words)
+        return doc_similarity(unit_tokens(drop_words(self.all_tokens, words), unit="document"))
 
     # -- themes over time --------------------------------------------------------------------
     @result
@@ -443,11 +490,14 @@ class Study:
 
     @result
     def topic_units(self) -> pd.Series:
-        """Tokens per paragraph for topic models (report-generic words removed, no titles)."""
+        """Tokens per paragraph for topic models (report- and genre-generic words removed, no
+        titles)."""
         return topic_units(
             self.paragraphs,
             tokenizer_backend=self.options.tokenizer_backend,
-            options=self.tokenizer_options(remove_generic=True),
+            options=self.tokenizer_options(
+                remove_generic=True, extra_generic=self.genre_generic_words
+            ),
             executor=self.executor,
             force=self.force,
         )
@@ -483,6 +533,12 @@ class Study:
     def k_selection(self) -> pd.DataFrame:
         """The K sweep: backend, k, seed, npmi, c_v, u_mass, perplexity, diversity."""
         return self.topic_analysis["topic_k_selection"]
+
+    @result
+    def topic_choice(self) -> pd.DataFrame:
+        """``topic_choice.csv``: the chosen K, its rule, and whether the best K lies at an edge
+        of the searched range (``k_searched, k_extended, k_edge, k_note``)."""
+        return self.topic_analysis["topic_choice"]
 
     @result
     def chosen_k(self) -> int:

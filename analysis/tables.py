@@ -323,6 +323,12 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "units held out): the value the K rule used. It differs from `npmi`, which is the final "
     "model refitted on all units",
     "sweep_npmi_se": "standard error of that mean across seeds (sd / √n): the rule's margin",
+    "k_searched": "the Ks of the sweep, e.g. `3–10`",
+    "k_extended": "Ks swept beyond the edge of the range, space separated (empty when none)",
+    "k_edge": "`upper` / `lower` when the best mean NPMI lies at an edge of the searched range "
+    "after any extension, else empty",
+    "k_note": "plain-language warning about the K choice (empty when the best K is inside the "
+    "range)",
     "mean_stability": "mean over topics of `stability` (topic_stability.csv)",
     "n_units": "units (paragraphs) modelled",
     "n_terms": "vocabulary size after pruning",

@@ -28,6 +28,7 @@ from analysis.progress import Progress
 
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
 from .dedup import duplicate_mask, mark_duplicates, near_duplicate_pairs
+from .genre import SUBSTANCE, genre_evidence, load_genre_profiles, paragraph_roles, role_counts
 from .io import list_raw_files, read_manifest, read_raw_file
 from .meta import header_date, parse_date, signature_date, title_block, title_year
 from .places import infer_place
@@ -43,15 +44,16 @@ DOCUMENT_COLUMNS = [
     "doc_id", "source_file", "title", "title_original", "place", "place_level", "province",
     "date", "year", "script",
     "n_chars", "n_paragraphs", "duplicate_of", "author", "source", "editor", "signature",
+    "genre", "genre_evidence",
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
     "doc_id", "para_id", "kind", "section", "section_no", "subsection", "position",
-    "text", "text_original", "n_chars", "n_garbled",
+    "text", "text_original", "n_chars", "n_garbled", "role",
 ]  # fmt: skip
 COUNT_COLUMNS = [
     "chrome_lines", "related_lines", "byline_lines", "signature_lines", "pinyin_annotations",
     "garbled_spans", "garbled_chars", "urls", "width_normalised", "wrapped_lines_joined",
-    "repeated_paragraphs", "title_copies_and_fragments",
+    "repeated_paragraphs", "title_copies_and_fragments", "non_substance_paragraphs",
 ]  # fmt: skip
 QUALITY_COLUMNS = [
     "source_file", "doc_id", "encoding", "status", "reason", "n_bytes",
@@ -95,6 +97,20 @@ class Corpus:
             f"{len(self.paragraphs)} paragraphs",
             "removed/flagged: " + ", ".join(f"{k}={int(v)}" for k, v in totals.items() if v),
         ]
+        if "role" in self.paragraphs:
+            roles = self.paragraphs.loc[self.paragraphs["role"] != SUBSTANCE, "role"]
+            counts = roles.value_counts().sort_index()
+            lines.append(
+                f"not substance (left out of themes, keywords, topics): {len(roles)} paragraphs"
+                + (
+                    ""
+                    if counts.empty
+                    else " (" + ", ".join(f"{k}={v}" for k, v in counts.items()) + ")"
+                )
+            )
+        if "genre" in self.documents:
+            genres = self.documents["genre"].value_counts().sort_index()
+            lines.append("genre by evidence: " + ", ".join(f"{k}={v}" for k, v in genres.items()))
         lines += [f"skipped {r.source_file}: {r.reason}" for r in skipped.itertuples()]
         lines += [
             f"skipped {r.source_file} ({r.doc_id}): {r.reason}"
@@ -227,6 +243,7 @@ def process_file(
         paras["n_chars"] = [len(t) for t in texts]
         paras["n_garbled"] = [t.count("\ufffd") for t in texts]
         paras["position"] = paras["para_id"] / max(1, len(paras) - 1)
+        paras["role"] = SUBSTANCE  # set corpus-wide by finish_corpus (analysis.corpus.genre)
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
@@ -245,6 +262,7 @@ def process_file(
             "n_paragraphs": len(paras), "duplicate_of": "",
             "author": meta.get("author", ""), "source": meta.get("source", ""),
             "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
+            "genre": "", "genre_evidence": "",
         })  # fmt: skip
         frames.append(paras[PARAGRAPH_COLUMNS])
         quality.append(q)
@@ -314,6 +332,7 @@ def load_corpus(
     data_dir: str | Path | None = None,
     *,
     chrome: str | Path | None = None,
+    genres: str | Path | None = None,
     workers: int = 1,
     executor: Executor | None = None,
 ) -> Corpus:
@@ -322,6 +341,8 @@ def load_corpus(
     Args:
         data_dir: Folder of raw text files (default ``data/raw``), optionally with ``manifest.csv``.
         chrome: Alternative chrome-pattern YAML (default ``data/lexicons/chrome.yaml``).
+        genres: Alternative genre-profile YAML (default ``data/lexicons/genres.yaml``): paragraph
+            roles (``paragraphs.role``) and document genres (``documents.genre``).
         workers: Processes for per-file ingestion when no ``executor`` is given; 1 = in-process.
         executor: where per-file ingestion runs (:func:`analysis.scale.parallel.make_executor`:
             in-process, a process pool or Dask); the result is the same.
@@ -338,12 +359,15 @@ def load_corpus(
     load_chrome_patterns(chrome)  # a malformed pattern file fails here, before any worker starts
     if executor is not None:
         return ingest_files(
-            files, manifest=manifest, chrome=chrome, executor=executor, folder=folder
-        )
+            files, manifest=manifest, chrome=chrome, executor=executor, folder=folder,
+            genres=genres,
+        )  # fmt: skip
     from analysis.scale.parallel import process_pool
 
     with process_pool(workers if len(files) > 1 else 1) as ex:
-        return ingest_files(files, manifest=manifest, chrome=chrome, executor=ex, folder=folder)
+        return ingest_files(
+            files, manifest=manifest, chrome=chrome, executor=ex, folder=folder, genres=genres
+        )
 
 
 def ingest_files(
@@ -354,8 +378,10 @@ def ingest_files(
     executor: Executor | None = None,
     n_chunks: int | None = None,
     folder: str | Path | None = None,
+    genres: str | Path | None = None,
 ) -> Corpus:
-    """Ingest raw files in contiguous chunks on an executor, then the corpus-wide steps.
+    """Ingest raw files in contiguous chunks on an executor, then the corpus-wide steps
+    (``genres``: the genre-profile YAML for :func:`finish_corpus`).
 
     Files are split into chunks balanced by size (about four per worker, one in-process), each
     chunk is ingested by :func:`ingest_chunk` wherever the executor runs it, the chunks are
@@ -395,7 +421,7 @@ def ingest_files(
         raise_empty(Path(folder) if folder else Path("."), quality)
     return finish_corpus(
         pd.concat(documents, ignore_index=True), pd.concat(paragraphs, ignore_index=True),
-        quality, manifest=manifest, files=files, folder=folder,
+        quality, manifest=manifest, files=files, folder=folder, genres=genres,
     )  # fmt: skip
 
 
@@ -435,10 +461,13 @@ def finish_corpus(
     manifest: pd.DataFrame | None = None,
     files: Sequence[str | Path] = (),
     folder: str | Path | None = None,
+    genres: str | Path | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
     :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
-    near-duplicate marking, the manifest join, manifest files that are missing, quality columns.
+    paragraph roles and document genres (:mod:`analysis.corpus.genre`, rules in ``genres``,
+    default ``data/lexicons/genres.yaml``), near-duplicate marking, the manifest join, manifest
+    files that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
@@ -453,6 +482,7 @@ def finish_corpus(
     if documents.empty:
         raise_empty(folder or Path("."), quality)
     documents = documents.copy()
+    paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
     texts = (
         paragraphs[paragraphs["kind"] != "title"]
         .groupby("doc_id", sort=False)["text"]
@@ -470,6 +500,25 @@ def finish_corpus(
                                   "reason": "listed in manifest.csv but not found"})  # fmt: skip
             quality = pd.concat([quality, extra], ignore_index=True)
     return Corpus(documents, paragraphs, _finish_quality(quality), pairs, folder)
+
+
+def _label_genre(
+    paragraphs: pd.DataFrame,
+    documents: pd.DataFrame,
+    quality: pd.DataFrame,
+    genres: str | Path | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Paragraph ``role``, document ``genre``/``genre_evidence``, non-substance counts."""
+    profiles = load_genre_profiles(genres)
+    paragraphs = paragraphs.copy()
+    paragraphs["role"] = paragraph_roles(paragraphs, profiles=profiles).to_numpy()
+    ev = genre_evidence(documents, paragraphs, profiles=profiles).set_index("doc_id")
+    documents["genre"] = documents["doc_id"].map(ev["genre"]).fillna("none").to_numpy()
+    documents["genre_evidence"] = documents["doc_id"].map(ev["evidence"]).fillna("").to_numpy()
+    counts = role_counts(paragraphs).set_index("doc_id")["non_substance_paragraphs"]
+    quality = quality.copy()
+    quality["non_substance_paragraphs"] = quality["doc_id"].map(counts).fillna(0).to_numpy()
+    return paragraphs, documents, quality
 
 
 def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
@@ -508,14 +557,23 @@ def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
 
 
 def analysis_paragraphs(
-    corpus: Corpus, *, include_duplicates: bool = False, include_titles: bool = True
+    corpus: Corpus,
+    *,
+    include_duplicates: bool = False,
+    include_titles: bool = True,
+    substance_only: bool = True,
 ) -> pd.DataFrame:
-    """Paragraphs used for analysis: near-duplicate documents excluded unless asked for.
+    """Paragraphs used for analysis: near-duplicate documents excluded unless asked for, and
+    paragraphs that are not substance (``role`` other than ``substance``: salutations, the thanks
+    formula, notes and glossaries, signatures, sharing lines — see :mod:`analysis.corpus.genre`)
+    excluded unless ``substance_only=False``.
 
     Returns:
         The ``paragraphs`` table (same columns), filtered.
     """
     paras = corpus.paragraphs
+    if substance_only and "role" in paras:
+        paras = paras[paras["role"] == SUBSTANCE]
     if not include_duplicates:
         dups = set(corpus.documents.loc[duplicate_mask(corpus.documents), "doc_id"])
         paras = paras[~paras["doc_id"].isin(dups)]

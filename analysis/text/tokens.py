@@ -51,7 +51,7 @@ Backend = Literal["fast", "jieba"]
 BACKENDS: tuple[str, ...] = ("fast", "jieba")
 
 # Bump when the meaning of a filter changes: it is part of the cache key.
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"  # 2: placeholders and Latin dropped by default; extra_generic
 
 TOKEN_COLUMNS = ["doc_id", "para_id", "token", "start", "end"]
 _SEP = "\n"  # paragraph separator of the joined text; jieba always splits on whitespace
@@ -61,7 +61,13 @@ _NUMBER = re.compile(
     r"|第?[零〇一二三四五六七八九十百千万亿两几]+"
     r"|[0-9０-９]+[多余]?|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ①-⑳]+)$"
 )
-_LATIN = re.compile(r"^[A-Za-zＡ-Ｚａ-ｚ0-9０-９+#&._%\-]+$")
+_LATIN = re.compile(r"^(?=.*[A-Za-zＡ-Ｚａ-ｚ])[A-Za-zＡ-Ｚａ-ｚ0-9０-９+#&._%\-]+$")  # ≥ 1 letter
+# Anonymisation placeholders: xx / XX / xxx / ×× / ** / 某某 (alone or with one trailing CJK
+# character, as the segmenter sometimes keeps ``xx县`` whole), and 某 + an administrative unit
+# (某镇, 某村; not 某些 or 某种).
+PLACEHOLDER = re.compile(
+    r"^(?:[xXｘＸ×＊*]{2,}[\u4e00-\u9fff]?|[\u4e00-\u9fff]?某某+[\u4e00-\u9fff]?|某[省市县区镇乡村街组社厂局])$"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,7 +85,13 @@ class TokenizerOptions:
         keep_chars: single-character (or short) tokens kept despite ``min_chars`` (e.g. ``("党",)``).
         drop_punctuation: drop tokens made only of punctuation/symbols.
         drop_numbers: drop numerals (``2011``, ``3.5%``, ``第一``, ``三``).
-        drop_latin: drop tokens made only of Latin letters/digits (``ISO9000``, ``AA``).
+        drop_latin: drop tokens made only of Latin letters/digits with at least one letter
+            (``ISO9000``, ``AA``, ``xx``); on by default (codes, units and placeholders). Latin
+            words listed in ``userdict`` (5G, GDP, PM2.5 …) are kept: list a term there to keep it.
+        drop_placeholders: drop anonymisation placeholders (``xx``, ``XX``, ``xxx``, ``**``,
+            ``某某``, ``某镇``, ``xx县``) — see :data:`PLACEHOLDER`.
+        extra_generic: further generic words removed together with ``generic_words`` when
+            ``remove_generic`` is on (e.g. a genre's words, :func:`analysis.corpus.genre.genre_generic_words`).
         pos_keep: if set, keep only tokens whose POS tag starts with one of these prefixes
             (``("n", "v")`` keeps n, ns, nz, v, vn …). Tags come from the merged dictionary
             (user words default to ``nz``); tokens not in it are ``m`` (numerals), ``eng``
@@ -101,7 +113,9 @@ class TokenizerOptions:
     keep_chars: tuple[str, ...] = ()
     drop_punctuation: bool = True
     drop_numbers: bool = True
-    drop_latin: bool = False
+    drop_latin: bool = True
+    drop_placeholders: bool = True
+    extra_generic: tuple[str, ...] = ()
     pos_keep: tuple[str, ...] | None = None
     pos_drop: tuple[str, ...] = ()
     hmm: bool = True
@@ -211,11 +225,11 @@ def _is_punct(token: str) -> bool:
 def drop_reason(token: str, options: TokenizerOptions, dictionary: Dictionary) -> str | None:
     """Why a token is dropped (``None`` = kept). Pure; tested one rule at a time.
 
-    Reasons: ``garbled``, ``space``, ``punct``, ``number``, ``latin``, ``short``, ``stopword``,
-    ``generic``, ``pos``.
+    Reasons: ``garbled``, ``space``, ``punct``, ``number``, ``placeholder``, ``latin``,
+    ``short``, ``stopword``, ``generic``, ``pos``.
     """
     stop = lexicons.word_set(options.stopwords) if options.remove_stopwords else frozenset()
-    generic = lexicons.word_set(options.generic_words) if options.remove_generic else frozenset()
+    generic = _generic(options)
     return _reason(token, options, dictionary, stop, generic)
 
 
@@ -234,7 +248,9 @@ def _reason(
         return "punct"
     if options.drop_numbers and _NUMBER.match(token):
         return "number"
-    if options.drop_latin and _LATIN.match(token):
+    if options.drop_placeholders and PLACEHOLDER.match(token):
+        return "placeholder"
+    if options.drop_latin and _LATIN.match(token) and token not in _latin_keep(options.userdict):
         return "latin"
     if len(token) < options.min_chars and token not in options.keep_chars:
         return "short"
@@ -251,6 +267,24 @@ def _reason(
     return None
 
 
+def _latin_keep(userdict: Path | None) -> frozenset[str]:
+    """Latin words of the user dictionary (kept by the Latin filter)."""
+    if userdict is None:
+        return frozenset()
+    return _latin_user_words(str(userdict), hashing.file_digest(userdict))
+
+
+@functools.lru_cache(maxsize=8)
+def _latin_user_words(path: str, digest: str) -> frozenset[str]:
+    return frozenset(e.word for e in lexicons.read_user_dict(path) if _LATIN.match(e.word))
+
+
+def _generic(options: TokenizerOptions) -> frozenset[str]:
+    if not options.remove_generic:
+        return frozenset()
+    return lexicons.word_set(options.generic_words) | frozenset(options.extra_generic)
+
+
 class _Decisions(dict):
     """token → id; ``keep[id]`` and ``length[id]`` hold the per-distinct-token decisions."""
 
@@ -265,9 +299,7 @@ class _Decisions(dict):
         self.stop = (
             lexicons.word_set(options.stopwords) if options.remove_stopwords else frozenset()
         )
-        self.generic = (
-            lexicons.word_set(options.generic_words) if options.remove_generic else frozenset()
-        )
+        self.generic = _generic(options)
 
     def __missing__(self, token: str) -> int:
         i = len(self.words)
