@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "kwic": "analysis.measures.concordance:cli_kwic",
     "vocab": "analysis.text.vocab:cli_vocab",
     "bench": "analysis.bench:cli_bench",
+    "coding": "analysis.measures.validation:cli_coding",
+    "validate": "analysis.measures.validation:cli_validate",
 }
 
 
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("corpus", help="ingest and clean a raw folder; write corpus tables")
     _add_data_out(p, str(paths.TABLES))
+    p.add_argument("--recursive", action="store_true", help="read subfolders of --data too")
 
     p = sub.add_parser("figures", help="regenerate every table and figure")
     _add_data_out(p, str(paths.FIGURES))
@@ -90,6 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(paths.RAW))
     p.add_argument("--top", type=int, default=50)
     p.add_argument("--min-count", type=int, default=3)
+
+    p = sub.add_parser("coding", help="coding sheets (.xlsx/.csv) for human validation")
+    _add_data_out(p, "coding")
+    p.add_argument("--n", type=int, default=20, help="paragraphs per theme and stratum")
+    p.add_argument("--seed", type=int, default=20240601, help="sampling seed")
+    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+
+    p = sub.add_parser("validate", help="agreement and precision/recall from filled coding sheets")
+    p.add_argument("sheets", nargs="+", metavar="SHEET", help="one filled sheet per coder")
+    p.add_argument("--out", default="validation", help="output folder")
+    p.add_argument("--intrusion-key", help="intrusion_key.csv written by `coding` (answers)")
 
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
     p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "faults"])

@@ -49,18 +49,34 @@ from analysis.corpus.genre import (
     genre_generic_words,
     load_genre_profiles,
 )
+from analysis.measures.cooccurrence import term_cooccurrence, theme_cooccurrence
+from analysis.measures.effects import (
+    estimate_effects,
+    theme_outcomes,
+    topic_outcome_draws,
+)
+from analysis.measures.groups import compare_groups
 from analysis.measures.keywords import doc_similarity, keyword_tables
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
-from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
+from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
 from analysis.measures.timeseries import prevalence_tables
+from analysis.measures.validation import (
+    intrusion_coding_sheet,
+    slogan_coding_sheet,
+    theme_coding_sheet,
+)
 from analysis.options import DEFAULT_SEED, Lexicons, StudyOptions
 from analysis.scale.parallel import Executor, make_executor
+from analysis.text.embeddings import similar_terms, train_word2vec
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 from analysis.text.vocab import vocabulary
-from analysis.topics import run_topic_analysis, topic_units
+from analysis.topics import run_topic_analysis, topic_units, word_intrusion
 from analysis.topics.pipeline import topic_applicability
 
 log = logging.getLogger(__name__)
+
+#: Below this many tokens word2vec neighbours are noise: lexicon suggestions are not applicable.
+MIN_WORD2VEC_TOKENS = 100_000
 
 __all__ = ["DEFAULT_SEED", "NotApplicable", "Stage", "StageUnavailable", "Study", "result"]
 
@@ -433,8 +449,9 @@ class Study:
     # -- keywords ----------------------------------------------------------------------------
     @result
     def keyword_tables(self) -> dict[str, pd.DataFrame]:
-        """TF-IDF terms, similarity, keyness (each report, and the paragraphs of each dominant
-        theme, against the rest; paragraphs without a dominant theme are reference only)."""
+        """TF-IDF terms, similarity, keyness with dispersion (each report, and the paragraphs of
+        each dominant theme, against the rest; paragraphs without a dominant theme are reference
+        only), on ``paragraph_units``: generic and genre words removed (``keyword_tokens``)."""
         pt = self.paragraph_themes.copy()
         pt["dominant_theme"] = pt["dominant_theme"].astype(str).replace({"none": ""})
         return keyword_tables(self.paragraph_units, n=20, paragraph_themes=pt)
@@ -582,3 +599,131 @@ class Study:
         if model is None:
             raise StageUnavailable("no seeded model (themes.yaml has no usable theme)")
         return model
+
+    # -- inference and validation ------------------------------------------------------------
+    @result
+    def effect_covariates(self) -> list[str]:
+        """Metadata columns usable as covariates: ``year`` and ``level`` when at least two
+        analysed documents differ in them (not applicable otherwise)."""
+        docs = self.analysed_documents
+        found = [
+            c
+            for c in ("year", "level")
+            if c in docs
+            and docs[c].dropna().astype(str).str.strip().replace("", None).nunique() >= 2
+        ]
+        if not found:
+            raise NotApplicable(
+                "no document metadata to regress on (add year/level to manifest.csv)"
+            )
+        return found
+
+    def _cluster(self) -> str | None:
+        docs = self.analysed_documents
+        return "region" if "region" in docs and docs["region"].notna().any() else None
+
+    @result
+    def theme_effects(self) -> pd.DataFrame:
+        """``theme_effects.csv``: theme rates (hits per 1,000 tokens) regressed on year and level,
+        errors clustered by region (:func:`analysis.measures.effects.estimate_effects`)."""
+        return estimate_effects(
+            theme_outcomes(self.theme_scores),
+            self.analysed_documents,
+            covariates=self.effect_covariates,
+            cluster=self._cluster(),
+            seed=self.seed,
+        )
+
+    @result
+    def topic_effects(self) -> pd.DataFrame:
+        """``topic_effects.csv``: topic shares of the reported model regressed on year and level,
+        with topic-model uncertainty by the method of composition (20 posterior draws)."""
+        draws = topic_outcome_draws(self.topic_model, n_draws=20, seed=self.seed)
+        return estimate_effects(
+            draws,
+            self.analysed_documents,
+            covariates=self.effect_covariates,
+            cluster=self._cluster(),
+            seed=self.seed,
+        )
+
+    @result
+    def group_comparison(self) -> pd.DataFrame:
+        """``group_comparison.csv``: theme rates between the levels (and regions) of the
+        documents, permutation test with BH q (:func:`analysis.measures.groups.compare_groups`)."""
+        docs = self.analysed_documents
+        by = [c for c in ("level", "region") if c in docs and docs[c].notna().any()]
+        if not by:
+            raise NotApplicable("no level or region column (add one to manifest.csv)")
+        outcomes = theme_outcomes(self.theme_scores)
+        return pd.concat(
+            [compare_groups(outcomes, docs, b, seed=self.seed) for b in by], ignore_index=True
+        )
+
+    @result
+    def cooccurrence_terms(self) -> pd.DataFrame:
+        """``cooccurrence_terms.csv``: term pairs within paragraphs (200 most widespread terms,
+        generic words removed): count, n_a, n_b, NPMI, Jaccard."""
+        n_units = len(self.topic_units)
+        return term_cooccurrence(
+            self.topic_units, top_n=200, min_count=max(3, n_units // 2000), min_df=3
+        )
+
+    @result
+    def cooccurrence_themes(self) -> pd.DataFrame:
+        """``cooccurrence_themes.csv``: theme pairs within paragraphs."""
+        hits = theme_hits(self.paragraphs, self.themes)
+        return theme_cooccurrence(hits, self.paragraphs)
+
+    @result
+    def coding_sheets(self) -> dict[str, pd.DataFrame]:
+        """Coding sheets for human validation: ``theme_coding`` (per theme 20 assigned and 20
+        unassigned paragraphs, with sampling weights), ``slogan_coding`` (50 slogan candidates)
+        and ``intrusion_coding`` (word-intrusion items of the reported topic model, when there
+        is one)."""
+        sheets = {
+            "theme_coding": theme_coding_sheet(
+                self.paragraphs, self.paragraph_themes, self.documents, seed=self.seed
+            ),
+            "slogan_coding": slogan_coding_sheet(self.slogans, seed=self.seed),
+        }
+        try:
+            items = word_intrusion(self.topic_model, seed=self.seed)
+            sheets["intrusion_coding"] = intrusion_coding_sheet(items)
+        except StageUnavailable as exc:
+            log.info("intrusion coding sheet: %s", exc)
+        return sheets
+
+    @result
+    def word_vectors(self) -> pd.DataFrame:
+        """word2vec vectors trained on the topic units (skip-gram, one worker, seeded, cached);
+        epochs scale down on large corpora (≈ 20 M token passes at most)."""
+        n_tokens = int(sum(len(t) for t in self.topic_units))
+        if n_tokens < MIN_WORD2VEC_TOKENS:
+            raise NotApplicable(
+                f"{n_tokens:,} tokens: too few for word vectors (needs {MIN_WORD2VEC_TOKENS:,})"
+            )
+        epochs = int(min(10, max(1, 20_000_000 // max(1, n_tokens))))
+        return train_word2vec(self.topic_units, seed=self.seed, epochs=epochs, force=self.force)
+
+    @result
+    def lexicon_suggestions(self) -> pd.DataFrame:
+        """``lexicon_suggestions.csv``: per theme, the 15 corpus terms closest to its lexicon
+        (word2vec), with similarity, frequency, document frequency and a KWIC example."""
+        vectors = self.word_vectors
+        if vectors.empty:
+            raise NotApplicable("no term frequent enough to train word vectors")
+        lexicon = set(self.themes["term"])
+        parts = []
+        for theme, terms in self.themes.groupby("theme", sort=False)["term"]:
+            s = similar_terms(
+                vectors,
+                list(terms),
+                topn=15,
+                units=self.topic_units,
+                paragraphs=self.paragraphs,
+                lexicon=lexicon,
+            )
+            parts.append(s.assign(theme=theme))
+        out = pd.concat(parts, ignore_index=True)
+        return out[["theme", *[c for c in out.columns if c != "theme"]]]

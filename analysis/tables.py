@@ -259,6 +259,15 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "repeated_paragraphs": "repeated paragraphs dropped (document rows only)",
     "title_copies_and_fragments": "repeated title lines and wrap fragments dropped "
     "(document rows only)",
+    "recurring_lines": "recurring boilerplate lines removed (document rows only)",
+    "removed_lines": "quality.csv: lines cleaning dropped, = rows of removed_lines.csv (document "
+    "rows only)",
+    "line_no": "line number in the raw file",
+    "shape": "the line with digits and Latin letters masked (what recurs)",
+    "share_docs": "share of documents containing the shape",
+    "n_occurrences": "occurrences in all documents",
+    "edge_share": "share of occurrences within the first or last 5 paragraphs",
+    "removed": "whether the recurring line was removed (see `reason`)",
     "non_substance_paragraphs": "paragraphs that are not report substance (salutations, "
     "thanks, notes …; document rows only)",
     # tokens, slogans, themes
@@ -276,7 +285,8 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "example_para_id": "paragraph of the example",
     "start": "character offset of the mention in the paragraph (valid in both scripts)",
     "end": "end offset (exclusive)",
-    "rule": "slogans: the pattern that found it; topic_choice: the rule that chose K",
+    "rule": "slogans: the pattern that found it; removed_lines.csv: the cleaning rule that "
+    "dropped the line; topic_choice.csv: the rule that chose K",
     "surface": "the mention as written (Simplified)",
     "surface_original": "the mention as written (original script)",
     "hits": "lexicon term matches (longest match wins, no overlaps)",

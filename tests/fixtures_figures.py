@@ -246,6 +246,39 @@ def topic_result(*, labels: list[str] | None = None):
     )
 
 
+THEME_EFFECTS = pd.DataFrame(
+    {
+        "outcome": ["party_building", "party_building", "investment_attraction"] * 1,
+        "covariate": ["year", "level", "year"],
+        "level": ["per year", "county", "per year"],
+        "reference": ["", "city", ""],
+        "estimate": [0.12, -1.3, 0.05],
+        "ci_low": [0.02, -2.1, -0.04],
+        "ci_high": [0.22, -0.5, 0.14],
+        "se": [0.05, 0.4, 0.045],
+        "p": [0.02, 0.001, 0.27],
+        "n": [24, 24, 24],
+        "n_clusters": [6, 6, 6],
+        "n_draws": [1, 1, 1],
+        "method": ["ols"] * 3,
+        "note": [""] * 3,
+    }
+)
+
+COOCCURRENCE = pd.DataFrame(
+    {
+        "item_a": ["党建", "党员", "招商引资", "基础设施"],
+        "item_b": ["党员", "基层组织建设", "项目", "道路"],
+        "count": [12, 8, 10, 6],
+        "n_a": [20, 15, 14, 9],
+        "n_b": [15, 11, 18, 7],
+        "n_units": [60] * 4,
+        "npmi": [0.55, 0.42, 0.47, 0.61],
+        "jaccard": [0.52, 0.44, 0.45, 0.6],
+    }
+)
+
+
 def inputs() -> dict[str, object]:
     """Every figure input by name, as :class:`analysis.figures.FigureContext` would compute it."""
     from analysis.figures.plots_themes import slogan_document_counts, theme_labels
@@ -289,4 +322,6 @@ def inputs() -> dict[str, object]:
             "theme_prevalence_by_year": PREV_YEAR,
             "theme_prevalence_by_level": PREV_LEVEL,
         },
+        "theme_effects": THEME_EFFECTS,
+        "cooccurrence_terms": COOCCURRENCE,
     }

@@ -65,7 +65,7 @@ def _one_line_no_traceback(err: str) -> str:
 def test_1_one_line_report_without_sentence_punctuation_is_kept(tmp_path, n):
     text = ("本镇全面推进乡村振兴招商引资取得新进展基础设施建设稳步推进群众满意度不断提高" * 5)[:n]
     (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
-    docs, frames, quality = process_file(tmp_path / "a.txt", "a")
+    docs, frames, quality, _removed = process_file(tmp_path / "a.txt", "a")
     assert len(docs) == 1 and quality[-1]["status"] == "ok"
     assert "".join(frames[0]["text"]) == text
 

@@ -13,9 +13,10 @@ from matplotlib.figure import Figure
 
 from analysis.atomic import atomic_write
 from analysis.corpus.build import write_corpus_tables
-from analysis.study import Study
+from analysis.study import NotApplicable, Study
 
 from .plots_corpus import plot_corpus_overview
+from .plots_inference import plot_cooccurrence_network, plot_effects
 from .plots_keywords import plot_similarity, plot_tfidf_terms
 from .plots_themes import plot_slogan_matrix, plot_theme_position, plot_theme_profile
 from .plots_time import plot_prevalence_by_level, plot_prevalence_by_year
@@ -201,6 +202,33 @@ def themes_by_level(ctx: Study, *, ax=None) -> Figure:
     return _to_width(fig, ax)
 
 
+@register(
+    "theme_effects",
+    "Effects of year (per year) and administrative level (against the largest level) on theme "
+    "rates (hits per 1,000 tokens): OLS per theme with 95% intervals, errors clustered by region; "
+    "needs year/level metadata.",
+    inputs=["theme_effects", "theme_labels"],
+    title="Effects on theme rates",
+)
+def theme_effects(ctx: Study, *, ax=None) -> Figure:
+    effects = ctx.theme_effects
+    if effects["estimate"].isna().all():
+        notes = effects["note"].dropna().astype(str)
+        raise NotApplicable(notes.iloc[0] if len(notes) else "no estimable effect")
+    return plot_effects(effects, labels=ctx.theme_labels, ax=ax)
+
+
+@register(
+    "cooccurrence_network",
+    "Terms written about in the same paragraphs: the 60 most frequent pairs with NPMI ≥ 0.1 among the 200 "
+    "most widespread terms (generic words removed); node size = paragraphs using the term.",
+    inputs=["cooccurrence_terms"],
+    title="Term co-occurrence",
+)
+def cooccurrence_network(ctx: Study, *, ax=None) -> Figure:
+    return plot_cooccurrence_network(ctx.cooccurrence_terms, seed=ctx.seed, ax=ax)
+
+
 def _to_width(fig: Figure, ax) -> Figure:
     """Scale a figure to the paper's full width (keeping its aspect ratio)."""
     if ax is None:
@@ -214,7 +242,9 @@ def _to_width(fig: Figure, ax) -> Figure:
 
 @register_table(
     "corpus",
-    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did "
+    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did; "
+    "removed_lines.csv: every line cleaning dropped (file, line number, rule, text); "
+    "boilerplate.csv: lines recurring across documents and whether each was removed "
     "(written by analysis.corpus).",
     inputs=["corpus"],
 )
@@ -327,3 +357,65 @@ def topic_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     html = tables_dir.parent / "topics.html"
     atomic_write(html, ta["topics_html"])
     return [*written, html]
+
+
+@register_table(
+    "effects",
+    "theme_effects.csv and topic_effects.csv (outcome, covariate, level, reference, estimate, "
+    "ci_low, ci_high, se, p, n, n_clusters, n_draws, method, note): theme rates and topic shares "
+    "regressed on year and level; topic effects carry topic-model uncertainty (method of "
+    "composition over 20 posterior draws).",
+    inputs=["theme_effects", "topic_effects"],
+)
+def effect_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames(
+        {"theme_effects": ctx.theme_effects, "topic_effects": ctx.topic_effects}, tables_dir
+    )
+
+
+@register_table(
+    "group_comparison",
+    "group_comparison.csv: theme rates between the levels / regions of the documents "
+    "(n_docs, mean, median per group; permutation test, p, BH q; groups with < 3 documents "
+    "excluded and named).",
+    inputs=["group_comparison"],
+)
+def group_comparison_table(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames({"group_comparison": ctx.group_comparison}, tables_dir)
+
+
+@register_table(
+    "cooccurrence",
+    "cooccurrence_terms.csv and cooccurrence_themes.csv: pairs within paragraphs with count, "
+    "n_a, n_b, n_units, NPMI and Jaccard.",
+    inputs=["cooccurrence_terms", "cooccurrence_themes"],
+)
+def cooccurrence_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames(
+        {
+            "cooccurrence_terms": ctx.cooccurrence_terms,
+            "cooccurrence_themes": ctx.cooccurrence_themes,
+        },
+        tables_dir,
+    )
+
+
+@register_table(
+    "coding",
+    "theme_coding.csv, slogan_coding.csv, intrusion_coding.csv: seeded coding sheets for human "
+    "validation (fill `code`, then `python -m analysis validate`); `python -m analysis coding` "
+    "writes them as .xlsx.",
+    inputs=["coding_sheets"],
+)
+def coding_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames(dict(ctx.coding_sheets), tables_dir)
+
+
+@register_table(
+    "lexicon_suggestions",
+    "lexicon_suggestions.csv: per theme, corpus terms closest to its lexicon by word2vec "
+    "(similarity, frequency, document frequency, a KWIC line); read them before adding any.",
+    inputs=["lexicon_suggestions"],
+)
+def lexicon_suggestion_table(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames({"lexicon_suggestions": ctx.lexicon_suggestions}, tables_dir)

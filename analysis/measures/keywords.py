@@ -303,19 +303,26 @@ def keyword_tables(
     Returns:
         ``{"tfidf_keywords": [doc_id, rank, term, score, count],
         "similarity": square doc × doc DataFrame,
-        "keyness": [comparison, group, term, freq_target, freq_ref, log_ratio, g2, p, q]}`` --
-        ``comparison`` is ``"document"`` (each report vs all others) or ``"theme"`` (paragraphs
-        whose dominant theme is ``group`` vs all other paragraphs).
+        "keyness": [comparison, group, term, freq_target, freq_ref, log_ratio, g2, p, q,
+        docs_target, docs_ref, max_doc_share, dispersed]}`` -- ``comparison`` is
+        ``"document"`` (each report vs all others) or ``"theme"`` (paragraphs whose dominant
+        theme is ``group`` vs all other paragraphs); the dispersion columns are those of
+        :func:`analysis.measures.groups.keyness_dispersion` (a per-report comparison holds one
+        document by construction, so ``dispersed`` is False there).
     """
+    from analysis.measures.groups import keyness_dispersion
+
     s = _as_series(units)
     by_doc = pd.Series({u: u.split("#", 1)[0] for u in s.index})
-    parts = [keyness_by_group(s, by_doc, n=n, min_freq=min_freq).assign(comparison="document")]
+    doc_key = keyness_by_group(s, by_doc, n=n, min_freq=min_freq)
+    parts = [keyness_dispersion(doc_key, s, by_doc).assign(comparison="document")]
     if paragraph_themes is not None and len(paragraph_themes):
         pt = paragraph_themes
         ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
         theme = pd.Series(pt["dominant_theme"].to_numpy(), index=ids)
         theme = theme[theme.notna() & ~theme.astype(str).isin(["", "none"])]  # no dominant theme
-        parts.append(keyness_by_group(s, theme, n=n, min_freq=min_freq).assign(comparison="theme"))
+        theme_key = keyness_by_group(s, theme, n=n, min_freq=min_freq)
+        parts.append(keyness_dispersion(theme_key, s, theme).assign(comparison="theme"))
     key = pd.concat(parts, ignore_index=True)
     key = key[["comparison", *[c for c in key.columns if c != "comparison"]]]
     return {
