@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run on a Dask scheduler (tcp://host:8786) instead of this machine",
     )
+    p.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write every table into one Excel workbook, OUT/tables.xlsx (ids as text)",
+    )
 
     p = sub.add_parser("kwic", help="keyword in context, in the original script")
     p.add_argument("term")
