@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("corpus", help="ingest and clean a raw folder; write corpus tables")
     _add_data_out(p, str(paths.TABLES))
+    p.add_argument("--recursive", action="store_true", help="read subfolders of --data too")
 
     p = sub.add_parser("figures", help="regenerate every table and figure")
     _add_data_out(p, str(paths.FIGURES))
@@ -74,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="ADDRESS",
         help="run on a Dask scheduler (tcp://host:8786) instead of this machine",
+    )
+    p.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write every table into one Excel workbook, OUT/tables.xlsx (ids as text)",
     )
 
     p = sub.add_parser("kwic", help="keyword in context, in the original script")
@@ -108,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--intrusion-key", help="intrusion_key.csv written by `coding` (answers)")
 
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
-    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "faults", "reuse"])
+    p.add_argument(
+        "what", choices=["tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse"]
+    )
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)

@@ -435,14 +435,19 @@ class Study:
             self.paragraphs,
             self.documents,
             self.slogan_patterns,
+            mentions=self.slogan_mentions,  # searched once, shared with slogan_mentions
             **self.stage_kwargs(extract_slogans),
         )
 
     @result
     def slogan_mentions(self) -> pd.DataFrame:
-        """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
+        """Every slogan mention (doc_id, para_id, slogan, kind, surface …); the documents'
+        years feed the era evidence of formulations."""
         return slogan_mentions(
-            self.paragraphs, self.slogan_patterns, **self.stage_kwargs(slogan_mentions)
+            self.paragraphs,
+            self.slogan_patterns,
+            documents=self.documents,
+            **self.stage_kwargs(slogan_mentions),
         )
 
     @result
@@ -457,11 +462,10 @@ class Study:
     def keyword_tables(self) -> dict[str, pd.DataFrame]:
         """TF-IDF terms, similarity, keyness with dispersion (each report, and the paragraphs of
         each dominant theme, against the rest; paragraphs without a dominant theme are reference
-        only), on the topic units: generic words removed, as ``generic_words.txt`` promises."""
+        only), on ``paragraph_units``: generic and genre words removed (``keyword_tokens``)."""
         pt = self.paragraph_themes.copy()
         pt["dominant_theme"] = pt["dominant_theme"].astype(str).replace({"none": ""})
-        # report-generic words (工作, 进一步 …) are kept for counts but not for keywords
-        return keyword_tables(self.topic_units, n=20, paragraph_themes=pt)
+        return keyword_tables(self.paragraph_units, n=20, paragraph_themes=pt)
 
     @result
     def tfidf_keywords(self) -> pd.DataFrame:

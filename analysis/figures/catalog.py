@@ -114,8 +114,10 @@ def theme_position(ctx: Study, *, ax=None) -> Figure:
 @register(
     "k_selection",
     "Choosing the number of topics K: NPMI, c_v and u_mass coherence, held-out perplexity and "
-    "topic diversity for each backend across K, one dot per seed; dashed line = chosen K; a "
-    "note under the panels when the best K lies at the edge of the searched range.",
+    "topic diversity for each backend across K, one dot per seed, bars = mean ± 1 standard error "
+    "across seeds; dashed line = chosen K, the smallest K whose mean NPMI is within one standard "
+    "error of the best mean (fits with 10 % of paragraphs held out for perplexity); a note under "
+    "the panels when the best K lies at the edge of the searched range.",
     inputs=["k_selection", "chosen_k", "topic_choice"],
     title="Choosing K",
     multi_panel=True,
@@ -290,7 +292,9 @@ def _to_width(fig: Figure, ax) -> Figure:
 
 @register_table(
     "corpus",
-    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did "
+    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did; "
+    "removed_lines.csv: every line cleaning dropped (file, line number, rule, text); "
+    "boilerplate.csv: lines recurring across documents and whether each was removed "
     "(written by analysis.corpus).",
     inputs=["corpus"],
 )
@@ -305,14 +309,27 @@ def _write_frames(frames: dict[str, object], tables_dir: Path) -> list[Path]:
 
 @register_table(
     "themes",
-    "theme_scores.csv (hits, hits per 1,000 tokens and share per document and theme) and "
-    "paragraph_themes.csv (theme hits and dominant theme of every paragraph).",
-    inputs=["theme_scores", "paragraph_themes"],
+    "theme_scores.csv (hits, hits per 1,000 tokens and share per document and theme, with the "
+    "bilingual theme_label) and paragraph_themes.csv (theme hits and dominant theme of every "
+    "paragraph, with its dominant_label).",
+    inputs=["theme_scores", "paragraph_themes", "theme_labels"],
 )
 def theme_tables(ctx: Study, tables_dir: Path) -> list[Path]:
-    return _write_frames(
-        {"theme_scores": ctx.theme_scores, "paragraph_themes": ctx.paragraph_themes}, tables_dir
+    labels = {t: theme_label(t, ctx.theme_labels) for t in ctx.theme_labels}
+    scores = ctx.theme_scores.copy()
+    scores.insert(
+        list(scores.columns).index("theme") + 1,
+        "theme_label",
+        scores["theme"].astype(str).map(labels).fillna(""),
     )
+    para = ctx.paragraph_themes.copy()
+    if "dominant_theme" in para.columns:
+        para.insert(
+            list(para.columns).index("dominant_theme") + 1,
+            "dominant_label",
+            para["dominant_theme"].astype(str).map(labels).fillna(""),
+        )
+    return _write_frames({"theme_scores": scores, "paragraph_themes": para}, tables_dir)
 
 
 @register_table(
