@@ -50,8 +50,21 @@ _API: dict[str, str] = {
     "extract_slogans": "measures.slogans",
     "slogan_mentions": "measures.slogans",
     "load_slogan_patterns": "measures.slogans",
+    "discover_formulations": "measures.slogans",
     "normalise_slogan": "measures.slogans",
     "kwic": "measures.concordance",
+    # reuse and diffusion
+    "text_reuse": "measures.reuse",
+    "ReuseOptions": "measures.reuse",
+    "reuse_documents": "measures.reuse",
+    "template_spans": "measures.reuse",
+    "reuse_templates": "measures.reuse",
+    "mask_templates": "measures.reuse",
+    "document_texts": "measures.reuse",
+    "slogan_diffusion": "measures.diffusion",
+    "adoption_curves": "measures.diffusion",
+    "first_appearance_by_level": "measures.diffusion",
+    "term_mentions": "measures.diffusion",
     # keywords
     "tfidf_keywords": "measures.keywords",
     "doc_similarity": "measures.keywords",
@@ -98,6 +111,18 @@ _API: dict[str, str] = {
     "make_figure": "figures",
     "FigureContext": "figures",
     "build_all": "figures",
+    # your own lexicons and plots (accept the lexicon DataFrame of load_themes directly)
+    "theme_labels": "figures.plots_themes",
+    "theme_label": "figures.style",
+    "plot_theme_profile": "figures.plots_themes",
+    "plot_theme_position": "figures.plots_themes",
+    "plot_slogan_matrix": "figures.plots_themes",
+    "use_style": "figures.style",
+    "save_figure": "figures.save",
+    # tables: one writer, a reader that keeps ids as text, the Excel workbook
+    "read_table": "tables",
+    "write_table": "tables",
+    "write_workbook": "tables",
 }
 
 __all__ = sorted(_API)

@@ -50,6 +50,11 @@ from analysis.corpus.genre import (
     load_genre_profiles,
 )
 from analysis.measures.cooccurrence import term_cooccurrence, theme_cooccurrence
+from analysis.measures.diffusion import (
+    adoption_curves,
+    first_appearance_by_level,
+    slogan_diffusion,
+)
 from analysis.measures.effects import (
     estimate_effects,
     theme_outcomes,
@@ -57,6 +62,7 @@ from analysis.measures.effects import (
 )
 from analysis.measures.groups import compare_groups
 from analysis.measures.keywords import doc_similarity, keyword_tables
+from analysis.measures.reuse import reuse_documents, reuse_templates, template_spans, text_reuse
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
 from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
 from analysis.measures.timeseries import prevalence_tables
@@ -429,14 +435,19 @@ class Study:
             self.paragraphs,
             self.documents,
             self.slogan_patterns,
+            mentions=self.slogan_mentions,  # searched once, shared with slogan_mentions
             **self.stage_kwargs(extract_slogans),
         )
 
     @result
     def slogan_mentions(self) -> pd.DataFrame:
-        """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
+        """Every slogan mention (doc_id, para_id, slogan, kind, surface …); the documents'
+        years feed the era evidence of formulations."""
         return slogan_mentions(
-            self.paragraphs, self.slogan_patterns, **self.stage_kwargs(slogan_mentions)
+            self.paragraphs,
+            self.slogan_patterns,
+            documents=self.documents,
+            **self.stage_kwargs(slogan_mentions),
         )
 
     @result
@@ -497,6 +508,48 @@ class Study:
         if df.empty:
             raise NotApplicable("documents have no 'level' (add a level column to manifest.csv)")
         return df
+
+    # -- text reuse and slogan diffusion ------------------------------------------------------
+    @result
+    def reuse_pairs(self) -> pd.DataFrame:
+        """``reuse_pairs.csv``: passages shared by two documents (doc_a, doc_b, start_a, end_a,
+        start_b, end_b, n_chars, similarity, text_a, text_b, direction, direction_basis, kind,
+        para_a, para_b); all paragraphs, so near-duplicates are one row of their own; seeded."""
+        return text_reuse(self.all_paragraphs, self.documents, seed=self.seed, force=self.force)
+
+    @result
+    def reuse_documents(self) -> pd.DataFrame:
+        """``reuse_documents.csv``: per document, the share of its text found in earlier ones
+        (and in how many), and regardless of direction."""
+        return reuse_documents(self.reuse_pairs, self.all_paragraphs, self.documents)
+
+    @result
+    def template_spans(self) -> pd.DataFrame:
+        """Template passages (text recurring in >= 5 documents), one row per document span:
+        template_id, doc_id, start, end, n_chars, max_docs, para_id, text_original."""
+        return template_spans(self.all_paragraphs, self.documents, min_docs=5, force=self.force)
+
+    @result
+    def reuse_templates(self) -> pd.DataFrame:
+        """``reuse_templates.csv``: one row per template with its documents."""
+        return reuse_templates(self.template_spans)
+
+    @result
+    def slogan_diffusion(self) -> pd.DataFrame:
+        """``slogan_diffusion.csv``: first appearance and spread of every recurring slogan."""
+        return slogan_diffusion(self.slogan_mentions, self.documents)
+
+    @result
+    def slogan_adoption(self) -> pd.DataFrame:
+        """Adoption curves (cumulative regions by year) of the 8 most widespread slogans."""
+        top = self.slogan_diffusion["slogan"].head(8).tolist()
+        return adoption_curves(self.slogan_mentions, self.documents, slogans=top)
+
+    @result
+    def slogan_first_by_level(self) -> pd.DataFrame:
+        """First year of each slogan at each administrative level (slogan, level, first_year,
+        first_doc, n_docs)."""
+        return first_appearance_by_level(self.slogan_mentions, self.documents)
 
     # -- topics ------------------------------------------------------------------------------
     @property

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import paths
-from analysis.atomic import atomic_write
 from analysis.errors import InputFileError
 from analysis.progress import Progress
 
@@ -972,8 +971,27 @@ def _label_genre(
 
 
 def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
-    for col in ("n_bytes", "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS):
-        quality[col] = pd.to_numeric(quality[col], errors="coerce").fillna(0).astype(int)
+    """Counts as nullable integers, blank (``<NA>``) where they do not apply.
+
+    A file row (``doc_id == ""``) has ``n_bytes`` and ``n_chars_raw`` of the whole file; the
+    cleaning counts and ``n_chars_clean`` belong to its document rows. A document row has no
+    ``n_bytes`` (a file holding several articles has one byte count). Columns that other stages
+    add to the quality rows (any numeric column not named here) follow the document-row rule.
+    """
+    is_file = quality["doc_id"].fillna("").astype(str) == ""
+    numeric = [
+        c
+        for c in quality.columns
+        if c in ("n_bytes", "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS)
+        or (c not in QUALITY_COLUMNS and pd.api.types.is_numeric_dtype(quality[c]))
+    ]
+    for col in numeric:
+        values = pd.to_numeric(quality[col], errors="coerce")
+        if col == "n_bytes":
+            values = values.where(is_file)
+        elif col != "n_chars_raw":
+            values = values.where(~is_file)
+        quality[col] = values.round().astype("Int64")
     for col in ("doc_id", "encoding", "reason"):
         quality[col] = quality[col].fillna("")
     return quality
@@ -1015,7 +1033,13 @@ def analysis_paragraphs(
 def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
     """Write ``documents.csv``, ``paragraphs.csv``, ``quality.csv``, ``removed_lines.csv`` (every
     line cleaning dropped, with its rule) and ``boilerplate.csv`` (recurring-line candidates)
-    (UTF-8) into ``out_dir``."""
+    into ``out_dir``.
+
+    Written by :func:`analysis.tables.write_table` (UTF-8, 6 significant digits, blanks where a
+    value does not apply); read them back with :func:`analysis.tables.read_table`.
+    """
+    from analysis.tables import write_table
+
     out = Path(out_dir)
     written = {}
     for name, frame in (
@@ -1025,8 +1049,7 @@ def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
         ("removed_lines", corpus.removed_lines),
         ("boilerplate", corpus.boilerplate),
     ):
-        path = atomic_write(out / f"{name}.csv", frame.to_csv(index=False))
-        written[name] = path
+        written[name] = write_table(frame, out / f"{name}.csv")  # atomic
     return written
 
 
