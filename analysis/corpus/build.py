@@ -32,7 +32,7 @@ from .dedup import mark_duplicates, near_duplicate_pairs
 from .io import list_raw_files, read_manifest, read_raw_file
 from .meta import header_date, parse_date, signature_date, title_block, title_year
 from .places import infer_place
-from .script import detect_script, to_simplified
+from .script import detect_script, to_simplified, to_simplified_many
 from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
 
 log = logging.getLogger(__name__)
@@ -108,16 +108,25 @@ def doc_id_bases(files: list[Path]) -> dict[Path, str]:
     return {p: (pre if counts[pre] == 1 and pre else p.stem) for p, pre in prefixes.items()}
 
 
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+
+
 def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], int]:
     """Drop body lines whose opening (≥30 CJK chars) repeats an earlier, longer paragraph."""
     kept, dropped, seen = lines[:start], 0, []
+    joined = ""  # every kept core, "\n"-separated: one C-level substring search rules most out
     for line in lines[start:]:
-        core = re.sub(r"[^\u4e00-\u9fff]", "", line)
+        core = _NOT_CJK.sub("", line)
         probe = core[:50]
-        if len(probe) >= 30 and any(probe in s and len(core) <= len(s) for s in seen):
+        if (
+            len(probe) >= 30
+            and probe in joined
+            and any(probe in s and len(core) <= len(s) for s in seen)
+        ):
             dropped += 1
             continue
         seen.append(core)
+        joined += "\n" + core
         kept.append(line)
     return kept, dropped
 
@@ -201,7 +210,8 @@ def process_file(
     for k, (marker_title, lines) in enumerate(articles, start=1):
         doc_id = doc_id_base if len(articles) == 1 else f"{doc_id_base}-{k}"
         meta, paras, counts = _article(lines, marker_title, pats)
-        has_body = bool(len(paras)) and bool((paras["kind"] != "title").any())
+        kinds = paras["kind"].tolist() if len(paras) else []
+        has_body = any(k != "title" for k in kinds)
         q = {"source_file": raw.path.name, "doc_id": doc_id, "encoding": raw.encoding,
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
@@ -209,6 +219,7 @@ def process_file(
         if not has_body and len(paras) and is_short_report(paras["text_original"].tolist()):
             # a one-line report (no sentence punctuation) looked like a title: it is the text
             paras["kind"] = "body"
+            kinds = ["body"] * len(paras)
             meta["title_original"] = ""
             has_body = True
         if not has_body:
@@ -217,14 +228,23 @@ def process_file(
             log.warning("skipping %s (%s): %s", raw.path.name, doc_id, reason)
             quality.append(q)
             continue
-        originals = paras["text_original"].tolist()
-        texts = [to_simplified(t) for t in originals]
-        is_body = (paras["kind"] != "title").tolist()
-        paras.insert(0, "doc_id", doc_id)
-        paras["text"] = texts
-        paras["n_chars"] = [len(t) for t in texts]
-        paras["n_garbled"] = [t.count("\ufffd") for t in texts]
-        paras["position"] = paras["para_id"] / max(1, len(paras) - 1)
+        # the paragraph frame is built once from columns (no per-column inserts)
+        columns = {c: paras[c].tolist() for c in paras.columns}
+        originals = columns["text_original"]
+        texts = to_simplified_many(originals)  # one OpenCC call per document
+        is_body = [k != "title" for k in kinds]
+        span = max(1, len(paras) - 1)
+        columns.update(
+            doc_id=[doc_id] * len(paras),
+            position=[p / span for p in columns["para_id"]],
+            text=texts,
+            n_chars=[len(t) for t in texts],
+            n_garbled=[t.count("\ufffd") for t in texts],
+        )
+        frame = pd.DataFrame({c: columns[c] for c in PARAGRAPH_COLUMNS})
+        for c in PARAGRAPH_COLUMNS:  # same dtypes as the structure step's frame
+            if c in paras.columns and frame[c].dtype != paras[c].dtype:
+                frame[c] = frame[c].astype(paras[c].dtype)
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
@@ -244,7 +264,7 @@ def process_file(
             "author": meta.get("author", ""), "source": meta.get("source", ""),
             "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
         })  # fmt: skip
-        frames.append(paras[PARAGRAPH_COLUMNS])
+        frames.append(frame)
         quality.append(q)
     return docs, frames, quality
 
