@@ -6,6 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= data/raw
 OUT    ?= figures
+BENCH_DATA ?= $(if $(wildcard ../shared/corpora/cn-gov-work-reports),../shared/corpora/cn-gov-work-reports,$(DATA))
 
 .DEFAULT_GOAL := help
 .PHONY: help venv figures test corpus lab lint bench clean-cache
@@ -42,6 +43,7 @@ bench: $(STAMP) ## Benchmarks (print measured ratios; never assert on time)
 	$(PY) -m analysis bench tokenize
 	$(PY) -m analysis bench topics
 	$(PY) -m analysis bench figures
+	$(PY) -m analysis bench speed --corpus $(BENCH_DATA)
 
 clean-cache: ## Remove the content-keyed cache (.cache/)
 	rm -rf .cache
