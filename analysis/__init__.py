@@ -30,6 +30,11 @@ _API: dict[str, str] = {
     "read_gazetteer": "corpus.gazetteer",
     "detect_title": "corpus.meta",
     # tokens_*
+    "load_genre_profiles": "corpus.genre",
+    "paragraph_roles": "corpus.genre",
+    "genre_evidence": "corpus.genre",
+    "corpus_genres": "corpus.genre",
+    "genre_generic_words": "corpus.genre",
     "TokenizerOptions": "text.tokens",
     "tokenize": "text.tokens",
     "unit_tokens": "text.tokens",

@@ -108,12 +108,16 @@ def rows_digest(rows: Iterable[Iterable[object]]) -> str:
 @functools.lru_cache(maxsize=1)
 def _versions() -> tuple[tuple[str, str], ...]:
     out = {"python": platform.python_version()}
-    for name in LIBRARIES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
+    out.update({name: library_version(name) for name in LIBRARIES})
     return tuple(out.items())
+
+
+def library_version(distribution: str) -> str:
+    """Installed version of one distribution (``"not installed"`` when absent)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def library_versions() -> dict[str, str]:

@@ -106,6 +106,7 @@ LEXICON_FILES: dict[str, str] = {
     "delete_list": "dict_delete.txt",
     "stopwords": "stopwords.txt",
     "generic_words": "generic_words.txt",
+    "genres": "genres.yaml",
 }
 
 

@@ -30,6 +30,7 @@ the manifest's input hashes. A result that the corpus cannot support raises
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import logging
 from collections.abc import Callable, Iterable
@@ -40,11 +41,20 @@ import pandas as pd
 
 from analysis import hashing, paths
 from analysis.corpus.build import Corpus, analysis_paragraphs, load_corpus
+from analysis.corpus.dedup import without_duplicates
+from analysis.corpus.genre import (
+    GenreProfiles,
+    corpus_genres,
+    drop_words,
+    genre_generic_words,
+    load_genre_profiles,
+)
 from analysis.measures.keywords import doc_similarity, keyword_tables
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
 from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
 from analysis.measures.timeseries import prevalence_tables
 from analysis.options import DEFAULT_SEED, Lexicons, StudyOptions
+from analysis.scale.parallel import Executor, make_executor
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 from analysis.text.vocab import vocabulary
 from analysis.topics import run_topic_analysis, topic_units
@@ -141,6 +151,25 @@ class Study:
     def topic_options(self) -> dict[str, Any]:
         return dict(self.options.topics)
 
+    @functools.cached_property
+    def executor(self) -> Executor:
+        """Where ingestion and tokenization run (``options.executor``, ``workers``,
+        ``scheduler``): in-process, a warm local process pool, or Dask. Results are the same."""
+        return make_executor(
+            self.options.executor, workers=self.options.workers, scheduler=self.options.scheduler
+        )
+
+    def close(self) -> None:
+        """Stop the workers of the executor, if any were started (results stay available)."""
+        if "executor" in self.__dict__:
+            self.__dict__.pop("executor").close()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def tokenizer_options(self, **changes: Any) -> TokenizerOptions:
         """:class:`TokenizerOptions` with the lexicon files of this study's folder, the
         study's tokenizer options, then ``changes`` (e.g. ``remove_generic=True``)."""
@@ -202,10 +231,11 @@ class Study:
 
     def digest(self, names: Iterable[str]) -> str:
         """SHA-256 of the content of the given results (plus the master seed)."""
-        parts = [f"seed={self.seed}"]
+        h = hashlib.sha256(f"seed={self.seed}".encode())
         for name in names:
-            parts += [name, hashing.content_hash(self.get(name))]
-        return hashing.digest(*parts)
+            h.update(name.encode())
+            h.update(hashing.content_hash(self.get(name)).encode())
+        return h.hexdigest()
 
     def source_fingerprint(self) -> str:
         """SHA-256 of everything the results are computed from, without computing anything:
@@ -243,9 +273,45 @@ class Study:
         return load_corpus(
             self.data_dir,
             chrome=self.lexicons.chrome,
-            workers=self.options.workers or 1,
+            genres=self._genres_file(),
+            executor=self.executor,
             **self.stage_kwargs(load_corpus),
         )
+
+    def _genres_file(self) -> Path | None:
+        path = self.lexicons.genres
+        if path.exists():
+            return path
+        log.info("%s has no genres.yaml: using data/lexicons/genres.yaml", self.lexicon_dir)
+        return None
+
+    @result
+    def genre_profiles(self) -> GenreProfiles:
+        """``genres.yaml`` of the lexicon folder: paragraph roles, genres, detector settings."""
+        return load_genre_profiles(self._genres_file())
+
+    @result
+    def genres(self) -> list[str]:
+        """Genre(s) in force: the ``genre`` option, or detected (every genre of ≥ 20 % of the
+        analysed documents, :func:`analysis.corpus.genre.corpus_genres`)."""
+        genres = corpus_genres(
+            self.analysed_documents, genre=self.options.genre, profiles=self.genre_profiles
+        )
+        log.info("genre profile(s): %s", ", ".join(genres) or "none")
+        return genres
+
+    @result
+    def genre_generic_words(self) -> tuple[str, ...]:
+        """Generic words of the genre(s) in force (removed from keyword and topic tokens)."""
+        return genre_generic_words(self.genres, profiles=self.genre_profiles)
+
+    @result
+    def keyword_tokens(self) -> pd.DataFrame:
+        """Tokens for keyword tables: ``generic_words.txt`` and the genre's words removed."""
+        from analysis.text.lexicons import word_set
+
+        words = word_set(self.lexicons.generic_words) | set(self.genre_generic_words)
+        return drop_words(self.tokens, words)
 
     @result
     def documents(self) -> pd.DataFrame:
@@ -270,10 +336,7 @@ class Study:
     @result
     def analysed_documents(self) -> pd.DataFrame:
         """Documents that are not near-duplicates of an earlier one."""
-        docs = self.documents
-        if "duplicate_of" in docs:
-            docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
-        return docs.reset_index(drop=True)
+        return without_duplicates(self.documents).reset_index(drop=True)
 
     # -- tokens ------------------------------------------------------------------------------
     def _tokenize(self, paragraphs: pd.DataFrame, **changes: Any) -> pd.DataFrame:
@@ -281,7 +344,7 @@ class Study:
             paragraphs,
             backend=self.options.tokenizer_backend,
             options=self.tokenizer_options(**changes),
-            workers=self.options.workers or 1,
+            executor=self.executor,
             force=self.force,
         )
 
@@ -304,13 +367,14 @@ class Study:
 
     @result
     def document_units(self) -> pd.Series:
-        """Token lists per analysed document."""
-        return unit_tokens(self.tokens, unit="document")
+        """Token lists per analysed document (generic words removed: ``keyword_tokens``)."""
+        return unit_tokens(self.keyword_tokens, unit="document")
 
     @result
     def paragraph_units(self) -> pd.Series:
-        """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``)."""
-        return unit_tokens(self.tokens, unit="paragraph")
+        """Token lists per analysed paragraph (``"{doc_id}#{para_id}"``; generic words
+        removed: ``keyword_tokens``)."""
+        return unit_tokens(self.keyword_tokens, unit="paragraph")
 
     # -- themes, slogans ---------------------------------------------------------------------
     @result
@@ -388,7 +452,10 @@ class Study:
     @result
     def similarity(self) -> pd.DataFrame:
         """Document × document cosine similarity, near-duplicates included (to mark them)."""
-        return doc_similarity(unit_tokens(self.all_tokens, unit="document"))
+        from analysis.text.lexicons import word_set
+
+        words = word_set(self.lexicons.generic_words) | set(self.genre_generic_words)
+        return doc_similarity(unit_tokens(drop_words(self.all_tokens, words), unit="document"))
 
     # -- themes over time --------------------------------------------------------------------
     @result
@@ -423,11 +490,15 @@ class Study:
 
     @result
     def topic_units(self) -> pd.Series:
-        """Tokens per paragraph for topic models (report-generic words removed, no titles)."""
+        """Tokens per paragraph for topic models (report- and genre-generic words removed, no
+        titles)."""
         return topic_units(
             self.paragraphs,
             tokenizer_backend=self.options.tokenizer_backend,
-            options=self.tokenizer_options(remove_generic=True),
+            options=self.tokenizer_options(
+                remove_generic=True, extra_generic=self.genre_generic_words
+            ),
+            executor=self.executor,
             force=self.force,
         )
 
@@ -462,6 +533,12 @@ class Study:
     def k_selection(self) -> pd.DataFrame:
         """The K sweep: backend, k, seed, npmi, c_v, u_mass, perplexity, diversity."""
         return self.topic_analysis["topic_k_selection"]
+
+    @result
+    def topic_choice(self) -> pd.DataFrame:
+        """``topic_choice.csv``: the chosen K, its rule, and whether the best K lies at an edge
+        of the searched range (``k_searched, k_extended, k_edge, k_note``)."""
+        return self.topic_analysis["topic_choice"]
 
     @result
     def chosen_k(self) -> int:

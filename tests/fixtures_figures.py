@@ -216,7 +216,7 @@ SEEDED_REPORT = pd.DataFrame(
 
 PREV_YEAR = pd.DataFrame(
     [
-        (y, t, 2, 1, p, p * 0.5, p * 1.5, "per_1k_tokens")
+        (y, t, 4, 3, p, p * 0.5, p * 1.5, "per_1k_tokens")
         for y in (2009, 2010, 2011, 2012, 2013)
         for t, p in zip(THEMES["theme"].unique(), (5.0, 3.0, 1.0))
     ],
@@ -265,6 +265,18 @@ def inputs() -> dict[str, object]:
         "paragraph_themes": PARAGRAPH_THEMES,
         "k_selection": K_TABLE,
         "chosen_k": 3,
+        "topic_choice": pd.DataFrame(
+            [
+                {
+                    "k": 3,
+                    "k_searched": "2–3",
+                    "k_extended": "",
+                    "k_edge": "upper",
+                    "k_note": "best K at the upper edge of the searched range 2–3 (not extended: "
+                    "extend_k=False): coherence may still improve beyond the range",
+                }
+            ]
+        ),  # fmt: skip
         "topic_model": topic_result(),
         "topic_terms": TOPIC_TERMS,
         "doc_topics": DOC_TOPICS,

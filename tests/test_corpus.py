@@ -113,3 +113,14 @@ def test_parallel_ingestion_matches_serial(raw_corpus):
     parallel = load_corpus(workers=2)
     assert parallel.documents.equals(raw_corpus.documents)
     assert parallel.paragraphs.equals(raw_corpus.paragraphs)
+
+
+def test_one_definition_of_a_near_duplicate():
+    import pandas as pd
+
+    from analysis.corpus.dedup import duplicate_mask, without_duplicates
+
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "duplicate_of": ["", "a", None, " "]})
+    assert duplicate_mask(docs).tolist() == [False, True, False, False]
+    assert without_duplicates(docs)["doc_id"].tolist() == ["a", "c", "d"]
+    assert not duplicate_mask(docs.drop(columns="duplicate_of")).any()

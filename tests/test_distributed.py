@@ -93,3 +93,14 @@ def test_partition_files_balances_by_size(raw_dir):
     batches = dist.partition_files(files, n_partitions=3)
     assert [f for b in batches for f in b] == [str(f) for f in files]
     assert len(batches) == 3
+
+
+def test_the_dask_executor_is_the_same_abstraction(client, raw_dir, serial):
+    from analysis.corpus import load_corpus
+    from analysis.scale.parallel import DaskExecutor
+
+    ex = DaskExecutor(client=client)
+    assert ex.kind == "dask" and ex.workers == 2
+    assert ex.map(len, ["a", "bb", "ccc"]) == [1, 2, 3]
+    corpus = load_corpus(raw_dir, executor=ex)
+    pd.testing.assert_frame_equal(corpus.documents, serial[0].documents)

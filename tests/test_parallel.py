@@ -11,7 +11,7 @@ from fixtures_scale import simple_tokens, square, synthetic_paragraphs, worker_p
 
 from analysis.corpus import load_corpus
 from analysis.scale import parallel
-from analysis.text.tokens import tokenize
+from analysis.text.tokens import concat_tokens, tokenize
 
 
 @pytest.mark.parametrize("n,k", [(0, 3), (1, 3), (5, 2), (7, 7), (10, 3), (3, 10)])
@@ -71,7 +71,7 @@ def test_concat_tokens_unifies_categories():
     paras = synthetic_paragraphs(n_docs=4)
     parts = [simple_tokens(c) for c in parallel.chunk_paragraphs(paras, n_chunks=2)]
     parts = [p.assign(doc_id=p["doc_id"].astype("category")) for p in parts]
-    out = parallel.concat_tokens(parts)
+    out = concat_tokens(parts)
     assert isinstance(out["doc_id"].dtype, pd.CategoricalDtype)
     expected = simple_tokens(paras)
     assert out["token"].tolist() == expected["token"].tolist()
@@ -134,3 +134,25 @@ def test_bench_helpers_sample_and_report():
         "b=1.00" in text and "speed-up ×2.00" in text and "samples [8.0, 8.0] / [4.0, 8.0]" in text
     )
     assert "24.0 s -> MET" in text and "1.00 GB -> MET" in text
+
+
+def test_make_executor_picks_the_kind_and_keeps_order():
+    inline = parallel.make_executor("auto", workers=1)
+    assert inline.kind == "inline" and inline.map(worker_pid, range(3)) == [os.getpid()] * 3
+    assert parallel.make_executor("auto", workers=2).kind == "processes"
+    with parallel.make_executor("processes", workers=2) as ex:
+        assert ex.map(square, range(10)) == [i * i for i in range(10)]
+        assert os.getpid() not in set(ex.map(worker_pid, range(4)))
+    with pytest.raises(ValueError, match="unknown executor"):
+        parallel.make_executor("threads")
+
+
+def test_load_corpus_on_a_process_pool_equals_in_process(tmp_path):
+    write_reports(tmp_path, n=4)
+    serial = load_corpus(tmp_path)
+    with parallel.make_executor("processes", workers=2) as ex:
+        pooled = load_corpus(tmp_path, executor=ex)
+        tokens = tokenize(pooled.paragraphs, executor=ex, cache=False)
+    for name in ("documents", "paragraphs", "quality"):
+        pd.testing.assert_frame_equal(getattr(pooled, name), getattr(serial, name))
+    pd.testing.assert_frame_equal(tokens, tokenize(serial.paragraphs, cache=False))

@@ -174,3 +174,16 @@ def test_unit_frames_never_split_units(token_dir):
     for frame in streaming.iter_unit_frames(folder, unit="paragraph", batch_size=29):
         seen.extend(frame["unit"].unique().tolist())
     assert len(seen) == len(set(seen))
+
+
+def test_streaming_lda_is_a_topic_backend_with_the_same_option_names(token_dir):
+    from analysis.topics import fit_topics
+
+    _, folder = token_dir
+    kw = {"k": 3, "seed": 5, "alpha": 0.1, "eta": 0.01}
+    via_backend = fit_topics(folder, backend="gensim-streaming", iterations=2, min_df=2, **kw)
+    direct = streaming.fit_streaming_lda(folder, passes=2, no_below=2, no_above=0.5, **kw)
+    assert via_backend.backend == "gensim-streaming"
+    np.testing.assert_allclose(via_backend.topic_word, direct.topic_word)
+    with pytest.raises(ValueError, match="in memory"):
+        fit_topics(folder, backend="tomotopy", k=3)

@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -221,3 +222,48 @@ def test_editing_a_plotting_function_rebuilds_exactly_the_figures_that_use_it(tm
     status = build()
     assert status.pop("themes_by_year") == "built"
     assert set(status.values()) == {"unchanged"}, status
+
+
+def test_a_topic_backend_is_one_file(tmp_path):
+    """Dropping one spec file into analysis/topics/engines/ makes a working backend."""
+    pkg = tmp_path / "pkg"
+    shutil.copytree(
+        paths.PACKAGE_DIR, pkg / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (pkg / "analysis" / "topics" / "engines" / "lda_uniform.py").write_text(
+        textwrap.dedent(
+            '''
+            """A toy backend: every topic and unit uniform (for the test only)."""
+            import numpy as np
+
+            from . import TopicBackend, normalize
+
+
+            def fit(bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
+                rng = np.random.default_rng(seed)
+                topic_word = rng.random((k, len(bow.vocab)))
+                return normalize(topic_word), normalize(np.ones((len(bow.unit_ids), k)))
+
+
+            SPEC = TopicBackend(name="uniform", fit=fit, distribution="numpy",
+                                default_iterations=1, large_iterations=1)
+            '''
+        ),
+        encoding="utf-8",
+    )
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(pkg)!r})
+        import pandas as pd
+        from analysis.topics import BACKENDS, fit_topics
+        units = pd.Series([["a", "b", "c"], ["a", "b", "d"], ["c", "d", "a"]] * 4,
+                          index=[f"u{{i}}" for i in range(12)])
+        r = fit_topics(units, k=2, backend="uniform", seed=1, min_df=1, max_df=1.0)
+        print(BACKENDS[-1], r.backend, r.params["library_version"] != "", r.doc_topic.shape)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert out.stdout.split() == ["uniform", "uniform", "True", "(12,", "2)"]

@@ -145,14 +145,18 @@ def test_lines_do_not_bridge_gaps_and_facets_per_theme():
 def test_prevalence_tables_bundle():
     docs, scores = synthetic_theme_scores(n_docs=24)
     tables = ts.prevalence_tables(scores, docs, seed=1, n_boot=50)
-    assert set(tables) == {"theme_prevalence_by_year", "theme_prevalence_by_level"}
+    assert set(tables) == {
+        "theme_prevalence_by_year", "theme_prevalence_by_level",
+        "theme_prevalence_by_level_overall",
+    }  # fmt: skip
     assert {"year", "level"} <= set(tables["theme_prevalence_by_level"].columns)
     empty = ts.prevalence_tables(scores, docs.assign(year=pd.NA).drop(columns="level"))
     assert all(t.empty for t in empty.values())
 
 
 def test_default_corpus_with_few_dates_degrades_gracefully(caplog):
-    """data/raw has only two dated reports and no level: a figure of the points available."""
+    """data/raw has only two dated reports and no level: the by-year figure says not
+    applicable with the number of reports per year (no trend drawn from single reports)."""
     import logging
 
     from analysis.corpus import analysis_paragraphs, load_corpus
@@ -169,5 +173,49 @@ def test_default_corpus_with_few_dates_degrades_gracefully(caplog):
     assert "lack a value" in caplog.text
     assert tables["theme_prevalence_by_level"].empty and "no 'level' column" in caplog.text
     fig = pt.plot_prevalence_by_year(by_year)
-    assert any(a.containers for a in fig.axes)  # error bars, not bands, for ≤ 3 years
+    assert fig.axes[0].texts[0].get_text().startswith("not applicable (n = ")
+    assert not any(a.containers or a.lines for a in fig.axes)
+    plt.close(fig)
+
+
+def test_small_groups_get_no_interval_and_no_comparison():
+    """Two or three reports over two years: no interval for single reports, and the by-year
+    comparison says not applicable with the group sizes instead of drawing 1 → 0 trends."""
+    docs, scores = synthetic_theme_scores(n_docs=3, years=(2010, 2011))
+    prev = ts.prevalence_by_year(scores, docs, n_boot=50)
+    small = prev["n_docs"] < ts.MIN_INTERVAL_DOCS
+    assert small.all() and prev["lo"].isna().all() and prev["hi"].isna().all()
+    fig = pt.plot_prevalence_by_year(prev)
+    text = fig.axes[0].texts[0].get_text().replace("\n", " ")
+    assert text.startswith("not applicable (n = 2 in 2010, 1 in 2011)")
+    plt.close(fig)
+
+
+def test_compared_panels_share_y_and_thin_years_are_named():
+    docs, scores = synthetic_theme_scores(n_docs=40, years=(2001, 2002, 2003, 2004))
+    docs = docs[~((docs["year"] == 2004) & (docs.index != 3))]  # 2004 keeps 1 report
+    prev = ts.prevalence_by_year(scores, docs, n_boot=50)
+    fig = pt.plot_prevalence_by_year(prev)
+    panels = [a for a in fig.axes if a.get_visible()]
+    assert len({a.get_ylim() for a in panels}) == 1
+    assert "2004 (n = 1)" in fig._suptitle.get_text().replace("\n", " ")
+    plt.close(fig)
+    kept, note = ts.comparable_groups(prev, ["year"])
+    assert 2004 not in set(kept["year"]) and "2004 (n = 1)" in note
+
+
+def test_levels_pool_years_when_thin_and_label_counts():
+    docs, scores = synthetic_theme_scores(n_docs=24, years=(2001, 2002, 2003))
+    docs = docs.assign(level=["township" if i < 4 else "county" for i in range(len(docs))])
+    per_year = ts.prevalence_by_level(scores, docs, n_boot=50)
+    overall = ts.prevalence_by_level(scores, docs, per_year=False, n_boot=50)
+    fig = pt.plot_prevalence_by_level(per_year, overall=overall)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["county (n = 20)", "township (n = 4)"]
+    assert "pooled" in fig.axes[0].get_title()
+    plt.close(fig)
+    one = docs.assign(level=["township" if i < 1 else "county" for i in range(len(docs))])
+    over1 = ts.prevalence_by_level(scores, one, per_year=False, n_boot=50)
+    fig = pt.plot_prevalence_by_level(ts.prevalence_by_level(scores, one), overall=over1)
+    assert fig.axes[0].texts[0].get_text().startswith("not applicable (n = ")
     plt.close(fig)

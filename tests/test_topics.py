@@ -28,7 +28,7 @@ from analysis.topics.coherence import (
     window_counts,
 )
 
-FAST = {"tomotopy": 300, "gensim": 20, "sklearn": 30}
+FAST = {"tomotopy": 300, "gensim": 20, "sklearn": 30, "gensim-streaming": 20}
 
 
 @pytest.fixture(scope="module")
@@ -213,12 +213,13 @@ def test_topic_stability_on_fixture(units):
 
 def test_large_corpus_policy_sweeps_a_sample_and_keeps_all_units_in_the_model(units):
     """Above max_sweep_units the K sweep runs on a seeded sample; the final model uses every unit."""
-    from analysis.topics.pipeline import LARGE_ITERATIONS, _run_topic_analysis
+    from analysis.topics.backends import BACKEND_SPECS
+    from analysis.topics.pipeline import _run_topic_analysis
 
     out = _run_topic_analysis(units, ks=(3, 4), n_seeds=1, max_sweep_units=30, seed=7)
     choice = out["topic_choice"].iloc[0]
     assert choice["n_units_sweep"] == 30 < choice["n_units"] == len(out["model"].unit_ids)
-    assert out["model"].params["iterations"] == LARGE_ITERATIONS
+    assert out["model"].params["iterations"] == BACKEND_SPECS["tomotopy"].large_iterations == 200
     assert np.isfinite(out["model"].metrics["c_v"])  # computed on the sample
     assert len(out["topic_stability"]) == out["chosen_k"]  # 3 runs by default when large
     again = _run_topic_analysis(units, ks=(3, 4), n_seeds=1, max_sweep_units=30, seed=7)

@@ -173,6 +173,7 @@ def pipeline(spec: dict) -> dict:
     import numpy as np
 
     from analysis.corpus.build import analysis_paragraphs
+    from analysis.corpus.io import read_manifest
     from analysis.scale import parallel, streaming
 
     files = [Path(f) for f in spec["files"]]
@@ -183,7 +184,7 @@ def pipeline(spec: dict) -> dict:
     try:
         with parallel.process_pool(workers) as pool:
             with stage("ingest", out["stages"], mem):
-                manifest = parallel.find_manifest(spec["corpus"])
+                manifest = read_manifest(spec["corpus"])
                 frames = parallel.ingest_files(files, workers=workers, manifest=manifest, pool=pool)
             paragraphs = analysis_paragraphs(frames)  # near-duplicates excluded
             out["n_documents"] = len(frames.documents)
@@ -412,10 +413,11 @@ def run(args: argparse.Namespace) -> int:
     alternating 1-worker / N-worker rounds of ingest+tokenize on the whole corpus for the
     speed-up (the fastest of each is kept: the machine may be shared).
     """
+    from analysis.corpus.io import list_raw_files
     from analysis.scale import parallel
 
     corpus = Path(args.corpus)
-    files = parallel.list_raw_files(corpus)
+    files = list_raw_files(corpus)
     workers = parallel.resolve_workers(getattr(args, "workers", None))
     rounds = max(1, int(getattr(args, "repeat", 1) or 1))
     fractions = getattr(args, "fractions", None) or FRACTIONS

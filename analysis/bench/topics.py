@@ -9,7 +9,7 @@ Settings scale with the corpus (printed with the results): small corpora (< 5,00
 ``data/raw``) use K = 8, ``min_df`` 2 and each backend's default iterations; large ones (e.g.
 the 874 government work reports) use K = 30, ``min_df`` 10, online variational Bayes in
 mini-batches of 2,000 units for gensim and scikit-learn (the usual setting at that size) and
-:data:`LARGE_ITERATIONS` (Gibbs sweeps / passes), chosen on a 10 % sample so that each backend
+the backend spec's ``large_iterations`` (Gibbs sweeps / passes), chosen on a 10 % sample so that each backend
 fits in roughly a minute on one core.
 """
 
@@ -24,17 +24,17 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 LARGE_UNITS = 5000
-LARGE_ITERATIONS = {"tomotopy": 150, "gensim": 3, "sklearn": 3}
 
 
 def load_units(corpus: str | Path, *, workers: int):
     """Paragraph units of a raw folder, tokenized as for topic models (generic words off)."""
     from analysis.corpus.build import analysis_paragraphs
+    from analysis.corpus.io import list_raw_files, read_manifest
     from analysis.scale import parallel
     from analysis.text.tokens import TokenizerOptions, unit_tokens
 
-    files = parallel.list_raw_files(corpus)
-    frames = parallel.ingest_files(files, workers=workers, manifest=parallel.find_manifest(corpus))
+    files = list_raw_files(corpus)
+    frames = parallel.ingest_files(files, workers=workers, manifest=read_manifest(corpus))
     paragraphs = analysis_paragraphs(frames, include_titles=False)
     tokens = parallel.tokenize_parallel(
         paragraphs, workers=workers, options=TokenizerOptions(remove_generic=True)
@@ -45,6 +45,7 @@ def load_units(corpus: str | Path, *, workers: int):
 def run(args: argparse.Namespace) -> int:
     from analysis.scale.parallel import resolve_workers
     from analysis.topics import BACKENDS, DEFAULT_BACKEND, build_bow, fit_topics
+    from analysis.topics.backends import BACKEND_SPECS
 
     workers = resolve_workers(args.workers)
     repeat = max(1, int(args.repeat or 1))
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"  K = {k}, seeds 0..{repeat - 1}, one worker per fit, alpha 0.1, eta 0.01")
     rows = []
     for backend in BACKENDS:
-        iters = LARGE_ITERATIONS[backend] if large else None
+        iters = BACKEND_SPECS[backend].large_iterations if large else None
         fits = []
         for seed in range(repeat):
             r = fit_topics(

@@ -19,21 +19,25 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from analysis import paths
 from analysis.atomic import atomic_write
 from analysis.progress import Progress
-from analysis.workers import spawn_pool
 
 from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
-from .dedup import mark_duplicates, near_duplicate_pairs
+from .dedup import duplicate_mask, mark_duplicates, near_duplicate_pairs
+from .genre import SUBSTANCE, genre_evidence, load_genre_profiles, paragraph_roles, role_counts
 from .io import list_raw_files, read_manifest, read_raw_file
 from .meta import header_date, parse_date, signature_date, title_block, title_year
 from .places import infer_place
 from .script import detect_script, to_simplified, to_simplified_many
 from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.scale.parallel import Executor
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +45,16 @@ DOCUMENT_COLUMNS = [
     "doc_id", "source_file", "title", "title_original", "place", "place_level", "province",
     "date", "year", "script",
     "n_chars", "n_paragraphs", "duplicate_of", "author", "source", "editor", "signature",
+    "genre", "genre_evidence",
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
     "doc_id", "para_id", "kind", "section", "section_no", "subsection", "position",
-    "text", "text_original", "n_chars", "n_garbled",
+    "text", "text_original", "n_chars", "n_garbled", "role",
 ]  # fmt: skip
 COUNT_COLUMNS = [
     "chrome_lines", "related_lines", "byline_lines", "signature_lines", "pinyin_annotations",
     "garbled_spans", "garbled_chars", "urls", "width_normalised", "wrapped_lines_joined",
-    "repeated_paragraphs", "title_copies_and_fragments",
+    "repeated_paragraphs", "title_copies_and_fragments", "non_substance_paragraphs",
 ]  # fmt: skip
 QUALITY_COLUMNS = [
     "source_file", "doc_id", "encoding", "status", "reason", "n_bytes",
@@ -93,6 +98,20 @@ class Corpus:
             f"{len(self.paragraphs)} paragraphs",
             "removed/flagged: " + ", ".join(f"{k}={int(v)}" for k, v in totals.items() if v),
         ]
+        if "role" in self.paragraphs:
+            roles = self.paragraphs.loc[self.paragraphs["role"] != SUBSTANCE, "role"]
+            counts = roles.value_counts().sort_index()
+            lines.append(
+                f"not substance (left out of themes, keywords, topics): {len(roles)} paragraphs"
+                + (
+                    ""
+                    if counts.empty
+                    else " (" + ", ".join(f"{k}={v}" for k, v in counts.items()) + ")"
+                )
+            )
+        if "genre" in self.documents:
+            genres = self.documents["genre"].value_counts().sort_index()
+            lines.append("genre by evidence: " + ", ".join(f"{k}={v}" for k, v in genres.items()))
         lines += [f"skipped {r.source_file}: {r.reason}" for r in skipped.itertuples()]
         lines += [
             f"skipped {r.source_file} ({r.doc_id}): {r.reason}"
@@ -240,6 +259,7 @@ def process_file(
             text=texts,
             n_chars=[len(t) for t in texts],
             n_garbled=[t.count("\ufffd") for t in texts],
+            role=[SUBSTANCE] * len(paras),  # set corpus-wide by finish_corpus (corpus.genre)
         )
         frame = pd.DataFrame({c: columns[c] for c in PARAGRAPH_COLUMNS})
         for c in PARAGRAPH_COLUMNS:  # same dtypes as the structure step's frame
@@ -263,6 +283,7 @@ def process_file(
             "n_paragraphs": len(paras), "duplicate_of": "",
             "author": meta.get("author", ""), "source": meta.get("source", ""),
             "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
+            "genre": "", "genre_evidence": "",
         })  # fmt: skip
         frames.append(frame)
         quality.append(q)
@@ -328,23 +349,24 @@ def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFr
     return merged
 
 
-def _raw_chars(result: tuple[list, list, list[dict]]) -> int:
-    """Characters decoded from one file (its quality row), for the progress rate."""
-    return int(result[2][0].get("n_chars_raw", 0) or 0) if result[2] else 0
-
-
 def load_corpus(
     data_dir: str | Path | None = None,
     *,
     chrome: str | Path | None = None,
+    genres: str | Path | None = None,
     workers: int = 1,
+    executor: Executor | None = None,
 ) -> Corpus:
     """Read, clean and structure every report in a raw folder.
 
     Args:
         data_dir: Folder of raw text files (default ``data/raw``), optionally with ``manifest.csv``.
         chrome: Alternative chrome-pattern YAML (default ``data/lexicons/chrome.yaml``).
-        workers: Processes for per-file ingestion (spawn-safe pool); 1 = in-process.
+        genres: Alternative genre-profile YAML (default ``data/lexicons/genres.yaml``): paragraph
+            roles (``paragraphs.role``) and document genres (``documents.genre``).
+        workers: Processes for per-file ingestion when no ``executor`` is given; 1 = in-process.
+        executor: where per-file ingestion runs (:func:`analysis.scale.parallel.make_executor`:
+            in-process, a process pool or Dask); the result is the same.
 
     Returns:
         :class:`Corpus` with ``documents``, ``paragraphs``, ``quality`` and ``duplicates``.
@@ -355,33 +377,101 @@ def load_corpus(
     folder = Path(data_dir) if data_dir is not None else paths.RAW
     files = list_raw_files(folder)
     manifest = read_manifest(folder)
-    patterns = load_chrome_patterns(chrome)
-    bases = doc_id_bases(files)
-    args = [(f, bases[f], patterns) for f in files]
+    load_chrome_patterns(chrome)  # a malformed pattern file fails here, before any worker starts
+    if executor is not None:
+        return ingest_files(
+            files, manifest=manifest, chrome=chrome, executor=executor, folder=folder,
+            genres=genres,
+        )  # fmt: skip
+    from analysis.scale.parallel import process_pool
+
+    with process_pool(workers if len(files) > 1 else 1) as ex:
+        return ingest_files(
+            files, manifest=manifest, chrome=chrome, executor=ex, folder=folder, genres=genres
+        )
+
+
+def ingest_files(
+    files: Sequence[str | Path],
+    *,
+    manifest: pd.DataFrame | None = None,
+    chrome: str | Path | None = None,
+    executor: Executor | None = None,
+    n_chunks: int | None = None,
+    folder: str | Path | None = None,
+    genres: str | Path | None = None,
+) -> Corpus:
+    """Ingest raw files in contiguous chunks on an executor, then the corpus-wide steps
+    (``genres``: the genre-profile YAML for :func:`finish_corpus`).
+
+    Files are split into chunks balanced by size (about four per worker, one in-process), each
+    chunk is ingested by :func:`ingest_chunk` wherever the executor runs it, the chunks are
+    concatenated in file order and :func:`finish_corpus` marks near-duplicates and joins the
+    manifest, so the corpus does not depend on the executor or the chunking.
+
+    Returns:
+        :class:`Corpus`.
+    """
+    from analysis.scale.parallel import Executor as _Inline
+    from analysis.scale.parallel import chunk_by_weight
+
+    files = [Path(f) for f in files]
+    executor = executor or _Inline()
+    # in-process: one file per chunk, so progress is reported file by file
+    n_chunks = n_chunks or (max(1, len(files)) if executor.workers <= 1 else 4 * executor.workers)
+    sizes = [f.stat().st_size for f in files]
+    bases = {str(f): b for f, b in doc_id_bases(files).items()}
+    chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
+    chrome_s = str(chrome) if chrome else None
+    tasks = [(c, {f: bases[f] for f in c}, chrome_s) for c in chunks]
     progress = Progress(len(files), what="files")
-    results = []
-    if workers > 1 and len(files) > 1:
-        with spawn_pool(workers) as pool:
-            chunk = max(1, len(files) // (4 * workers))
-            for result in pool.map(process_file, *zip(*args), chunksize=chunk):
-                results.append(result)
-                progress.update(chars=_raw_chars(result))
-    else:
-        for a in args:
-            results.append(process_file(*a))
-            progress.update(chars=_raw_chars(results[-1]))
+    parts = []
+    for chunk, part in zip(chunks, executor.imap(ingest_chunk, tasks), strict=True):
+        parts.append(part)
+        files_q = part.quality[part.quality["doc_id"].fillna("") == ""]  # one row per file
+        progress.update(len(chunk), chars=int(files_q["n_chars_raw"].fillna(0).sum()))
     progress.done()
+    documents = [p.documents for p in parts if len(p.documents)]
+    paragraphs = [p.paragraphs for p in parts if len(p.paragraphs)]
+    quality = (
+        pd.concat([p.quality for p in parts], ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=QUALITY_COLUMNS)
+    )
+    if not documents:
+        raise_empty(Path(folder) if folder else Path("."), quality)
+    return finish_corpus(
+        pd.concat(documents, ignore_index=True), pd.concat(paragraphs, ignore_index=True),
+        quality, manifest=manifest, files=files, folder=folder, genres=genres,
+    )  # fmt: skip
+
+
+def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
+    """Ingest one chunk of raw files with :func:`process_file` (an executor task).
+
+    Near-duplicates and the manifest are *not* handled here: both need every document (see
+    :func:`finish_corpus`).
+
+    Args:
+        task: ``(file paths, {path: doc_id base}, chrome-pattern file or None)``; the doc-id
+            bases come from :func:`doc_id_bases` over *all* files, so ids do not depend on how
+            files are chunked.
+
+    Returns:
+        A :class:`Corpus` of these files (``duplicate_of`` all "", no ``duplicates``).
+    """
+    files, bases, chrome = task
+    patterns = load_chrome_patterns(chrome)
+    results = [process_file(Path(f), bases[str(f)], patterns) for f in files]
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
-    if not docs:
-        raise_empty(folder, quality)
-    documents = pd.DataFrame(docs)[DOCUMENT_COLUMNS]
+    documents = pd.DataFrame(docs).reindex(columns=DOCUMENT_COLUMNS)
     documents["year"] = documents["year"].astype("Int64")
-    paragraphs = pd.concat(frames, ignore_index=True)
-    return finish_corpus(
-        documents, paragraphs, quality, manifest=manifest, files=files, folder=folder
+    paragraphs = (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PARAGRAPH_COLUMNS)
     )
+    return Corpus(documents, paragraphs, quality)
 
 
 def finish_corpus(
@@ -392,10 +482,13 @@ def finish_corpus(
     manifest: pd.DataFrame | None = None,
     files: Sequence[str | Path] = (),
     folder: str | Path | None = None,
+    genres: str | Path | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
     :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
-    near-duplicate marking, the manifest join, manifest files that are missing, quality columns.
+    paragraph roles and document genres (:mod:`analysis.corpus.genre`, rules in ``genres``,
+    default ``data/lexicons/genres.yaml``), near-duplicate marking, the manifest join, manifest
+    files that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
@@ -410,6 +503,7 @@ def finish_corpus(
     if documents.empty:
         raise_empty(folder or Path("."), quality)
     documents = documents.copy()
+    paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
     texts = (
         paragraphs[paragraphs["kind"] != "title"]
         .groupby("doc_id", sort=False)["text"]
@@ -429,6 +523,25 @@ def finish_corpus(
     return Corpus(documents, paragraphs, _finish_quality(quality), pairs, folder)
 
 
+def _label_genre(
+    paragraphs: pd.DataFrame,
+    documents: pd.DataFrame,
+    quality: pd.DataFrame,
+    genres: str | Path | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Paragraph ``role``, document ``genre``/``genre_evidence``, non-substance counts."""
+    profiles = load_genre_profiles(genres)
+    paragraphs = paragraphs.copy()
+    paragraphs["role"] = paragraph_roles(paragraphs, profiles=profiles).to_numpy()
+    ev = genre_evidence(documents, paragraphs, profiles=profiles).set_index("doc_id")
+    documents["genre"] = documents["doc_id"].map(ev["genre"]).fillna("none").to_numpy()
+    documents["genre_evidence"] = documents["doc_id"].map(ev["evidence"]).fillna("").to_numpy()
+    counts = role_counts(paragraphs).set_index("doc_id")["non_substance_paragraphs"]
+    quality = quality.copy()
+    quality["non_substance_paragraphs"] = quality["doc_id"].map(counts).fillna(0).to_numpy()
+    return paragraphs, documents, quality
+
+
 def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
     for col in ("n_bytes", "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS):
         quality[col] = pd.to_numeric(quality[col], errors="coerce").fillna(0).astype(int)
@@ -446,16 +559,25 @@ def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
 
 
 def analysis_paragraphs(
-    corpus: Corpus, *, include_duplicates: bool = False, include_titles: bool = True
+    corpus: Corpus,
+    *,
+    include_duplicates: bool = False,
+    include_titles: bool = True,
+    substance_only: bool = True,
 ) -> pd.DataFrame:
-    """Paragraphs used for analysis: near-duplicate documents excluded unless asked for.
+    """Paragraphs used for analysis: near-duplicate documents excluded unless asked for, and
+    paragraphs that are not substance (``role`` other than ``substance``: salutations, the thanks
+    formula, notes and glossaries, signatures, sharing lines — see :mod:`analysis.corpus.genre`)
+    excluded unless ``substance_only=False``.
 
     Returns:
         The ``paragraphs`` table (same columns), filtered.
     """
     paras = corpus.paragraphs
+    if substance_only and "role" in paras:
+        paras = paras[paras["role"] == SUBSTANCE]
     if not include_duplicates:
-        dups = set(corpus.documents.loc[corpus.documents["duplicate_of"] != "", "doc_id"])
+        dups = set(corpus.documents.loc[duplicate_mask(corpus.documents), "doc_id"])
         paras = paras[~paras["doc_id"].isin(dups)]
     if not include_titles:
         paras = paras[paras["kind"] != "title"]

@@ -113,3 +113,16 @@ def mark_duplicates(documents: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
             first, second = earlier(ra, rb)
             parent[second] = first
     return documents["doc_id"].map(lambda d: "" if find(d) == d else find(d)).astype(str)
+
+
+def duplicate_mask(documents: pd.DataFrame) -> pd.Series:
+    """True for documents marked as a near-duplicate of an earlier one (non-empty
+    ``duplicate_of``); all False when the column is absent. The one definition every stage uses."""
+    if "duplicate_of" not in documents:
+        return pd.Series(False, index=documents.index)
+    return documents["duplicate_of"].fillna("").astype(str).str.strip() != ""
+
+
+def without_duplicates(documents: pd.DataFrame) -> pd.DataFrame:
+    """The documents that are analysed: near-duplicates of an earlier document left out."""
+    return documents[~duplicate_mask(documents)]

@@ -107,13 +107,16 @@ def theme_position(ctx: Study, *, ax=None) -> Figure:
 @register(
     "k_selection",
     "Choosing the number of topics K: NPMI, c_v and u_mass coherence, held-out perplexity and "
-    "topic diversity for each backend across K, one dot per seed; dashed line = chosen K.",
-    inputs=["k_selection", "chosen_k"],
+    "topic diversity for each backend across K, one dot per seed; dashed line = chosen K; a "
+    "note under the panels when the best K lies at the edge of the searched range.",
+    inputs=["k_selection", "chosen_k", "topic_choice"],
     title="Choosing K",
     multi_panel=True,
 )
 def k_selection(ctx: Study, *, ax=None) -> Figure:
-    return plot_k_selection(ctx.k_selection, chosen_k=ctx.chosen_k)
+    choice = ctx.topic_choice
+    note = str(choice["k_note"].fillna("").iloc[0]) if "k_note" in choice and len(choice) else ""
+    return plot_k_selection(ctx.k_selection, chosen_k=ctx.chosen_k, note=note)
 
 
 @register(
@@ -170,7 +173,8 @@ def seeded_topics(ctx: Study, *, ax=None) -> Figure:
 @register(
     "themes_by_year",
     "Theme prevalence by year (hits per 1,000 tokens, mean over the year's reports with a "
-    "bootstrap 95% interval); needs dated reports — with few, points replace lines.",
+    "bootstrap 95% interval), panels on one y scale; years with fewer than 3 reports are left "
+    "out and named, and with fewer than two such years the figure says not applicable (n = …).",
     inputs=["prevalence_by_year", "theme_labels"],
     title="Themes over time",
 )
@@ -183,13 +187,16 @@ def themes_by_year(ctx: Study, *, ax=None) -> Figure:
 @register(
     "themes_by_level",
     "Theme prevalence by administrative level (from the manifest's level column), with 95% "
-    "intervals.",
+    "intervals and the reports per level; years pooled when a level has too few reports per "
+    "year; not applicable (n = …) when fewer than two levels have 3 or more reports.",
     inputs=["prevalence_by_level", "theme_labels"],
     title="Themes by administrative level",
 )
 def themes_by_level(ctx: Study, *, ax=None) -> Figure:
     labels = {t: zh or theme_label(t, None) for t, (_, zh) in ctx.theme_labels.items()}
-    return _to_width(plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, ax=ax), ax)
+    overall = ctx.prevalence.get("theme_prevalence_by_level_overall")
+    fig = plot_prevalence_by_level(ctx.prevalence_by_level, labels=labels, overall=overall, ax=ax)
+    return _to_width(fig, ax)
 
 
 def _to_width(fig: Figure, ax) -> Figure:

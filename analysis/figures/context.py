@@ -37,6 +37,8 @@ class FigureContext(Study):
         lexicon_dir: lexicon folder (``Study(lexicons=…)``).
         topic_options: topic-stage overrides (``StudyOptions.topics``).
         options: full options; the keywords above override its fields.
+        **changes: other :class:`~analysis.options.StudyOptions` fields (``genre=…``,
+            ``substance_only=…``, ``workers=…``).
     """
 
     def __init__(
@@ -49,12 +51,14 @@ class FigureContext(Study):
         topic_options: dict[str, Any] | None = None,
         options: StudyOptions | None = None,
         lexicons: str | Path | Lexicons | None = None,
+        **changes: Any,
     ) -> None:
         base = options or StudyOptions()
         options = base.replace(
             seed=seed if options is None or seed != DEFAULT_SEED else base.seed,
             force=force or base.force,
             topics={**base.topics, **(topic_options or {})},
+            **changes,
         )
         super().__init__(
             data_dir,

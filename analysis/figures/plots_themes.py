@@ -14,6 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from analysis.corpus.dedup import without_duplicates
+
 from ._axes import (
     MANY_DOCS,
     annotate_heatmap,
@@ -33,6 +35,7 @@ from .style import (
 )
 
 Labels = Mapping[str, tuple[str, str]]
+MIN_SHARE_HITS = 5  # a theme with fewer hits gets no "share by fifth" (n is shown instead)
 _NONE = {"", "none", "None", "nan", "<NA>"}
 
 
@@ -217,13 +220,21 @@ def _bins_panel(ax: Axes, pt: pd.DataFrame, themes: list[str], labels, n_bins: i
         return
     bins = np.minimum((pt["pos"] * n_bins).astype(int), n_bins - 1)
     hits = pt[themes].astype(float).groupby(bins).sum().reindex(range(n_bins), fill_value=0.0)
-    share = (hits / hits.sum().replace(0, np.nan)).T.fillna(0.0)
-    im = ax.imshow(share.to_numpy(), cmap=SEQUENTIAL, aspect="auto", vmin=0)
-    ax.set_yticks(range(len(themes)), [theme_label(t, labels) for t in themes])
+    totals = hits.sum()
+    share = (hits / totals.replace(0, np.nan)).T.fillna(0.0)
+    # shares show their counts; a theme with too few hits gets no shares (not applicable)
+    few = (totals < MIN_SHARE_HITS).to_numpy()
+    share.loc[few] = np.nan
+    im = ax.imshow(share.to_numpy(), cmap=SEQUENTIAL, aspect="auto", vmin=0, vmax=1)
+    ax.set_yticks(
+        range(len(themes)), [f"{theme_label(t, labels)} ({int(totals[t])})" for t in themes]
+    )
     edges = [f"{i * 100 // n_bins}–{(i + 1) * 100 // n_bins}%" for i in range(n_bins)]
     ax.set_xticks(range(n_bins), edges, rotation=30, ha="right")
     ax.set_xlabel("Fifth of the report 报告分段")
-    ax.set_title("Where each theme's hits fall 主题词位置")
+    ax.set_title(
+        f"Where each theme's hits fall 主题词位置\n(hits in brackets; blank: < {MIN_SHARE_HITS})"
+    )
     ax.spines[:].set_visible(False)
     annotate_heatmap(ax, share.to_numpy(), fmt="{:.0%}", fontsize=5.5, skip_zero=False)
     ax.get_figure(root=True).colorbar(im, ax=ax, shrink=0.8, pad=0.01).set_label(
@@ -302,10 +313,7 @@ def plot_slogan_matrix(
         .head(max_rows)
     )
     if documents is not None and "doc_id" in documents:
-        docs = documents
-        if "duplicate_of" in docs:
-            docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
-        doc_ids = docs["doc_id"].astype(str).tolist()
+        doc_ids = without_duplicates(documents)["doc_id"].astype(str).tolist()
     else:
         doc_ids = sorted(counts["doc_id"].astype(str).unique())
     fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH * 0.8, max(2.0, 0.2 * len(rec) + 1.3)))

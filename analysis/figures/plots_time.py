@@ -16,7 +16,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ._axes import empty_panel, figure_and_axes
+from analysis.measures.timeseries import comparable_groups, not_applicable
+
+from ._axes import figure_and_axes
 
 
 def _new_ax(ax: Axes | None, *, figsize=(8, 4.5)) -> tuple[Figure, Axes]:
@@ -24,6 +26,8 @@ def _new_ax(ax: Axes | None, *, figsize=(8, 4.5)) -> tuple[Figure, Axes]:
 
 
 def _facets(n: int, *, ncols: int = 3, panel=(3.6, 2.4)) -> tuple[Figure, list[Axes]]:
+    """Panels for compared groups: shared x AND y axes (a 1 → 0 change must not look like
+    1 → 88 because each panel scaled itself)."""
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     fig = Figure(figsize=(panel[0] * ncols, panel[1] * nrows + 0.6), layout="constrained")
@@ -31,12 +35,19 @@ def _facets(n: int, *, ncols: int = 3, panel=(3.6, 2.4)) -> tuple[Figure, list[A
         nrows,
         ncols,
         sharex=True,
+        sharey=True,
         squeeze=False,
     )
     flat = list(axes.ravel())
     for ax in flat[n:]:
         ax.set_visible(False)
     return fig, flat[:n]
+
+
+def _empty(ax: Axes, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
 
 
 def _ylabel(df: pd.DataFrame, *, short: bool = False) -> str:
@@ -79,14 +90,21 @@ def _draw_series(ax: Axes, sub: pd.DataFrame, *, label: str, color=None, max_gap
 
 
 def _pad_limits(ax: Axes, sub: pd.DataFrame, all_years: pd.Series) -> None:
-    """y from 0 to 15% above the highest estimate or interval end; x (shared by the panels)
-    padded around ``all_years`` so end points and their labels are not clipped."""
+    """y from 0 to 15% above the highest estimate or interval end of ``sub`` (pass every
+    panel's rows: the panels share y); x padded around ``all_years`` so end points and their
+    labels are not clipped."""
     top = np.nanmax(sub[["prevalence", "hi"]].to_numpy(dtype=float)) if len(sub) else np.nan
     ax.set_ylim(0, top * 1.15 if np.isfinite(top) and top > 0 else 1)
     years = all_years.dropna().to_numpy(dtype=float)
     if len(years):
         pad = max(0.6, 0.04 * (years.max() - years.min()))
         ax.set_xlim(years.min() - pad, years.max() + pad)
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def _docs_per_year(df: pd.DataFrame) -> int:
@@ -104,13 +122,16 @@ def plot_prevalence_by_year(
 ) -> Figure:
     """Theme prevalence by year with its 95% interval.
 
-    Without ``ax``: one small panel per theme (shared year axis, own y scale, so every trend
-    is visible); with ``ax``: every theme as a line on that axes. Lines do not bridge gaps of
-    more than ``max_gap`` years; with fewer than four years a theme is drawn as points with
-    error bars; with no dated documents the panel says so.
+    Without ``ax``: one small panel per theme (shared year AND y axes, so panels compare);
+    with ``ax``: every theme as a line on that axes. Lines do not bridge gaps of more than
+    ``max_gap`` years; with fewer than four years a theme is drawn as points with error bars
+    and the number of reports. Small-N honesty: years with fewer than
+    :data:`MIN_GROUP_DOCS` reports are left out (named in the title); with fewer than two
+    years left the figure says "not applicable (n = …)"; groups under
+    :data:`MIN_INTERVAL_DOCS` reports have no interval.
 
     Args:
-        df: output of :func:`~analysis.measures.timeseries.prevalence_by_year` (``year, theme, n_docs, prevalence, lo, hi``).
+        df: output of :func:`prevalence_by_year` (``year, theme, n_docs, prevalence, lo, hi``).
         themes: subset/order of themes (default: all, sorted).
         labels: display names per theme id (e.g. English labels from ``load_themes``).
         max_gap: longest gap in years that a line still joins.
@@ -121,14 +142,21 @@ def plot_prevalence_by_year(
     """
     if df.empty or "year" not in df:
         fig, ax = _new_ax(ax)
-        empty_panel(ax, "no dated documents: theme prevalence by year not available")
+        _empty(ax, "no dated documents: theme prevalence by year not available")
         return fig
     names = labels or {}
     themes = list(themes) if themes is not None else sorted(df["theme"].unique())
+    kept, left_out = comparable_groups(df, ["year"])
+    if kept["year"].nunique() < 2:
+        fig, ax = _new_ax(ax)
+        first = df[df["theme"] == df["theme"].iloc[0]]
+        _empty(ax, _wrap(not_applicable(first, ["year"], "years")))
+        return fig
+    df = kept
     n_docs = _docs_per_year(df[df["theme"] == themes[0]]) if themes else 0
     title = f"Theme prevalence by year ({n_docs} dated reports; 95% interval)"
-    if (df["n_docs"] <= 1).all():
-        title = f"Theme prevalence by year ({n_docs} dated reports, one per year: no interval)"
+    if left_out:
+        title += "\n" + _wrap(left_out, 110)
     if ax is not None or len(themes) == 1:
         fig, ax = _new_ax(ax)
         for theme in themes:
@@ -146,7 +174,7 @@ def plot_prevalence_by_year(
         _draw_series(a, df[df["theme"] == theme], label=theme, color="C0", max_gap=max_gap)
         a.set_title(names.get(theme, theme), fontsize=9)
         a.tick_params(labelsize=7)
-        _pad_limits(a, df[df["theme"] == theme], df["year"])
+        _pad_limits(a, df[df["theme"].isin(themes)], df["year"])
         a.xaxis.get_major_locator().set_params(integer=True)
     fig.supylabel(_ylabel(df, short=True), fontsize=9)
     fig.suptitle(title, fontsize=11)
@@ -160,9 +188,16 @@ def plot_prevalence_by_level(
     themes: Sequence[str] | None = None,
     labels: dict[str, str] | None = None,
     max_gap: int = 2,
+    overall: pd.DataFrame | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Theme prevalence by administrative level.
+
+    Small-N honesty: (level, year) groups of fewer than :data:`MIN_GROUP_DOCS` reports are
+    left out; when fewer than two levels remain, the years are pooled (``overall``, from
+    ``prevalence_by_level(per_year=False)``) and drawn as bars, and when even that compares
+    fewer than two levels of ≥ :data:`MIN_GROUP_DOCS` reports the figure says
+    "not applicable (n = …)". Panels share their y axis; legends give the reports per level.
 
     For a frame with ``year`` (from ``prevalence_by_level(per_year=True)``): one line per
     level over the years — one panel per theme without ``ax`` (or just ``theme``), the single
@@ -170,11 +205,12 @@ def plot_prevalence_by_level(
     bars of every theme by level, with error bars.
 
     Args:
-        df: output of :func:`~analysis.measures.timeseries.prevalence_by_level`.
+        df: output of :func:`prevalence_by_level`.
         theme: draw only this theme.
         themes: subset/order of themes for the panels.
         labels: display names per theme id.
         max_gap: longest gap in years that a line still joins.
+        overall: the by-level table without years (fallback when years are too thin).
         ax: draw into this axes (else a new figure).
 
     Returns:
@@ -182,13 +218,36 @@ def plot_prevalence_by_level(
     """
     if df.empty or "level" not in df:
         fig, ax = _new_ax(ax)
-        empty_panel(ax, "no level metadata: theme prevalence by level not available")
+        _empty(ax, "no level metadata: theme prevalence by level not available")
         return fig
     names = labels or {}
+    left_out = ""
+    if "year" in df:
+        kept, left_out = comparable_groups(df, ["level", "year"])
+        if kept["level"].nunique() < 2:  # too few reports per level and year: pool the years
+            if overall is not None and not overall.empty:
+                pooled, left = comparable_groups(overall, ["level"])
+                if pooled["level"].nunique() >= 2:
+                    why = "years pooled: per level and year " + left_out.replace("left out ", "")
+                    return _level_bars(
+                        pooled, names=names, ax=ax, note="; ".join(x for x in (why, left) if x)
+                    )
+                return plot_prevalence_by_level(overall, labels=labels, ax=ax)
+            fig, ax = _new_ax(ax)
+            first = df[df["theme"] == df["theme"].iloc[0]]
+            _empty(ax, _wrap(not_applicable(first, ["level", "year"], "levels")))
+            return fig
+        df = kept
     levels = sorted(df["level"].astype(str).unique())
     colours = {lvl: f"C{i % 10}" for i, lvl in enumerate(levels)}
     if "year" not in df:
-        return _level_bars(df, levels=levels, names=names, ax=ax)
+        kept, left_out = comparable_groups(df, ["level"])
+        if kept["level"].nunique() < 2:
+            fig, ax = _new_ax(ax)
+            first = df[df["theme"] == df["theme"].iloc[0]]
+            _empty(ax, _wrap(not_applicable(first, ["level"], "levels")))
+            return fig
+        return _level_bars(kept, names=names, ax=ax, note=left_out)
     if ax is not None or theme is not None:
         if theme is None:
             theme = df.groupby("theme")["prevalence"].mean().idxmax()
@@ -204,27 +263,30 @@ def plot_prevalence_by_level(
         _level_lines(a, df[df["theme"] == th], colours, max_gap=max_gap, legend=False)
         a.set_title(names.get(th, th), fontsize=9)
         a.tick_params(labelsize=7)
-        _pad_limits(a, df[df["theme"] == th], df["year"])
+        _pad_limits(a, df[df["theme"].isin(themes)], df["year"])
         if i == 0:
             fig.legend(
                 *a.get_legend_handles_labels(), loc="outside lower center", ncols=len(levels),
                 fontsize=8, frameon=False,
             )  # fmt: skip
     fig.supylabel(_ylabel(df, short=True), fontsize=9)
-    fig.suptitle("Theme prevalence by year and level (95% interval)", fontsize=11)
+    title = "Theme prevalence by year and level (95% interval)"
+    fig.suptitle(title + ("\n" + _wrap(left_out, 110) if left_out else ""), fontsize=11)
     return fig
 
 
 def _level_lines(ax: Axes, sub: pd.DataFrame, colours: dict, *, max_gap: int, legend: bool):
     for lvl, grp in sub.groupby(sub["level"].astype(str), sort=True):
-        _draw_series(ax, grp, label=lvl, color=colours[lvl], max_gap=max_gap)
+        n = int(grp.drop_duplicates("year")["n_docs"].sum())
+        _draw_series(ax, grp, label=f"{lvl} (n = {n})", color=colours[lvl], max_gap=max_gap)
     ax.xaxis.get_major_locator().set_params(integer=True)
     if legend:
         ax.legend(fontsize=8, frameon=False)
 
 
-def _level_bars(df: pd.DataFrame, *, levels: list[str], names: dict, ax: Axes | None) -> Figure:
+def _level_bars(df: pd.DataFrame, *, names: dict, ax: Axes | None, note: str = "") -> Figure:
     fig, ax = _new_ax(ax)
+    levels = sorted(df["level"].astype(str).unique())
     themes = sorted(df["theme"].unique())
     width = 0.8 / max(1, len(levels))
     x = np.arange(len(themes))
@@ -237,9 +299,12 @@ def _level_bars(df: pd.DataFrame, *, levels: list[str], names: dict, ax: Axes | 
                 np.clip(sub["hi"].to_numpy(dtype=float) - y, 0, None),
             ]
         )
-        ax.bar(x + (i - (len(levels) - 1) / 2) * width, y, width, yerr=yerr, capsize=2, label=lvl)
+        n = int(sub["n_docs"].max())
+        label = f"{lvl} (n = {n})"
+        ax.bar(x + (i - (len(levels) - 1) / 2) * width, y, width, yerr=yerr, capsize=2, label=label)
     ax.set_xticks(x, [names.get(t, t) for t in themes], rotation=30, ha="right")
     ax.set_ylabel(_ylabel(df))
-    ax.set_title("Theme prevalence by level (95% interval)")
+    title = "Theme prevalence by level, all years pooled (95% interval)"
+    ax.set_title(title + ("\n" + _wrap(note, 90) if note else ""), fontsize=10)
     ax.legend(fontsize=8, frameon=False)
     return fig

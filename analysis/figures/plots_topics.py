@@ -36,12 +36,16 @@ def topic_names(terms: pd.DataFrame, *, n: int = 3, sep: str = "·") -> dict[int
     }
 
 
-def plot_k_selection(k_table: pd.DataFrame, *, chosen_k: int | None = None) -> Figure:
+def plot_k_selection(
+    k_table: pd.DataFrame, *, chosen_k: int | None = None, note: str = ""
+) -> Figure:
     """Coherence, perplexity and diversity across K: mean per backend, one dot per seed.
 
     Args:
         k_table: ``topic_k_selection`` (backend, k, seed, npmi, c_v, u_mass, perplexity, diversity).
         chosen_k: the K used downstream (dashed line).
+        note: ``topic_choice.k_note`` — e.g. the best K is at the edge of the searched range;
+            printed in red under the panels.
     """
     metrics = [m for m in K_METRICS if m in k_table and k_table[m].notna().any()]
     fig, axes = new_grid(
@@ -88,7 +92,15 @@ def plot_k_selection(k_table: pd.DataFrame, *, chosen_k: int | None = None) -> F
         ax.set_xticks(sorted(k_table["k"].unique()))
         ax.grid(axis="y")
     n_seeds = k_table["seed"].nunique() if "seed" in k_table else 1
-    fig.supxlabel(f"Number of topics K (dots: {n_seeds} seeds; bars: ±1 sd)", fontsize=7)
+    xlabel = f"Number of topics K (dots: {n_seeds} seeds; bars: ±1 sd)"
+    if note:
+        import textwrap
+
+        at_edge = "edge" in note and "inside" not in note
+        xlabel += "\n" + "\n".join(textwrap.wrap(("⚠ " if at_edge else "") + note, 110))
+    label = fig.supxlabel(xlabel, fontsize=7)
+    if note and "edge" in note and "inside" not in note:
+        label.set_color("#B22222")
     handles, labels = axes[0].get_legend_handles_labels()
     if chosen_k is not None:
         from matplotlib.lines import Line2D
@@ -179,7 +191,16 @@ def plot_doc_topics(
         ax.set_yticks([])
         ax.set_ylabel(f"{n_d} documents (order of documents.csv)")
     else:
-        ax.set_yticks(range(n_d), doc_labels(documents, [str(i) for i in wide.index], n=6))
+        ids = [str(i) for i in wide.index]
+        row_labels = doc_labels(documents, ids, n=6)
+        if documents is not None and "n_paragraphs" in documents:  # shares show their counts
+            n_par = documents.assign(doc_id=documents["doc_id"].astype(str)).set_index("doc_id")
+            n_par = n_par["n_paragraphs"].reindex(ids)
+            row_labels = [
+                f"{lab} (n = {int(n)} ¶)" if pd.notna(n) else lab
+                for lab, n in zip(row_labels, n_par, strict=True)
+            ]
+        ax.set_yticks(range(n_d), row_labels)
     labels = [(names or {}).get(int(t), f"T{int(t)}") for t in wide.columns]
     ax.set_xticks(range(n_t), labels, rotation=40, ha="right")
     ax.spines[:].set_visible(False)

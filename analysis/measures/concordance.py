@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.corpus.dedup import duplicate_mask
 from analysis.corpus.script import to_simplified
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,7 @@ def drop_duplicate_documents(
     """
     if include_duplicates or documents is None or "duplicate_of" not in documents:
         return paragraphs
-    dup = documents["duplicate_of"].fillna("").astype(str).str.strip() != ""
-    dropped = set(documents.loc[dup, "doc_id"].astype(str))
+    dropped = set(documents.loc[duplicate_mask(documents), "doc_id"].astype(str))
     if not dropped:
         return paragraphs
     log.debug("excluding near-duplicate documents %s", sorted(dropped))

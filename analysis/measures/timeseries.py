@@ -27,9 +27,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.corpus.dedup import without_duplicates
+
 log = logging.getLogger(__name__)
 
 MEASURES = ("per_1k_tokens", "doc_share")
+# Small-N honesty (every figure of this module follows these two numbers):
+MIN_INTERVAL_DOCS = 3  # a group of fewer reports gets no interval (lo = hi = NaN)
+MIN_GROUP_DOCS = 3  # a group joins a comparison only with at least this many reports
 PREVALENCE_COLUMNS = ["theme", "n_docs", "n_with_theme", "prevalence", "lo", "hi", "measure"]
 
 
@@ -105,8 +110,8 @@ def doc_theme_matrix(
     if missing:
         raise ValueError(f"documents lack column(s) {missing}")
     docs = documents
-    if exclude_duplicates and "duplicate_of" in docs:
-        docs = docs[docs["duplicate_of"].fillna("").astype(str) == ""]
+    if exclude_duplicates:
+        docs = without_duplicates(docs)
     n_all = len(docs)
     docs = docs[["doc_id", *by]].dropna(subset=by)
     for col in by:
@@ -144,6 +149,7 @@ def theme_prevalence(
     level: float = 0.95,
     seed: int = 0,
     min_docs: int = 1,
+    min_interval_docs: int = MIN_INTERVAL_DOCS,
 ) -> pd.DataFrame:
     """Prevalence of every theme per group (e.g. year, or level × year) with an interval.
 
@@ -159,11 +165,13 @@ def theme_prevalence(
         seed: bootstrap seed (each group gets a seed derived from it, so results do not
             depend on which other groups exist).
         min_docs: drop groups with fewer documents (logged).
+        min_interval_docs: groups with fewer documents get no interval (``lo``/``hi`` NaN): a
+            bootstrap over one or two reports is not an interval.
 
     Returns:
         Columns ``<by...>, theme, n_docs, n_with_theme, prevalence, lo, hi, measure``,
         sorted by ``by`` then theme. Empty (same columns) when no document has the ``by``
-        values.
+        values. ``lo``/``hi`` are NaN for groups of fewer than ``min_interval_docs`` documents.
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
@@ -190,6 +198,7 @@ def theme_prevalence(
             lo, hi = float(lo_a), float(hi_a)
         rows.append((*key, n, present, prev, lo, hi, measure))
     out = pd.DataFrame(rows, columns=columns)
+    out.loc[out["n_docs"] < min_interval_docs, ["lo", "hi"]] = np.nan
     small = out["n_docs"] < min_docs
     if small.any():
         dropped = out.loc[small, by].drop_duplicates()
@@ -249,7 +258,8 @@ def prevalence_tables(
 
     Returns:
         ``{"theme_prevalence_by_year": prevalence_by_year(...),
-        "theme_prevalence_by_level": prevalence_by_level(..., per_year=True)}``.
+        "theme_prevalence_by_level": prevalence_by_level(..., per_year=True),
+        "theme_prevalence_by_level_overall": prevalence_by_level(..., per_year=False)}``.
     """
     kw = {"seed": seed, "n_boot": n_boot, "measure": measure}
     by_year = prevalence_by_year(theme_scores, documents, **kw)
@@ -258,7 +268,59 @@ def prevalence_tables(
     return {
         "theme_prevalence_by_year": by_year,
         "theme_prevalence_by_level": prevalence_by_level(theme_scores, documents, **kw),
+        "theme_prevalence_by_level_overall": prevalence_by_level(
+            theme_scores, documents, per_year=False, **kw
+        ),
     }
+
+
+def comparable_groups(
+    df: pd.DataFrame, by: Sequence[str], *, min_group_docs: int = MIN_GROUP_DOCS
+) -> tuple[pd.DataFrame, str]:
+    """Rows of a prevalence table whose group holds at least ``min_group_docs`` reports.
+
+    Returns:
+        ``(rows, note)``: the kept rows (same columns) and a plain note on what was left out,
+        e.g. ``"left out (< 3 reports): 2019 (n = 1), 2020 (n = 2)"`` (empty when nothing was).
+    """
+    by = list(by)
+    if df.empty:
+        return df, ""
+    sizes = df.drop_duplicates(by)[[*by, "n_docs"]]
+    small = sizes[sizes["n_docs"] < min_group_docs]
+    if small.empty:
+        return df, ""
+    keep = df.merge(small[by], on=by, how="left", indicator=True)["_merge"] == "left_only"
+    return df[keep.to_numpy()].reset_index(drop=True), (
+        f"left out (< {min_group_docs} reports): " + _group_sizes(small, by)
+    )
+
+
+def _group_sizes(
+    sizes: pd.DataFrame, by: Sequence[str], *, limit: int = 4, short: bool = False
+) -> str:
+    """``"2019 (n = 1), 2020 (n = 2)"`` (``short``: ``"1 in 2019, 2 in 2020"``), or the number
+    of groups and the range of n when there are more than ``limit``."""
+    names = [" ".join(str(getattr(r, c)) for c in by) for r in sizes.itertuples()]
+    ns = sizes["n_docs"].astype(int).tolist()
+    if len(names) > limit:
+        span = f"{min(ns)}" if min(ns) == max(ns) else f"{min(ns)}–{max(ns)}"
+        if short:
+            return f"{span} in each of {len(names)} groups: {names[0]} …"
+        return f"{len(names)} groups ({names[0]} … {names[-1]}; n = {span} each)"
+    if short:
+        return ", ".join(f"{n} in {name}" for name, n in zip(names, ns, strict=True))
+    return ", ".join(f"{name} (n = {n})" for name, n in zip(names, ns, strict=True))
+
+
+def not_applicable(df: pd.DataFrame, by: Sequence[str], what: str) -> str:
+    """The "not applicable (n = …)" message of a comparison whose groups are too small."""
+    sizes = df.drop_duplicates(list(by))[[*by, "n_docs"]]
+    return (
+        f"not applicable (n = {_group_sizes(sizes, by, short=True)}): comparing {what} needs "
+        f"at least two "
+        f"groups of ≥ {MIN_GROUP_DOCS} reports"
+    )
 
 
 def documents_with_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:

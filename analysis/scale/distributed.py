@@ -45,14 +45,11 @@ from typing import Any
 
 import pandas as pd
 
-from .parallel import (
-    Frames,
-    chunk_by_weight,
-    find_manifest,
-    finish_frames,
-    ingest_chunk,
-    list_raw_files,
-)
+from analysis.corpus.build import Corpus, doc_id_bases, finish_corpus, ingest_chunk
+from analysis.corpus.io import list_raw_files
+from analysis.corpus.io import read_manifest as find_manifest
+
+from .parallel import DaskExecutor, chunk_by_weight
 
 log = logging.getLogger(__name__)
 
@@ -69,51 +66,22 @@ def local_client(
     address: str | None = None,
     *,
     n_workers: int | None = None,
-    threads_per_worker: int = 1,
-    processes: bool = True,
-    memory_limit: str | int = "auto",
-    dashboard_address: str = ":0",
     **cluster_kwargs: Any,
 ) -> Iterator[Any]:
-    """A ``distributed.Client``: connected to ``address`` if given, else to a new LocalCluster.
+    """A ``distributed.Client``: connected to ``address`` if given, else to a new LocalCluster
+    (the client of a :class:`~analysis.scale.parallel.DaskExecutor`).
 
     Args:
         address: scheduler address of an existing cluster (``None`` = start a local one).
         n_workers: local workers (default: one per core).
-        threads_per_worker: threads per local worker (1 suits the GIL-bound tokenizer).
-        processes: local workers as processes (True) or threads in this process (False).
-        memory_limit: per local worker.
-        dashboard_address: e.g. ``":8787"``; the default ``":0"`` picks a free port.
-        **cluster_kwargs: passed to ``LocalCluster``.
+        **cluster_kwargs: passed to ``LocalCluster`` (``threads_per_worker=1``,
+            ``processes=True``, ``memory_limit="auto"``, ``dashboard_address=":0"`` by default).
 
     Yields:
         The client; the local cluster (if any) is closed on exit.
     """
-    from distributed import Client, LocalCluster
-
-    if address:
-        client = Client(address)
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    from .parallel import default_workers
-
-    cluster = LocalCluster(
-        n_workers=n_workers or default_workers(),
-        threads_per_worker=threads_per_worker,
-        processes=processes,
-        memory_limit=memory_limit,
-        dashboard_address=dashboard_address,
-        **cluster_kwargs,
-    )
-    client = Client(cluster)
-    try:
-        yield client
-    finally:
-        client.close()
-        cluster.close()
+    with DaskExecutor(n_workers, scheduler=address, **cluster_kwargs) as ex:
+        yield ex.client
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,7 +202,7 @@ def process_partition(
         Summary dict: ``part, n_files, n_documents, n_paragraphs, n_tokens, n_chars, seconds``.
     """
     t0 = time.perf_counter()
-    frames: Frames = ingest_chunk(([str(f) for f in files], bases, chrome))
+    frames: Corpus = ingest_chunk(([str(f) for f in files], bases, chrome))
     tokens = tokenizer(frames.paragraphs, **(tokenize_kwargs or {}))
     for name, df in (
         ("_documents", frames.documents),
@@ -275,7 +243,7 @@ def finish_run(
     *,
     manifest: pd.DataFrame | None = None,
     files: Sequence[Path] = (),
-) -> Frames:
+) -> Corpus:
     """Corpus-wide step on the client once every partition is written.
 
     Reads the staged per-partition documents and quality rows, marks near-duplicates over all
@@ -284,13 +252,13 @@ def finish_run(
     at the top of ``out``.
 
     Returns:
-        :class:`Frames` with the finished documents and quality (paragraphs: the three columns
-        read for duplicate detection).
+        :class:`~analysis.corpus.Corpus` with the finished documents and quality (paragraphs:
+        the three columns read for duplicate detection).
     """
     docs = read_table(out, "_documents")
     quality = read_table(out, "_quality")
     paras = read_table(out, "paragraphs", columns=["doc_id", "kind", "text"])
-    frames = finish_frames(Frames(docs, paras, quality), manifest=manifest, files=files)
+    frames = finish_corpus(docs, paras, quality, manifest=manifest, files=files)
     for name, df in (
         ("documents", frames.documents),
         ("quality", frames.quality),
@@ -370,8 +338,6 @@ def ingest_and_tokenize(
         n_chars, seconds`` (the data is on disk: :func:`read_run`, :func:`read_table`, or
         stream tokens with :mod:`analysis.scale.streaming`).
     """
-    from analysis.corpus.build import doc_id_bases
-
     if isinstance(source, str | Path):
         files = list_raw_files(source)
         if manifest is None:
@@ -401,33 +367,23 @@ def ingest_and_tokenize(
     bases = {str(f): b for f, b in doc_id_bases(files).items()}
     batches = partition_files(files, n_partitions=n_partitions)
     log.info("dask: %d files in %d partitions on %d workers", len(files), len(batches), n_workers)
-    futures = [
-        client.submit(
-            process_partition,
-            batch,
-            bases={f: bases[f] for f in batch},
-            part=i,
-            out=str(out),
-            chrome=str(chrome) if chrome else None,
-            tokenizer=tokenizer,
-            tokenize_kwargs=tokenize_kwargs,
-            key=f"analysis-partition-{i:05d}-{_token(batch, out)}",
-            pure=False,
-        )
+    tasks = [
+        (batch, {f: bases[f] for f in batch}, i, str(out), str(chrome) if chrome else None,
+         tokenizer, tokenize_kwargs)
         for i, batch in enumerate(batches)
-    ]
-    summaries = client.gather(futures)
+    ]  # fmt: skip
+    summaries = DaskExecutor(client=client).map(_partition_task, tasks)
     finish_run(out, manifest=manifest, files=files)
     return pd.DataFrame(summaries).sort_values("part").reset_index(drop=True)
 
 
-def _token(batch: Sequence[str], out: str | Path) -> str:
-    import hashlib
-
-    h = hashlib.sha1(str(out).encode())
-    for f in batch:
-        h.update(f.encode())
-    return h.hexdigest()[:10]
+def _partition_task(task: tuple) -> dict:
+    """:func:`process_partition` with its arguments as one tuple (an executor task)."""
+    files, bases, part, out, chrome, tokenizer, tokenize_kwargs = task
+    return process_partition(
+        files, bases=bases, part=part, out=out, chrome=chrome, tokenizer=tokenizer,
+        tokenize_kwargs=tokenize_kwargs,
+    )  # fmt: skip
 
 
 def _clear(out: str | Path) -> None:

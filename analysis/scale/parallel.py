@@ -1,39 +1,40 @@
-"""Local parallelism: spawn-safe process pools for ingestion and tokenization.
+"""One execution abstraction: run a function over tasks in this process, on a local pool of
+spawned processes, or on Dask — and the chunking that makes the results identical either way.
 
-Everything here works the same on Linux, macOS and Windows because worker processes are
-started with the ``spawn`` method (a fresh interpreter that imports the package; no forked
-copies of the parent's memory, locks or threads). The price is a start-up cost of 1-2 s of
-CPU per worker (imports, lexicons, the tokenizer's dictionary), so small inputs run in-process
-(``workers=None`` below :data:`MIN_PARALLEL_SIZE`, or ``workers=1``); share one warm pool
-across stages with :func:`process_pool`.
+:func:`make_executor` returns an :class:`Executor` whose ``map(func, tasks)`` returns
+``[func(t) for t in tasks]`` in task order, wherever it runs:
 
-Results always come back in input order, whatever the number of workers, so a parallel run
-produces exactly the same DataFrames as a serial one (tests compare them with
-``load_corpus`` and ``tokenize``).
+- ``"inline"``: this process (no start-up cost; the default for small inputs);
+- ``"processes"``: a spawn-based process pool (Linux, macOS, Windows alike; a fresh interpreter
+  per worker, 1–2 s of start-up, so small inputs stay in-process); the pool is started on first
+  use and kept warm (dictionaries loaded once) until :meth:`Executor.close`;
+- ``"dask"``: a ``distributed`` client — a new ``LocalCluster``, or a running scheduler
+  (``scheduler="tcp://host:8786"``).
 
-    >>> from analysis.scale import parallel
-    >>> from analysis.corpus import analysis_paragraphs
-    >>> files = parallel.list_raw_files("reports/")
-    >>> with parallel.process_pool(2) as pool:
-    ...     corpus = parallel.ingest_files(files, manifest=parallel.find_manifest("reports/"),
-    ...                                    pool=pool)
-    ...     tokens = parallel.tokenize_parallel(analysis_paragraphs(corpus), pool=pool)
+Ingestion (:func:`analysis.corpus.load_corpus`), tokenization (:func:`analysis.text.tokens.tokenize`)
+and the Dask pipeline (:mod:`analysis.scale.distributed`) take an ``executor``; the
+:class:`analysis.Study` builds one from ``StudyOptions(executor=, workers=, scheduler=)``.
+Results always come back in input order, so a parallel run produces exactly the same DataFrames
+as a serial one (tests compare them with ``load_corpus`` and ``tokenize``).
+
+    >>> from analysis.scale.parallel import make_executor
+    >>> from analysis.corpus import analysis_paragraphs, load_corpus
+    >>> from analysis.text.tokens import tokenize
+    >>> with make_executor("processes", workers=2) as ex:     # one warm pool for both stages
+    ...     corpus = load_corpus("reports/", executor=ex)
+    ...     tokens = tokenize(analysis_paragraphs(corpus), executor=ex)
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-
-from analysis.workers import spawn_pool
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,156 @@ def resolve_workers(workers: int | None) -> int:
     if workers < 0:
         return max(1, n + workers)
     return int(workers)
+
+
+# --------------------------------------------------------------------------------------------
+# executors
+# --------------------------------------------------------------------------------------------
+
+
+class Executor:
+    """Runs ``func`` over tasks in this process; the base of the other executors.
+
+    Attributes:
+        kind: ``"inline"``, ``"processes"`` or ``"dask"``.
+        workers: how many tasks can run at once (1 for inline).
+    """
+
+    kind = "inline"
+
+    def __init__(self) -> None:
+        self.workers = 1
+
+    def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
+        """``[func(t) for t in tasks]``, in task order."""
+        return list(self.imap(func, tasks))
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """The results one by one, in task order, as they become available (for progress)."""
+        for task in tasks:
+            yield func(task)
+
+    def close(self) -> None:
+        """Release workers (a no-op in-process)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(workers={self.workers})"
+
+
+class ProcessExecutor(Executor):
+    """A spawn-based process pool, started on first use and kept warm until :meth:`close`.
+
+    ``func`` (and ``initializer``) must be importable module-level functions and tasks must be
+    picklable. A single task runs in this process (no start-up cost, easy debugging).
+    """
+
+    kind = "processes"
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        initializer: Callable[..., Any] | None = None,
+        initargs: tuple = (),
+    ) -> None:
+        self.workers = resolve_workers(workers)
+        self._initializer, self._initargs = initializer, initargs
+        self._pool = None
+        self._finalizer: weakref.finalize | None = None
+
+    def _get_pool(self):
+        if self._pool is None:
+            from analysis.workers import spawn_pool
+
+            # workers die with this process and leave Ctrl-C to it (analysis.workers)
+            self._pool = spawn_pool(
+                self.workers, initializer=self._initializer, initargs=self._initargs
+            )
+            self._finalizer = weakref.finalize(self, self._pool.shutdown, cancel_futures=True)
+        return self._pool
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        tasks = list(tasks)
+        if self.workers <= 1 or (len(tasks) <= 1 and self._pool is None):
+            if self._initializer is not None:
+                self._initializer(*self._initargs)
+            yield from (func(t) for t in tasks)
+            return
+        log.debug("%s: %d tasks on %d spawned workers", func.__name__, len(tasks), self.workers)
+        yield from self._get_pool().map(func, tasks, chunksize=1)
+
+    def close(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._pool = self._finalizer = None
+
+
+class DaskExecutor(Executor):
+    """Tasks on Dask: a given ``client``, a running ``scheduler`` address, or a new
+    ``LocalCluster`` of ``workers`` single-threaded processes (closed by :meth:`close`).
+
+    Workers must import this package and see the paths the tasks name (shared file system).
+    """
+
+    kind = "dask"
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        scheduler: str | None = None,
+        client: Any = None,
+        **cluster_kwargs: Any,
+    ) -> None:
+        self._own: list[Any] = []
+        if client is None:
+            from distributed import Client, LocalCluster
+
+            if scheduler:
+                client = Client(scheduler)
+                self._own = [client]
+            else:
+                kwargs = {"threads_per_worker": 1, "processes": True, "memory_limit": "auto",
+                          "dashboard_address": ":0", **cluster_kwargs}  # fmt: skip
+                cluster = LocalCluster(n_workers=resolve_workers(workers), **kwargs)
+                client = Client(cluster)
+                self._own = [client, cluster]
+        self.client = client
+        self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+
+    def imap(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        tasks = list(tasks)
+        if not tasks:
+            return
+        for future in self.client.map(func, tasks, pure=False):
+            yield future.result()
+
+    def close(self) -> None:
+        for obj in self._own:
+            obj.close()
+        self._own = []
+
+
+def make_executor(
+    kind: str = "auto", *, workers: int | None = 1, scheduler: str | None = None
+) -> Executor:
+    """The executor for ``kind`` (``"auto"``: Dask when ``scheduler`` is given, processes when
+    ``workers`` is not 1, else in-process). ``workers``: ``None``/``0`` = all cores."""
+    if kind == "auto":
+        kind = "dask" if scheduler else ("inline" if workers == 1 else "processes")
+    if kind == "inline":
+        return Executor()
+    if kind == "processes":
+        return ProcessExecutor(workers)
+    if kind == "dask":
+        return DaskExecutor(workers, scheduler=scheduler)
+    raise ValueError(f"unknown executor {kind!r}; choose auto, inline, processes or dask")
 
 
 # --------------------------------------------------------------------------------------------
@@ -171,7 +322,7 @@ def chunk_paragraphs(paragraphs: pd.DataFrame, *, n_chunks: int) -> list[pd.Data
 
 
 # --------------------------------------------------------------------------------------------
-# the pool
+# pools shared between stages (the process executor under its older names)
 # --------------------------------------------------------------------------------------------
 
 
@@ -181,21 +332,19 @@ def process_pool(
     *,
     initializer: Callable[..., Any] | None = None,
     initargs: tuple = (),
-) -> Iterator[ProcessPoolExecutor | None]:
-    """A spawn-based pool to share between several :func:`pool_map` calls (or None for one
-    worker), so workers start once and keep their warm caches (dictionaries, lexicons).
+) -> Iterator[Executor]:
+    """A warm :class:`ProcessExecutor` to share between several stages (in-process for one
+    worker), closed on exit.
 
     Example:
         >>> with process_pool(2) as pool:
-        ...     frames = ingest_files(files, pool=pool)
-        ...     tokens = tokenize_parallel(frames.paragraphs, pool=pool)
+        ...     corpus = ingest_files(files, pool=pool)
+        ...     tokens = tokenize_parallel(corpus.paragraphs, pool=pool)
     """
     n = resolve_workers(workers)
-    if n <= 1:
-        yield None
-        return
-    with spawn_pool(n, initializer=initializer, initargs=initargs) as pool:
-        yield pool
+    ex = ProcessExecutor(n, initializer=initializer, initargs=initargs) if n > 1 else Executor()
+    with ex:
+        yield ex
 
 
 def pool_map(
@@ -203,227 +352,63 @@ def pool_map(
     tasks: Iterable[T],
     *,
     workers: int | None = None,
-    pool: ProcessPoolExecutor | None = None,
-    initializer: Callable[..., Any] | None = None,
-    initargs: tuple = (),
+    pool: Executor | None = None,
 ) -> list[R]:
-    """Apply ``func`` to each task in a spawn-based process pool; results in task order.
-
-    ``func`` (and ``initializer``) must be importable module-level functions and tasks must
-    be picklable. With one worker, or a single task, everything runs in this process (no pool
-    start-up cost, easy debugging).
-
-    Args:
-        func: module-level function of one argument.
-        tasks: the arguments.
-        workers: processes (``None``/``0`` = all cores; see :func:`resolve_workers`).
-        pool: an open pool from :func:`process_pool` to use instead of a new one.
-        initializer: optional per-worker set-up of a new pool (e.g. load a dictionary once).
-        initargs: arguments of ``initializer``.
-
-    Returns:
-        ``[func(t) for t in tasks]``.
-    """
+    """``[func(t) for t in tasks]`` on ``pool`` (any :class:`Executor`), or on a new process
+    pool of ``workers`` (in-process for one worker or one task)."""
     tasks = list(tasks)
     if pool is not None:
-        return list(pool.map(func, tasks, chunksize=1))
+        return pool.map(func, tasks)
     n = min(resolve_workers(workers), max(1, len(tasks)))
-    if n <= 1:
-        if initializer is not None:
-            initializer(*initargs)
-        return [func(t) for t in tasks]
-    log.debug("pool_map %s: %d tasks on %d spawned workers", func.__name__, len(tasks), n)
-    with process_pool(n, initializer=initializer, initargs=initargs) as new_pool:
-        return list(new_pool.map(func, tasks, chunksize=1))
-
-
-def _pool_size(pool: ProcessPoolExecutor | None, workers: int | None) -> int:
-    if pool is not None:
-        return int(getattr(pool, "_max_workers", resolve_workers(workers)))
-    return resolve_workers(workers)
+    with process_pool(n) as ex:
+        return ex.map(func, tasks)
 
 
 # --------------------------------------------------------------------------------------------
-# ingestion
+# ingestion and tokenization on an executor
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Frames:
-    """The corpus frames (same columns as :class:`analysis.corpus.Corpus`)."""
-
-    documents: pd.DataFrame
-    paragraphs: pd.DataFrame
-    quality: pd.DataFrame
-    duplicates: pd.DataFrame | None = None
-
-
-def list_raw_files(data_dir: str | Path) -> list[Path]:
-    """Report files of a raw folder in name order (as :func:`analysis.corpus.io.list_raw_files`)."""
-    from analysis.corpus.io import list_raw_files as _list
-
-    return _list(data_dir)
-
-
-def find_manifest(data_dir: str | Path) -> pd.DataFrame | None:
-    """The manifest of a raw folder (as :func:`analysis.corpus.io.read_manifest`), or None."""
-    from analysis.corpus.io import read_manifest
-
-    return read_manifest(data_dir)
-
-
-def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Frames:
-    """Ingest one chunk of raw files with :func:`analysis.corpus.process_file` (pool worker).
-
-    Near-duplicates and the manifest are *not* handled here: both need every document (see
-    :func:`finish_frames`).
-
-    Args:
-        task: ``(file paths, {path: doc_id base}, chrome-pattern file or None)``; the doc-id
-            bases must come from :func:`analysis.corpus.doc_id_bases` over *all* files, so ids
-            do not depend on how files are chunked.
-
-    Returns:
-        :class:`Frames` of these files (``duplicate_of`` all "").
-    """
-    from analysis.corpus import build as c
-    from analysis.corpus.clean import load_chrome_patterns
-
-    files, bases, chrome = task
-    patterns = load_chrome_patterns(chrome)
-    results = [c.process_file(Path(f), bases[str(f)], patterns) for f in files]
-    docs = [d for r in results for d in r[0]]
-    frames = [f for r in results for f in r[1]]
-    quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=c.QUALITY_COLUMNS)
-    documents = pd.DataFrame(docs).reindex(columns=c.DOCUMENT_COLUMNS)
-    documents["year"] = documents["year"].astype("Int64")
-    paragraphs = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=c.PARAGRAPH_COLUMNS)
-    )
-    return Frames(documents, paragraphs, quality)
-
-
-def concat_frames(parts: Sequence[Frames]) -> Frames:
-    """Concatenate per-chunk frames in order, with a fresh ``RangeIndex``."""
-
-    def cat(name: str) -> pd.DataFrame:
-        frames = [getattr(p, name) for p in parts]
-        frames = [f for f in frames if f is not None and len(f)]
-        if not frames:
-            return getattr(parts[0], name) if parts else pd.DataFrame()
-        return pd.concat(frames, ignore_index=True)
-
-    return Frames(cat("documents"), cat("paragraphs"), cat("quality"))
-
-
-def finish_frames(
-    frames: Frames,
-    *,
-    manifest: pd.DataFrame | None = None,
-    files: Sequence[Path] = (),
-    folder: str | Path | None = None,
-) -> Frames:
-    """Corpus-wide steps after per-file ingestion: near-duplicates, manifest join, quality.
-
-    The same code as :func:`analysis.corpus.load_corpus` (:func:`analysis.corpus.finish_corpus`).
-
-    Returns:
-        :class:`Frames` with ``duplicate_of`` filled, manifest columns joined and the quality
-        table completed; ``duplicates`` holds the confirmed pairs.
-    """
-    from analysis.corpus.build import finish_corpus
-
-    corpus = finish_corpus(
-        frames.documents, frames.paragraphs, frames.quality,
-        manifest=manifest, files=files, folder=folder,
-    )  # fmt: skip
-    return Frames(corpus.documents, corpus.paragraphs, corpus.quality, corpus.duplicates)
 
 
 def ingest_files(
-    files: Sequence[str | Path],
+    files: Sequence,
     *,
     workers: int | None = None,
-    manifest: pd.DataFrame | str | Path | None = None,
-    chrome: str | Path | None = None,
+    manifest=None,
+    chrome=None,
     n_chunks: int | None = None,
-    pool: ProcessPoolExecutor | None = None,
+    pool: Executor | None = None,
     listed_only: bool = True,
-) -> Frames:
-    """Ingest raw files in parallel (spawned processes); same frames as ``load_corpus``.
-
-    Files are split into contiguous chunks balanced by file size (about four per worker so a
-    slow chunk does not leave a core idle), each chunk is ingested by :func:`ingest_chunk`, the
-    frames are concatenated in file order, and :func:`finish_frames` does the corpus-wide steps.
+):
+    """Ingest raw files on an executor; the same :class:`~analysis.corpus.Corpus` as
+    ``load_corpus`` (it *is* :func:`analysis.corpus.build.ingest_files`).
 
     Args:
         files: raw report files (e.g. a sample of a folder).
-        workers: processes (``None`` = all cores, or in-process for small inputs; 1 =
-            in-process).
+        workers: processes when no ``pool`` is given (``None`` = all cores, or in-process for
+            small inputs).
         manifest: manifest frame, or the path of a folder/CSV holding ``manifest.csv``.
         chrome: alternative chrome-pattern YAML.
-        n_chunks: override the number of chunks.
-        pool: an open pool from :func:`process_pool` (then ``workers`` is ignored).
-        listed_only: ignore manifest rows of files not in ``files`` (a sample); False
-            records them as missing in ``quality``, as ``load_corpus`` does for a folder.
-
-    Returns:
-        :class:`Frames` with the columns of :class:`analysis.corpus.Corpus`.
+        n_chunks: override the number of chunks (default four per worker).
+        pool: an :class:`Executor` (e.g. from :func:`process_pool`).
+        listed_only: ignore manifest rows of files not in ``files`` (a sample).
     """
-    from analysis.corpus.build import doc_id_bases
+    from pathlib import Path
+
+    from analysis.corpus.build import ingest_files as _ingest
+    from analysis.corpus.io import read_manifest
 
     files = [Path(f) for f in files]
     if isinstance(manifest, str | Path):
         m = Path(manifest)
-        manifest = find_manifest(m.parent if m.is_file() else m)
-    sizes = [f.stat().st_size for f in files]
-    n = _pool_size(pool, workers) if pool is not None else auto_workers(workers, sum(sizes))
-    n_chunks = n_chunks or (1 if n == 1 else 4 * n)
-    bases = {str(f): b for f, b in doc_id_bases(files).items()}
-    chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
-    chrome_s = str(chrome) if chrome else None
-    tasks = [(chunk, {f: bases[f] for f in chunk}, chrome_s) for chunk in chunks]
-    parts = pool_map(ingest_chunk, tasks, workers=n, pool=pool)
+        manifest = read_manifest(m.parent if m.is_file() else m)
     if manifest is not None and listed_only:
         # a file list is a deliberate selection: other manifest rows are not "missing"
         manifest = manifest[manifest["file"].isin({f.name for f in files})]
-    return finish_frames(concat_frames(parts), manifest=manifest, files=files)
-
-
-# --------------------------------------------------------------------------------------------
-# tokenization
-# --------------------------------------------------------------------------------------------
-
-
-def tokenize_chunk(task: tuple[pd.DataFrame, dict]) -> pd.DataFrame:
-    """Tokenize one paragraphs chunk with :func:`analysis.text.tokens.tokenize` (pool worker)."""
-    paragraphs, kwargs = task
-    from analysis.text.tokens import tokenize
-
-    kwargs = {"cache": False, **kwargs}  # per-chunk cache entries would never be reused
-    return tokenize(paragraphs, **kwargs)
-
-
-def concat_tokens(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate token frames in order; categorical ``doc_id`` columns are unified on their
-    codes (sorted categories, as a single ``tokenize`` call gives), without decoding strings."""
-    from pandas.api.types import union_categoricals
-
-    parts = [p for p in parts if p is not None]
-    if not parts:
-        return pd.DataFrame(columns=["doc_id", "para_id", "token", "start", "end"])
-    if all(isinstance(p["doc_id"].dtype, pd.CategoricalDtype) for p in parts):
-        doc = union_categoricals([p["doc_id"] for p in parts], sort_categories=True)
-        out = pd.concat([p.drop(columns="doc_id") for p in parts], ignore_index=True)
-        out.insert(0, "doc_id", doc)
-        return out[list(parts[0].columns)]
-    if any(isinstance(p["doc_id"].dtype, pd.CategoricalDtype) for p in parts):
-        parts = [p.assign(doc_id=p["doc_id"].astype(str)) for p in parts]
-        out = pd.concat(parts, ignore_index=True)
-        return out.assign(doc_id=out["doc_id"].astype("category"))
-    return pd.concat(parts, ignore_index=True)
+    if pool is None:
+        n = auto_workers(workers, sum(f.stat().st_size for f in files))
+        with process_pool(n) as ex:
+            return _ingest(files, manifest=manifest, chrome=chrome, executor=ex, n_chunks=n_chunks)
+    return _ingest(files, manifest=manifest, chrome=chrome, executor=pool, n_chunks=n_chunks)
 
 
 def tokenize_parallel(
@@ -431,33 +416,16 @@ def tokenize_parallel(
     *,
     workers: int | None = None,
     n_chunks: int | None = None,
-    pool: ProcessPoolExecutor | None = None,
+    pool: Executor | None = None,
     **tokenize_kwargs: Any,
 ) -> pd.DataFrame:
-    """:func:`analysis.text.tokens.tokenize` on all cores; same rows as the serial call.
+    """:func:`analysis.text.tokens.tokenize` on an executor (``pool``) or a new pool of
+    ``workers``; same rows as the serial call. No cache (pass ``cache=True`` to use it)."""
+    from analysis.text.tokens import tokenize
 
-    Paragraphs are split on document boundaries into chunks balanced by characters, each
-    chunk is tokenized in a spawned worker, and the token frames are concatenated in order.
-
-    Args:
-        paragraphs: paragraphs frame (contract of :mod:`analysis.corpus`).
-        workers: processes (``None`` = all cores, or in-process for small inputs; 1 =
-            in-process).
-        n_chunks: override the number of chunks (default 4 per worker).
-        pool: an open pool from :func:`process_pool` (then ``workers`` is ignored).
-        **tokenize_kwargs: passed to ``tokenize`` (``backend=``, ``options=``); must pickle.
-
-    Returns:
-        Tokens frame: ``doc_id, para_id, token, start, end`` (contract of
-        :mod:`analysis.text.tokens`).
-    """
-    if pool is not None:
-        n = _pool_size(pool, workers)
-    else:
+    kwargs = {"cache": False, **tokenize_kwargs}
+    if pool is None:
         n = auto_workers(workers, int(paragraphs["text"].str.len().sum()))
-    needed = [c for c in ("doc_id", "para_id", "text") if c in paragraphs.columns]
-    if n == 1:
-        return tokenize_chunk((paragraphs[needed], tokenize_kwargs))
-    chunks = chunk_paragraphs(paragraphs[needed], n_chunks=n_chunks or 4 * n)
-    parts = pool_map(tokenize_chunk, [(c, tokenize_kwargs) for c in chunks], workers=n, pool=pool)
-    return concat_tokens(parts)
+        with process_pool(n) as ex:
+            return tokenize(paragraphs, executor=ex, n_chunks=n_chunks, **kwargs)
+    return tokenize(paragraphs, executor=pool, n_chunks=n_chunks, **kwargs)

@@ -13,8 +13,8 @@ Every keep/drop decision depends only on the token string, so it is made once pe
 (and memoised per process); per token there is only Arrow dictionary-encoding and NumPy work.
 The merged dictionary and the segmenters are built once per process and dictionary content
 (about 1–2 s), never at import time.
-``tokenize`` is a module-level function over a DataFrame: a process pool can call it on chunks of
-paragraphs (``workers=`` does exactly that with spawn-safe workers).
+``tokenize`` is a module-level function over a DataFrame: ``executor=`` (in-process, a process
+pool or Dask, :mod:`analysis.scale.parallel`) runs it on chunks of whole documents.
 
     >>> import analysis as an
     >>> tokens = an.tokenize(an.analysis_paragraphs(an.load_corpus()))
@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -38,10 +38,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import hashing
-from analysis.workers import spawn_pool
 
 from . import lexicons
 from .lexicons import Dictionary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.scale.parallel import Executor
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ Backend = Literal["fast", "jieba"]
 BACKENDS: tuple[str, ...] = ("fast", "jieba")
 
 # Bump when the meaning of a filter changes: it is part of the cache key.
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"  # 2: placeholders and Latin dropped by default; extra_generic
 
 TOKEN_COLUMNS = ["doc_id", "para_id", "token", "start", "end"]
 _SEP = "\n"  # paragraph separator of the joined text; jieba always splits on whitespace
@@ -59,7 +61,13 @@ _NUMBER = re.compile(
     r"|第?[零〇一二三四五六七八九十百千万亿两几]+"
     r"|[0-9０-９]+[多余]?|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ①-⑳]+)$"
 )
-_LATIN = re.compile(r"^[A-Za-zＡ-Ｚａ-ｚ0-9０-９+#&._%\-]+$")
+_LATIN = re.compile(r"^(?=.*[A-Za-zＡ-Ｚａ-ｚ])[A-Za-zＡ-Ｚａ-ｚ0-9０-９+#&._%\-]+$")  # ≥ 1 letter
+# Anonymisation placeholders: xx / XX / xxx / ×× / ** / 某某 (alone or with one trailing CJK
+# character, as the segmenter sometimes keeps ``xx县`` whole), and 某 + an administrative unit
+# (某镇, 某村; not 某些 or 某种).
+PLACEHOLDER = re.compile(
+    r"^(?:[xXｘＸ×＊*]{2,}[\u4e00-\u9fff]?|[\u4e00-\u9fff]?某某+[\u4e00-\u9fff]?|某[省市县区镇乡村街组社厂局])$"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,7 +85,13 @@ class TokenizerOptions:
         keep_chars: single-character (or short) tokens kept despite ``min_chars`` (e.g. ``("党",)``).
         drop_punctuation: drop tokens made only of punctuation/symbols.
         drop_numbers: drop numerals (``2011``, ``3.5%``, ``第一``, ``三``).
-        drop_latin: drop tokens made only of Latin letters/digits (``ISO9000``, ``AA``).
+        drop_latin: drop tokens made only of Latin letters/digits with at least one letter
+            (``ISO9000``, ``AA``, ``xx``); on by default (codes, units and placeholders). Latin
+            words listed in ``userdict`` (5G, GDP, PM2.5 …) are kept: list a term there to keep it.
+        drop_placeholders: drop anonymisation placeholders (``xx``, ``XX``, ``xxx``, ``**``,
+            ``某某``, ``某镇``, ``xx县``) — see :data:`PLACEHOLDER`.
+        extra_generic: further generic words removed together with ``generic_words`` when
+            ``remove_generic`` is on (e.g. a genre's words, :func:`analysis.corpus.genre.genre_generic_words`).
         pos_keep: if set, keep only tokens whose POS tag starts with one of these prefixes
             (``("n", "v")`` keeps n, ns, nz, v, vn …). Tags come from the merged dictionary
             (user words default to ``nz``); tokens not in it are ``m`` (numerals), ``eng``
@@ -99,7 +113,9 @@ class TokenizerOptions:
     keep_chars: tuple[str, ...] = ()
     drop_punctuation: bool = True
     drop_numbers: bool = True
-    drop_latin: bool = False
+    drop_latin: bool = True
+    drop_placeholders: bool = True
+    extra_generic: tuple[str, ...] = ()
     pos_keep: tuple[str, ...] | None = None
     pos_drop: tuple[str, ...] = ()
     hmm: bool = True
@@ -209,11 +225,11 @@ def _is_punct(token: str) -> bool:
 def drop_reason(token: str, options: TokenizerOptions, dictionary: Dictionary) -> str | None:
     """Why a token is dropped (``None`` = kept). Pure; tested one rule at a time.
 
-    Reasons: ``garbled``, ``space``, ``punct``, ``number``, ``latin``, ``short``, ``stopword``,
-    ``generic``, ``pos``.
+    Reasons: ``garbled``, ``space``, ``punct``, ``number``, ``placeholder``, ``latin``,
+    ``short``, ``stopword``, ``generic``, ``pos``.
     """
     stop = lexicons.word_set(options.stopwords) if options.remove_stopwords else frozenset()
-    generic = lexicons.word_set(options.generic_words) if options.remove_generic else frozenset()
+    generic = _generic(options)
     return _reason(token, options, dictionary, stop, generic)
 
 
@@ -232,7 +248,9 @@ def _reason(
         return "punct"
     if options.drop_numbers and _NUMBER.match(token):
         return "number"
-    if options.drop_latin and _LATIN.match(token):
+    if options.drop_placeholders and PLACEHOLDER.match(token):
+        return "placeholder"
+    if options.drop_latin and _LATIN.match(token) and token not in _latin_keep(options.userdict):
         return "latin"
     if len(token) < options.min_chars and token not in options.keep_chars:
         return "short"
@@ -249,6 +267,24 @@ def _reason(
     return None
 
 
+def _latin_keep(userdict: Path | None) -> frozenset[str]:
+    """Latin words of the user dictionary (kept by the Latin filter)."""
+    if userdict is None:
+        return frozenset()
+    return _latin_user_words(str(userdict), hashing.file_digest(userdict))
+
+
+@functools.lru_cache(maxsize=8)
+def _latin_user_words(path: str, digest: str) -> frozenset[str]:
+    return frozenset(e.word for e in lexicons.read_user_dict(path) if _LATIN.match(e.word))
+
+
+def _generic(options: TokenizerOptions) -> frozenset[str]:
+    if not options.remove_generic:
+        return frozenset()
+    return lexicons.word_set(options.generic_words) | frozenset(options.extra_generic)
+
+
 class _Decisions(dict):
     """token → id; ``keep[id]`` and ``length[id]`` hold the per-distinct-token decisions."""
 
@@ -263,9 +299,7 @@ class _Decisions(dict):
         self.stop = (
             lexicons.word_set(options.stopwords) if options.remove_stopwords else frozenset()
         )
-        self.generic = (
-            lexicons.word_set(options.generic_words) if options.remove_generic else frozenset()
-        )
+        self.generic = _generic(options)
 
     def __missing__(self, token: str) -> int:
         i = len(self.words)
@@ -382,6 +416,8 @@ def tokenize(
     options: TokenizerOptions | None = None,
     cache: bool = True,
     workers: int = 1,
+    executor: Executor | None = None,
+    n_chunks: int | None = None,
     force: bool = False,
 ) -> pd.DataFrame:
     """Segment and filter the Simplified ``text`` of paragraphs.
@@ -392,8 +428,13 @@ def tokenize(
         options: filters and lexicon files (:class:`TokenizerOptions`).
         cache: read/write the content-keyed Parquet cache (:mod:`analysis.cache`); the key
             covers the text, the bytes of every lexicon file, the options, the library
-            versions and :data:`TOKENIZER_VERSION`, so a stale entry cannot be served.
-        workers: processes (>1 splits paragraphs into chunks; results are identical).
+            versions and the source of this module's import closure, so a stale entry cannot
+            be served.
+        workers: processes when no ``executor`` is given (>1 starts a pool for this call).
+        executor: where chunks of paragraphs are tokenized
+            (:func:`analysis.scale.parallel.make_executor`); documents are never split between
+            chunks and the result is identical to the in-process one.
+        n_chunks: chunks for the executor (default four per worker).
         force: recompute and overwrite the cache entry instead of reading it.
 
     Returns:
@@ -413,24 +454,44 @@ def tokenize(
         return cached_frame(
             key,
             lambda: tokenize(
-                paragraphs, backend=backend, options=options, cache=False, workers=workers
+                paragraphs, backend=backend, options=options, cache=False, workers=workers,
+                executor=executor, n_chunks=n_chunks,
             ),
             "tokens",
             force=force,
-        )
-    if workers <= 1 or len(paragraphs) < 2 * workers:
+        )  # fmt: skip
+    if executor is None and workers > 1 and len(paragraphs) >= 2 * workers:
+        from analysis.scale.parallel import ProcessExecutor
+
+        with ProcessExecutor(workers) as own:
+            return _tokenize_on(paragraphs, backend, options, own, n_chunks)
+    if executor is None or executor.workers <= 1:
         return _tokenize_frame(paragraphs, backend, options)
-    bounds = np.linspace(0, len(paragraphs), workers * 4 + 1).astype(int)
-    chunks = [
-        (paragraphs.iloc[a:b][["doc_id", "para_id", "text"]], backend, options)
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-        if b > a
-    ]
-    with spawn_pool(workers) as pool:
-        parts = list(pool.map(_tokenize_chunk, chunks))
+    return _tokenize_on(paragraphs, backend, options, executor, n_chunks)
+
+
+def _tokenize_on(paragraphs, backend, options, executor: Executor, n_chunks: int | None):
+    from analysis.scale.parallel import chunk_paragraphs
+
+    needed = paragraphs[["doc_id", "para_id", "text"]]
+    chunks = chunk_paragraphs(needed, n_chunks=n_chunks or 4 * executor.workers)
+    parts = executor.map(_tokenize_chunk, [(c, backend, options) for c in chunks])
     doc_ids = pd.Categorical(paragraphs["doc_id"].astype(str)).categories
-    for part in parts:
-        part["doc_id"] = part["doc_id"].cat.set_categories(doc_ids)
+    return concat_tokens(parts, categories=doc_ids)
+
+
+def concat_tokens(parts: Sequence[pd.DataFrame], *, categories=None) -> pd.DataFrame:
+    """Concatenate per-chunk token frames in order. ``doc_id`` becomes one categorical with
+    ``categories`` (default: the sorted union of the parts'), as a single call gives."""
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return _empty_tokens()
+    if categories is None:
+        categories = sorted({str(d) for p in parts for d in p["doc_id"].astype(str).unique()})
+    parts = [
+        p.assign(doc_id=pd.Categorical(p["doc_id"].astype(str), categories=categories))
+        for p in parts
+    ]
     return pd.concat(parts, ignore_index=True)
 
 

@@ -8,154 +8,45 @@ and returns a :class:`~analysis.topics.result.TopicResult`. Metrics are computed
 Inference differs by backend (this is the point of offering three): gensim and scikit-learn use
 variational Bayes (batch mode here: every pass sees all units), tomotopy uses collapsed Gibbs
 sampling. ``iterations`` means passes over the corpus for gensim, EM iterations for
-scikit-learn and Gibbs sweeps for tomotopy; defaults in :data:`DEFAULT_ITERATIONS`.
+scikit-learn and Gibbs sweeps for tomotopy; defaults in :data:`DEFAULT_ITERATIONS`. Each backend
+is one spec (:class:`~analysis.topics.engines.TopicBackend`) in one file of
+:mod:`analysis.topics.engines`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis import hashing
+
 from .bow import Bow, build_bow, split_units
 from .coherence import fold_in, heldout_perplexity, topic_metrics
+from .engines import TopicBackend, discover
 from .result import TopicResult
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("tomotopy", "gensim", "sklearn")
+#: every backend spec, by name (one file each in :mod:`analysis.topics.engines`).
+BACKEND_SPECS: dict[str, TopicBackend] = discover()
+BACKENDS: tuple[str, ...] = tuple(BACKEND_SPECS)
 DEFAULT_BACKEND = "tomotopy"
-DEFAULT_ITERATIONS = {"tomotopy": 1000, "gensim": 50, "sklearn": 50}
+DEFAULT_ITERATIONS = {name: spec.default_iterations for name, spec in BACKEND_SPECS.items()}
 DEFAULT_ALPHA = 0.1
 DEFAULT_ETA = 0.01
-ONLINE_CHUNK = 2000
-
-
-def _normalize(a: np.ndarray) -> np.ndarray:
-    a = np.asarray(a, dtype=np.float64)
-    a = np.maximum(a, 0.0)
-    s = a.sum(axis=1, keepdims=True)
-    s[s == 0] = 1.0
-    return a / s
-
-
-def _fit_sklearn(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
-    from sklearn.decomposition import LatentDirichletAllocation
-
-    if word_prior is not None:
-        raise ValueError("scikit-learn LDA has no per-word priors; use gensim or tomotopy")
-    model = LatentDirichletAllocation(
-        n_components=k,
-        doc_topic_prior=alpha,
-        topic_word_prior=eta,
-        learning_method="online" if online else "batch",
-        batch_size=ONLINE_CHUNK,
-        learning_offset=10.0,
-        max_iter=iterations,
-        random_state=seed,
-        evaluate_every=-1,
-        n_jobs=1,
-    )
-    doc_topic = model.fit_transform(bow.counts.astype(np.float64))
-    return _normalize(model.components_), _normalize(doc_topic)
-
-
-@contextlib.contextmanager
-def _quiet(logger_name: str, level: int = logging.WARNING):
-    """Raise a chatty library logger's level for the duration of a fit, then restore it."""
-    logger = logging.getLogger(logger_name)
-    old = logger.level
-    logger.setLevel(max(level, old))
-    try:
-        yield
-    finally:
-        logger.setLevel(old)
-
-
-def _fit_gensim(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
-    with _quiet("gensim"):
-        return _fit_gensim_inner(
-            bow, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations,
-            word_prior=word_prior, online=online,
-        )  # fmt: skip
-
-
-def _fit_gensim_inner(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online):
-    from gensim.models import LdaModel
-
-    counts = bow.counts.tocsr()
-    corpus = [
-        list(zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist(), strict=True))
-        for a, b in zip(counts.indptr[:-1], counts.indptr[1:], strict=True)
-    ]
-    model = LdaModel(
-        corpus=None,
-        num_topics=k,
-        id2word=dict(enumerate(bow.vocab)),
-        alpha=np.full(k, alpha),
-        eta=eta if word_prior is None else word_prior,
-        passes=iterations,
-        iterations=100,
-        update_every=1 if online else 0,
-        chunksize=ONLINE_CHUNK if online else max(1, len(corpus)),
-        eval_every=None,
-        random_state=seed,
-        dtype=np.float64,
-    )
-    if word_prior is not None:
-        # variational VB starts from random sufficient statistics everywhere, which a tiny
-        # prior alone cannot undo; start seeded terms with no mass on topics they are barred from
-        model.state.sstats[word_prior < eta] = 0.0
-        model.sync_state()
-    model.update(corpus)
-    gamma, _ = model.inference(corpus)
-    return _normalize(model.get_topics()), _normalize(gamma)
-
-
-def _fit_tomotopy(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
-    import tomotopy as tp
-
-    model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=seed, min_cf=0, min_df=0, rm_top=0)
-    for text in bow.texts:
-        model.add_doc(text)
-    if word_prior is not None:
-        for j in np.flatnonzero((word_prior != eta).any(axis=0)):
-            model.set_word_prior(bow.vocab[j], [float(v) for v in word_prior[:, j]])
-    model.train(0, workers=1)  # initialise, so burn-in below is counted in `iterations`
-    model.train(iterations, workers=1, parallel=tp.ParallelScheme.NONE)
-    pos = {w: i for i, w in enumerate(model.used_vocabs)}
-    cols = np.array([pos.get(w, -1) for w in bow.vocab])
-    raw = np.stack([model.get_topic_word_dist(t) for t in range(k)])
-    topic_word = np.where(cols >= 0, raw[:, np.maximum(cols, 0)], 0.0)
-    if (cols < 0).any():  # terms absent from the training units: prior mass only
-        topic_word[:, cols < 0] = raw.min(axis=1, keepdims=True)
-    doc_topic = np.stack([d.get_topic_dist() for d in model.docs])
-    return _normalize(topic_word), _normalize(doc_topic)
-
-
-_FITTERS = {"sklearn": _fit_sklearn, "gensim": _fit_gensim, "tomotopy": _fit_tomotopy}
-_DISTRIBUTIONS = {"sklearn": "scikit-learn", "gensim": "gensim", "tomotopy": "tomotopy"}
 
 
 def _provenance(backend: str) -> dict[str, str]:
-    """Library version (and tomotopy's SIMD build) behind a fit, for the params record.
-
-    tomotopy picks a SIMD instruction set at import (``tomotopy.isa``; pin it with the
-    ``TOMOTOPY_ISA`` environment variable). Results are identical for the same tokens and seed
-    on one machine; a different instruction set can change floating-point sums and hence the
-    sampled topics, so the set is recorded.
-    """
-    from importlib import metadata
-
-    out = {"library_version": metadata.version(_DISTRIBUTIONS[backend])}
-    if backend == "tomotopy":
-        import tomotopy as tp
-
-        out["tomotopy_isa"] = str(tp.isa)
+    """Library version (and build facts such as tomotopy's SIMD set) behind a fit."""
+    spec = BACKEND_SPECS[backend]
+    out = {"library_version": hashing.library_version(spec.distribution)}
+    if spec.provenance is not None:
+        out.update(spec.provenance())
     return out
 
 
@@ -188,9 +79,12 @@ def fit_topics(
     Args:
         units: tokens per unit (``pd.Series`` of ``list[str]`` indexed by unit id, as from
             ``analysis.text.tokens.unit_tokens``), or a prebuilt :class:`Bow` to share between
-            fits (then ``min_df``/``max_df`` are ignored).
+            fits (then ``min_df``/``max_df`` are ignored), or — for a backend that streams
+            (``"gensim-streaming"``) — a tokens Parquet file or partition folder.
         k: number of topics.
-        backend: ``"tomotopy"`` (default, see the benchmark), ``"gensim"`` or ``"sklearn"``.
+        backend: a name of :data:`BACKENDS` (``"tomotopy"`` by default, see the benchmark;
+            ``"gensim"``, ``"sklearn"``, ``"gensim-streaming"``); one spec file each in
+            :mod:`analysis.topics.engines`.
         seed: random seed; with one worker the same tokens and seed give identical results.
         alpha: symmetric Dirichlet prior on unit-topic shares (same for all backends).
         eta: symmetric Dirichlet prior on topic-term distributions.
@@ -215,8 +109,16 @@ def fit_topics(
         :class:`TopicResult` whose ``doc_topic`` rows follow ``bow.unit_ids`` (units left empty
         by pruning are dropped) and whose ``params`` hold every setting above.
     """
-    if backend not in _FITTERS:
+    if backend not in BACKEND_SPECS:
         raise ValueError(f"unknown backend {backend!r}; choose from {BACKENDS}")
+    spec = BACKEND_SPECS[backend]
+    if isinstance(units, str | Path):  # a tokens Parquet source: backends that stream it
+        if spec.fit_source is None:
+            raise ValueError(f"backend {backend!r} needs tokens in memory, not {units}")
+        return spec.fit_source(
+            units, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations,
+            min_df=min_df, max_df=max_df,
+        )  # fmt: skip
     if k < 2:
         raise ValueError("k must be at least 2")
     bow = prepare_bow(units, min_df=min_df, max_df=max_df)
@@ -228,7 +130,7 @@ def fit_topics(
         if word_prior.shape != (k, len(bow.vocab)):
             raise ValueError(f"word_prior must have shape {(k, len(bow.vocab))}")
     t0 = time.perf_counter()
-    topic_word, theta_train = _FITTERS[backend](
+    topic_word, theta_train = spec.fit(
         train, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations,
         word_prior=word_prior, online=online,
     )  # fmt: skip
@@ -258,7 +160,7 @@ def fit_topics(
         "split_seed": split_seed,
         "top_n": top_n,
         "workers": 1,
-        "online": online and backend != "tomotopy",
+        "online": online and spec.online,
         **_provenance(backend),
     }
     log.debug("fitted %s k=%d seed=%d in %.2fs", backend, k, seed, fit_seconds)

@@ -11,10 +11,11 @@ three seeds for the sweep, five for stability; about 10 s on one core.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,15 +24,18 @@ from analysis import hashing
 from analysis.options import DEFAULT_SEED
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 
-from .backends import DEFAULT_BACKEND, fit_topics
+from .backends import BACKEND_SPECS, DEFAULT_BACKEND, fit_topics
 from .bow import build_bow
 from .coherence import topic_metrics
 from .html import topic_html
 from .interpret import representative_units, word_intrusion
 from .result import doc_topics, result_from_frame, result_to_frame, topic_table
 from .seeded import Themes, fit_seeded_topics, seeded_topic_report, theme_terms
-from .select import RULE, choose_k, k_summary, select_k
+from .select import K_EXTEND_STEPS, RULE, choose_k, extend_ks, k_edge, k_summary, select_k
 from .stability import stability_from_results
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analysis.scale.parallel import Executor
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +79,6 @@ def topic_applicability(
     return ""
 
 
-LARGE_ITERATIONS = 200  # Gibbs sweeps per fit on a large corpus (tomotopy default: 1000)
-
-
 def topic_units(
     paragraphs: pd.DataFrame,
     *,
@@ -85,10 +86,13 @@ def topic_units(
     include_titles: bool = False,
     tokenizer_backend: str = "fast",
     options: TokenizerOptions | None = None,
+    executor: Executor | None = None,
     force: bool = False,
+    extra_generic: Sequence[str] = (),
 ) -> pd.Series:
     """Tokens per unit for topic models: the project tokenizer with report-generic words
-    (工作, 进一步 … from ``generic_words.txt``) removed, titles left out.
+    (工作, 进一步 … from ``generic_words.txt``) and ``extra_generic`` (a genre's generic words,
+    :func:`analysis.corpus.genre.genre_generic_words`) removed, titles left out.
 
     Args:
         paragraphs: paragraphs per the corpus contract.
@@ -97,16 +101,23 @@ def topic_units(
         tokenizer_backend: ``"fast"`` or ``"jieba"``.
         options: tokenizer options (default ``TokenizerOptions(remove_generic=True)``, the
             files of ``data/lexicons``); :class:`analysis.Study` passes its lexicon folder's.
+        executor: where tokenization runs (see :func:`analysis.text.tokens.tokenize`).
         force: recompute the token cache entry.
+        extra_generic: further generic words (added to ``options.extra_generic``).
 
     Returns:
         ``pd.Series`` of ``list[str]`` indexed by unit id (see ``unit_tokens``).
     """
     paras = paragraphs if include_titles else paragraphs[paragraphs["kind"] != "title"]
+    opts = options if options is not None else TokenizerOptions(remove_generic=True)
+    if extra_generic:
+        merged = tuple(dict.fromkeys((*opts.extra_generic, *extra_generic)))
+        opts = dataclasses.replace(opts, extra_generic=merged)
     tokens = tokenize(
         paras,
         backend=tokenizer_backend,
-        options=options if options is not None else TokenizerOptions(remove_generic=True),
+        options=opts,
+        executor=executor,
         force=force,
     )
     return unit_tokens(tokens, unit)
@@ -130,6 +141,7 @@ def _run_topic_analysis(
     n_terms: int = 15,
     n_examples: int = 3,
     paragraph_themes: pd.DataFrame | None = None,
+    extend_k: bool = True,
     **params,
 ) -> dict[str, Any]:
     """The uncached analysis behind :func:`run_topic_analysis`.
@@ -141,17 +153,26 @@ def _run_topic_analysis(
     ``seed+1 … seed+n_stability-1`` aligned to the final model; (6) seeded topics when
     ``themes`` is given.
 
+    **K at the edge.** When the K with the best mean NPMI is the largest K searched (or the
+    smallest; never below K = 2), the metric may keep improving outside the range: with ``extend_k`` the
+    sweep continues one K at a time along the range's own step, at most
+    :data:`~analysis.topics.select.K_EXTEND_STEPS` further values (the cap), until the best K is
+    inside the range. If it is still at the edge (capped, or ``extend_k=False``), the choice is
+    kept but flagged: ``topic_choice`` says so (``k_edge``, ``k_note``), the K-selection figure
+    shows the note and the log warns.
+
     Args:
         units: tokens per unit (see :func:`topic_units`).
         paragraphs: corpus paragraphs (``text_original``) for ``topic_examples``; optional.
         seed: master seed; every random step derives from it.
         ks: candidate numbers of topics (default 3…10; 10, 15 … 30 for a large corpus).
+        extend_k: extend the sweep beyond an edge (see above).
         n_seeds: seeds per K in the sweep.
         n_stability: runs (final model included) for the stability table (default 5; 3 for a
             large corpus).
         max_sweep_units: a corpus with more units than this is *large*: the K sweep runs on a
             seeded sample of this many units (same vocabulary), the final, stability and seeded
-            models on all units with :data:`LARGE_ITERATIONS` sweeps unless ``iterations`` is
+            models on all units with the backend's ``large_iterations`` (its spec in :mod:`analysis.topics.engines`) unless ``iterations`` is
             given, and their c_v is computed on the sample (c_v's 110-token windows over
             millions of tokens cost more than the fit). ``topic_choice`` records ``n_units_sweep``.
         backend: backend of the final model and of the K choice.
@@ -183,7 +204,7 @@ def _run_topic_analysis(
     full_measures: tuple[str, ...] = ("npmi", "c_v", "u_mass", "diversity")
     sweep_bow = bow
     if large:
-        params.setdefault("iterations", LARGE_ITERATIONS)
+        params.setdefault("iterations", BACKEND_SPECS[backend].large_iterations)
         rows = np.random.default_rng(seed).choice(len(bow.unit_ids), max_sweep_units, replace=False)
         sweep_bow = bow.subset(np.sort(rows))
         full_measures = ("npmi", "u_mass", "diversity")
@@ -194,8 +215,24 @@ def _run_topic_analysis(
         )
     seeds_all = [seed + i for i in range(max(n_seeds, n_stability))]
     backends = [backend, *[b for b in compare_backends if b != backend]]
-    sweep = select_k(sweep_bow, ks=ks, seeds=seeds_all[:n_seeds], backends=backends, **params)
+    sweep_seeds = seeds_all[:n_seeds]
+    sweep = select_k(sweep_bow, ks=ks, seeds=sweep_seeds, backends=backends, **params)
+    searched = sorted(int(k) for k in ks)
+    edge, added = k_edge(sweep, backend=backend), []
+    extra = extend_ks(searched, edge) if extend_k else []
+    for k_more in extra:
+        more = select_k(sweep_bow, ks=[k_more], seeds=sweep_seeds, backends=backends, **params)
+        sweep = pd.concat([sweep, more], ignore_index=True).sort_values(
+            ["backend", "k", "seed"], ignore_index=True
+        )
+        added.append(k_more)
+        edge = k_edge(sweep, backend=backend)
+        if edge == "" or (edge == "upper") != (k_more > searched[-1]):
+            break
     k = choose_k(sweep, backend=backend)
+    note = k_edge_note(searched, added, edge, extend_k=extend_k)
+    if note:
+        log.warning("K selection: %s", note)
     log.info("chosen K = %d (%s)", k, RULE)
     model = fit_topics(bow, k=k, backend=backend, seed=seed, measures=full_measures, **params)
     if large:
@@ -232,6 +269,8 @@ def _run_topic_analysis(
         "mean_stability": stability.attrs.get("mean_stability") if len(stability) else None,
         "n_units": len(bow.unit_ids), "n_terms": len(bow.vocab),
         "n_units_sweep": len(sweep_bow.unit_ids),
+        "k_searched": _k_range(searched), "k_extended": " ".join(map(str, added)),
+        "k_edge": edge, "k_note": note,
     }])  # fmt: skip
     model_examples = examples[examples["model"] == model.name] if len(examples) else None
     return {
@@ -251,7 +290,39 @@ def _run_topic_analysis(
     }
 
 
-TOPICS_CACHE_VERSION = "5"
+def _k_range(ks: Sequence[int]) -> str:
+    ks = sorted(ks)
+    return f"{ks[0]}–{ks[-1]}" if len(ks) > 1 else str(ks[0]) if ks else ""
+
+
+def k_edge_note(searched: Sequence[int], added: Sequence[int], edge: str, *, extend_k: bool) -> str:
+    """Plain-language note for ``topic_choice.k_note`` (empty when the best K is inside).
+
+    Returns:
+        e.g. ``"best K at the upper edge of the searched range 3–10, extended to 13 (cap: 3
+        more values): coherence may still improve beyond the range"``.
+    """
+    if not edge:
+        return (
+            f"best K inside the range after extending {_k_range(searched)} by "
+            f"{', '.join(map(str, added))}"
+            if added
+            else ""
+        )
+    where = f"best K at the {edge} edge of the searched range {_k_range(searched)}"
+    if added:
+        where += (
+            f", extended to {_k_range([*searched, *added])} (cap: {K_EXTEND_STEPS} more values)"
+        )
+    elif not extend_k:
+        where += " (not extended: extend_k=False)"
+    else:
+        where += " (cannot extend below K = 2)"
+    direction = "beyond" if edge == "upper" else "below"
+    return f"{where}: coherence may still improve {direction} the range"
+
+
+TOPICS_CACHE_VERSION = "6"
 _FRAMES = ("topic_k_selection", "k_summary", "topic_choice", "topics", "doc_topics",
            "topic_stability", "topic_examples", "seeded_topics", "topic_intrusion")  # fmt: skip
 

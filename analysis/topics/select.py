@@ -95,6 +95,48 @@ def k_summary(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+K_EXTEND_STEPS = 3  # at most this many further K values are swept beyond an edge (the cap)
+
+
+def best_k(table: pd.DataFrame, *, backend: str | None = None, metric: str = "npmi") -> int:
+    """The K with the highest mean ``metric`` across seeds (before the one-SE rule)."""
+    backend = backend or str(table["backend"].iloc[0])
+    s = k_summary(table[table["backend"] == backend]).set_index("k").sort_index()
+    return int(s[f"{metric}_mean"].idxmax())
+
+
+def k_edge(table: pd.DataFrame, *, backend: str | None = None, metric: str = "npmi") -> str:
+    """Where the best mean K lies in the searched range: ``"upper"``, ``"lower"`` or ``""``.
+
+    A best K at the upper edge means the metric may still rise beyond the range; at the lower
+    edge, that a smaller K may fit better. A range of one K is never at an edge.
+    """
+    backend = backend or str(table["backend"].iloc[0])
+    ks = sorted(int(k) for k in table.loc[table["backend"] == backend, "k"].unique())
+    if len(ks) < 2:
+        return ""
+    best = best_k(table, backend=backend, metric=metric)
+    if best == ks[-1]:
+        return "upper"
+    if best == ks[0]:
+        return "lower"
+    return ""
+
+
+def extend_ks(ks: Sequence[int], edge: str, *, steps: int = K_EXTEND_STEPS) -> list[int]:
+    """Candidate Ks beyond an edge: the range's last step continued, at most ``steps`` values
+    (never below 2). ``extend_ks([3, 4, 5], "upper") == [6, 7, 8]``;
+    ``extend_ks([10, 15, 20], "upper") == [25, 30, 35]``."""
+    ks = sorted(int(k) for k in ks)
+    if edge == "upper":
+        step = ks[-1] - ks[-2] if len(ks) > 1 else 1
+        return [ks[-1] + step * (i + 1) for i in range(steps)]
+    if edge == "lower":
+        step = ks[1] - ks[0] if len(ks) > 1 else 1
+        return [k for k in (ks[0] - step * (i + 1) for i in range(steps)) if k >= 2]
+    return []
+
+
 def choose_k(table: pd.DataFrame, *, backend: str | None = None, metric: str = "npmi") -> int:
     """Apply the module's rule (one-standard-error rule on mean ``metric``, larger = better).
 

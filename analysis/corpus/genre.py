@@ -1,0 +1,373 @@
+"""Genre profiles: paragraph roles that are not substance, a genre detector, generic words.
+
+Reports of one genre share formulae that say nothing about their subject: the salutation
+(各位代表：), the thanks paragraph of a government work report (向…各民主党派…表示衷心感谢), the
+glossary at the end (〔11〕…, 名词解释), a signature, a web page's reading-time line. Counted as
+text they make the united front "dominate" paragraphs and put 各位代表 at the top of keyword
+lists. This module labels such paragraphs by general rules read from
+``data/lexicons/genres.yaml`` (one ``role`` per paragraph; ``substance`` is the default) and finds
+the genre of each document from evidence (cues in the title and at the start and end of the
+text), so that the genre's generic words can be removed from keyword and topic tokens.
+
+    >>> import analysis as an
+    >>> corpus = an.load_corpus()                 # paragraphs carry `role`, documents `genre`
+    >>> corpus.paragraphs["role"].value_counts()
+    >>> an.corpus_genres(corpus.documents)        # e.g. ["experience_material"]
+    >>> an.genre_generic_words(["work_report"])   # 各位代表, 代表, …
+
+Every function is pure except :func:`load_genre_profiles`, which reads the YAML file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths
+from analysis._files import read_yaml
+from analysis.errors import InputFileError
+from analysis.hashing import file_digest
+
+GENRES_FILE = paths.LEXICONS / "genres.yaml"
+SUBSTANCE = "substance"
+NO_GENRE = "none"
+AUTO = "auto"
+RULES = ("line", "sentences", "block", "tail")
+_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
+
+
+@dataclass(frozen=True)
+class Role:
+    """One non-substance paragraph role (see ``genres.yaml`` for the rules)."""
+
+    id: str
+    rule: str
+    description: str = ""
+    line: tuple[re.Pattern, ...] = ()
+    sentences: tuple[re.Pattern, ...] = ()
+    block: tuple[re.Pattern, ...] = ()
+    max_chars: int = 10_000
+    min_share: float = 0.5
+    last_n: int = 3
+
+
+@dataclass(frozen=True)
+class Genre:
+    """One genre: evidence cues and generic words."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    cues: tuple[re.Pattern, ...]
+    generic_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GenreProfiles:
+    """Everything in ``genres.yaml``: roles, genres and the detector's settings."""
+
+    roles: tuple[Role, ...]
+    genres: tuple[Genre, ...]
+    head_paragraphs: int = 8
+    tail_paragraphs: int = 5
+    min_evidence: int = 1
+    corpus_share: float = 0.2
+    digest: str = ""
+
+    def genre(self, genre_id: str) -> Genre:
+        for g in self.genres:
+            if g.id == genre_id:
+                return g
+        known = ", ".join(g.id for g in self.genres)
+        raise ValueError(f"unknown genre {genre_id!r}; genres.yaml defines: {known}")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_genre_profiles(path: str | Path | None = None) -> GenreProfiles:
+    """Read and check ``genres.yaml`` (default ``data/lexicons/genres.yaml``).
+
+    Raises:
+        InputFileError: naming the file and the problem (bad regex, unknown rule, missing key).
+    """
+    p = Path(path) if path is not None else GENRES_FILE
+    return _load(str(p), file_digest(p))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, digest: str) -> GenreProfiles:
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("roles"), list):
+        raise InputFileError(path, "expected a mapping with a 'roles' list and a 'genres' list")
+
+    def patterns(entry: dict, key: str, where: str) -> tuple[re.Pattern, ...]:
+        values = entry.get(key) or []
+        if not isinstance(values, list):
+            raise InputFileError(path, f"{where}: '{key}' must be a list of patterns")
+        out = []
+        for v in values:
+            try:
+                out.append(re.compile(str(v)))
+            except re.error as exc:
+                raise InputFileError(path, f"{where}: bad pattern {v!r} ({exc})") from None
+        return tuple(out)
+
+    roles = []
+    for i, entry in enumerate(data["roles"]):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise InputFileError(path, f"roles[{i}]: needs an 'id'")
+        where = f"role {entry['id']!r}"
+        rule = entry.get("rule")
+        if rule not in RULES:
+            raise InputFileError(path, f"{where}: 'rule' must be one of {', '.join(RULES)}")
+        roles.append(
+            Role(
+                id=str(entry["id"]),
+                rule=rule,
+                description=str(entry.get("description", "")),
+                line=patterns(entry, "line", where),
+                sentences=patterns(entry, "sentences", where),
+                block=patterns(entry, "block", where),
+                max_chars=int(entry.get("max_chars", 10_000)),
+                min_share=float(entry.get("min_share", 0.5)),
+                last_n=int(entry.get("last_n", 3)),
+            )
+        )
+    genres = []
+    for i, entry in enumerate(data.get("genres") or []):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise InputFileError(path, f"genres[{i}]: needs an 'id'")
+        where = f"genre {entry['id']!r}"
+        words = entry.get("generic_words") or []
+        if not isinstance(words, list):
+            raise InputFileError(path, f"{where}: 'generic_words' must be a list")
+        genres.append(
+            Genre(
+                id=str(entry["id"]),
+                label_zh=str(entry.get("label_zh", "")),
+                label_en=str(entry.get("label_en", "")),
+                cues=patterns(entry, "cues", where),
+                generic_words=tuple(str(w) for w in words),
+            )
+        )
+    det = data.get("detector") or {}
+    return GenreProfiles(
+        roles=tuple(roles),
+        genres=tuple(genres),
+        head_paragraphs=int(det.get("head_paragraphs", 8)),
+        tail_paragraphs=int(det.get("tail_paragraphs", 5)),
+        min_evidence=int(det.get("min_evidence", 1)),
+        corpus_share=float(det.get("corpus_share", 0.2)),
+        digest=digest,
+    )
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def _formula_share(text: str, pats: Sequence[re.Pattern]) -> float:
+    total = formula = 0
+    for m in _SENTENCE.finditer(text):
+        s = m.group().strip()
+        if not s:
+            continue
+        total += len(s)
+        if any(p.search(s) for p in pats):
+            formula += len(s)
+    return formula / total if total else 0.0
+
+
+def _line_match(text: str, role: Role) -> bool:
+    return len(text) <= role.max_chars and any(p.search(text) for p in role.line)
+
+
+def document_roles(texts: Sequence[str], *, profiles: GenreProfiles) -> list[str]:
+    """Role of each paragraph of ONE document, in reading order (pure).
+
+    Args:
+        texts: the document's paragraphs (Simplified ``text``), in order.
+        profiles: :func:`load_genre_profiles`.
+
+    Returns:
+        One role id per paragraph (``"substance"`` unless a rule of ``genres.yaml`` matches;
+        the first matching role wins).
+    """
+    stripped = [str(t).strip() for t in texts]
+    n = len(stripped)
+    out = [SUBSTANCE] * n
+    for role in profiles.roles:
+        block_from = n
+        if role.rule == "block":
+            for i, t in enumerate(stripped):
+                if len(t) <= role.max_chars and any(p.search(t) for p in role.block):
+                    block_from = i
+                    break
+        for i, t in enumerate(stripped):
+            if out[i] != SUBSTANCE or not t:
+                continue
+            if role.rule == "line":
+                hit = _line_match(t, role)
+            elif role.rule == "sentences":
+                hit = _formula_share(t, role.sentences) >= role.min_share
+            elif role.rule == "block":
+                hit = i >= block_from or any(p.search(t) for p in role.line)
+            else:  # tail
+                hit = i >= n - role.last_n and _line_match(t, role)
+            if hit:
+                out[i] = role.id
+    return out
+
+
+def paragraph_roles(
+    paragraphs: pd.DataFrame, *, profiles: GenreProfiles | None = None
+) -> pd.Series:
+    """Role of every paragraph of a paragraphs table (documents taken in their own order).
+
+    Title-block paragraphs are labelled too (a salutation that the title detector took into
+    the title block is still a salutation); the tail rule counts from the last paragraph of each
+    document.
+
+    Returns:
+        ``pd.Series`` of role ids aligned with ``paragraphs.index`` (name ``role``).
+    """
+    profiles = profiles or load_genre_profiles()
+    out = pd.Series(SUBSTANCE, index=paragraphs.index, name="role", dtype=object)
+    if paragraphs.empty:
+        return out
+    for _, group in paragraphs.groupby("doc_id", sort=False):
+        out.loc[group.index] = document_roles(group["text"].tolist(), profiles=profiles)
+    return out
+
+
+# --------------------------------------------------------------------------- genre detector
+
+
+def genre_evidence(
+    documents: pd.DataFrame,
+    paragraphs: pd.DataFrame,
+    *,
+    profiles: GenreProfiles | None = None,
+) -> pd.DataFrame:
+    """Evidence for each genre in each document, and the genre it points to.
+
+    The searched text is the title plus the first ``head_paragraphs`` and the last
+    ``tail_paragraphs`` paragraphs (where a genre announces itself); each distinct cue of a genre
+    that matches there is one point.
+
+    Returns:
+        DataFrame with columns ``doc_id, genre, evidence`` and one ``evidence_<genre>`` column
+        per genre (points). ``genre`` is the genre with most points if it has at least
+        ``min_evidence`` and no other genre ties with it, else ``"none"``; ``evidence`` lists the
+        matched text per cue (``work_report: 各位代表; 政府工作报告``).
+    """
+    profiles = profiles or load_genre_profiles()
+    head, tail = profiles.head_paragraphs, profiles.tail_paragraphs
+    by_doc = {
+        d: g["text"].astype(str).tolist()
+        for d, g in paragraphs[paragraphs.get("kind", "") != "title"].groupby("doc_id", sort=False)
+    }
+    rows = []
+    for doc_id, title in zip(documents["doc_id"], documents.get("title", ""), strict=False):
+        texts = by_doc.get(doc_id, [])
+        parts = [str(title or "")] + texts[:head] + texts[max(head, len(texts) - tail) :]
+        row: dict[str, object] = {"doc_id": doc_id}
+        found = []
+        for g in profiles.genres:
+            hits = []
+            for cue in g.cues:
+                m = next((m for t in parts for m in [cue.search(t)] if m), None)
+                if m:
+                    hits.append(m.group())
+            row[f"evidence_{g.id}"] = len(hits)
+            if hits:
+                found.append(f"{g.id}: " + "; ".join(hits))
+        scores = {g.id: row[f"evidence_{g.id}"] for g in profiles.genres}
+        best = max(scores.values(), default=0)
+        winners = [g for g, s in scores.items() if s == best]
+        ok = best >= profiles.min_evidence and len(winners) == 1
+        row["genre"] = winners[0] if ok else NO_GENRE
+        row["evidence"] = " | ".join(found)
+        rows.append(row)
+    cols = ["doc_id", "genre", "evidence", *(f"evidence_{g.id}" for g in profiles.genres)]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def corpus_genres(
+    documents: pd.DataFrame,
+    *,
+    genre: str | Sequence[str] | None = AUTO,
+    profiles: GenreProfiles | None = None,
+) -> list[str]:
+    """The genre(s) in force for a corpus: forced, or every genre of ≥ ``corpus_share`` of docs.
+
+    Args:
+        documents: documents table with a ``genre`` column (from :func:`genre_evidence`).
+        genre: ``"auto"``/``None`` = detect; a genre id (or several, or ``"none"``) = forced.
+
+    Returns:
+        Sorted list of genre ids (empty: no genre-specific generic words).
+
+    Raises:
+        ValueError: a forced genre that ``genres.yaml`` does not define.
+    """
+    profiles = profiles or load_genre_profiles()
+    if genre not in (None, AUTO):
+        wanted = [genre] if isinstance(genre, str) else list(genre)
+        wanted = [g for g in wanted if g != NO_GENRE]
+        for g in wanted:
+            profiles.genre(g)  # raises on an unknown id
+        return sorted(set(wanted))
+    if "genre" not in documents or documents.empty:
+        return []
+    share = documents["genre"].value_counts(normalize=True)
+    return sorted(
+        g for g, s in share.items() if g != NO_GENRE and s >= profiles.corpus_share - 1e-12
+    )
+
+
+def genre_generic_words(
+    genres: Iterable[str], *, profiles: GenreProfiles | None = None
+) -> tuple[str, ...]:
+    """Generic words of the given genres (sorted, unique) — pass to ``TokenizerOptions``'s
+    ``extra_generic`` or :func:`drop_words`."""
+    profiles = profiles or load_genre_profiles()
+    words: set[str] = set()
+    for g in genres:
+        words.update(profiles.genre(g).generic_words)
+    return tuple(sorted(words))
+
+
+def drop_words(tokens: pd.DataFrame, words: Iterable[str]) -> pd.DataFrame:
+    """Tokens table without the given words (a cheap filter on an existing tokenization).
+
+    Returns:
+        The rows of ``tokens`` (same columns) whose ``token`` is not in ``words``.
+    """
+    words = set(words)
+    if not words or tokens.empty:
+        return tokens
+    keep = ~np.asarray(tokens["token"].astype(str).isin(words))
+    return tokens[keep].reset_index(drop=True)
+
+
+def role_counts(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """Non-substance paragraphs per document and role (for the quality table and summaries).
+
+    Returns:
+        DataFrame with columns ``doc_id``, ``non_substance_paragraphs`` and one ``role_<id>``
+        column per role present.
+    """
+    if "role" not in paragraphs or paragraphs.empty:
+        return pd.DataFrame(columns=["doc_id", "non_substance_paragraphs"])
+    other = paragraphs[paragraphs["role"] != SUBSTANCE]
+    table = pd.crosstab(other["doc_id"], other["role"]).add_prefix("role_")
+    table = table.reindex(pd.unique(paragraphs["doc_id"]), fill_value=0)
+    table.insert(0, "non_substance_paragraphs", table.sum(axis=1))
+    return table.rename_axis("doc_id").reset_index()
