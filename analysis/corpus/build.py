@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import re
 from collections import Counter
@@ -391,6 +392,9 @@ def load_corpus(
         )
 
 
+IN_PROCESS_CHUNKS = 40  # chunks of an in-process ingestion (progress granularity)
+
+
 def ingest_files(
     files: Sequence[str | Path],
     *,
@@ -417,8 +421,13 @@ def ingest_files(
 
     files = [Path(f) for f in files]
     executor = executor or _Inline()
-    # in-process: one file per chunk, so progress is reported file by file
-    n_chunks = n_chunks or (max(1, len(files)) if executor.workers <= 1 else 4 * executor.workers)
+    # in-process: about IN_PROCESS_CHUNKS chunks, so progress is reported every few files
+    # without paying three DataFrame constructions per file
+    n_chunks = n_chunks or (
+        min(max(1, len(files)), IN_PROCESS_CHUNKS)
+        if executor.workers <= 1
+        else 4 * executor.workers
+    )
     sizes = [f.stat().st_size for f in files]
     bases = {str(f): b for f, b in doc_id_bases(files).items()}
     chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
@@ -446,6 +455,23 @@ def ingest_files(
     )  # fmt: skip
 
 
+def _chrome_patterns(chrome: str | None) -> ChromePatterns:
+    """:func:`load_chrome_patterns`, parsed once per process per file version (in-process
+    ingestion runs one chunk per file; the YAML used to be parsed for every file)."""
+    p = Path(chrome) if chrome else paths.LEXICONS / "chrome.yaml"
+    try:
+        st = p.stat()
+        version = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load_chrome_patterns(chrome)  # the loader names the problem
+    return _chrome_patterns_cached(str(p), version)
+
+
+@functools.lru_cache(maxsize=4)
+def _chrome_patterns_cached(path: str, version: tuple[int, int]) -> ChromePatterns:
+    return load_chrome_patterns(path)
+
+
 def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
     """Ingest one chunk of raw files with :func:`process_file` (an executor task).
 
@@ -461,7 +487,7 @@ def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
         A :class:`Corpus` of these files (``duplicate_of`` all "", no ``duplicates``).
     """
     files, bases, chrome = task
-    patterns = load_chrome_patterns(chrome)
+    patterns = _chrome_patterns(chrome)
     results = [process_file(Path(f), bases[str(f)], patterns) for f in files]
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
