@@ -7,33 +7,47 @@ STAMP  := $(VENV)/.installed
 DATA   ?= data/raw
 OUT    ?= figures
 BENCH_DATA ?= $(if $(wildcard ../shared/corpora/cn-gov-work-reports),../shared/corpora/cn-gov-work-reports,$(DATA))
+LOCK   := requirements.lock
+# uv only resolves the lock (`make lock`); installs use plain pip.
+UV_VERSION := 0.13.9
+ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv figures test corpus lab lint bench clean-cache
+.PHONY: help venv lock figures test corpus lab lint bench clean-cache
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Exact versions from the lock (same on every fresh clone), then the package itself without
+# resolving anything again. pip prints one line per package and a progress bar per download.
+$(STAMP): pyproject.toml $(LOCK)
+	@echo "Installing the locked dependencies into $(VENV) (a few minutes on a fresh machine)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --upgrade --progress-bar on "pip>=24"
+	$(PY) -m pip install --progress-bar on -r $(LOCK)
+	$(PY) -m pip install --progress-bar on --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-venv: $(STAMP) ## Create .venv and install the package with its dependencies
+venv: $(STAMP) ## Create .venv and install the locked dependencies and the package
 
-figures: $(STAMP) ## Regenerate every table and figure from $(DATA) into $(OUT)
-	$(PY) -m analysis figures --data $(DATA) --out $(OUT)
+lock: ## Re-resolve requirements.lock after editing dependencies in pyproject.toml (UPGRADE=1: newest versions)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(PY) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 \
+		--custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o $(LOCK)
+
+figures: $(STAMP) ## Regenerate every table and figure from $(DATA) into $(OUT) (FORCE=1: recompute all)
+	$(PY) -m analysis figures --data $(DATA) --out $(OUT) $(if $(FORCE),--force)
 
 test: $(STAMP) ## Run the test suite (includes notebooks and the glyph test)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 corpus: $(STAMP) ## Only the corpus tables (documents, paragraphs, quality)
 	$(PY) -m analysis corpus --data $(DATA) --out $(OUT)/tables
 
-lab: $(STAMP) ## Start JupyterLab with the package importable
-	$(VENV)/bin/jupyter lab notebooks/
+lab: $(STAMP) ## Start JupyterLab with the package importable (ARGS="--no-browser --port 8890")
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 lint: $(STAMP) ## ruff lint and format check
 	$(VENV)/bin/ruff check analysis tests

@@ -29,6 +29,9 @@ COMMANDS: dict[str, str] = {
     "kwic": "analysis.measures.concordance:cli_kwic",
     "vocab": "analysis.text.vocab:cli_vocab",
     "bench": "analysis.bench:cli_bench",
+    "reuse": "analysis.measures.reuse_stage:cli_reuse",
+    "coding": "analysis.measures.validation:cli_coding",
+    "validate": "analysis.measures.validation:cli_validate",
 }
 
 
@@ -47,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("corpus", help="ingest and clean a raw folder; write corpus tables")
     _add_data_out(p, str(paths.TABLES))
+    p.add_argument("--recursive", action="store_true", help="read subfolders of --data too")
 
     p = sub.add_parser("figures", help="regenerate every table and figure")
     _add_data_out(p, str(paths.FIGURES))
@@ -72,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run on a Dask scheduler (tcp://host:8786) instead of this machine",
     )
+    p.add_argument(
+        "--xlsx",
+        action="store_true",
+        help="also write every table into one Excel workbook, OUT/tables.xlsx (ids as text)",
+    )
 
     p = sub.add_parser("kwic", help="keyword in context, in the original script")
     p.add_argument("term")
@@ -86,8 +95,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=50)
     p.add_argument("--min-count", type=int, default=3)
 
+    p = sub.add_parser("reuse", help="text reuse, templates and slogan diffusion tables")
+    _add_data_out(p, str(paths.TABLES))
+    p.add_argument("--seed", type=int, default=20240601, help="MinHash seed")
+    p.add_argument("--template-docs", type=int, default=5, help="k: documents a template recurs in")
+    p.add_argument("--no-diffusion", action="store_true", help="skip slogans and diffusion")
+    p.add_argument("--workers", type=int, default=1, help="processes for corpus ingestion")
+    p.add_argument("--force", action="store_true", help="ignore the cache and recompute")
+    p = sub.add_parser("coding", help="coding sheets (.xlsx/.csv) for human validation")
+    _add_data_out(p, "coding")
+    p.add_argument("--n", type=int, default=20, help="paragraphs per theme and stratum")
+    p.add_argument("--seed", type=int, default=20240601, help="sampling seed")
+    p.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+
+    p = sub.add_parser("validate", help="agreement and precision/recall from filled coding sheets")
+    p.add_argument("sheets", nargs="+", metavar="SHEET", help="one filled sheet per coder")
+    p.add_argument("--out", default="validation", help="output folder")
+    p.add_argument("--intrusion-key", help="intrusion_key.csv written by `coding` (answers)")
+
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
-    p.add_argument("what", choices=["tokenize", "topics", "figures", "scale", "faults", "speed"])
+    p.add_argument(
+        "what",
+        choices=["tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse", "speed"],
+    )
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)
@@ -160,7 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
             from .validate import check_inputs
 
-            check_inputs(args.data, lexicon_dir=getattr(args, "lexicons", None))
+            check_inputs(
+                args.data,
+                lexicon_dir=getattr(args, "lexicons", None),
+                recursive=getattr(args, "recursive", False),
+            )
         return int(_resolve(COMMANDS[args.command])(args) or 0)
     except AnalysisError as exc:
         _print_error(exc)

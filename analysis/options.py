@@ -26,6 +26,32 @@ DEFAULT_SEED = 20240601
 
 EXECUTORS: tuple[str, ...] = ("auto", "inline", "processes", "dask")
 
+#: environment variable holding default topic-stage options as a JSON object.
+TOPIC_OPTIONS_ENV = "ANALYSIS_TOPIC_OPTIONS"
+
+
+def env_topic_options() -> dict[str, Any]:
+    """Default ``StudyOptions.topics`` from ``$ANALYSIS_TOPIC_OPTIONS`` (empty when unset).
+
+    For quick trial runs and the test suite (``tests/conftest.py`` sets tiny settings, which
+    the notebooks it executes inherit), e.g.
+    ``ANALYSIS_TOPIC_OPTIONS='{"ks": [3, 4], "n_seeds": 2, "n_stability": 2}'``. They are part
+    of :meth:`StudyOptions.key`, hence of the source fingerprint and the caches' keys.
+    """
+    import json
+    import os
+
+    raw = os.environ.get(TOPIC_OPTIONS_ENV, "").strip()
+    if not raw:
+        return {}
+    try:
+        options = json.loads(raw)
+    except ValueError as exc:
+        raise ValueError(f"${TOPIC_OPTIONS_ENV} is not JSON: {exc}") from None
+    if not isinstance(options, dict):
+        raise ValueError(f"${TOPIC_OPTIONS_ENV} must be a JSON object, not {raw!r}")
+    return options
+
 
 @dataclass(frozen=True, kw_only=True)
 class StudyOptions:
@@ -43,6 +69,7 @@ class StudyOptions:
             files (which come from the lexicon folder), e.g. ``{"drop_latin": True}``.
         topics: options of :func:`~analysis.topics.run_topic_analysis` (``ks``, ``n_seeds``,
             ``n_stability``, ``backend``, ``iterations`` …); the seed comes from ``seed``.
+            Default: none, or those of ``$ANALYSIS_TOPIC_OPTIONS`` (:func:`env_topic_options`).
         executor: ``"inline"`` (this process), ``"processes"`` (local spawn-safe pool),
             ``"dask"`` (a ``LocalCluster``, or ``scheduler``) or ``"auto"`` (dask when a
             scheduler is given, processes when ``workers`` > 1, else inline).
@@ -57,7 +84,7 @@ class StudyOptions:
     substance_only: bool = True
     tokenizer_backend: str = "fast"
     tokenizer: Mapping[str, Any] = field(default_factory=dict)
-    topics: Mapping[str, Any] = field(default_factory=dict)
+    topics: Mapping[str, Any] = field(default_factory=env_topic_options)
     executor: str = "auto"
     workers: int | None = 1
     scheduler: str | None = None

@@ -49,18 +49,40 @@ from analysis.corpus.genre import (
     genre_generic_words,
     load_genre_profiles,
 )
+from analysis.measures.cooccurrence import term_cooccurrence, theme_cooccurrence
+from analysis.measures.diffusion import (
+    adoption_curves,
+    first_appearance_by_level,
+    slogan_diffusion,
+)
+from analysis.measures.effects import (
+    estimate_effects,
+    theme_outcomes,
+    topic_outcome_draws,
+)
+from analysis.measures.groups import compare_groups
 from analysis.measures.keywords import doc_similarity, keyword_tables
+from analysis.measures.reuse import reuse_documents, reuse_templates, template_spans, text_reuse
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
-from analysis.measures.themes import load_themes, paragraph_themes, theme_scores
+from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
 from analysis.measures.timeseries import prevalence_tables
+from analysis.measures.validation import (
+    intrusion_coding_sheet,
+    slogan_coding_sheet,
+    theme_coding_sheet,
+)
 from analysis.options import DEFAULT_SEED, Lexicons, StudyOptions
 from analysis.scale.parallel import Executor, make_executor
+from analysis.text.embeddings import similar_terms, train_word2vec
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 from analysis.text.vocab import vocabulary
-from analysis.topics import run_topic_analysis, topic_units
+from analysis.topics import run_topic_analysis, topic_units, word_intrusion
 from analysis.topics.pipeline import topic_applicability
 
 log = logging.getLogger(__name__)
+
+#: Below this many tokens word2vec neighbours are noise: lexicon suggestions are not applicable.
+MIN_WORD2VEC_TOKENS = 100_000
 
 __all__ = ["DEFAULT_SEED", "NotApplicable", "Stage", "StageUnavailable", "Study", "result"]
 
@@ -413,14 +435,19 @@ class Study:
             self.paragraphs,
             self.documents,
             self.slogan_patterns,
+            mentions=self.slogan_mentions,  # searched once, shared with slogan_mentions
             **self.stage_kwargs(extract_slogans),
         )
 
     @result
     def slogan_mentions(self) -> pd.DataFrame:
-        """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
+        """Every slogan mention (doc_id, para_id, slogan, kind, surface …); the documents'
+        years feed the era evidence of formulations."""
         return slogan_mentions(
-            self.paragraphs, self.slogan_patterns, **self.stage_kwargs(slogan_mentions)
+            self.paragraphs,
+            self.slogan_patterns,
+            documents=self.documents,
+            **self.stage_kwargs(slogan_mentions),
         )
 
     @result
@@ -433,8 +460,9 @@ class Study:
     # -- keywords ----------------------------------------------------------------------------
     @result
     def keyword_tables(self) -> dict[str, pd.DataFrame]:
-        """TF-IDF terms, similarity, keyness (each report, and the paragraphs of each dominant
-        theme, against the rest; paragraphs without a dominant theme are reference only)."""
+        """TF-IDF terms, similarity, keyness with dispersion (each report, and the paragraphs of
+        each dominant theme, against the rest; paragraphs without a dominant theme are reference
+        only), on ``paragraph_units``: generic and genre words removed (``keyword_tokens``)."""
         pt = self.paragraph_themes.copy()
         pt["dominant_theme"] = pt["dominant_theme"].astype(str).replace({"none": ""})
         return keyword_tables(self.paragraph_units, n=20, paragraph_themes=pt)
@@ -480,6 +508,48 @@ class Study:
         if df.empty:
             raise NotApplicable("documents have no 'level' (add a level column to manifest.csv)")
         return df
+
+    # -- text reuse and slogan diffusion ------------------------------------------------------
+    @result
+    def reuse_pairs(self) -> pd.DataFrame:
+        """``reuse_pairs.csv``: passages shared by two documents (doc_a, doc_b, start_a, end_a,
+        start_b, end_b, n_chars, similarity, text_a, text_b, direction, direction_basis, kind,
+        para_a, para_b); all paragraphs, so near-duplicates are one row of their own; seeded."""
+        return text_reuse(self.all_paragraphs, self.documents, seed=self.seed, force=self.force)
+
+    @result
+    def reuse_documents(self) -> pd.DataFrame:
+        """``reuse_documents.csv``: per document, the share of its text found in earlier ones
+        (and in how many), and regardless of direction."""
+        return reuse_documents(self.reuse_pairs, self.all_paragraphs, self.documents)
+
+    @result
+    def template_spans(self) -> pd.DataFrame:
+        """Template passages (text recurring in >= 5 documents), one row per document span:
+        template_id, doc_id, start, end, n_chars, max_docs, para_id, text_original."""
+        return template_spans(self.all_paragraphs, self.documents, min_docs=5, force=self.force)
+
+    @result
+    def reuse_templates(self) -> pd.DataFrame:
+        """``reuse_templates.csv``: one row per template with its documents."""
+        return reuse_templates(self.template_spans)
+
+    @result
+    def slogan_diffusion(self) -> pd.DataFrame:
+        """``slogan_diffusion.csv``: first appearance and spread of every recurring slogan."""
+        return slogan_diffusion(self.slogan_mentions, self.documents)
+
+    @result
+    def slogan_adoption(self) -> pd.DataFrame:
+        """Adoption curves (cumulative regions by year) of the 8 most widespread slogans."""
+        top = self.slogan_diffusion["slogan"].head(8).tolist()
+        return adoption_curves(self.slogan_mentions, self.documents, slogans=top)
+
+    @result
+    def slogan_first_by_level(self) -> pd.DataFrame:
+        """First year of each slogan at each administrative level (slogan, level, first_year,
+        first_doc, n_docs)."""
+        return first_appearance_by_level(self.slogan_mentions, self.documents)
 
     # -- topics ------------------------------------------------------------------------------
     @property
@@ -582,3 +652,131 @@ class Study:
         if model is None:
             raise StageUnavailable("no seeded model (themes.yaml has no usable theme)")
         return model
+
+    # -- inference and validation ------------------------------------------------------------
+    @result
+    def effect_covariates(self) -> list[str]:
+        """Metadata columns usable as covariates: ``year`` and ``level`` when at least two
+        analysed documents differ in them (not applicable otherwise)."""
+        docs = self.analysed_documents
+        found = [
+            c
+            for c in ("year", "level")
+            if c in docs
+            and docs[c].dropna().astype(str).str.strip().replace("", None).nunique() >= 2
+        ]
+        if not found:
+            raise NotApplicable(
+                "no document metadata to regress on (add year/level to manifest.csv)"
+            )
+        return found
+
+    def _cluster(self) -> str | None:
+        docs = self.analysed_documents
+        return "region" if "region" in docs and docs["region"].notna().any() else None
+
+    @result
+    def theme_effects(self) -> pd.DataFrame:
+        """``theme_effects.csv``: theme rates (hits per 1,000 tokens) regressed on year and level,
+        errors clustered by region (:func:`analysis.measures.effects.estimate_effects`)."""
+        return estimate_effects(
+            theme_outcomes(self.theme_scores),
+            self.analysed_documents,
+            covariates=self.effect_covariates,
+            cluster=self._cluster(),
+            seed=self.seed,
+        )
+
+    @result
+    def topic_effects(self) -> pd.DataFrame:
+        """``topic_effects.csv``: topic shares of the reported model regressed on year and level,
+        with topic-model uncertainty by the method of composition (20 posterior draws)."""
+        draws = topic_outcome_draws(self.topic_model, n_draws=20, seed=self.seed)
+        return estimate_effects(
+            draws,
+            self.analysed_documents,
+            covariates=self.effect_covariates,
+            cluster=self._cluster(),
+            seed=self.seed,
+        )
+
+    @result
+    def group_comparison(self) -> pd.DataFrame:
+        """``group_comparison.csv``: theme rates between the levels (and regions) of the
+        documents, permutation test with BH q (:func:`analysis.measures.groups.compare_groups`)."""
+        docs = self.analysed_documents
+        by = [c for c in ("level", "region") if c in docs and docs[c].notna().any()]
+        if not by:
+            raise NotApplicable("no level or region column (add one to manifest.csv)")
+        outcomes = theme_outcomes(self.theme_scores)
+        return pd.concat(
+            [compare_groups(outcomes, docs, b, seed=self.seed) for b in by], ignore_index=True
+        )
+
+    @result
+    def cooccurrence_terms(self) -> pd.DataFrame:
+        """``cooccurrence_terms.csv``: term pairs within paragraphs (200 most widespread terms,
+        generic words removed): count, n_a, n_b, NPMI, Jaccard."""
+        n_units = len(self.topic_units)
+        return term_cooccurrence(
+            self.topic_units, top_n=200, min_count=max(3, n_units // 2000), min_df=3
+        )
+
+    @result
+    def cooccurrence_themes(self) -> pd.DataFrame:
+        """``cooccurrence_themes.csv``: theme pairs within paragraphs."""
+        hits = theme_hits(self.paragraphs, self.themes)
+        return theme_cooccurrence(hits, self.paragraphs)
+
+    @result
+    def coding_sheets(self) -> dict[str, pd.DataFrame]:
+        """Coding sheets for human validation: ``theme_coding`` (per theme 20 assigned and 20
+        unassigned paragraphs, with sampling weights), ``slogan_coding`` (50 slogan candidates)
+        and ``intrusion_coding`` (word-intrusion items of the reported topic model, when there
+        is one)."""
+        sheets = {
+            "theme_coding": theme_coding_sheet(
+                self.paragraphs, self.paragraph_themes, self.documents, seed=self.seed
+            ),
+            "slogan_coding": slogan_coding_sheet(self.slogans, seed=self.seed),
+        }
+        try:
+            items = word_intrusion(self.topic_model, seed=self.seed)
+            sheets["intrusion_coding"] = intrusion_coding_sheet(items)
+        except StageUnavailable as exc:
+            log.info("intrusion coding sheet: %s", exc)
+        return sheets
+
+    @result
+    def word_vectors(self) -> pd.DataFrame:
+        """word2vec vectors trained on the topic units (skip-gram, one worker, seeded, cached);
+        epochs scale down on large corpora (≈ 20 M token passes at most)."""
+        n_tokens = int(sum(len(t) for t in self.topic_units))
+        if n_tokens < MIN_WORD2VEC_TOKENS:
+            raise NotApplicable(
+                f"{n_tokens:,} tokens: too few for word vectors (needs {MIN_WORD2VEC_TOKENS:,})"
+            )
+        epochs = int(min(10, max(1, 20_000_000 // max(1, n_tokens))))
+        return train_word2vec(self.topic_units, seed=self.seed, epochs=epochs, force=self.force)
+
+    @result
+    def lexicon_suggestions(self) -> pd.DataFrame:
+        """``lexicon_suggestions.csv``: per theme, the 15 corpus terms closest to its lexicon
+        (word2vec), with similarity, frequency, document frequency and a KWIC example."""
+        vectors = self.word_vectors
+        if vectors.empty:
+            raise NotApplicable("no term frequent enough to train word vectors")
+        lexicon = set(self.themes["term"])
+        parts = []
+        for theme, terms in self.themes.groupby("theme", sort=False)["term"]:
+            s = similar_terms(
+                vectors,
+                list(terms),
+                topn=15,
+                units=self.topic_units,
+                paragraphs=self.paragraphs,
+                lexicon=lexicon,
+            )
+            parts.append(s.assign(theme=theme))
+        out = pd.concat(parts, ignore_index=True)
+        return out[["theme", *[c for c in out.columns if c != "theme"]]]

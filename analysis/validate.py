@@ -21,6 +21,7 @@ from analysis.options import Lexicons
 def _lexicon_checks(lexicon_dir: Path) -> list[tuple[Path, Callable[[Path], object]]]:
     from analysis._files import read_word_list
     from analysis.corpus.clean import load_chrome_patterns
+    from analysis.corpus.genre import load_genre_profiles
     from analysis.measures.slogans import load_slogan_patterns
     from analysis.measures.themes import load_themes
     from analysis.text.lexicons import read_delete_list, read_user_dict
@@ -34,6 +35,7 @@ def _lexicon_checks(lexicon_dir: Path) -> list[tuple[Path, Callable[[Path], obje
         (lex.themes, load_themes),
         (lex.slogans, load_slogan_patterns),
         (lex.chrome, load_chrome_patterns),
+        (lex.genres, load_genre_profiles),
     ]
 
 
@@ -46,13 +48,17 @@ def _read_any(path: Path) -> object:
 
 
 def input_problems(
-    data_dir: str | Path | None = None, *, lexicon_dir: str | Path | None = None
+    data_dir: str | Path | None = None,
+    *,
+    lexicon_dir: str | Path | None = None,
+    recursive: bool = False,
 ) -> list[AnalysisError]:
     """Every problem in the raw folder, its manifest and the lexicons (empty list = all good).
 
     Args:
         data_dir: raw folder (``None`` = only the lexicons are checked).
         lexicon_dir: folder of editable lexicons (default ``data/lexicons``).
+        recursive: the raw folder will be read with its subfolders (``--recursive``).
 
     Returns:
         One error per bad file, in a stable order (folder, manifest, then each lexicon).
@@ -61,7 +67,10 @@ def input_problems(
     if data_dir is not None:
         from analysis.corpus.io import list_raw_files, read_manifest
 
-        for check in (list_raw_files, read_manifest):
+        def list_files(folder):
+            return list_raw_files(folder, recursive=True) if recursive else list_raw_files(folder)
+
+        for check in (list_files, read_manifest):
             try:
                 check(data_dir)
             except AnalysisError as exc:
@@ -89,10 +98,13 @@ def input_problems(
 
 
 def check_inputs(
-    data_dir: str | Path | None = None, *, lexicon_dir: str | Path | None = None
+    data_dir: str | Path | None = None,
+    *,
+    lexicon_dir: str | Path | None = None,
+    recursive: bool = False,
 ) -> None:
     """Raise :class:`InputErrors` listing every problem :func:`input_problems` finds."""
-    problems = input_problems(data_dir, lexicon_dir=lexicon_dir)
+    problems = input_problems(data_dir, lexicon_dir=lexicon_dir, recursive=recursive)
     if problems:
         raise InputErrors(problems)
 

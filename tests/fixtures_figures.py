@@ -246,6 +246,98 @@ def topic_result(*, labels: list[str] | None = None):
     )
 
 
+# reuse and diffusion: two provinces' reports over three years, one national report
+REUSE_DOCUMENTS = pd.DataFrame(
+    {
+        "doc_id": ["n1", "p1", "p2", "p3", "q1", "q2"],
+        "year": [2015, 2015, 2016, 2017, 2016, 2017],
+        "level": ["national", "provincial", "provincial", "provincial", "provincial",
+                  "provincial"],
+        "region": ["国务院", "河北省", "河北省", "河北省", "云南省", "云南省"],
+        "date": ["2015-03-05", "2015-01-08", "", "2017-01-10", "2016-01-20", ""],
+        "duplicate_of": [""] * 6,
+    }
+)  # fmt: skip
+REUSE_PAIRS = pd.DataFrame(
+    {
+        "doc_a": ["n1", "n1", "p1", "p2", "q1"],
+        "doc_b": ["p2", "q1", "p2", "p3", "q2"],
+        "start_a": [0, 10, 0, 5, 0],
+        "end_a": [80, 70, 120, 60, 90],
+        "start_b": [3, 0, 30, 0, 0],
+        "end_b": [83, 60, 150, 55, 90],
+        "n_chars": [80, 60, 120, 55, 90],
+        "similarity": [0.95, 0.9, 1.0, 0.8, 0.97],
+        "text_a": ["坚持稳中求进工作总基调"] * 5,
+        "text_b": ["坚持稳中求进工作总基调"] * 5,
+        "direction": ["a->b"] * 5,
+        "direction_basis": ["date", "date", "year", "year", "year"],
+        "kind": ["passage"] * 5,
+        "para_a": [0] * 5,
+        "para_b": [0] * 5,
+    }
+)
+REUSE_DOC_TABLE = REUSE_DOCUMENTS[["doc_id", "year", "level", "region"]].assign(
+    time_basis="date",
+    n_chars=1000,
+    reused_chars_earlier=[0, 0, 200, 55, 60, 90],
+    share_earlier=[0.0, 0.0, 0.2, 0.055, 0.06, 0.09],
+    n_earlier_docs=[0, 0, 2, 1, 1, 1],
+    duplicate_of="",
+)
+_MENTIONS = pd.DataFrame(
+    [("n1", "供给侧结构性改革"), ("p2", "供给侧结构性改革"), ("q1", "供给侧结构性改革"),
+     ("p1", "“三大基地”"), ("q2", "“三大基地”"), ("p3", "放管服"), ("q2", "放管服")],
+    columns=["doc_id", "slogan"],
+)  # fmt: skip
+
+
+def reuse_inputs() -> dict[str, object]:
+    from analysis.measures import diffusion as dif
+
+    diffusion = dif.slogan_diffusion(_MENTIONS, REUSE_DOCUMENTS)
+    return {
+        "reuse_pairs": REUSE_PAIRS,
+        "reuse_documents": REUSE_DOC_TABLE,
+        "slogan_diffusion": diffusion,
+        "slogan_adoption": dif.adoption_curves(_MENTIONS, REUSE_DOCUMENTS),
+        "slogan_first_by_level": dif.first_appearance_by_level(_MENTIONS, REUSE_DOCUMENTS),
+    }
+
+
+THEME_EFFECTS = pd.DataFrame(
+    {
+        "outcome": ["party_building", "party_building", "investment_attraction"] * 1,
+        "covariate": ["year", "level", "year"],
+        "level": ["per year", "county", "per year"],
+        "reference": ["", "city", ""],
+        "estimate": [0.12, -1.3, 0.05],
+        "ci_low": [0.02, -2.1, -0.04],
+        "ci_high": [0.22, -0.5, 0.14],
+        "se": [0.05, 0.4, 0.045],
+        "p": [0.02, 0.001, 0.27],
+        "n": [24, 24, 24],
+        "n_clusters": [6, 6, 6],
+        "n_draws": [1, 1, 1],
+        "method": ["ols"] * 3,
+        "note": [""] * 3,
+    }
+)
+
+COOCCURRENCE = pd.DataFrame(
+    {
+        "item_a": ["党建", "党员", "招商引资", "基础设施"],
+        "item_b": ["党员", "基层组织建设", "项目", "道路"],
+        "count": [12, 8, 10, 6],
+        "n_a": [20, 15, 14, 9],
+        "n_b": [15, 11, 18, 7],
+        "n_units": [60] * 4,
+        "npmi": [0.55, 0.42, 0.47, 0.61],
+        "jaccard": [0.52, 0.44, 0.45, 0.6],
+    }
+)
+
+
 def inputs() -> dict[str, object]:
     """Every figure input by name, as :class:`analysis.figures.FigureContext` would compute it."""
     from analysis.figures.plots_themes import slogan_document_counts, theme_labels
@@ -289,4 +381,7 @@ def inputs() -> dict[str, object]:
             "theme_prevalence_by_year": PREV_YEAR,
             "theme_prevalence_by_level": PREV_LEVEL,
         },
+        **reuse_inputs(),
+        "theme_effects": THEME_EFFECTS,
+        "cooccurrence_terms": COOCCURRENCE,
     }

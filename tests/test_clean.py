@@ -157,3 +157,106 @@ def test_to_simplified_preserves_length():
 )
 def test_detect_script(text, script):
     assert detect_script(text) == script
+
+
+# --- field lines (bylines, metadata tables) ---------------------------------------------------
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        (
+            "记 者|张三  编 辑|李四  审 核|王五",
+            {"author": "张三", "editor": "李四", "reviewer": "王五"},
+        ),
+        ("記者 張三 通訊員 李四", {"author": "张三"}),
+        ("文/王小明 图/李华", {"author": "王小明"}),
+        (
+            "索引号:000014349/2019-00012 发布机构:某市人民政府办公室",
+            {"metadata": "000014349/2019-00012"},
+        ),
+        ("2019-03-01 10:20 来源:市政府网", {"source": "市政府网", "date": "2019-03-01"}),
+        ("浏览次数:1234", {"views": "1234"}),
+        ("【责任编辑:魏代琼】", {"editor": "魏代琼"}),
+    ],
+)
+def test_field_lines_by_shape(patterns, line, fields):
+    parsed = parse_byline(to_simplified(normalise_width(line)[0]), patterns)
+    for key, value in fields.items():
+        assert parsed[key].startswith(value), (line, parsed)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "全市农业科技工作者突破50项关键技术。",  # 作者 inside 工作者
+        "作者简介",  # no separator after the label
+        "编辑部全体同志积极参与",
+        "时间紧任务重",
+        "来源于群众、服务于群众",
+        "记者:据统计,全年接待游客1200万人次,旅游收入增长15%。",  # a sentence as the value
+        "审核通过的项目共计56个,总投资达到120亿元,其中工业项目32个。",
+        "作者 " + "很长的一段文字" * 20,  # too long to be a field line
+    ],
+)
+def test_sentences_and_substrings_are_not_field_lines(patterns, line):
+    assert parse_byline(line, patterns) == {}
+    assert clean_lines([line], patterns).lines == [line]
+
+
+def test_metadata_table_one_cell_per_line(patterns):
+    lines = ["索 引 号:", "000014349/2019-00012", "发布机构:", "某市人民政府办公室",
+             "2019年政府工作报告", "各位代表:现在我代表市人民政府向大会报告工作。"]  # fmt: skip
+    result = clean_lines(lines, patterns)
+    assert result.lines == lines[4:]
+    assert [r[1] for r in result.removed] == [
+        "field:metadata", "field_value:metadata", "field:metadata", "field_value:metadata",
+    ]  # fmt: skip
+    assert [r[0] for r in result.removed] == [1, 2, 3, 4]
+    assert result.line_nos == [5, 6]
+
+
+NEW_CHROME = [
+    ("赞赏功能被关闭,请联系作者", "wechat"),
+    ("微信扫一扫关注该公众号", "wechat"),
+    ("阅读 10万+", "wechat"),
+    (
+        "《2019年某县政府工作报告》由会员分享,可在线阅读,更多相关《2019年某县政府工作报告》请在帮帮文库上搜索。",
+        "sharing_header",
+    ),
+    ("违法和不良信息举报电话:12377", "legal_footer"),
+    ("互联网新闻信息服务许可证:1012006001", "legal_footer"),
+    ("未经本网授权,严禁转载", "legal_footer"),
+    ("本篇文章256字,读完约1分钟", "reading_time"),
+    ("全文共3200字,阅读大约需要8分钟", "reading_time"),
+    ("标题:2019年某市政府工作报告 地址:", "page_footer"),
+    ("扫一扫在手机打开当前页", "navigation"),
+]
+
+
+@pytest.mark.parametrize(("line", "category"), NEW_CHROME)
+def test_new_chrome_families(patterns, line, category):
+    result = clean_lines([line, "全镇招商引资完成1950万元。"], patterns)
+    assert result.lines == ["全镇招商引资完成1950万元。"]
+    assert result.removed[0][1] == f"chrome:{category}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "全面推行排污许可证制度,完成取水许可证核发120件。",
+        "开通12345人工客服热线,群众诉求办结率达到98%。",
+        "通过政务微信公众号发布信息1200条,阅读量突破500万人次,群众满意度持续提升,"
+        "政务公开工作获评全省先进,政府网站绩效评估位列全省第一,群众获得感显著增强。",
+    ],
+)
+def test_report_sentences_with_web_words_survive(patterns, line):
+    assert clean_lines([line], patterns).lines == [line]
+
+
+def test_removed_lines_are_recorded_with_file_line_numbers(patterns):
+    lines = ["用户中心 | 手机版", "", "正文第一段。", "作者:张三", "相关推荐", "别的文章"]
+    result = clean_lines(lines, patterns, line_nos=[11, 12, 13, 14, 15, 16])
+    assert result.lines == ["正文第一段。"] and result.line_nos == [13]
+    assert [(n, r) for n, r, _ in result.removed] == [
+        (11, "chrome:navigation"), (14, "field:author"), (15, "related_block"),
+        (16, "related_block"),
+    ]  # fmt: skip

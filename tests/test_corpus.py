@@ -88,9 +88,11 @@ def test_sections(raw_corpus):
 def test_tables_written(tmp_path, raw_corpus):
     written = write_corpus_tables(raw_corpus, tmp_path)
     assert sorted(p.name for p in written.values()) == [
+        "boilerplate.csv",
         "documents.csv",
         "paragraphs.csv",
         "quality.csv",
+        "removed_lines.csv",
     ]
     import pandas as pd
 

@@ -65,7 +65,7 @@ def _one_line_no_traceback(err: str) -> str:
 def test_1_one_line_report_without_sentence_punctuation_is_kept(tmp_path, n):
     text = ("本镇全面推进乡村振兴招商引资取得新进展基础设施建设稳步推进群众满意度不断提高" * 5)[:n]
     (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
-    docs, frames, quality = process_file(tmp_path / "a.txt", "a")
+    docs, frames, quality, _removed = process_file(tmp_path / "a.txt", "a")
     assert len(docs) == 1 and quality[-1]["status"] == "ok"
     assert "".join(frames[0]["text"]) == text
 
@@ -530,6 +530,36 @@ def test_9_an_input_error_during_the_run_stops_it_once(tmp_path):
 def test_9_bad_options_are_one_line(capsys, argv, problem):
     code, err = _run_cli(argv, capsys)
     assert code == 2 and problem in _one_line_no_traceback(err)
+
+
+# -- 10. subfolders, .md, .docx (the reader is analysis.corpus.io; here: nothing silently lost)
+def test_10_md_is_read_other_files_and_subfolders_are_counted_and_logged(tmp_path, caplog):
+    _corpus(tmp_path, n=1)
+    (tmp_path / "b.md").write_text("# 某镇工作报告\n\n" + REPORT, encoding="utf-8")
+    (tmp_path / "c.docx").write_bytes(b"PK\x03\x04 not read")
+    _corpus(tmp_path / "sub", n=1)
+    with caplog.at_level(logging.WARNING):
+        corpus = load_corpus(tmp_path)
+    assert sorted(corpus.documents["source_file"]) == ["000_r.txt", "b.md"]
+    ignored = dict(zip(corpus.ignored_files["extension"], corpus.ignored_files["n_files"]))
+    assert ignored == {".docx": 1, "(subfolder)": 1}
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert ".docx" in logged and "--recursive" in logged
+    assert ".docx" in corpus.summary()
+    deep = load_corpus(tmp_path, recursive=True)
+    assert len(deep.documents) == 3
+
+
+def test_10_recursive_run_of_a_folder_holding_only_subfolders_is_accepted(tmp_path, capsys):
+    data = tmp_path / "raw"
+    _corpus(data / "2019", n=1)
+    _corpus(data / "2020", n=1)
+    out = tmp_path / "o"
+    code, err = _run_cli(["corpus", "--data", str(data), "--out", str(out), "--recursive"], capsys)
+    assert code == 0, err
+    assert len(pd.read_csv(out / "documents.csv")) == 2
+    code, err = _run_cli(["corpus", "--data", str(data), "--out", str(out)], capsys)
+    assert code == 2 and "--recursive" in _one_line_no_traceback(err)
 
 
 # -- 11. degenerate corpus -------------------------------------------------------------------

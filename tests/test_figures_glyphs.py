@@ -149,7 +149,9 @@ def test_another_folder_with_a_manifest_gives_the_same_figures(tmp_path):
     (data / "manifest.csv").write_text(
         "file,title,year,level\n" + f"{picked[0].name},和谐乡镇,2007,township\n", encoding="utf-8"
     )
-    ctx = FigureContext(data, topic_options={"ks": [3, 4], "n_stability": 3})
+    ctx = FigureContext(
+        data, topic_options={"ks": [3, 4], "n_seeds": 2, "n_stability": 2, "iterations": 200}
+    )
     report, glyphs = _build_capturing_glyph_warnings(ctx, tmp_path / "out", formats=("png",))
     bad = report[report["status"] != "built"]
     assert bad.empty, bad.to_string()

@@ -101,7 +101,7 @@ def test_bad_files_are_skipped_with_reasons_and_good_ones_kept(tmp_path, caplog)
 def test_missing_or_empty_folder_is_a_clear_error(tmp_path):
     with pytest.raises(InputFileError, match="raw data folder not found"):
         load_corpus(tmp_path / "nope")
-    with pytest.raises(InputFileError, match=r"no \.txt files"):
+    with pytest.raises(InputFileError, match=r"no \.txt or \.md files"):
         load_corpus(tmp_path)
     (tmp_path / "empty.txt").write_bytes(b"")
     with pytest.raises(InputFileError, match="no readable report.*empty.txt: empty file"):
@@ -143,3 +143,35 @@ def test_cli_reports_bad_input_without_traceback(tmp_path, capsys):
     assert (
         err.startswith("error: ") and "raw data folder not found" in err and "Traceback" not in err
     )
+
+
+def test_markdown_read_other_files_counted_and_recursive_mode(tmp_path, caplog):
+    (tmp_path / "a.txt").write_text(
+        "甲镇政府工作报告\n全镇招商引资完成1950万元。", encoding="utf-8"
+    )
+    (tmp_path / "b.md").write_text(
+        "---\ntitle: 乙镇工作总结\nlevel: 镇\n---\n# 乙镇工作总结\n\n**一、主要成绩**\n\n"
+        "全镇**农民人均纯收入**增长8%。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.4")
+    sub = tmp_path / "more"
+    sub.mkdir()
+    (sub / "a.txt").write_text("丙镇经验材料\n发展特色产业。", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        flat = load_corpus(tmp_path)
+    assert flat.documents["source_file"].tolist() == ["a.txt", "b.md"]
+    assert dict(zip(flat.ignored_files["extension"], flat.ignored_files["n_files"])) == {
+        ".docx": 1, ".pdf": 1, "(subfolder)": 1,
+    }  # fmt: skip
+    assert any(".docx" in r.getMessage() and "subfolder" in r.getMessage() for r in caplog.records)
+    md = flat.paragraphs[flat.paragraphs["doc_id"] == "b"]
+    assert md["kind"].tolist() == ["title", "heading", "body"]
+    assert md["section"].tolist()[1:] == ["一、主要成绩"] * 2
+    assert "**" not in "".join(md["text"])
+    doc = flat.documents.set_index("doc_id").loc["b"]
+    assert doc["title"] == "乙镇工作总结" and doc["level"] == "镇"
+    deep = load_corpus(tmp_path, recursive=True)
+    assert deep.documents["source_file"].tolist() == ["a.txt", "b.md", "more/a.txt"]
+    assert deep.documents["doc_id"].is_unique

@@ -22,10 +22,12 @@ EXPECTED = [
     "03_keywords_and_similarity",
     "04_topic_models",
     "05_new_analysis_template",
+    "06_text_reuse_and_diffusion",
+    "07_inference_and_validation",
 ]
 
 
-def test_the_five_notebooks_exist():
+def test_the_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == EXPECTED
 
 
@@ -54,7 +56,9 @@ def test_notebook_is_a_short_narrative(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes(path, tmp_path):
+def test_notebook_executes(path, tmp_path, monkeypatch):
+    # notebooks that tell their story on the shared work-reports corpus run on data/raw here
+    monkeypatch.setenv("ANALYSIS_NOTEBOOK_DATA", str(paths.RAW))
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
@@ -74,6 +78,13 @@ def test_notebook_executes(path, tmp_path):
         if o.get("name") == "stderr"
     )
     assert "missing from font" not in stderr
+    # no warnings and no progress-bar spill (tqdm text, "IProgress not found")
+    spill = [
+        line
+        for line in stderr.splitlines()
+        if "Warning" in line or "IProgress" in line or "it/s]" in line or "%|" in line
+    ]
+    assert spill == [], f"{path.name} printed to stderr: {spill[:5]}"
     images = sum(
         "image/png" in o.get("data", {})
         for c in nb.cells

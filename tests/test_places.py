@@ -151,7 +151,7 @@ def test_places_on_real_provincial_reports():
     man = pd.read_csv(CORPUS / "manifest.csv", dtype=str).fillna("").iloc[::40]
     got = []
     for row in man.itertuples():
-        docs, _, _ = process_file(CORPUS / row.file, row.file[:-4])
+        docs, *_ = process_file(CORPUS / row.file, row.file[:-4])
         got.append(docs[0]["place"] if docs else "")
     man["got"] = got
     sub = man[man["level"] != "national"]

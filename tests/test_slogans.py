@@ -4,13 +4,16 @@ duplicates, offsets, lexicon errors and an integration run on data/raw/."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pandas as pd
 import pytest
 from fixtures_themes import slogan_corpus, write
 
 from analysis.errors import InputFileError
+from analysis.measures.formulations import FormulationRules
 from analysis.measures.slogans import (
+    KINDS,
     SLOGAN_COLUMNS,
     SLOGANS_FILE,
     extract_slogans,
@@ -63,7 +66,7 @@ def test_normalise_drops_quotes_and_applies_aliases(patterns):
 def test_output_columns_and_order(fixture_slogans):
     out = fixture_slogans.reset_index()
     assert list(out.columns[: len(SLOGAN_COLUMNS)]) == SLOGAN_COLUMNS
-    assert set(out["kind"]) <= {"quoted", "numbered", "phrase"}
+    assert set(out["kind"]) <= set(KINDS)
     keys = list(zip(-out["n_docs"], -out["n_mentions"], out["slogan"], strict=True))
     assert keys == sorted(keys)
 
@@ -138,9 +141,15 @@ def test_duplicates_excluded_by_default(patterns):
 
 def test_min_docs_keeps_recurring_only(patterns):
     paragraphs, documents = slogan_corpus()
-    recurring = extract_slogans(paragraphs, documents, patterns, min_docs=2)
+    no_formulations = replace(patterns, formulations=FormulationRules(enabled=False))
+    recurring = extract_slogans(paragraphs, documents, no_formulations, min_docs=2)
     assert set(recurring["slogan"]) == {"五个好", "升级晋档、科学发展", "战斗堡垒"}
     assert recurring["recurring"].all()
+    # with formulations, the parts of the quoted pair that the corpus quotes in two documents
+    # and the domain dictionary lists are formulations of their own, counted everywhere
+    with_f = extract_slogans(paragraphs, documents, patterns, min_docs=2).set_index("slogan")
+    assert set(with_f.index) - set(recurring["slogan"]) == {"升级晋档", "科学发展"}
+    assert (with_f.loc[["升级晋档", "科学发展"], "kind"] == "formulation").all()
 
 
 def test_mention_offsets_point_at_the_original_text(patterns):

@@ -157,6 +157,43 @@ def test_extract_place(title, body, place):
     assert extract_place(title, body) == place
 
 
+def _hard_wrap(paragraphs: list[str], width: int) -> list[str]:
+    return [p[i : i + width] for p in paragraphs for i in range(0, len(p), width)]
+
+
+@pytest.mark.parametrize("width", [25, 33, 40, 61])
+def test_wrap_width_is_inferred_and_paragraphs_recovered(raw_corpus, width):
+    from analysis.corpus.structure import infer_wrap_width, join_wrapped
+
+    paras = raw_corpus.paragraphs
+    body = paras[(paras["doc_id"] == "003") & (paras["kind"] == "body")]["text_original"]
+    body = [p for p in body if p[-1] in "。！？"]  # paragraphs that end a sentence
+    assert len(body) >= 5
+    lines = _hard_wrap(body, width)
+    inferred = infer_wrap_width(lines)
+    assert inferred is not None and abs(inferred[0] - width) <= 1
+    joined, starts = join_wrapped(lines)
+    # a paragraph whose sentence ends exactly at the wrap is (conservatively) split there
+    assert "".join(joined) == "".join(body)
+    assert len(body) <= len(joined) <= len(body) + 2
+    assert starts[0] == 0 and starts == sorted(starts)
+
+
+def test_unwrapped_text_has_no_wrap_width(raw_corpus):
+    from analysis.corpus.structure import infer_wrap_width
+
+    paras = raw_corpus.paragraphs
+    body = paras[(paras["doc_id"] == "003") & (paras["kind"] == "body")]["text_original"]
+    assert infer_wrap_width(list(body)) is None
+
+
+def test_markdown_headings_set_sections():
+    lines = ["总体要求", "坚持稳中求进工作总基调。", "重点任务", "做好六稳工作。"]
+    frame = structure_paragraphs(lines, headings={0: "top", 2: "top"})
+    assert frame["kind"].tolist() == ["heading", "body", "heading", "body"]
+    assert frame["section"].tolist() == ["总体要求", "总体要求", "重点任务", "重点任务"]
+
+
 @pytest.mark.parametrize(
     "lines",
     [

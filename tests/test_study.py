@@ -46,6 +46,8 @@ def custom_lexicons(tmp_path_factory) -> Path:
     (lex / "themes.yaml").write_text(yaml.safe_dump(themes, allow_unicode=True), encoding="utf-8")
     chrome = yaml.safe_load((lex / "chrome.yaml").read_text(encoding="utf-8"))
     chrome["line"]["navigation"].append("战斗堡垒")  # a body sentence becomes "chrome"
+    # (long sentences are never chrome unless their category is allowed to match them)
+    chrome["long_sentence_categories"] = [*chrome.get("long_sentence_categories", []), "navigation"]
     (lex / "chrome.yaml").write_text(yaml.safe_dump(chrome, allow_unicode=True), encoding="utf-8")
     slogans = yaml.safe_load((lex / "slogans.yaml").read_text(encoding="utf-8"))
     slogans["phrases"] = [p for p in slogans["phrases"] if p != "创先争优"]

@@ -77,7 +77,7 @@ def probe_short_report(tmp: Path) -> str:
 
     text = ("本镇全面推进乡村振兴招商引资取得新进展基础设施建设稳步推进群众满意度不断提高" * 2)[:41]
     (tmp / "a.txt").write_text(text + "\n", encoding="utf-8")
-    docs, _, _ = process_file(tmp / "a.txt", "a")
+    docs, *_ = process_file(tmp / "a.txt", "a")
     assert len(docs) == 1, "one-line report dropped"
     return "41-character one-line report kept as a document"
 

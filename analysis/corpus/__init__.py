@@ -3,7 +3,9 @@
 Modules: :mod:`~analysis.corpus.io` (reading and decoding files, manifests),
 :mod:`~analysis.corpus.script` (traditional/simplified), :mod:`~analysis.corpus.clean` (web chrome and
 boilerplate), :mod:`~analysis.corpus.structure` (paragraphs, numbered points),
-:mod:`~analysis.corpus.meta` (title, place, date), :mod:`~analysis.corpus.dedup` (near-duplicates) and
+:mod:`~analysis.corpus.meta` (title, place, date), :mod:`~analysis.corpus.dedup` (near-duplicates),
+:mod:`~analysis.corpus.markdown` (markdown exports → lines, front matter, headings),
+:mod:`~analysis.corpus.boilerplate` (lines recurring across documents) and
 :mod:`~analysis.corpus.build` (the :class:`Corpus` assembled from all of them).
 
     >>> from analysis.corpus import load_corpus

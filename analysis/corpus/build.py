@@ -16,6 +16,7 @@ import argparse
 import functools
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,17 +26,30 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import paths
-from analysis.atomic import atomic_write
+from analysis.errors import InputFileError
 from analysis.progress import Progress
 
-from .clean import ChromePatterns, clean_line, clean_lines, load_chrome_patterns
+from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, line_shape, recurring_lines
+from .boilerplate import MAX_CHARS as BOILERPLATE_MAX_CHARS
+from .clean import ChromePatterns, CleanResult, clean_line, clean_lines, load_chrome_patterns
 from .dedup import duplicate_mask, mark_duplicates, near_duplicate_pairs
 from .genre import SUBSTANCE, genre_evidence, load_genre_profiles, paragraph_roles, role_counts
-from .io import list_raw_files, read_manifest, read_raw_file
+from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
+from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import header_date, parse_date, signature_date, title_block, title_year
 from .places import infer_place
 from .script import detect_script, to_simplified, to_simplified_many
-from .structure import join_wrapped_lines, split_articles, split_long, structure_paragraphs
+from .structure import (
+    LINE_END_OK,
+    SENTENCE_END,
+    WRAP_MIN,
+    infer_wrap_width,
+    join_wrapped,
+    numbered_level,
+    split_articles_numbered,
+    split_long,
+    structure_paragraphs,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.scale.parallel import Executor
@@ -50,13 +64,15 @@ DOCUMENT_COLUMNS = [
 ]  # fmt: skip
 PARAGRAPH_COLUMNS = [
     "doc_id", "para_id", "kind", "section", "section_no", "subsection", "position",
-    "text", "text_original", "n_chars", "n_garbled", "role",
+    "text", "text_original", "n_chars", "n_garbled", "role", "line_no",
 ]  # fmt: skip
 COUNT_COLUMNS = [
     "chrome_lines", "related_lines", "byline_lines", "signature_lines", "pinyin_annotations",
     "garbled_spans", "garbled_chars", "urls", "width_normalised", "wrapped_lines_joined",
     "repeated_paragraphs", "title_copies_and_fragments", "non_substance_paragraphs",
+    "recurring_lines", "removed_lines",
 ]  # fmt: skip
+REMOVED_COLUMNS = ["doc_id", "source_file", "line_no", "rule", "text"]
 QUALITY_COLUMNS = [
     "source_file", "doc_id", "encoding", "status", "reason", "n_bytes",
     "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS,
@@ -76,6 +92,15 @@ class Corpus:
         quality: one row per raw file and per document: encoding, status, reason and counts of
             every kind of removal.
         duplicates: confirmed near-duplicate pairs (``doc_a, doc_b, jaccard, containment``).
+        removed_lines: every line cleaning dropped (``doc_id, source_file, line_no, rule,
+            text``; ``line_no`` is the 1-based line of the raw file). Rules: ``chrome:<category>``,
+            ``related_block``, ``field:<field>``, ``field_value:<field>``, ``title_copy``,
+            ``wrap_fragment``, ``signature``, ``repeated_paragraph``, ``recurring_line`` and, for
+            markdown, ``front_matter``, ``html_comment``, ``md_rule``, ``md_image``, ….
+        boilerplate: shapes of short lines recurring across documents
+            (:func:`analysis.corpus.boilerplate.recurring_lines`), with whether each was removed.
+        ignored_files: files in the folder that were not read, by extension (``extension,
+            n_files``).
     """
 
     documents: pd.DataFrame
@@ -83,6 +108,13 @@ class Corpus:
     quality: pd.DataFrame
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_dir: Path | None = None
+    removed_lines: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=REMOVED_COLUMNS)
+    )
+    boilerplate: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ignored_files: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["extension", "n_files"])
+    )
 
     def summary(self) -> str:
         """A few lines describing the corpus (printed by ``python -m analysis corpus``)."""
@@ -113,6 +145,17 @@ class Corpus:
         if "genre" in self.documents:
             genres = self.documents["genre"].value_counts().sort_index()
             lines.append("genre by evidence: " + ", ".join(f"{k}={v}" for k, v in genres.items()))
+        if len(self.removed_lines):
+            by_rule = self.removed_lines["rule"].str.split(":").str[0].value_counts()
+            lines.append(
+                f"{len(self.removed_lines)} lines removed (removed_lines.csv): "
+                + ", ".join(f"{k}={v}" for k, v in by_rule.items())
+            )
+        if len(self.ignored_files):
+            ignored = Counter(
+                dict(zip(self.ignored_files["extension"], self.ignored_files["n_files"]))
+            )
+            lines.append(describe_ignored(ignored))
         lines += [f"skipped {r.source_file}: {r.reason}" for r in skipped.itertuples()]
         lines += [
             f"skipped {r.source_file} ({r.doc_id}): {r.reason}"
@@ -122,64 +165,262 @@ class Corpus:
 
 
 def doc_id_bases(files: list[Path]) -> dict[Path, str]:
-    """Stable id stem per file: the part before the first ``_`` when unique, else the stem."""
+    """Stable id stem per file: the part before the first ``_`` when unique, else the stem;
+    stems that still clash (same name in two subfolders, ``a.txt`` and ``a.md``) get the parent
+    folder and the suffix added."""
     prefixes = {p: p.stem.split("_")[0] for p in files}
     counts = Counter(prefixes.values())
-    return {p: (pre if counts[pre] == 1 and pre else p.stem) for p, pre in prefixes.items()}
+    bases = {p: (pre if counts[pre] == 1 and pre else p.stem) for p, pre in prefixes.items()}
+    clash = Counter(bases.values())
+    for p, base in bases.items():
+        if clash[base] > 1:
+            bases[p] = f"{p.parent.name}-{p.stem}{p.suffix.replace('.', '-')}"
+    return bases
 
 
-_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+def source_names(files: list[Path], folder: Path) -> dict[Path, str]:
+    """``source_file`` of each file: its name, or its path relative to ``folder`` when the
+    folder was read recursively and the file sits in a subfolder."""
+    out = {}
+    for p in files:
+        try:
+            out[p] = p.relative_to(folder).as_posix()
+        except ValueError:
+            out[p] = p.name
+    return out
 
 
-def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], int]:
-    """Drop body lines whose opening (≥30 CJK chars) repeats an earlier, longer paragraph."""
-    kept, dropped, seen = lines[:start], 0, []
-    joined = ""  # every kept core, "\n"-separated: one C-level substring search rules most out
-    for line in lines[start:]:
-        core = _NOT_CJK.sub("", line)
-        probe = core[:50]
-        if (
-            len(probe) >= 30
-            and probe in joined
-            and any(probe in s and len(core) <= len(s) for s in seen)
+_NON_CJK = re.compile(r"[^\u4e00-\u9fff]")
+REPEAT_MIN_CJK = 30  # shorter paragraphs may legitimately recur (headings, formulas)
+REPEAT_NEIGHBOURS = 2  # a fragment repeats the tail of one of this many previous paragraphs
+
+
+def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], list[int]]:
+    """Drop body paragraphs that are copies made by a scraper, keeping quotations and notes.
+
+    A paragraph (≥ ``REPEAT_MIN_CJK`` CJK characters) is dropped when its CJK characters equal
+    those of an earlier paragraph (a block rendered twice) or the opening of one (a truncated
+    excerpt), or when it is the tail of one of the ``REPEAT_NEIGHBOURS`` paragraphs just before
+    it (a re-wrapped fragment). A paragraph whose text occurs INSIDE a longer earlier paragraph
+    is kept: that is a quotation, a note or glossary entry (“3122”目标：…) or a plan repeating
+    last year's wording, in a new context.
+
+    Returns:
+        ``(kept_lines, dropped_indices)``.
+    """
+    kept, dropped = lines[:start], []
+    seen: set[str] = set()
+    heads: list[str] = []
+    recent: list[str] = []
+    for i, line in enumerate(lines[start:], start=start):
+        core = _NON_CJK.sub("", line)
+        if len(core) >= REPEAT_MIN_CJK and (
+            core in seen
+            or any(s.startswith(core) for s in heads)
+            or any(len(core) < len(s) and s.endswith(core) for s in recent)
         ):
-            dropped += 1
+            dropped.append(i)
             continue
-        seen.append(core)
-        joined += "\n" + core
+        seen.add(core)
+        if len(core) >= REPEAT_MIN_CJK:
+            heads.append(core)
+        recent = [*recent, core][-REPEAT_NEIGHBOURS:]
         kept.append(line)
     return kept, dropped
 
 
+def _norm_title(s: str) -> str:
+    return re.sub(r"[\s\-—–·•:：]+", "", s)
+
+
+def _align(source: list[str], nos: list[int], kept: list[str]) -> tuple[list[int], list[int]]:
+    """Line numbers of ``kept`` (a subsequence of ``source``) and the source indices dropped."""
+    out: list[int] = []
+    dropped: list[int] = []
+    j = 0
+    for line in kept:
+        k = j
+        while k < len(source) and source[k] != line:
+            k += 1
+        if k == len(source):  # not from the source (e.g. a marker title)
+            out.append(0)
+            continue
+        dropped.extend(range(j, k))
+        out.append(nos[k])
+        j = k + 1
+    dropped.extend(range(j, len(source)))
+    return out, dropped
+
+
+BLANK_SEPARATED_MAX = 0.9  # blank lines after more lines than this: double spacing, no signal
+
+
+def _paragraph_breaks(lines: list[str], nos: list[int], blank_nos: list[int]) -> set[int]:
+    """Indices of lines that follow a blank line, when blank lines separate paragraphs.
+
+    In a double-spaced hard-wrapped text (a blank line after nearly every line) blank lines say
+    nothing about paragraphs, so no break is returned.
+    """
+    if not blank_nos or len(lines) < 2:
+        return set()
+    after = [i for i in range(1, len(lines)) if _blank_between(blank_nos, nos[i - 1], nos[i])]
+    if len(after) > BLANK_SEPARATED_MAX * (len(lines) - 1) and infer_wrap_width(lines):
+        return set()
+    return set(after)
+
+
+def _blank_between(blank_nos: list[int], a: int, b: int) -> bool:
+    """Is there a blank line strictly between file lines ``a`` and ``b``?"""
+    k = bisect_left(blank_nos, a + 1)
+    return k < len(blank_nos) and blank_nos[k] < b
+
+
+def _drop_shapes(cleaned: CleanResult, shapes: frozenset[str], removed: list) -> int:
+    """Remove lines whose :func:`~analysis.boilerplate.line_shape` is in ``shapes``, in place."""
+    keep_lines, keep_nos, n = [], [], 0
+    for line, no in zip(cleaned.lines, cleaned.line_nos):
+        if len(line) <= BOILERPLATE_MAX_CHARS and line_shape(to_simplified(line)) in shapes:
+            removed.append((no, "recurring_line", line))
+            n += 1
+            continue
+        keep_lines.append(line)
+        keep_nos.append(no)
+    cleaned.lines, cleaned.line_nos = keep_lines, keep_nos
+    return n
+
+
+def _glue_fragments(cleaned: CleanResult) -> int:
+    """Append one-character lines left by a hard wrap ("…建" + "设") to the line they end,
+    in place, before the title step would drop them as fragments. Returns the number glued."""
+    lines, nos = cleaned.lines, cleaned.line_nos
+    if len(lines) < 2 or not any(len(x) == 1 for x in lines):
+        return 0
+    wrap = infer_wrap_width(lines)
+    limit = wrap[0] - 2 if wrap else WRAP_MIN
+    out, out_nos, glued = [lines[0]], [nos[0]], 0
+    for line, no in zip(lines[1:], nos[1:]):
+        prev = out[-1]
+        if (
+            len(line) == 1
+            and ("\u4e00" <= line <= "\u9fff" or line in SENTENCE_END + "”」』)）")
+            and len(prev) >= limit
+            and prev[-1] not in LINE_END_OK
+            and not _blank_between(cleaned.blank_nos, out_nos[-1], no)
+        ):
+            out[-1] = prev + line
+            glued += 1
+            continue
+        out.append(line)
+        out_nos.append(no)
+    cleaned.lines, cleaned.line_nos = out, out_nos
+    return glued
+
+
+def _join_in_place(cleaned: CleanResult, mark_of: dict[int, int]) -> None:
+    """Re-join the hard-wrapped lines of a cleaned article (keeping first-line numbers)."""
+    nos = cleaned.line_nos
+    keep = {i for i, no in enumerate(nos) if no in mark_of}
+    breaks = _paragraph_breaks(cleaned.lines, nos, cleaned.blank_nos)
+    joined, starts = join_wrapped(cleaned.lines, keep=keep, breaks=breaks)
+    cleaned.lines, cleaned.line_nos = joined, [nos[s] for s in starts]
+
+
+@dataclass
+class _Article:
+    meta: dict
+    paras: pd.DataFrame
+    counts: Counter
+    removed: list[tuple[int, str, str]]
+
+
 def _article(
-    lines: list[str], marker_title: str, patterns: ChromePatterns
-) -> tuple[dict, pd.DataFrame, Counter[str]]:
-    cleaned = clean_lines(lines, patterns)
+    lines: list[str],
+    marker_title: str,
+    patterns: ChromePatterns,
+    *,
+    line_nos: list[int] | None = None,
+    md_headings: dict[int, int] | None = None,
+    drop_shapes: frozenset[str] = frozenset(),
+    front_title: str = "",
+) -> _Article:
+    """Clean and structure one article; ``md_headings`` maps file line numbers to markdown
+    heading levels. Every dropped line is returned in ``removed`` as ``(line_no, rule, text)``."""
+    cleaned = clean_lines(lines, patterns, line_nos=line_nos)
     counts = Counter(cleaned.counts)
+    removed = list(cleaned.removed)
+    if drop_shapes:
+        counts["recurring_lines"] += _drop_shapes(cleaned, drop_shapes, removed)
+    counts["wrapped_lines_joined"] += _glue_fragments(cleaned)
+    mark_of = md_headings or {}
+    prejoined = infer_wrap_width(cleaned.lines) is not None
+    if prejoined:  # hard-wrapped: re-join before the title step, which takes short lines
+        n = len(cleaned.lines)
+        _join_in_place(cleaned, mark_of)
+        counts["wrapped_lines_joined"] += n - len(cleaned.lines)
     marker = clean_line(marker_title)[0] if marker_title else ""
     n_before = len(cleaned.lines) + (1 if marker else 0)
-    front_title = clean_line(cleaned.meta["title"])[0] if cleaned.meta.get("title") else ""
+    front_title = clean_line(front_title)[0] if front_title else ""
     title, body, n_title = title_block(cleaned.lines, marker, meta_title=front_title)
     counts["title_copies_and_fragments"] += max(0, n_before - len(body))
+    if (marker or front_title) and body and body[0] == title:  # the given title, prepended
+        tail_nos, dropped = _align(cleaned.lines, cleaned.line_nos, body[1:])
+        nos = [0, *tail_nos]
+    else:
+        nos, dropped = _align(cleaned.lines, cleaned.line_nos, body)
+    for k in dropped:
+        line = cleaned.lines[k]
+        rule = "wrap_fragment" if len(_norm_title(line)) <= 1 else "title_copy"
+        removed.append((cleaned.line_nos[k], rule, line))
     sig_date, sig_at = signature_date(body)
     signature = ""
     if sig_at >= n_title and sig_at >= 0:
         signature = body.pop(sig_at)
+        removed.append((nos.pop(sig_at), "signature", signature))
         counts["signature_lines"] += 1
-    joined, n_joins = join_wrapped_lines(body[n_title:])
-    counts["wrapped_lines_joined"] += n_joins
-    body = body[:n_title] + [piece for line in joined for piece in split_long(line)]
-    body, n_rep = _drop_repeats(body, n_title)
-    counts["repeated_paragraphs"] += n_rep
-    paras = structure_paragraphs(body, n_title_lines=n_title) if body else pd.DataFrame()
+    rest = list(zip(body[n_title:], nos[n_title:]))
+    if prejoined:
+        joined, starts = [x for x, _ in rest], list(range(len(rest)))
+    else:
+        keep = {j for j, (_, no) in enumerate(rest) if no in mark_of}
+        breaks = _paragraph_breaks([x for x, _ in rest], [no for _, no in rest], cleaned.blank_nos)
+        joined, starts = join_wrapped([x for x, _ in rest], keep=keep, breaks=breaks)
+        counts["wrapped_lines_joined"] += len(rest) - len(joined)
+    items = [(x, no, None) for x, no in zip(body[:n_title], nos[:n_title])]
+    for text, s in zip(joined, starts):
+        no = rest[s][1]
+        for k, piece in enumerate(split_long(text)):
+            items.append((piece, no, mark_of.get(no) if k == 0 else None))
+    _, rep = _drop_repeats([x for x, _, _ in items], n_title)
+    counts["repeated_paragraphs"] += len(rep)
+    for k in rep:
+        removed.append((items[k][1], "repeated_paragraph", items[k][0]))
+    rep_set = set(rep)
+    items = [it for k, it in enumerate(items) if k not in rep_set]
+    final = [x for x, _, _ in items]
+    marks = {k: m for k, (_, _, m) in enumerate(items) if m is not None and k >= n_title}
+    levels = heading_levels(
+        final,
+        marks,
+        numbered_level={k: lv for k in marks if (lv := numbered_level(final[k])) in ("top", "sub")},
+    )
+    paras = (
+        structure_paragraphs(final, n_title_lines=n_title, headings=levels)
+        if final
+        else pd.DataFrame()
+    )
+    if len(paras):
+        paras["line_no"] = [no for _, no, _ in items]
     meta = dict(cleaned.meta)
     byline_date = parse_date(meta.get("date", "")) if meta.get("date") else ""
     meta.update(
         title_original=title,
-        date=byline_date or sig_date or header_date(body),
+        date=byline_date or sig_date or header_date(final),
         signature=signature,
     )
-    return meta, paras, counts
+    return _Article(meta, paras, counts, removed)
+
+
+FRONT_MATTER_COLUMNS = {"title": "title", "date": "date", "source": "source", "author": "author"}
 
 
 SHORT_REPORT_CHARS = 41  # a title-like block this long (or with clause punctuation) is text
@@ -208,34 +449,71 @@ def _no_body_reason(paras: pd.DataFrame, counts: Counter[str]) -> str:
 
 
 def process_file(
-    path: str | Path, doc_id_base: str, patterns: ChromePatterns | None = None
-) -> tuple[list[dict], list[pd.DataFrame], list[dict]]:
-    """Ingest one raw file: decode, split articles, clean, structure, describe.
+    path: str | Path,
+    doc_id_base: str,
+    patterns: ChromePatterns | None = None,
+    *,
+    name: str | None = None,
+    drop_shapes: frozenset[str] = frozenset(),
+) -> tuple[list[dict], list[pd.DataFrame], list[dict], list[dict]]:
+    """Ingest one raw file: decode, (markdown → lines), split articles, clean, structure.
+
+    Args:
+        path: the raw file (``.txt``-like, or markdown by its suffix).
+        doc_id_base: stable id stem (see :func:`doc_id_bases`).
+        patterns: compiled chrome patterns (default ``data/lexicons/chrome.yaml``).
+        name: the ``source_file`` value (default: the file name; the relative path when a
+            folder is read recursively).
+        drop_shapes: line shapes found to be boilerplate across the corpus (removed right
+            after cleaning, rule ``recurring_line``, so titles and sections are found without
+            them).
 
     Returns:
-        ``(document_rows, paragraph_frames, quality_rows)``; a skipped file yields no documents
-        and one quality row whose ``reason`` names the problem.
+        ``(document_rows, paragraph_frames, quality_rows, removed_rows)``; a skipped file yields
+        no documents and one quality row whose ``reason`` names the problem. ``removed_rows``
+        has the :data:`REMOVED_COLUMNS` of every line cleaning dropped.
     """
     pats = patterns if patterns is not None else load_chrome_patterns()
     raw = read_raw_file(path)
+    source_file = name or raw.path.name
     file_row = {
-        "source_file": raw.path.name, "doc_id": "", "encoding": raw.encoding,
+        "source_file": source_file, "doc_id": "", "encoding": raw.encoding,
         "status": raw.status, "reason": raw.reason, "n_bytes": raw.n_bytes,
         "n_chars_raw": len(raw.text),
     }  # fmt: skip
     if raw.status != "ok":
-        return [], [], [file_row]
-    articles = split_articles(raw.text.split("\n"))
+        return [], [], [file_row], []
+    file_lines = raw.text.split("\n")
+    front: dict[str, str] = {}
+    md_headings: dict[int, int] = {}
+    removed_rows: list[dict] = []
+    pre_removed: list[tuple[int, str, str]] = []
+    if raw.path.suffix.lower() in MARKDOWN_SUFFIXES:
+        md = markdown_lines(raw.text)
+        file_lines, front, pre_removed = md.lines, md.meta, md.removed
+        md_headings = {i + 1: level for i, level in md.headings.items()}
+    articles = split_articles_numbered(file_lines)
     docs, frames, quality = [], [], [file_row]
-    for k, (marker_title, lines) in enumerate(articles, start=1):
+    for k, (marker_title, lines, nos) in enumerate(articles, start=1):
         doc_id = doc_id_base if len(articles) == 1 else f"{doc_id_base}-{k}"
-        meta, paras, counts = _article(lines, marker_title, pats)
+        art = _article(
+            lines, marker_title, pats, line_nos=nos, md_headings=md_headings,
+            drop_shapes=drop_shapes, front_title=front.get("title", "") if k == 1 else "",
+        )  # fmt: skip
+        meta, paras, counts = art.meta, art.paras, art.counts
+        rows = art.removed + (pre_removed if k == 1 else [])
+        removed_rows.extend(
+            {"doc_id": doc_id, "source_file": source_file, "line_no": no, "rule": rule,
+             "text": text}
+            for no, rule, text in sorted(rows, key=lambda r: r[0])
+        )  # fmt: skip
         kinds = paras["kind"].tolist() if len(paras) else []
         has_body = any(k != "title" for k in kinds)
-        q = {"source_file": raw.path.name, "doc_id": doc_id, "encoding": raw.encoding,
+        q = {"source_file": source_file, "doc_id": doc_id, "encoding": raw.encoding,
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
         q.update({c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
+        q["removed_lines"] = len(rows)
         if not has_body and len(paras) and is_short_report(paras["text_original"].tolist()):
             # a one-line report (no sentence punctuation) looked like a title: it is the text
             paras["kind"] = "body"
@@ -245,7 +523,7 @@ def process_file(
         if not has_body:
             reason = _no_body_reason(paras, counts)
             q.update(status="skipped", reason=reason)
-            log.warning("skipping %s (%s): %s", raw.path.name, doc_id, reason)
+            log.warning("skipping %s (%s): %s", source_file, doc_id, reason)
             quality.append(q)
             continue
         # the paragraph frame is built once from columns (no per-column inserts)
@@ -274,21 +552,41 @@ def process_file(
             title, simplified, header=header, signature=to_simplified(meta["signature"])
         )
         q["n_chars_clean"] = sum(len(t) for t in texts)
-        docs.append({
-            "doc_id": doc_id, "source_file": raw.path.name, "title": title,
+        front_date = parse_date(front.get("date", "")) if front.get("date") else ""
+        date = front_date or meta["date"]
+        doc = {
+            "doc_id": doc_id, "source_file": source_file, "title": title,
             "title_original": meta["title_original"],
             "place": place.place, "place_level": place.level, "province": place.province,
-            "date": meta["date"],
-            "year": int(meta["date"][:4]) if meta["date"] else title_year(title),
+            "date": date,
+            "year": int(date[:4]) if date else title_year(title),
             "script": detect_script(original, simplified), "n_chars": len(simplified),
             "n_paragraphs": len(paras), "duplicate_of": "",
-            "author": meta.get("author", ""), "source": meta.get("source", ""),
+            "author": front.get("author") or meta.get("author", ""),
+            "source": front.get("source") or meta.get("source", ""),
             "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
             "genre": "", "genre_evidence": "",
-        })  # fmt: skip
+        }  # fmt: skip
+        for key, value in front.items():
+            if key not in FRONT_MATTER_COLUMNS:
+                col = key if key not in doc and key not in DOCUMENT_COLUMNS else f"front_{key}"
+                doc[col] = value
+        docs.append(doc)
         frames.append(frame)
         quality.append(q)
-    return docs, frames, quality
+    return docs, frames, quality, removed_rows
+
+
+def documents_frame(docs: list[dict]) -> pd.DataFrame:
+    """Document rows → the documents table: :data:`DOCUMENT_COLUMNS` first, then any extra
+    columns (markdown front-matter keys) in order of appearance."""
+    frame = pd.DataFrame(docs)
+    extra = [c for c in frame.columns if c not in DOCUMENT_COLUMNS]
+    frame = frame.reindex(columns=[*DOCUMENT_COLUMNS, *extra])
+    for col in extra:
+        frame[col] = frame[col].fillna("").astype(str)
+    frame["year"] = frame["year"].astype("Int64")
+    return frame
 
 
 def _join_manifest(documents: pd.DataFrame, manifest: pd.DataFrame) -> pd.DataFrame:
@@ -357,42 +655,56 @@ def load_corpus(
     genres: str | Path | None = None,
     workers: int = 1,
     executor: Executor | None = None,
+    recursive: bool = False,
+    boilerplate: bool = True,
 ) -> Corpus:
     """Read, clean and structure every report in a raw folder.
 
     Args:
-        data_dir: Folder of raw text files (default ``data/raw``), optionally with ``manifest.csv``.
+        data_dir: Folder of raw ``.txt`` and markdown (``.md``) files (default ``data/raw``),
+            optionally with ``manifest.csv``. Other files are counted by extension and logged.
         chrome: Alternative chrome-pattern YAML (default ``data/lexicons/chrome.yaml``).
         genres: Alternative genre-profile YAML (default ``data/lexicons/genres.yaml``): paragraph
             roles (``paragraphs.role``) and document genres (``documents.genre``).
         workers: Processes for per-file ingestion when no ``executor`` is given; 1 = in-process.
         executor: where per-file ingestion runs (:func:`analysis.scale.parallel.make_executor`:
             in-process, a process pool or Dask); the result is the same.
+        recursive: Read subfolders too (``source_file`` is then the relative path).
+        boilerplate: Remove lines recurring at the edges of many documents
+            (:mod:`analysis.corpus.boilerplate`); candidates are reported in ``Corpus.boilerplate``
+            either way.
 
     Returns:
-        :class:`Corpus` with ``documents``, ``paragraphs``, ``quality`` and ``duplicates``.
+        :class:`Corpus` with ``documents``, ``paragraphs``, ``quality``, ``duplicates``,
+        ``removed_lines``, ``boilerplate`` and ``ignored_files``.
 
     Raises:
         InputFileError: if the folder is missing/empty, or the manifest or patterns are malformed.
     """
     folder = Path(data_dir) if data_dir is not None else paths.RAW
-    files = list_raw_files(folder)
+    files, ignored = scan_raw_folder(folder, recursive=recursive)
+    if ignored:
+        log.warning("%s: %s", folder, describe_ignored(ignored))
+    if not files:
+        extra = f"; {describe_ignored(ignored)}" if ignored else ""
+        raise InputFileError(folder, f"no .txt or .md files in the raw data folder{extra}")
     manifest = read_manifest(folder)
     load_chrome_patterns(chrome)  # a malformed pattern file fails here, before any worker starts
+    names = source_names(files, folder) if recursive else {f: f.name for f in files}
+    kwargs = dict(manifest=manifest, chrome=chrome, folder=folder, names=names)
     if executor is not None:
-        return ingest_files(
-            files, manifest=manifest, chrome=chrome, executor=executor, folder=folder,
-            genres=genres,
-        )  # fmt: skip
-    from analysis.scale.parallel import process_pool
-
-    with process_pool(workers if len(files) > 1 else 1) as ex:
-        return ingest_files(
-            files, manifest=manifest, chrome=chrome, executor=ex, folder=folder, genres=genres
+        corpus = ingest_files(
+            files, executor=executor, boilerplate=boilerplate, genres=genres, **kwargs
         )
+    else:
+        from analysis.scale.parallel import process_pool
 
-
-IN_PROCESS_CHUNKS = 40  # chunks of an in-process ingestion (progress granularity)
+        with process_pool(workers if len(files) > 1 else 1) as ex:
+            corpus = ingest_files(
+                files, executor=ex, boilerplate=boilerplate, genres=genres, **kwargs
+            )
+    corpus.ignored_files = pd.DataFrame(sorted(ignored.items()), columns=["extension", "n_files"])
+    return corpus
 
 
 def ingest_files(
@@ -403,6 +715,8 @@ def ingest_files(
     executor: Executor | None = None,
     n_chunks: int | None = None,
     folder: str | Path | None = None,
+    names: dict[Path, str] | None = None,
+    boilerplate: bool = True,
     genres: str | Path | None = None,
 ) -> Corpus:
     """Ingest raw files in contiguous chunks on an executor, then the corpus-wide steps
@@ -411,7 +725,12 @@ def ingest_files(
     Files are split into chunks balanced by size (about four per worker, one in-process), each
     chunk is ingested by :func:`ingest_chunk` wherever the executor runs it, the chunks are
     concatenated in file order and :func:`finish_corpus` marks near-duplicates and joins the
-    manifest, so the corpus does not depend on the executor or the chunking.
+    manifest, so the corpus does not depend on the executor or the chunking. With
+    ``boilerplate``, lines recurring across documents (:mod:`analysis.corpus.boilerplate`) are
+    found in this first pass and the chunks holding them are ingested again without them.
+
+    Args:
+        names: ``source_file`` per file (default: the file name).
 
     Returns:
         :class:`Corpus`.
@@ -421,18 +740,14 @@ def ingest_files(
 
     files = [Path(f) for f in files]
     executor = executor or _Inline()
-    # in-process: about IN_PROCESS_CHUNKS chunks, so progress is reported every few files
-    # without paying three DataFrame constructions per file
-    n_chunks = n_chunks or (
-        min(max(1, len(files)), IN_PROCESS_CHUNKS)
-        if executor.workers <= 1
-        else 4 * executor.workers
-    )
+    names_s = {str(f): (names or {}).get(f, f.name) for f in files}
+    # in-process: one file per chunk, so progress is reported file by file
+    n_chunks = n_chunks or (max(1, len(files)) if executor.workers <= 1 else 4 * executor.workers)
     sizes = [f.stat().st_size for f in files]
     bases = {str(f): b for f, b in doc_id_bases(files).items()}
     chunks = chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_chunks)
     chrome_s = str(chrome) if chrome else None
-    tasks = [(c, {f: bases[f] for f in c}, chrome_s) for c in chunks]
+    tasks = [(c, {f: bases[f] for f in c}, chrome_s, {f: names_s[f] for f in c}) for c in chunks]
     progress = Progress(len(files), what="files")
     parts = []
     for chunk, part in zip(chunks, executor.imap(ingest_chunk, tasks), strict=True):
@@ -440,6 +755,9 @@ def ingest_files(
         files_q = part.quality[part.quality["doc_id"].fillna("") == ""]  # one row per file
         progress.update(len(chunk), chars=int(files_q["n_chars_raw"].fillna(0).sum()))
     progress.done()
+    candidates = None
+    if boilerplate and parts:
+        parts, candidates = _reingest_boilerplate(parts, executor, tasks)
     documents = [p.documents for p in parts if len(p.documents)]
     paragraphs = [p.paragraphs for p in parts if len(p.paragraphs)]
     quality = (
@@ -447,12 +765,41 @@ def ingest_files(
         if parts
         else pd.DataFrame(columns=QUALITY_COLUMNS)
     )
+    removed = [p.removed_lines for p in parts if len(p.removed_lines)]
     if not documents:
         raise_empty(Path(folder) if folder else Path("."), quality)
     return finish_corpus(
         pd.concat(documents, ignore_index=True), pd.concat(paragraphs, ignore_index=True),
         quality, manifest=manifest, files=files, folder=folder, genres=genres,
+        removed_lines=pd.concat(removed, ignore_index=True) if removed else None,
+        boilerplate=boilerplate, candidates=candidates,
     )  # fmt: skip
+
+
+def _reingest_boilerplate(
+    parts: list[Corpus], executor: Executor, tasks: list[tuple]
+) -> tuple[list[Corpus], pd.DataFrame]:
+    """Find recurring boilerplate in the first-pass paragraphs and ingest the chunks holding it
+    again with those line shapes dropped right after cleaning (so titles, wraps and sections are
+    found without them). Chunks without boilerplate are not read again."""
+    frames = [p.paragraphs for p in parts if len(p.paragraphs)]
+    if not frames:
+        return parts, pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    n_docs = sum(len(p.documents) for p in parts)
+    candidates = recurring_lines(pd.concat(frames, ignore_index=True), n_docs)
+    shapes = frozenset(candidates.loc[candidates["removed"].astype(bool), "shape"])
+    if not shapes:
+        return parts, candidates
+    redo = []
+    for i, part in enumerate(parts):
+        text = part.paragraphs["text"] if len(part.paragraphs) else pd.Series(dtype=str)
+        short = text[text.str.len() <= BOILERPLATE_MAX_CHARS]
+        if short.map(line_shape).isin(shapes).any():
+            redo.append((i, (*tasks[i][:4], shapes)))
+    out = list(parts)
+    for (i, _), part in zip(redo, executor.imap(ingest_chunk, [t for _, t in redo]), strict=True):
+        out[i] = part
+    return out, candidates
 
 
 def _chrome_patterns(chrome: str | None) -> ChromePatterns:
@@ -479,25 +826,32 @@ def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
     :func:`finish_corpus`).
 
     Args:
-        task: ``(file paths, {path: doc_id base}, chrome-pattern file or None)``; the doc-id
-            bases come from :func:`doc_id_bases` over *all* files, so ids do not depend on how
-            files are chunked.
+        task: ``(file paths, {path: doc_id base}, chrome-pattern file or None[, {path:
+            source_file}[, line shapes to drop]])``; the doc-id bases come from
+            :func:`doc_id_bases` over *all* files, so ids do not depend on how files are
+            chunked.
 
     Returns:
         A :class:`Corpus` of these files (``duplicate_of`` all "", no ``duplicates``).
     """
-    files, bases, chrome = task
+    files, bases, chrome = task[:3]
+    names = task[3] if len(task) > 3 else {}
+    shapes = task[4] if len(task) > 4 else frozenset()
     patterns = _chrome_patterns(chrome)
-    results = [process_file(Path(f), bases[str(f)], patterns) for f in files]
+    results = [
+        process_file(Path(f), bases[str(f)], patterns, name=names.get(str(f)), drop_shapes=shapes)
+        for f in files
+    ]
     docs = [d for r in results for d in r[0]]
     frames = [f for r in results for f in r[1]]
     quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
-    documents = pd.DataFrame(docs).reindex(columns=DOCUMENT_COLUMNS)
+    removed = pd.DataFrame([x for r in results for x in r[3]], columns=REMOVED_COLUMNS)
+    documents = documents_frame(docs) if docs else pd.DataFrame(columns=DOCUMENT_COLUMNS)
     documents["year"] = documents["year"].astype("Int64")
     paragraphs = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PARAGRAPH_COLUMNS)
     )
-    return Corpus(documents, paragraphs, quality)
+    return Corpus(documents, paragraphs, quality, removed_lines=removed)
 
 
 def finish_corpus(
@@ -508,19 +862,28 @@ def finish_corpus(
     manifest: pd.DataFrame | None = None,
     files: Sequence[str | Path] = (),
     folder: str | Path | None = None,
+    removed_lines: pd.DataFrame | None = None,
+    boilerplate: bool = True,
+    candidates: pd.DataFrame | None = None,
     genres: str | Path | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
     :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
-    paragraph roles and document genres (:mod:`analysis.corpus.genre`, rules in ``genres``,
-    default ``data/lexicons/genres.yaml``), near-duplicate marking, the manifest join, manifest
-    files that are missing, quality columns.
+    recurring boilerplate lines (:mod:`analysis.corpus.boilerplate`), paragraph roles and
+    document genres (:mod:`analysis.corpus.genre`, rules in ``genres``, default
+    ``data/lexicons/genres.yaml``), near-duplicate marking, the manifest join, manifest files
+    that are missing, quality columns.
 
     Args:
         documents, paragraphs, quality: the concatenated per-file outputs, in corpus order.
         manifest: the folder's manifest (see :func:`analysis.corpus.io.read_manifest`), if any.
         files: the raw files that were read (to report manifest entries with no file).
         folder: the raw folder (for messages).
+        removed_lines: the per-file removed lines (``REMOVED_COLUMNS``), if collected.
+        boilerplate: remove recurring boilerplate lines (needs the full paragraphs table; with
+            only ``doc_id, kind, text`` nothing is done).
+        candidates: boilerplate candidates already found and removed by re-ingestion
+            (:func:`load_corpus`); when given, they are reported and nothing more is removed.
 
     Returns:
         The finished :class:`Corpus`.
@@ -529,6 +892,28 @@ def finish_corpus(
     if documents.empty:
         raise_empty(folder or Path("."), quality)
     documents = documents.copy()
+    removed = (
+        removed_lines.reindex(columns=REMOVED_COLUMNS)
+        if removed_lines is not None
+        else pd.DataFrame(columns=REMOVED_COLUMNS)
+    )
+    full = set(PARAGRAPH_COLUMNS) <= set(paragraphs.columns)
+    if candidates is not None:
+        full = False
+    else:
+        candidates = pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    if full:
+        candidates = recurring_lines(paragraphs, len(documents))
+        if not boilerplate:
+            candidates["removed"] = False
+            candidates["reason"] = candidates["reason"].where(
+                candidates["reason"] != "", "removal switched off"
+            )
+        paragraphs, dropped = drop_recurring(paragraphs, candidates)
+        if len(dropped):
+            paragraphs, documents, quality, removed = _account_recurring(
+                paragraphs, documents, quality, removed, dropped
+            )
     paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
     texts = (
         paragraphs[paragraphs["kind"] != "title"]
@@ -539,14 +924,60 @@ def finish_corpus(
     documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
     if manifest is not None:
         documents = _join_manifest(documents, manifest)
-        missing = sorted(set(manifest["file"]) - {Path(f).name for f in files})
+        names = source_names([Path(f) for f in files], folder) if folder else {}
+        read = {names.get(Path(f), Path(f).name) for f in files}
+        missing = sorted(set(manifest["file"]) - read)
         for name in missing:
             log.warning("manifest.csv lists %s, which is not in %s", name, folder)
         if missing:
             extra = pd.DataFrame({"source_file": missing, "doc_id": "", "status": "skipped",
                                   "reason": "listed in manifest.csv but not found"})  # fmt: skip
             quality = pd.concat([quality, extra], ignore_index=True)
-    return Corpus(documents, paragraphs, _finish_quality(quality), pairs, folder)
+    return Corpus(
+        documents, paragraphs, _finish_quality(quality), pairs, folder,
+        removed_lines=removed.reset_index(drop=True), boilerplate=candidates,
+    )  # fmt: skip
+
+
+def _account_recurring(
+    paragraphs: pd.DataFrame,
+    documents: pd.DataFrame,
+    quality: pd.DataFrame,
+    removed: pd.DataFrame,
+    dropped: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Record recurring lines dropped by :func:`analysis.boilerplate.drop_recurring`."""
+    source = documents.set_index("doc_id")["source_file"]
+    rows = pd.DataFrame(
+        {
+            "doc_id": dropped["doc_id"],
+            "source_file": dropped["doc_id"].map(source),
+            "line_no": dropped["line_no"],
+            "rule": "recurring_line",
+            "text": dropped["text_original"],
+        }
+    )
+    removed = pd.concat([removed, rows], ignore_index=True)
+    per_doc = dropped.groupby("doc_id").size()
+    quality = quality.copy()
+    at = quality["doc_id"].isin(per_doc.index)
+    n = quality.loc[at, "doc_id"].map(per_doc)
+    quality.loc[at, "recurring_lines"] = (
+        pd.to_numeric(quality.loc[at, "recurring_lines"], errors="coerce").fillna(0) + n
+    )
+    quality.loc[at, "removed_lines"] = (
+        pd.to_numeric(quality.loc[at, "removed_lines"], errors="coerce").fillna(0) + n
+    )
+    chars = dropped.groupby("doc_id")["n_chars"].sum()
+    quality.loc[at, "n_chars_clean"] = pd.to_numeric(
+        quality.loc[at, "n_chars_clean"], errors="coerce"
+    ) - quality.loc[at, "doc_id"].map(chars)
+    counts = paragraphs.groupby("doc_id").size()
+    body = paragraphs[paragraphs["kind"] != "title"].groupby("doc_id")["text"].agg("\n".join)
+    hit = documents["doc_id"].isin(per_doc.index)
+    documents.loc[hit, "n_paragraphs"] = documents.loc[hit, "doc_id"].map(counts).fillna(0)
+    documents.loc[hit, "n_chars"] = documents.loc[hit, "doc_id"].map(body).fillna("").str.len()
+    return paragraphs, documents, quality, removed
 
 
 def _label_genre(
@@ -569,8 +1000,27 @@ def _label_genre(
 
 
 def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
-    for col in ("n_bytes", "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS):
-        quality[col] = pd.to_numeric(quality[col], errors="coerce").fillna(0).astype(int)
+    """Counts as nullable integers, blank (``<NA>``) where they do not apply.
+
+    A file row (``doc_id == ""``) has ``n_bytes`` and ``n_chars_raw`` of the whole file; the
+    cleaning counts and ``n_chars_clean`` belong to its document rows. A document row has no
+    ``n_bytes`` (a file holding several articles has one byte count). Columns that other stages
+    add to the quality rows (any numeric column not named here) follow the document-row rule.
+    """
+    is_file = quality["doc_id"].fillna("").astype(str) == ""
+    numeric = [
+        c
+        for c in quality.columns
+        if c in ("n_bytes", "n_chars_raw", "n_chars_clean", *COUNT_COLUMNS)
+        or (c not in QUALITY_COLUMNS and pd.api.types.is_numeric_dtype(quality[c]))
+    ]
+    for col in numeric:
+        values = pd.to_numeric(quality[col], errors="coerce")
+        if col == "n_bytes":
+            values = values.where(is_file)
+        elif col != "n_chars_raw":
+            values = values.where(~is_file)
+        quality[col] = values.round().astype("Int64")
     for col in ("doc_id", "encoding", "reason"):
         quality[col] = quality[col].fillna("")
     return quality
@@ -578,7 +1028,6 @@ def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:
 
 def raise_empty(folder: Path, quality: pd.DataFrame) -> None:
     """No document survived: fail with the per-file reasons instead of an empty analysis."""
-    from analysis.errors import InputFileError
 
     reasons = "; ".join(f"{r.source_file}: {r.reason}" for r in quality.itertuples() if r.reason)
     raise InputFileError(folder, f"no readable report in the folder ({reasons})")
@@ -611,22 +1060,31 @@ def analysis_paragraphs(
 
 
 def write_corpus_tables(corpus: Corpus, out_dir: str | Path) -> dict[str, Path]:
-    """Write ``documents.csv``, ``paragraphs.csv`` and ``quality.csv`` (UTF-8) into ``out_dir``."""
+    """Write ``documents.csv``, ``paragraphs.csv``, ``quality.csv``, ``removed_lines.csv`` (every
+    line cleaning dropped, with its rule) and ``boilerplate.csv`` (recurring-line candidates)
+    into ``out_dir``.
+
+    Written by :func:`analysis.tables.write_table` (UTF-8, 6 significant digits, blanks where a
+    value does not apply); read them back with :func:`analysis.tables.read_table`.
+    """
+    from analysis.tables import write_table
+
     out = Path(out_dir)
     written = {}
     for name, frame in (
         ("documents", corpus.documents),
         ("paragraphs", corpus.paragraphs),
         ("quality", corpus.quality),
+        ("removed_lines", corpus.removed_lines),
+        ("boilerplate", corpus.boilerplate),
     ):
-        path = atomic_write(out / f"{name}.csv", frame.to_csv(index=False))
-        written[name] = path
+        written[name] = write_table(frame, out / f"{name}.csv")  # atomic
     return written
 
 
 def cli_corpus(args: argparse.Namespace) -> int:
-    """``python -m analysis corpus [--data DIR] [--out DIR]``."""
-    corpus = load_corpus(args.data)
+    """``python -m analysis corpus [--data DIR] [--out DIR] [--recursive]``."""
+    corpus = load_corpus(args.data, recursive=getattr(args, "recursive", False))
     written = write_corpus_tables(corpus, args.out)
     print(corpus.summary())
     print("wrote " + ", ".join(str(p) for p in written.values()))

@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from analysis import paths
@@ -145,19 +146,161 @@ def normalise_width(text: str) -> tuple[str, int]:
     changed = len(_WIDE.findall(text))
     if changed:
         text = text.translate(_width_table()).translate(_ZERO_WIDTH)
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip(), changed
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip(" "), changed
 
 
-# --- 4-6. line-level chrome, byline and URLs ---------------------------------------------------
+# --- 4-6. line-level chrome, field lines and URLs ----------------------------------------------
+CHROME_LINE_MAX = 300  # longer lines are report text, never chrome
+CHROME_SENTENCE_MAX = (
+    100  # a sentence-shaped line (ends in 。！？…) longer than this is never chrome
+)
+_SENTENCE_END = "。！？!?；;…"
+
+
 @dataclass(frozen=True)
 class ChromePatterns:
-    """Compiled patterns from ``chrome.yaml`` (see that file for the meaning of each part)."""
+    """Compiled patterns from ``chrome.yaml`` (see that file for the meaning of each part).
+
+    Attributes:
+        line: per category, the compiled patterns (kept for audits and tests).
+        block_start: patterns that start a trailing "related posts" block.
+        byline_labels: field name -> labels (as written in the file).
+        byline_max_chars, byline_value_max: length limits of a field line and of one value.
+        source: the file the patterns came from.
+    """
 
     line: dict[str, list[re.Pattern[str]]]
     block_start: list[re.Pattern[str]]
-    byline_fields: dict[str, re.Pattern[str]]
+    byline_labels: dict[str, list[str]] = field(default_factory=dict)
     byline_max_chars: int = 120
+    byline_value_max: int = 60
     source: str = ""
+    long_sentence_categories: frozenset[str] = frozenset()
+
+    @cached_property
+    def _line_any(self) -> re.Pattern[str] | None:
+        """One alternation over every line pattern, a named group per category."""
+        parts = [
+            f"(?P<c{i}>{'|'.join(_scoped(rx.pattern) for rx in compiled)})"
+            for i, compiled in enumerate(self.line.values())
+            if compiled
+        ]
+        return re.compile("|".join(parts)) if parts else None
+
+    @cached_property
+    def _long_any(self) -> re.Pattern[str] | None:
+        """The alternation restricted to ``long_sentence_categories``."""
+        parts = [
+            f"(?P<c{i}>{'|'.join(_scoped(rx.pattern) for rx in compiled)})"
+            for i, (name, compiled) in enumerate(self.line.items())
+            if compiled and name in self.long_sentence_categories
+        ]
+        return re.compile("|".join(parts)) if parts else None
+
+    @cached_property
+    def _categories(self) -> dict[str, str]:
+        return {f"c{i}": name for i, name in enumerate(self.line)}
+
+    @cached_property
+    def _block_any(self) -> re.Pattern[str] | None:
+        parts = [_scoped(rx.pattern) for rx in self.block_start]
+        return re.compile("|".join(parts)) if parts else None
+
+    @cached_property
+    def _field(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        return _field_regex(self.byline_labels)
+
+
+def _scoped(pattern: str) -> str:
+    """Wrap a pattern for an alternation; a leading global flag group becomes a scoped one."""
+    m = re.match(r"^\(\?([aiLmsux]+)\)", pattern)
+    if m:
+        return f"(?{m.group(1)}:{pattern[m.end() :]})"
+    return f"(?:{pattern})"
+
+
+_DATE_PREFIX = (
+    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+)?"
+)
+_DATE_VALUE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+
+
+def _label_pattern(label: str) -> str:
+    """``记者`` -> ``记\\s?者`` (labels are often spaced out: 记 者, 索 引 号)."""
+    return r"\s?".join(re.escape(ch) for ch in label)
+
+
+def _field_regex(labels: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """A regex finding field labels at segment starts, with a named group per field."""
+    groups, names = [], {}
+    for i, (name, words) in enumerate(labels.items()):
+        multi = sorted((w for w in words if len(w) > 1), key=len, reverse=True)
+        single = [w for w in words if len(w) == 1]
+        alts = []
+        if multi:  # followed by ':' '|' '/' or whitespace
+            alts.append(rf"(?:{'|'.join(map(_label_pattern, multi))})(?:\s*[:|/]\s*|\s+)")
+        if single:  # a one-character label needs an explicit separator
+            alts.append(rf"(?:{'|'.join(map(re.escape, single))})\s*[:|/]\s*")
+        if alts:
+            groups.append(f"(?P<f{i}>{'|'.join(alts)})")
+            names[f"f{i}"] = name
+    if not groups:
+        return re.compile(r"(?!x)x"), names
+    return re.compile(rf"(?:^|(?<=[\s|/,;]))(?:{'|'.join(groups)})"), names
+
+
+@dataclass(frozen=True)
+class FieldLine:
+    """A line made only of ``label separator value`` segments (see :func:`parse_field_line`)."""
+
+    fields: dict[str, str]
+    first: str  # the field of the first segment (the rule named in removed_lines)
+    pending: str = ""  # a field whose label ends the line: its value is on the next line
+
+
+def parse_field_line(line_simplified: str, patterns: ChromePatterns) -> FieldLine | None:
+    """Parse a byline / metadata-table line, or return None when the line is not one.
+
+    A field line is short (``byline.max_chars``), starts with a field label (after an optional
+    date and brackets), and consists of nothing but ``label separator value`` segments whose
+    values are short and hold no sentence punctuation. A substring such as 工作者 never counts.
+
+    Example:
+        >>> p = load_chrome_patterns()
+        >>> parse_field_line("记 者|张三 编 辑|李四", p).fields
+        {'author': '张三', 'editor': '李四'}
+        >>> parse_field_line("全市农业科技工作者突破50项关键技术。", p) is None
+        True
+    """
+    text = line_simplified.strip(" 【】[]")
+    if not text or len(text) > patterns.byline_max_chars:
+        return None
+    rx, names = patterns._field
+    prefix = re.match(_DATE_PREFIX, text)
+    start = prefix.end() if prefix else 0
+    segments = list(rx.finditer(text, start))
+    if not segments or segments[0].start() != start:
+        return None
+    found: dict[str, str] = {}
+    pending = ""
+    for n, seg in enumerate(segments):
+        end = segments[n + 1].start() if n + 1 < len(segments) else len(text)
+        value = text[seg.end() : end].strip(" |/,;【】[]")
+        name = names[seg.lastgroup or ""]
+        if not value:
+            if n + 1 < len(segments):
+                continue  # "编辑:  审核:张三" — an empty cell
+            pending = name
+            break
+        if len(value) > patterns.byline_value_max or any(c in _SENTENCE_END for c in value):
+            return None
+        if name == "date":
+            m = _DATE_VALUE.search(value)
+            value = m.group(0) if m else value
+        found.setdefault(name, value)
+    if prefix and prefix.group(0).strip():
+        found.setdefault("date", _DATE_VALUE.search(prefix.group(0)).group(0))
+    return FieldLine(found, names[segments[0].lastgroup or ""], pending)
 
 
 def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
@@ -192,17 +335,38 @@ def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
         for x in typed(spec.get("block_start") or [], list, "block_start")
     ]
     byline_spec = typed(spec.get("byline") or {}, dict, "byline")
-    typed(byline_spec.get("fields") or {}, dict, "byline.fields")
-    fields = {
-        k: compile_(v, f"byline.fields.{k}") for k, v in (byline_spec.get("fields") or {}).items()
-    }
-    return ChromePatterns(
+    labels: dict[str, list[str]] = {}
+    for name, words in typed(byline_spec.get("fields") or {}, dict, "byline.fields").items():
+        if isinstance(words, str):
+            words = [words]
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise InputFileError(
+                p,
+                f"byline.fields.{name}: expected a list of labels (e.g. [作者, 撰稿]), got {words!r}",
+            )
+        labels[str(name)] = [w.strip() for w in words]
+    pats = ChromePatterns(
         line=line,
         block_start=block,
-        byline_fields=fields,
+        byline_labels=labels,
         byline_max_chars=_positive_int(p, byline_spec.get("max_chars", 120), "byline.max_chars"),
+        byline_value_max=_positive_int(
+            p, byline_spec.get("value_max_chars", 60), "byline.value_max_chars"
+        ),
         source=str(p),
+        long_sentence_categories=frozenset(
+            typed(spec.get("long_sentence_categories") or [], list, "long_sentence_categories")
+        ),
     )
+    try:
+        _ = pats._line_any, pats._long_any, pats._block_any, pats._field
+    except re.error as exc:  # e.g. the same named group in two patterns
+        raise InputFileError(p, f"patterns cannot be combined: {exc}") from None
+    return pats
+
+
+def _sentence_shaped(line: str, limit: int) -> bool:
+    return len(line) > limit and line[-1] in _SENTENCE_END
 
 
 def _positive_int(path: Path, value: object, where: str) -> int:
@@ -211,30 +375,27 @@ def _positive_int(path: Path, value: object, where: str) -> int:
     return value
 
 
-CHROME_LINE_MAX = 300  # longer lines are report text, never chrome
-
-
 def chrome_category(line_simplified: str, patterns: ChromePatterns) -> str | None:
-    """Return the chrome category a (Simplified, normalised) line belongs to, or None."""
+    """Return the chrome category a (Simplified, normalised) line belongs to, or None.
+
+    Lines longer than ``CHROME_LINE_MAX`` are report text, never chrome; so are sentence-shaped
+    lines longer than ``CHROME_SENTENCE_MAX`` (ending in 。！？…) unless the category matched is
+    listed in ``long_sentence_categories``.
+    """
     if len(line_simplified) > CHROME_LINE_MAX:
         return None
-    for category, compiled in patterns.line.items():
-        if any(rx.search(line_simplified) for rx in compiled):
-            return category
-    return None
+    if _sentence_shaped(line_simplified, CHROME_SENTENCE_MAX):
+        rx = patterns._long_any  # (most report paragraphs: only a few patterns to try)
+    else:
+        rx = patterns._line_any
+    m = rx.search(line_simplified) if rx is not None else None
+    return patterns._categories[m.lastgroup] if m and m.lastgroup else None
 
 
 def parse_byline(line_simplified: str, patterns: ChromePatterns) -> dict[str, str]:
-    """Metadata fields found in a byline line ({} when the line is not a byline)."""
-    text = line_simplified.strip("【】[] ")
-    if len(text) > patterns.byline_max_chars:
-        return {}
-    found: dict[str, str] = {}
-    for name, rx in patterns.byline_fields.items():
-        m = rx.search(text)
-        if m:
-            found[name] = (m.groupdict().get(name) or m.group(0)).strip()
-    return found
+    """Metadata fields found in a field line ({} when the line is not a field line)."""
+    parsed = parse_field_line(line_simplified, patterns)
+    return dict(parsed.fields) if parsed else {}
 
 
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff\"'<>()]+")
@@ -247,11 +408,23 @@ def strip_urls(text: str) -> tuple[str, int]:
 
 @dataclass
 class CleanResult:
-    """Lines left after cleaning, the metadata parsed from bylines, and per-step counts."""
+    """Lines left after cleaning, the metadata parsed from field lines, and per-step counts.
+
+    Attributes:
+        lines: kept lines (original script).
+        line_nos: the 1-based line number in the file of each kept line.
+        removed: ``(line_no, rule, text)`` of every removed line; rules are
+            ``chrome:<category>``, ``related_block``, ``field:<field>`` and
+            ``field_value:<field>`` (the value of a label left alone on the line before).
+        blank_nos: line numbers of blank lines (paragraph separators in many exports).
+    """
 
     lines: list[str]
     meta: dict[str, str] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
+    line_nos: list[int] = field(default_factory=list)
+    removed: list[tuple[int, str, str]] = field(default_factory=list)
+    blank_nos: list[int] = field(default_factory=list)
 
 
 def clean_line(line: str) -> tuple[str, Counter[str]]:
@@ -267,21 +440,30 @@ def clean_line(line: str) -> tuple[str, Counter[str]]:
     counts["width_normalised"] += n  # (keeps line breaks: only spaces and tabs are folded)
     line, n = strip_urls(line)
     counts["urls"] += n
-    return line.strip(), counts
+    return line.strip(" "), counts
 
 
-def clean_lines(raw_lines: list[str], patterns: ChromePatterns) -> CleanResult:
+def clean_lines(
+    raw_lines: list[str], patterns: ChromePatterns, *, line_nos: Sequence[int] | None = None
+) -> CleanResult:
     """Run every cleaner over the lines of one article.
 
     The character-level steps run once over the whole article (none of them crosses a line
     break), and the Simplified copy used for pattern matching is converted in one call; both keep
     line boundaries, so the result equals cleaning line by line with :func:`clean_line`.
 
+    Args:
+        raw_lines: the article's lines.
+        patterns: compiled ``chrome.yaml``.
+        line_nos: file line number of each raw line (default 1, 2, …), used in
+            ``CleanResult.line_nos`` and ``removed``.
+
     Returns:
-        :class:`CleanResult` with the kept lines (original script), metadata from bylines
-        (author, date, source, editor) and counts: ``garbled_spans``, ``garbled_chars``,
-        ``pinyin_annotations``, ``width_normalised``, ``urls``, ``chrome_lines`` and one
-        ``chrome_<category>`` per category, ``related_lines``, ``byline_lines``.
+        :class:`CleanResult` with the kept lines (original script) and their line numbers,
+        metadata from field lines (author, date, source, editor, …), every removed line with its
+        rule, and counts: ``garbled_spans``, ``garbled_chars``, ``pinyin_annotations``,
+        ``width_normalised``, ``urls``, ``chrome_lines`` and one ``chrome_<category>`` per
+        category, ``related_lines``, ``byline_lines``.
     """
     text, counts = clean_line("\n".join(raw_lines))
     lines = [line.strip() for line in text.split("\n")]
@@ -289,24 +471,47 @@ def clean_lines(raw_lines: list[str], patterns: ChromePatterns) -> CleanResult:
     if len(simple_lines) != len(lines):  # pragma: no cover - to_simplified keeps length
         simple_lines = [to_simplified(line) for line in lines]
     result = CleanResult(lines=[], counts=counts)
+    block = patterns._block_any
+    numbers = list(line_nos) if line_nos is not None else range(1, len(lines) + 1)
+    pending = ""
     for i, (line, simple) in enumerate(zip(lines, simple_lines)):
         if not line:
+            result.blank_nos.append(numbers[i])
             continue
-        if len(simple) <= CHROME_LINE_MAX and any(rx.search(simple) for rx in patterns.block_start):
-            result.counts["related_lines"] += sum(1 for x in lines[i:] if x)
+        no = numbers[i]
+        if block is not None and len(simple) <= CHROME_LINE_MAX and block.search(simple):
+            rest = [(numbers[j], x) for j, x in enumerate(lines[i:], start=i) if x]
+            result.counts["related_lines"] += len(rest)
+            result.removed.extend((n, "related_block", x) for n, x in rest)
             break
         category = chrome_category(simple, patterns)
         if category is not None:
             result.counts["chrome_lines"] += 1
             result.counts[f"chrome_{category}"] += 1
+            result.removed.append((no, f"chrome:{category}", line))
+            pending = ""
             continue
-        fields = parse_byline(simple, patterns)
-        if fields:
-            for key, value in fields.items():
+        parsed = parse_field_line(simple, patterns)
+        if parsed is None and pending:
+            value = simple.strip(" 【】[]")
+            if len(value) <= patterns.byline_value_max and not any(
+                c in _SENTENCE_END for c in value
+            ):
+                result.meta.setdefault(pending, value)
+                result.counts["byline_lines"] += 1
+                result.removed.append((no, f"field_value:{pending}", line))
+                pending = ""
+                continue
+        pending = ""
+        if parsed is not None:
+            for key, value in parsed.fields.items():
                 result.meta.setdefault(key, value)
             result.counts["byline_lines"] += 1
+            result.removed.append((no, f"field:{parsed.first}", line))
+            pending = parsed.pending
             continue
         result.lines.append(line)
+        result.line_nos.append(no)
     return result
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from analysis.errors import InputFileError
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
+READ_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES
 MANIFEST_NAMES = ("manifest.csv", "metadata.csv")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -144,26 +147,74 @@ def read_raw_file(path: str | Path) -> RawFile:
     return RawFile(p, text, encoding, "ok", "", len(raw))
 
 
-def list_raw_files(folder: str | Path) -> list[Path]:
-    """Text files of a raw folder in name order (manifest and hidden files excluded).
+def _candidate(p: Path) -> bool:
+    return (
+        not p.name.startswith(".")
+        and p.name.lower() not in MANIFEST_NAMES
+        and not p.name.upper().startswith(("README", "LICENSE"))
+    )
+
+
+def scan_raw_folder(folder: str | Path, *, recursive: bool = False) -> tuple[list[Path], Counter]:
+    """Report files of a raw folder and a count of the files that are not read, by extension.
+
+    Returns:
+        ``(files, ignored)``: ``.txt``/``.text``/extension-less and markdown (``.md``,
+        ``.markdown``) files in path order, and a :class:`~collections.Counter` of the other
+        files by lower-cased extension, plus ``"(subfolder)"`` for subfolders not searched
+        (manifest, README/LICENSE and hidden files are neither read nor counted). With
+        ``recursive``, subfolders are searched too (hidden folders skipped).
+
+    Raises:
+        InputFileError: if the folder does not exist.
+    """
+    d = Path(folder)
+    if not d.is_dir():
+        raise InputFileError(d, "raw data folder not found")
+    walk = d.rglob("*") if recursive else d.iterdir()
+    files, ignored = [], Counter()
+    for p in walk:
+        if not p.is_file() or not _candidate(p):
+            continue
+        if recursive and any(part.startswith(".") for part in p.relative_to(d).parts[:-1]):
+            continue
+        if p.suffix.lower() in READ_SUFFIXES:
+            files.append(p)
+        else:
+            ignored[p.suffix.lower()] += 1
+    if not recursive:
+        n_dirs = sum(1 for p in d.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if n_dirs:
+            ignored["(subfolder)"] += n_dirs
+    return sorted(files), ignored
+
+
+def describe_ignored(ignored: Counter) -> str:
+    """``"not read: 3 .docx, 1 .pdf, 2 (subfolder) (use recursive=True / --recursive)"``."""
+    if not ignored:
+        return ""
+    parts = ", ".join(f"{n} {ext}" for ext, n in sorted(ignored.items(), key=lambda x: -x[1]))
+    hint = (
+        " (read subfolders with recursive=True / --recursive)" if "(subfolder)" in ignored else ""
+    )
+    return f"not read: {parts}{hint}"
+
+
+def list_raw_files(folder: str | Path, *, recursive: bool = False) -> list[Path]:
+    """Report files of a raw folder in path order (``.txt``, extension-less and markdown files;
+    manifest, README/LICENSE and hidden files excluded). Files of other types (``.docx``,
+    ``.pdf`` …) and, unless ``recursive``, subfolders are logged with a count by extension.
 
     Raises:
         InputFileError: if the folder does not exist or holds no candidate files.
     """
     d = Path(folder)
-    if not d.is_dir():
-        raise InputFileError(d, "raw data folder not found")
-    files = sorted(
-        p
-        for p in d.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and p.name.lower() not in MANIFEST_NAMES
-        and not p.name.upper().startswith(("README", "LICENSE"))
-        and p.suffix.lower() in TEXT_SUFFIXES
-    )
+    files, ignored = scan_raw_folder(d, recursive=recursive)
+    if ignored:
+        log.warning("%s: %s", d, describe_ignored(ignored))
     if not files:
-        raise InputFileError(d, "no .txt files in the raw data folder")
+        extra = f"; {describe_ignored(ignored)}" if ignored else ""
+        raise InputFileError(d, f"no .txt or .md files in the raw data folder{extra}")
     return files
 
 

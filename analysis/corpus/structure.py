@@ -6,6 +6,7 @@ All functions are pure and operate on lists of cleaned lines (original script).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,7 +23,7 @@ SENTENCE_END = "。！？!?；;…"
 LINE_END_OK = SENTENCE_END + "：:”」』)）】"
 HEADING_MAX = 40  # a numbered line up to this long without sentence-final punctuation is a heading
 PLAIN_HEADING_MAX = 30  # an unnumbered short line without final punctuation is a heading
-WRAP_MIN = 40  # a line at least this long that stops mid-sentence continues on the next line
+WRAP_MIN = 40  # no inferred wrap width: a line this long that stops mid-sentence continues
 MAX_PARAGRAPH = 6000  # longer "paragraphs" (one-line files) are split at sentence ends
 
 
@@ -33,20 +34,26 @@ def split_articles(lines: list[str]) -> list[tuple[str, list[str]]]:
         A list of ``(marker_title, lines)``; a file without markers is one article with an empty
         marker title. Text before the first marker is kept with the first article.
     """
+    return [(title, body) for title, body, _ in split_articles_numbered(lines)]
+
+
+def split_articles_numbered(lines: list[str]) -> list[tuple[str, list[str], list[int]]]:
+    """As :func:`split_articles`, with the 1-based file line number of every article line."""
     starts = [i for i, line in enumerate(lines) if _ARTICLE.match(line)]
     if len(starts) < 2:
-        return [("", lines)]
+        return [("", lines, list(range(1, len(lines) + 1)))]
     articles = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         title = _ARTICLE.match(lines[start]).group(2).strip()
-        body = lines[(0 if n == 0 else start) : end]
-        if n == 0:
-            body = [x for j, x in enumerate(body) if j != start]
-        else:
-            body = body[1:]
-        articles.append((title, body))
+        index = [j for j in range(0 if n == 0 else start, end) if j != start]
+        articles.append((title, [lines[j] for j in index], [j + 1 for j in index]))
     return articles
+
+
+def numbered_level(line: str) -> str:
+    """``"top"`` for 一、…, ``"sub"`` for （一）…, ``"num"`` for 1、…, else ``""``."""
+    return _marker(line).level
 
 
 def _numeral_value(s: str) -> int:
@@ -83,22 +90,112 @@ def _marker(line: str) -> _Marker:
     return _Marker("", 0)
 
 
-def join_wrapped_lines(lines: list[str]) -> tuple[list[str], int]:
-    """Re-join lines that a scraper hard-wrapped in mid-sentence.
+def _width(line: str) -> float:
+    """Display width in CJK cells: half-width characters count one half.
 
-    A line is continued by the next one when it is at least ``WRAP_MIN`` characters long, does not
-    end with sentence-final punctuation, and the next line does not start a numbered heading in
-    sequence. Returns the joined lines and the number of joins.
+    Counted from the UTF-8 length (ASCII takes 1 byte, CJK 3), so no Python loop per character.
     """
+    n = len(line)
+    return n - (3 * n - len(line.encode("utf-8", "replace"))) / 4
+
+
+WRAP_MIN_LINES = 8  # fewer lines than this: no width can be inferred
+WRAP_MIN_SHARE = 0.3  # share of lines within the band [W - 2, W + 1] for a hard wrap at W
+WRAP_MAX_ABOVE = 0.1  # at most this share of lines may be longer than W + 1
+WRAP_MIN_WIDTH = 12
+
+
+def infer_wrap_width(lines: list[str]) -> tuple[float, str] | None:
+    """Infer the width a document was hard-wrapped at from its line-length distribution.
+
+    A hard wrap at width W leaves most lines of a paragraph at W (give or take the characters a
+    wrapper moves to avoid a line starting with punctuation) and almost none longer. So W is the
+    length whose band ``[W - 2, W + 1]`` holds the most lines, accepted when that band holds at
+    least ``WRAP_MIN_SHARE`` of the lines (≥ ``WRAP_MIN_LINES`` lines) and at most
+    ``WRAP_MAX_ABOVE`` are longer. Lengths are tried as character counts and as display widths
+    (half-width characters count one half); the better-supported measure wins.
+
+    Returns:
+        ``(W, measure)`` with measure ``"chars"`` or ``"width"``, or None when the lines do not
+        look hard-wrapped (one paragraph per line, or too few lines).
+    """
+    if len(lines) < WRAP_MIN_LINES:
+        return None
+    best: tuple[float, float, str] | None = None
+    for measure, values in (
+        ("chars", [float(len(x)) for x in lines]),
+        ("width", [_width(x) for x in lines]),
+    ):
+        counts = Counter(int(v) for v in values if v >= WRAP_MIN_WIDTH - 2)
+        if not counts:
+            continue
+        # the band around W holds the most lines, so it contains one of the commonest lengths
+        modes = [length for length, _ in counts.most_common(5)]
+        candidates = {w for m in modes for w in (m - 1, m, m + 1, m + 2) if w >= WRAP_MIN_WIDTH}
+        if not candidates:
+            continue
+        score, neg_width = max(  # ties: the narrowest band (lines sit at or below W)
+            (sum(counts.get(w + d, 0) for d in (-2, -1, 0, 1)), -w) for w in candidates
+        )
+        width = -neg_width
+        share = score / len(values)
+        if score < WRAP_MIN_LINES or share < WRAP_MIN_SHARE:
+            continue
+        above = sum(v > width + 1.5 for v in values) / len(values)
+        if above <= WRAP_MAX_ABOVE and (best is None or share > best[0]):
+            best = (share, float(width), measure)
+    return (best[1], best[2]) if best else None
+
+
+WRAPPED_PARAGRAPH_END = SENTENCE_END + "：:"  # at W - 2 or W - 1 these end a paragraph
+
+
+def join_wrapped(
+    lines: list[str],
+    *,
+    keep: frozenset[int] | set[int] = frozenset(),
+    breaks: frozenset[int] | set[int] = frozenset(),
+) -> tuple[list[str], list[int]]:
+    """Re-join lines that were hard-wrapped in mid-sentence.
+
+    When :func:`infer_wrap_width` finds a wrap width W, a physical line at least W − 2 wide
+    continues on the next line unless it ends a sentence (。！？；…：) short of W; a line of
+    exactly W continues even after 。, because a sentence ends at the wrap inside a paragraph
+    (about one boundary in 40) far more often than a paragraph ends exactly at W (one in W). Otherwise (one paragraph per line) a line at least ``WRAP_MIN`` characters
+    long that stops mid-sentence (no 。！？；…：”」) is continued. Never across a numbered heading in sequence, into or out of a line listed in
+    ``keep`` (e.g. markdown headings), onto a subtitle line (——…), or onto a line listed in
+    ``breaks`` (a line after a blank line, when blank lines separate paragraphs).
+
+    Returns:
+        ``(joined, starts)``: the joined lines and, for each, the index of its first input line.
+    """
+    wrap = infer_wrap_width(lines)
+    if wrap is not None:
+        width, measure = wrap
+        size = len if measure == "chars" else _width
+        limit, full, ends = width - 2, width, WRAPPED_PARAGRAPH_END
+    else:
+        size, limit, full, ends = len, float(WRAP_MIN), float("inf"), LINE_END_OK
     out: list[str] = []
-    joins = 0
+    starts: list[int] = []
     expected = {"top": 1, "sub": 1, "num": 1}
-    for line in lines:
+    last_fixed = False
+    last = ""  # the last physical line (wrapped mode) or the joined line so far
+    for i, line in enumerate(lines):
         mk = _marker(line)
         in_sequence = mk.level and mk.number in (expected[mk.level], 1)
-        if out and len(out[-1]) >= WRAP_MIN and out[-1][-1] not in LINE_END_OK and not in_sequence:
+        if (
+            out
+            and not last_fixed
+            and i not in keep
+            and i not in breaks
+            and not in_sequence
+            and not line.startswith(("——", "--"))
+            and size(last) >= limit
+            and (last[-1] not in ends or full <= size(last) < full + 1)
+        ):
             out[-1] = out[-1] + line
-            joins += 1
+            last = line if wrap is not None else out[-1]
             continue
         if in_sequence:
             expected[mk.level] = mk.number + 1
@@ -107,7 +204,17 @@ def join_wrapped_lines(lines: list[str]) -> tuple[list[str], int]:
             elif mk.level == "sub":
                 expected["num"] = 1
         out.append(line)
-    return out, joins
+        starts.append(i)
+        last = line
+        last_fixed = i in keep
+    return out, starts
+
+
+def join_wrapped_lines(lines: list[str]) -> tuple[list[str], int]:
+    """Re-join hard-wrapped lines (see :func:`join_wrapped`); returns the lines and the number
+    of joins."""
+    joined, _ = join_wrapped(lines)
+    return joined, len(lines) - len(joined)
 
 
 def split_long(line: str, limit: int = MAX_PARAGRAPH) -> list[str]:
@@ -136,12 +243,16 @@ def _is_plain_heading(line: str) -> bool:
     ) or bool(_BRACKET_LABEL.match(line))
 
 
-def structure_paragraphs(lines: list[str], *, n_title_lines: int = 0) -> pd.DataFrame:
+def structure_paragraphs(
+    lines: list[str], *, n_title_lines: int = 0, headings: dict[int, str] | None = None
+) -> pd.DataFrame:
     """Label each paragraph with its kind and the section it belongs to.
 
     Args:
         lines: Cleaned, re-joined paragraphs of one document (original script).
         n_title_lines: How many leading lines form the title block (kind ``title``).
+        headings: Paragraphs marked as headings by the source format (markdown ``#`` or a
+            whole-line bold ``**…**``), index -> ``"top"`` (a section) or ``"sub"``.
 
     Returns:
         DataFrame with columns ``para_id, kind, section, section_no, subsection, text_original``.
@@ -151,7 +262,10 @@ def structure_paragraphs(lines: list[str], *, n_title_lines: int = 0) -> pd.Data
         ("一、固本强基，建强班子聚人心。基层班子是…") is body text whose first sentence names the
         section.
     """
-    has_numbered_top = any(_marker(x).level == "top" for x in lines[n_title_lines:])
+    headings = headings or {}
+    has_numbered_top = any(_marker(x).level == "top" for x in lines[n_title_lines:]) or any(
+        v == "top" for k, v in headings.items() if k >= n_title_lines
+    )
     rows = []
     section, subsection, section_no = "", "", 0
     expected = {"top": 1, "sub": 1, "num": 1}
@@ -161,6 +275,18 @@ def structure_paragraphs(lines: list[str], *, n_title_lines: int = 0) -> pd.Data
             continue
         mk = _marker(line)
         is_numbered = bool(mk.level) and mk.number in (expected[mk.level], 1)
+        if i in headings:
+            head = to_simplified(_first_sentence(line))
+            if is_numbered:
+                expected[mk.level] = mk.number + 1
+            if headings[i] == "top":
+                section, subsection, section_no = head, "", section_no + 1
+                expected["sub"] = expected["num"] = 1
+                rows.append((i, "heading", section, section_no, subsection, line))
+            else:
+                subsection = head
+                rows.append((i, "subheading", section, section_no, subsection, line))
+            continue
         inner = line[:-1] if mk.level in ("top", "sub") and line[-1] in "。.;；" else line
         short = len(line) <= HEADING_MAX and not any(c in SENTENCE_END for c in inner)
         if is_numbered:

@@ -13,10 +13,17 @@ from matplotlib.figure import Figure
 
 from analysis.atomic import atomic_write
 from analysis.corpus.build import write_corpus_tables
-from analysis.study import Study
+from analysis.study import NotApplicable, Study
 
 from .plots_corpus import plot_corpus_overview
+from .plots_inference import plot_cooccurrence_network, plot_effects
 from .plots_keywords import plot_similarity, plot_tfidf_terms
+from .plots_reuse import (
+    plot_adoption_curves,
+    plot_first_appearance,
+    plot_reuse_network,
+    plot_reuse_share,
+)
 from .plots_themes import plot_slogan_matrix, plot_theme_position, plot_theme_profile
 from .plots_time import plot_prevalence_by_level, plot_prevalence_by_year
 from .plots_topics import (
@@ -107,8 +114,10 @@ def theme_position(ctx: Study, *, ax=None) -> Figure:
 @register(
     "k_selection",
     "Choosing the number of topics K: NPMI, c_v and u_mass coherence, held-out perplexity and "
-    "topic diversity for each backend across K, one dot per seed; dashed line = chosen K; a "
-    "note under the panels when the best K lies at the edge of the searched range.",
+    "topic diversity for each backend across K, one dot per seed, bars = mean ± 1 standard error "
+    "across seeds; dashed line = chosen K, the smallest K whose mean NPMI is within one standard "
+    "error of the best mean (fits with 10 % of paragraphs held out for perplexity); a note under "
+    "the panels when the best K lies at the edge of the searched range.",
     inputs=["k_selection", "chosen_k", "topic_choice"],
     title="Choosing K",
     multi_panel=True,
@@ -199,6 +208,77 @@ def themes_by_level(ctx: Study, *, ax=None) -> Figure:
     return _to_width(fig, ax)
 
 
+@register(
+    "theme_effects",
+    "Effects of year (per year) and administrative level (against the largest level) on theme "
+    "rates (hits per 1,000 tokens): OLS per theme with 95% intervals, errors clustered by region; "
+    "needs year/level metadata.",
+    inputs=["theme_effects", "theme_labels"],
+    title="Effects on theme rates",
+)
+def theme_effects(ctx: Study, *, ax=None) -> Figure:
+    effects = ctx.theme_effects
+    if effects["estimate"].isna().all():
+        notes = effects["note"].dropna().astype(str)
+        raise NotApplicable(notes.iloc[0] if len(notes) else "no estimable effect")
+    return plot_effects(effects, labels=ctx.theme_labels, ax=ax)
+
+
+@register(
+    "cooccurrence_network",
+    "Terms written about in the same paragraphs: the 60 most frequent pairs with NPMI ≥ 0.1 among the 200 "
+    "most widespread terms (generic words removed); node size = paragraphs using the term.",
+    inputs=["cooccurrence_terms"],
+    title="Term co-occurrence",
+)
+def cooccurrence_network(ctx: Study, *, ax=None) -> Figure:
+    return plot_cooccurrence_network(ctx.cooccurrence_terms, seed=ctx.seed, ax=ax)
+
+
+@register(
+    "reuse_network",
+    "Text reuse network: documents as nodes (regions when there are too many to read), edges "
+    "weighted by the characters of shared passages, coloured by level, region or year.",
+    inputs=["reuse_pairs", "documents"],
+    title="Text reuse network",
+)
+def reuse_network(ctx: Study, *, ax=None) -> Figure:
+    return plot_reuse_network(ctx.reuse_pairs, ctx.documents, seed=ctx.seed, ax=ax)
+
+
+@register(
+    "reuse_share",
+    "Share of each report's text also found in earlier reports, by year and by administrative "
+    "level (groups of fewer than 3 reports: not applicable).",
+    inputs=["reuse_documents"],
+    title="Reuse share by year and level",
+    multi_panel=True,
+)
+def reuse_share(ctx: Study, *, ax=None) -> Figure:
+    return plot_reuse_share(ctx.reuse_documents)
+
+
+@register(
+    "slogan_adoption",
+    "Adoption curves: cumulative share of regions that have used each of the most widespread "
+    "slogans, by year (report date, else year label).",
+    inputs=["slogan_adoption", "slogan_diffusion"],
+    title="Slogan adoption curves",
+)
+def slogan_adoption(ctx: Study, *, ax=None) -> Figure:
+    return plot_adoption_curves(ctx.slogan_adoption, ctx.slogan_diffusion, ax=ax)
+
+
+@register(
+    "slogan_first_appearance",
+    "The year each of the most widespread slogans first appears at each administrative level.",
+    inputs=["slogan_first_by_level", "slogan_diffusion"],
+    title="First appearance of slogans by level",
+)
+def slogan_first_appearance(ctx: Study, *, ax=None) -> Figure:
+    return plot_first_appearance(ctx.slogan_first_by_level, ctx.slogan_diffusion, ax=ax)
+
+
 def _to_width(fig: Figure, ax) -> Figure:
     """Scale a figure to the paper's full width (keeping its aspect ratio)."""
     if ax is None:
@@ -212,7 +292,9 @@ def _to_width(fig: Figure, ax) -> Figure:
 
 @register_table(
     "corpus",
-    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did "
+    "documents.csv, paragraphs.csv, quality.csv: the cleaned corpus and what cleaning did; "
+    "removed_lines.csv: every line cleaning dropped (file, line number, rule, text); "
+    "boilerplate.csv: lines recurring across documents and whether each was removed "
     "(written by analysis.corpus).",
     inputs=["corpus"],
 )
@@ -227,14 +309,27 @@ def _write_frames(frames: dict[str, object], tables_dir: Path) -> list[Path]:
 
 @register_table(
     "themes",
-    "theme_scores.csv (hits, hits per 1,000 tokens and share per document and theme) and "
-    "paragraph_themes.csv (theme hits and dominant theme of every paragraph).",
-    inputs=["theme_scores", "paragraph_themes"],
+    "theme_scores.csv (hits, hits per 1,000 tokens and share per document and theme, with the "
+    "bilingual theme_label) and paragraph_themes.csv (theme hits and dominant theme of every "
+    "paragraph, with its dominant_label).",
+    inputs=["theme_scores", "paragraph_themes", "theme_labels"],
 )
 def theme_tables(ctx: Study, tables_dir: Path) -> list[Path]:
-    return _write_frames(
-        {"theme_scores": ctx.theme_scores, "paragraph_themes": ctx.paragraph_themes}, tables_dir
+    labels = {t: theme_label(t, ctx.theme_labels) for t in ctx.theme_labels}
+    scores = ctx.theme_scores.copy()
+    scores.insert(
+        list(scores.columns).index("theme") + 1,
+        "theme_label",
+        scores["theme"].astype(str).map(labels).fillna(""),
     )
+    para = ctx.paragraph_themes.copy()
+    if "dominant_theme" in para.columns:
+        para.insert(
+            list(para.columns).index("dominant_theme") + 1,
+            "dominant_label",
+            para["dominant_theme"].astype(str).map(labels).fillna(""),
+        )
+    return _write_frames({"theme_scores": scores, "paragraph_themes": para}, tables_dir)
 
 
 @register_table(
@@ -312,3 +407,101 @@ def topic_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     html = tables_dir.parent / "topics.html"
     atomic_write(html, ta["topics_html"])
     return [*written, html]
+
+
+@register_table(
+    "effects",
+    "theme_effects.csv and topic_effects.csv (outcome, covariate, level, reference, estimate, "
+    "ci_low, ci_high, se, p, n, n_clusters, n_draws, method, note): theme rates and topic shares "
+    "regressed on year and level; topic effects carry topic-model uncertainty (method of "
+    "composition over 20 posterior draws).",
+    inputs=["theme_effects", "topic_effects"],
+)
+def effect_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames(
+        {"theme_effects": ctx.theme_effects, "topic_effects": ctx.topic_effects}, tables_dir
+    )
+
+
+@register_table(
+    "group_comparison",
+    "group_comparison.csv: theme rates between the levels / regions of the documents "
+    "(n_docs, mean, median per group; permutation test, p, BH q; groups with < 3 documents "
+    "excluded and named).",
+    inputs=["group_comparison"],
+)
+def group_comparison_table(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames({"group_comparison": ctx.group_comparison}, tables_dir)
+
+
+@register_table(
+    "cooccurrence",
+    "cooccurrence_terms.csv and cooccurrence_themes.csv: pairs within paragraphs with count, "
+    "n_a, n_b, n_units, NPMI and Jaccard.",
+    inputs=["cooccurrence_terms", "cooccurrence_themes"],
+)
+def cooccurrence_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames(
+        {
+            "cooccurrence_terms": ctx.cooccurrence_terms,
+            "cooccurrence_themes": ctx.cooccurrence_themes,
+        },
+        tables_dir,
+    )
+
+
+@register_table(
+    "coding",
+    "theme_coding.csv, slogan_coding.csv, intrusion_coding.csv: seeded coding sheets for human "
+    "validation (fill `code`, then `python -m analysis validate`); `python -m analysis coding` "
+    "writes them as .xlsx.",
+    inputs=["coding_sheets"],
+)
+def coding_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames(dict(ctx.coding_sheets), tables_dir)
+
+
+@register_table(
+    "lexicon_suggestions",
+    "lexicon_suggestions.csv: per theme, corpus terms closest to its lexicon by word2vec "
+    "(similarity, frequency, document frequency, a KWIC line); read them before adding any.",
+    inputs=["lexicon_suggestions"],
+)
+def lexicon_suggestion_table(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames({"lexicon_suggestions": ctx.lexicon_suggestions}, tables_dir)
+
+
+@register_table(
+    "reuse",
+    "reuse_pairs.csv (shared passages with offsets and texts in both documents, direction), "
+    "reuse_documents.csv (share of each document found in earlier ones), reuse_templates.csv "
+    "and reuse_template_spans.csv (passages recurring in >= 5 documents).",
+    inputs=["reuse_pairs", "reuse_documents", "reuse_templates", "template_spans"],
+)
+def reuse_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames(
+        {
+            "reuse_pairs": ctx.reuse_pairs,
+            "reuse_documents": ctx.reuse_documents,
+            "reuse_templates": ctx.reuse_templates,
+            "reuse_template_spans": ctx.template_spans,
+        },
+        tables_dir,
+    )
+
+
+@register_table(
+    "diffusion",
+    "slogan_diffusion.csv (first appearance, regions, years to half of the adopters, date "
+    "source), slogan_adoption.csv (cumulative adoption by year) and slogan_first_by_level.csv.",
+    inputs=["slogan_diffusion", "slogan_adoption", "slogan_first_by_level"],
+)
+def diffusion_tables(ctx: Study, tables_dir: Path) -> list[Path]:
+    return _write_frames(
+        {
+            "slogan_diffusion": ctx.slogan_diffusion,
+            "slogan_adoption": ctx.slogan_adoption,
+            "slogan_first_by_level": ctx.slogan_first_by_level,
+        },
+        tables_dir,
+    )

@@ -134,4 +134,47 @@ def write_index(manifest: dict[str, Any], out_dir: str | Path, *, order: list[st
                 )
             lines.append(f"| {name} | {'<br>'.join(files)} | {entry.get('description', '')} |")
         lines.append("")
+        lines += _reading_the_tables(manifest, Path(out_dir))
     return atomic_write(Path(out_dir) / INDEX_NAME, "\n".join(lines))
+
+
+def _reading_the_tables(manifest: dict[str, Any], out: Path) -> list[str]:
+    """Conventions of the CSV tables and what every column means (for the index page)."""
+    from analysis.tables import SIGNIFICANT_DIGITS, column_glossary
+
+    files = [
+        out / f
+        for entry in manifest.get("tables", {}).values()
+        if entry.get("status") in ("built", "unchanged")
+        for f in entry.get("files", [])
+    ]
+    theme_ids: set[str] = set()
+    scores = out / "tables" / "theme_scores.csv"
+    if scores.exists():
+        import pandas as pd
+
+        theme_ids = set(pd.read_csv(scores, usecols=["theme"], dtype=str)["theme"].dropna())
+    glossary, _ = column_glossary(sorted(files), theme_ids=theme_ids)
+    if glossary.empty:
+        return []
+    lines = [
+        "## Reading the tables",
+        "",
+        f"- Numbers: floats with {SIGNIFICANT_DIGITS} significant digits, integers as integers; "
+        "UTF-8, one header row.",
+        '- **An empty cell means "not applicable"**, never zero (e.g. per-document counts on '
+        "the file rows of `quality.csv`).",
+        "- Ids are text: `doc_id` `000` is not the number 0. Read a table with "
+        "`analysis.read_table(path)` (ids stay strings, blanks become `<NA>`); with plain pandas "
+        'pass `dtype={"doc_id": str}`. In Excel use *Data › From Text/CSV* and set id columns '
+        "to *Text*, or open the workbook of `python -m analysis figures --xlsx` (`tables.xlsx`).",
+        "- List cells are joined with `|` (`doc_ids` with `;`).",
+        "",
+        "| column | meaning | in |",
+        "|---|---|---|",
+    ]
+    for r in glossary.itertuples():
+        meaning = r.meaning.replace("|", "\\|")  # a literal | would end the table cell
+        lines.append(f"| `{r.column}` | {meaning} | {r.tables} |")
+    lines.append("")
+    return lines

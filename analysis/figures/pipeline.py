@@ -329,10 +329,21 @@ def _font_name() -> str:
 
 
 def _progress(specs: list[OutputSpec], enabled: bool):
-    if not enabled:
-        return specs
-    from tqdm.auto import tqdm
+    """A one-line progress bar in a terminal; none in a notebook without ipywidgets (where
+    tqdm would warn "IProgress not found" and print every update as a new line) or when
+    ``TQDM_DISABLE`` is set."""
+    import sys
 
+    if not enabled or os.environ.get("TQDM_DISABLE"):
+        return specs
+    if "ipykernel" in sys.modules:
+        try:
+            import ipywidgets  # noqa: F401
+        except ImportError:
+            return specs
+        from tqdm.notebook import tqdm
+    else:
+        from tqdm import tqdm
     return tqdm(specs, desc="figures & tables", unit="output", leave=False)
 
 
@@ -371,6 +382,11 @@ def cli_figures(args: argparse.Namespace) -> int:
     study = study_from_args(args)
     workers = min(2, os.cpu_count() or 1)  # figures are drawn while the next inputs compute
     report = build_all(study, args.out, only=args.only, force=args.force, render_workers=workers)
+    if getattr(args, "xlsx", False):
+        from analysis.tables import write_workbook
+
+        book = write_workbook(Path(args.out) / "tables", Path(args.out) / "tables.xlsx")
+        print(f"wrote {book} (one sheet per table; not reproducible to the byte, not committed)")
     counts = report["status"].value_counts().to_dict()
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"{len(report)} outputs into {args.out} in {time.perf_counter() - t0:.1f} s: {summary}")

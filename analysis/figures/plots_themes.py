@@ -7,6 +7,7 @@ bilingual from ``themes.yaml`` (``{theme: (label_en, label_zh)}``, see :func:`th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,15 +40,49 @@ MIN_SHARE_HITS = 5  # a theme with fewer hits gets no "share by fifth" (n is sho
 _NONE = {"", "none", "None", "nan", "<NA>"}
 
 
-def theme_labels(themes: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
-    """``{theme: (label_en, label_zh)}`` from the long ``load_themes()`` table, in file order."""
-    if themes is None or themes.empty:
+def theme_labels(
+    themes: pd.DataFrame | Mapping[str, object] | str | Path | None,
+) -> dict[str, tuple[str, str]]:
+    """``{theme: (label_en, label_zh)}``, the form every theme plot takes, from what you have.
+
+    Accepts the long lexicon table of :func:`analysis.load_themes` (or a lexicon YAML path,
+    loaded with it), a mapping ``{theme: (label_en, label_zh)}`` (returned as is), a mapping
+    ``{theme: "label"}`` or ``{theme: [terms]}`` (the id or the label is used), or ``None``.
+    Themes keep file / mapping order, which is the row order of the plots.
+
+        >>> themes = an.load_themes("my_lexicon.yaml")
+        >>> an.plot_theme_profile(scores, an.theme_labels(themes))   # or pass themes directly
+    """
+    if themes is None:
         return {}
-    first = themes.drop_duplicates("theme")
-    return {
-        str(r.theme): (str(getattr(r, "label_en", "") or ""), str(getattr(r, "label_zh", "") or ""))
-        for r in first.itertuples()
-    }
+    if isinstance(themes, (str, Path)):
+        from analysis.measures.themes import load_themes
+
+        themes = load_themes(themes)
+    if isinstance(themes, pd.DataFrame):
+        if themes.empty or "theme" not in themes.columns:
+            return {}
+        first = themes.drop_duplicates("theme")
+        return {
+            str(r.theme): (
+                _text(getattr(r, "label_en", "")),
+                _text(getattr(r, "label_zh", "")),
+            )
+            for r in first.itertuples()
+        }
+    out: dict[str, tuple[str, str]] = {}
+    for theme, value in dict(themes).items():
+        if isinstance(value, tuple) and len(value) == 2:
+            out[str(theme)] = (_text(value[0]), _text(value[1]))
+        elif isinstance(value, str):
+            out[str(theme)] = (value, "")
+        else:  # e.g. a list of terms: no label, the id is shown
+            out[str(theme)] = ("", "")
+    return out
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def plot_theme_profile(
@@ -62,17 +97,17 @@ def plot_theme_profile(
 
     Args:
         theme_scores: ``theme_scores`` table (doc_id, theme, hits, per_1k_tokens, share).
-        labels: bilingual theme labels; rows follow their order.
+        labels: bilingual theme labels, or anything :func:`theme_labels` accepts (e.g. the
+            lexicon DataFrame); rows follow their order.
         documents: for column labels.
         value: the column to show (``per_1k_tokens``, ``share`` or ``hits``).
         ax: draw into this axes.
     """
+    labels = theme_labels(labels)
     wide = theme_scores.pivot_table(
         index="theme", columns="doc_id", values=value, aggfunc="sum", fill_value=0.0, observed=True
     )
-    order = [t for t in (labels or {}) if t in wide.index] + sorted(
-        set(wide.index) - set(labels or {})
-    )
+    order = [t for t in labels if t in wide.index] + sorted(set(wide.index) - set(labels))
     wide = wide.loc[order]
     n_t, n_d = wide.shape
     fig, ax = figure_and_axes(ax, figsize=(FULL_WIDTH, max(2.2, 0.32 * n_t + 1.3)))
@@ -119,7 +154,8 @@ def plot_theme_position(
 
     Args:
         paragraph_themes: (doc_id, para_id, dominant_theme, <theme score columns>).
-        labels: bilingual theme labels (also define the theme columns).
+        labels: bilingual theme labels, or anything :func:`theme_labels` accepts (e.g. the
+            lexicon DataFrame); they also define the theme columns.
         paragraphs: for paragraph lengths and relative positions (optional).
         documents: for row labels.
         n_bins: position bins of the right panel.
@@ -128,9 +164,10 @@ def plot_theme_position(
         max_strips: at most this many reports as strips (evenly spaced); the right panel
             always pools every report.
     """
+    labels = theme_labels(labels)
     pt = paragraph_themes.copy()
     pt["doc_id"] = pt["doc_id"].astype(str)
-    themes = [t for t in (labels or {}) if t in pt.columns]
+    themes = [t for t in labels if t in pt.columns]
     if not themes:
         themes = [
             c

@@ -41,6 +41,9 @@ def plot_k_selection(
 ) -> Figure:
     """Coherence, perplexity and diversity across K: mean per backend, one dot per seed.
 
+    Error bars are ± one standard error of the mean across seeds (sd / √n), the margin the
+    K rule (:func:`analysis.topics.select.choose_k`) uses.
+
     Args:
         k_table: ``topic_k_selection`` (backend, k, seed, npmi, c_v, u_mass, perplexity, diversity).
         chosen_k: the K used downstream (dashed line).
@@ -74,11 +77,12 @@ def plot_k_selection(
             ax.scatter(
                 d["k"] + jitter, d[metric], s=6, color=colours[backend], alpha=0.5, linewidths=0
             )
-            mean = d.groupby("k")[metric].agg(["mean", "std"]).reset_index()
+            mean = d.groupby("k")[metric].agg(["mean", "std", "count"]).reset_index()
+            se = (mean["std"] / np.sqrt(mean["count"])).fillna(0)  # the rule's margin
             ax.errorbar(
                 mean["k"] + offset,
                 mean["mean"],
-                yerr=mean["std"].fillna(0),
+                yerr=se,
                 color=colours[backend],
                 marker="o",
                 markersize=3,
@@ -92,7 +96,10 @@ def plot_k_selection(
         ax.set_xticks(sorted(k_table["k"].unique()))
         ax.grid(axis="y")
     n_seeds = k_table["seed"].nunique() if "seed" in k_table else 1
-    xlabel = f"Number of topics K (dots: {n_seeds} seeds; bars: ±1 sd)"
+    xlabel = (
+        f"Number of topics K (dots: {n_seeds} seeds; bars: mean ± 1 standard error across seeds; "
+        "chosen K: smallest K whose mean NPMI is within 1 SE of the best)"
+    )
     if note:
         import textwrap
 
@@ -303,6 +310,9 @@ def plot_seeded_topics(
         labels: bilingual theme labels.
         n_new: new terms listed per theme.
     """
+    from .plots_themes import theme_labels
+
+    labels = theme_labels(labels)
     r = report[report["theme"].astype(str) != ""].reset_index(drop=True)
     fig = Figure(figsize=(FULL_WIDTH, max(2.4, 0.3 * len(r) + 1.3)), layout="constrained")
     ax, ax_txt = fig.subplots(1, 2, width_ratios=[1.25, 1], sharey=True)

@@ -1,7 +1,9 @@
 """The one place that writes figures and tables to disk.
 
 PNG (quick viewing) and SVG (papers; text converted to paths, so it renders without the font)
-with reproducible metadata: the same figure gives the same bytes on every run.
+with reproducible metadata: no date or software version in the files, SVG ids from a fixed salt
+(``svg.hashsalt`` in ``style.mplstyle``), so the same figure gives the same bytes on every run.
+Tables are written by :func:`analysis.tables.write_table` (re-exported here).
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.atomic import atomic_write
+from analysis.tables import write_table  # noqa: F401  (the one table writer; re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -60,23 +61,3 @@ def save_figure(
         written.append(path)
     log.debug("saved %s", ", ".join(p.name for p in written))
     return written
-
-
-def write_table(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write a table as UTF-8 CSV (list cells joined with ``|``; floats with 6 significant digits).
-
-    The index is written only when it is named (e.g. the doc_id of ``similarity.csv``).
-    """
-    p = Path(path)
-    out = df.copy()
-    for col in out.columns:
-        if (
-            out[col].dtype == object
-            and out[col].map(lambda v: isinstance(v, (list, tuple, np.ndarray))).any()
-        ):
-            out[col] = out[col].map(
-                lambda v: "|".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
-            )
-    index = any(name is not None for name in out.index.names)  # e.g. similarity (doc_id)
-    text = out.to_csv(index=index, float_format="%.6g", lineterminator="\n")
-    return atomic_write(p, text)

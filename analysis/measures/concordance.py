@@ -116,7 +116,9 @@ def kwic(
 
     Returns:
         DataFrame[doc_id, para_id, start, end, left, match, right] sorted by document,
-        paragraph and offset; ``start``/``end`` index ``text_original`` (and ``text``).
+        paragraph and offset; ``start``/``end`` index ``text_original`` (and ``text``). When
+        ``documents`` is given the rows also carry the document metadata ``title, place, year,
+        level, region`` (empty where unknown), so a KWIC table can be grouped or cited.
 
     Raises:
         ValueError: empty term, negative window, or an invalid regular expression.
@@ -141,7 +143,12 @@ def kwic(
         if m.end() > m.start()
     ]
     out = context_rows(paras, spans, window=window)
-    return out.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["doc_id", "para_id", "start"], kind="stable").reset_index(drop=True)
+    if documents is not None:
+        from .validation import with_metadata
+
+        out = with_metadata(out, documents)
+    return out
 
 
 def _display_width(s: str) -> int:

@@ -211,6 +211,41 @@ def _keyness_frame(
     return out.iloc[order].reset_index(drop=True)
 
 
+def _top_over_used(
+    terms: np.ndarray, a: np.ndarray, b: np.ndarray, c: float, d: float, n: int
+) -> pd.DataFrame:
+    """The ``n`` most over-used terms: the rows of ``_keyness_frame(...)`` with log_ratio > 0,
+    first ``n`` in its order (signed G² descending, then term), computed without building and
+    sorting the frame of all terms. G², log ratio and p are the same element-wise formulas;
+    q is the Benjamini–Hochberg adjustment over all tested terms, as there."""
+    e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g2 = 2.0 * (
+            np.where(a > 0, a * np.log(a / e1), 0.0) + np.where(b > 0, b * np.log(b / e2), 0.0)
+        )
+    lr = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
+    p = stats.chi2.sf(g2, 1)
+    q = _bh(p)
+    over = np.flatnonzero(lr > 0)
+    signed = g2[over]  # sign(log_ratio) = +1 here
+    if len(over) > n:
+        cut = np.partition(signed, len(signed) - n)[len(signed) - n]
+        over = over[signed >= cut]  # the n largest, ties at the cut included
+    order = np.lexsort((terms[over], -g2[over]))
+    sel = over[order][:n]
+    return pd.DataFrame(
+        {
+            "term": terms[sel],
+            "freq_target": a[sel].astype(int),
+            "freq_ref": b[sel].astype(int),
+            "log_ratio": lr[sel],
+            "g2": g2[sel],
+            "p": p[sel],
+            "q": q[sel],
+        }
+    )
+
+
 def _bh(p: np.ndarray) -> np.ndarray:
     n = len(p)
     if n == 0:
@@ -259,25 +294,23 @@ def keyness_by_group(
         (np.ones(has.sum()), (member[has].astype(int).to_numpy(), np.flatnonzero(has))),
         shape=(len(labels), len(s)),
     )
-    by_group = (indicator @ counts).toarray() if len(labels) * len(vocab) < 5e7 else None
+    by_group = (indicator @ counts).tocsr()  # sparse: groups × terms
     total = np.asarray(counts.sum(axis=0)).ravel()
     n_all = float(total.sum())
     terms = np.asarray(vocab, dtype=object).astype(str)
+    keep = total >= min_freq  # a + b = the term's corpus total, whatever the group
+    kept_terms, kept_total = terms[keep], total[keep]
     parts = []
     for i, label in enumerate(labels):
-        a = (
-            by_group[i]
-            if by_group is not None
-            else np.asarray((indicator[i] @ counts).todense()).ravel()
-        )
-        b = total - a
-        keep = (a + b) >= min_freq
-        c = float(a.sum())
+        a = by_group[i].toarray().ravel()[keep]
+        c = float(by_group[i].sum())
         if c == 0 or n_all - c == 0:
             continue
-        k = _keyness_frame(terms[keep], a[keep], b[keep], c, n_all - c)
-        if n is not None:
-            k = k[k["log_ratio"] > 0].head(n)
+        b = kept_total - a
+        if n is None:
+            k = _keyness_frame(kept_terms, a, b, c, n_all - c)
+        else:
+            k = _top_over_used(kept_terms, a, b, c, n_all - c, n)
         k.insert(0, "group", str(label))
         parts.append(k)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
@@ -303,19 +336,26 @@ def keyword_tables(
     Returns:
         ``{"tfidf_keywords": [doc_id, rank, term, score, count],
         "similarity": square doc × doc DataFrame,
-        "keyness": [comparison, group, term, freq_target, freq_ref, log_ratio, g2, p, q]}`` --
-        ``comparison`` is ``"document"`` (each report vs all others) or ``"theme"`` (paragraphs
-        whose dominant theme is ``group`` vs all other paragraphs).
+        "keyness": [comparison, group, term, freq_target, freq_ref, log_ratio, g2, p, q,
+        docs_target, docs_ref, max_doc_share, dispersed]}`` -- ``comparison`` is
+        ``"document"`` (each report vs all others) or ``"theme"`` (paragraphs whose dominant
+        theme is ``group`` vs all other paragraphs); the dispersion columns are those of
+        :func:`analysis.measures.groups.keyness_dispersion` (a per-report comparison holds one
+        document by construction, so ``dispersed`` is False there).
     """
+    from analysis.measures.groups import keyness_dispersion
+
     s = _as_series(units)
     by_doc = pd.Series({u: u.split("#", 1)[0] for u in s.index})
-    parts = [keyness_by_group(s, by_doc, n=n, min_freq=min_freq).assign(comparison="document")]
+    doc_key = keyness_by_group(s, by_doc, n=n, min_freq=min_freq)
+    parts = [keyness_dispersion(doc_key, s, by_doc).assign(comparison="document")]
     if paragraph_themes is not None and len(paragraph_themes):
         pt = paragraph_themes
         ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
         theme = pd.Series(pt["dominant_theme"].to_numpy(), index=ids)
         theme = theme[theme.notna() & ~theme.astype(str).isin(["", "none"])]  # no dominant theme
-        parts.append(keyness_by_group(s, theme, n=n, min_freq=min_freq).assign(comparison="theme"))
+        theme_key = keyness_by_group(s, theme, n=n, min_freq=min_freq)
+        parts.append(keyness_dispersion(theme_key, s, theme).assign(comparison="theme"))
     key = pd.concat(parts, ignore_index=True)
     key = key[["comparison", *[c for c in key.columns if c != "comparison"]]]
     return {

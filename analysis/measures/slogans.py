@@ -13,6 +13,7 @@ counting rules). Everything is matched in the Simplified ``text``; offsets carry
 from __future__ import annotations
 
 import logging
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -20,15 +21,26 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis._files import read_yaml
+from analysis._files import read_text_lines, read_yaml
 from analysis.errors import InputFileError
 from analysis.hashing import file_digest
 
 from .concordance import drop_duplicate_documents, to_simplified
-from .themes import line_of, trie_pattern, yaml_lines
+from .formulations import (
+    FormulationRules,
+    era_note,
+    min_docs_for,
+    recurring_ngrams,
+    sample_documents,
+    score_formulations,
+    strip_leading,
+)
+from .matching import JOIN, build_automaton, find_all, joined
+from .themes import line_of, yaml_lines
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +57,12 @@ MENTION_COLUMNS = [
     "surface",
     "surface_original",
 ]
-KINDS = ("quoted", "numbered", "phrase")
+KINDS = ("quoted", "numbered", "phrase", "formulation")
 DOC_SEP = ";"
 VARIANT_SEP = " | "
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = "。！？!?；;\n"
+_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,9 @@ class SloganPatterns:
     recount_min_chars: int
     recount_min_quoted_share: float
     phrases: tuple[str, ...]
+    leading_variants: tuple[str, ...] = ()
+    formulations: FormulationRules = FormulationRules()
+    dictionary: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------- loading
@@ -218,7 +234,74 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
         if not _CJK.search(key):
             raise fail(("phrases", i), f"phrase {p!r} contains no Chinese character")
         phrases.append(key)
-    return replace(pats, exclude=exclude, stop=stop, phrases=tuple(dict.fromkeys(phrases)))
+    has_leading = (
+        isinstance(data.get("normalise"), dict) and "leading_variants" in data["normalise"]
+    )
+    leading = tuple(
+        normalise_slogan(v, pats)
+        for v in (str_list(("normalise", "leading_variants")) if has_leading else ())
+    )
+    rules, dictionary = _formulation_rules(data, path, get, str_list, fail)
+    return replace(
+        pats,
+        exclude=exclude,
+        stop=stop,
+        phrases=tuple(dict.fromkeys(phrases)),
+        leading_variants=leading,
+        formulations=rules,
+        dictionary=dictionary,
+    )
+
+
+def _formulation_rules(data, path: Path, get, str_list, fail):
+    """The optional ``formulations:`` section (defaults of :class:`FormulationRules`)."""
+    if "formulations" not in data:
+        return FormulationRules(enabled=False), frozenset()
+    w = ("formulations",)
+
+    def num(key: tuple, typ, lo: float, hi: float):
+        v = get((*w, *key), typ)
+        if not lo <= v <= hi:
+            raise fail((*w, *key), f"'{'.'.join(key)}' must be in [{lo}, {hi}], got {v}")
+        return v
+
+    rules = FormulationRules(
+        enabled=bool(get((*w, "enabled"), bool)),
+        min_chars=num(("min_chars",), int, 2, 30),
+        max_chars=num(("max_chars",), int, 2, 30),
+        min_doc_share=float(num(("min_doc_share",), (int, float), 0, 1)),
+        sample_chars=num(("sample_chars",), int, 0, 10**10),
+        max_extension_share=float(num(("max_extension_share",), (int, float), 0, 1)),
+        admin_units=get((*w, "admin_units"), str),
+        generic_edges=str_list((*w, "generic_edges")),
+        trailing_heads=str_list((*w, "trailing_heads")),
+        policy_heads=str_list((*w, "policy_heads")),
+        frame_min_share=float(num(("frame_min_share",), (int, float), 0, 1)),
+        quoted_min_share=float(num(("quoted_min_share",), (int, float), 0, 1)),
+        weight_frame=num(("weights", "policy_frame"), int, 0, 100),
+        weight_quoted=num(("weights", "quoted"), int, 0, 100),
+        weight_numbered=num(("weights", "numbered"), int, 0, 100),
+        weight_dictionary=num(("weights", "dictionary"), int, 0, 100),
+        weight_era=num(("weights", "era"), int, 0, 100),
+        min_score=num(("min_score",), int, 0, 1000),
+        era_max_span_share=float(num(("era", "max_span_share"), (int, float), 0, 1)),
+        era_min_dated_docs=num(("era", "min_dated_docs"), int, 1, 10**9),
+        era_min_corpus_span=num(("era", "min_corpus_span"), int, 0, 10**4),
+    )
+    if rules.min_chars > rules.max_chars:
+        raise fail((*w, "min_chars"), "'min_chars' must not exceed 'max_chars'")
+    words: set[str] = set()
+    dict_file = get((*w, "dictionary"), str, default="")
+    if dict_file:
+        target = path.parent / dict_file  # an absolute path stays absolute
+        if not target.is_file() and not Path(dict_file).is_absolute():
+            target = paths.LEXICONS / dict_file  # a copied slogans.yaml still finds userdict
+        if not target.is_file():
+            raise fail((*w, "dictionary"), f"dictionary file {str(target)!r} not found")
+        # only the words (first field); the file itself is validated as the tokenizer's user
+        # dictionary, so a bad line is reported once, there
+        words = {to_simplified(line.split()[0]) for _, line in read_text_lines(target)}
+    return rules, frozenset(words)
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -287,6 +370,9 @@ def _accept_quoted(raw: str, key: str, p: SloganPatterns) -> bool:
         return False
     if key in p.exclude:
         return False
+    units = p.formulations.admin_units
+    if units and set(key.replace("、", "")) <= set(units):
+        return False  # an enumeration of administrative levels (市、县、乡、村)
     chars = [c for c in key if c != "、"]
     n_cjk = _cjk_len(key)
     if not chars or n_cjk / len(chars) < p.min_cjk_share:
@@ -327,105 +413,155 @@ def _quote_regexes(p: SloganPatterns) -> list[re.Pattern]:
 def _discover(texts: list[str], p: SloganPatterns) -> tuple[list[_Hit], list[list[tuple]]]:
     """Quoted and numbered candidates of every paragraph (before the recount).
 
+    The regular expressions run once over the paragraphs joined by line breaks (a match that
+    would cross a paragraph boundary is dropped); each distinct surface is normalised once.
+
     Returns the hits and, per paragraph, the spans of all quoted regions (accepted or not).
     """
     hits: list[_Hit] = []
-    regions: list[list[tuple[int, int]]] = []
-    quote_res = _quote_regexes(p)
-    for pos, text in enumerate(texts):
-        quoted: list[_Hit] = []
-        spans: list[tuple[int, int]] = []
-        for rx in quote_res:
-            for m in rx.finditer(text):
-                s, e = m.span(1)
-                spans.append((s, e))
-                raw = m.group(1)
-                s += len(raw) - len(raw.lstrip())
-                e -= len(raw) - len(raw.rstrip())
-                if e <= s or (not p.count_inside_titles and _inside_title(text, s)):
-                    continue
-                key = normalise_slogan(text[s:e], p, simplified=True)
-                if _accept_quoted(text[s:e], key, p):
-                    quoted.append(_Hit(pos, s, e, key, "quoted"))
-        regions.append(spans)
-        hits.extend(quoted)
-        # a numbered formula inside an accepted quoted formula is part of it, not a mention
-        # of its own (五桥带五区 inside “五桥带五区建设”)
-        for pat in p.numbered:
-            for m in pat.regex.finditer(text):
-                s, e = m.span()
-                if any(q.start <= s and e <= q.end and (q.start, q.end) != (s, e) for q in quoted):
-                    continue
-                key = normalise_slogan(m.group(0), p, simplified=True)
-                if key and not _numbered_stopped(key, p):
-                    hits.append(_Hit(pos, s, e, key, f"numbered:{pat.id}"))
+    regions: list[list[tuple[int, int]]] = [[] for _ in texts]
+    big, starts = joined(texts)
+    ends = starts + np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+
+    def locate(gs: int, ge: int) -> tuple[int, int, int] | None:
+        pos = int(np.searchsorted(starts, gs, side="right")) - 1
+        if ge > ends[pos]:
+            return None
+        return pos, gs - int(starts[pos]), ge - int(starts[pos])
+
+    accepted: dict[str, str | None] = {}
+    quoted: dict[int, list[_Hit]] = {}
+    for rx in _quote_regexes(p):
+        for m in rx.finditer(big):
+            where = locate(*m.span(1))
+            if where is None:
+                continue
+            pos, s, e = where
+            regions[pos].append((s, e))
+            text = texts[pos]
+            raw = text[s:e]
+            s += len(raw) - len(raw.lstrip())
+            e -= len(raw) - len(raw.rstrip())
+            if e <= s or (not p.count_inside_titles and _inside_title(text, s)):
+                continue
+            surface = text[s:e]
+            if surface not in accepted:
+                key = normalise_slogan(surface, p, simplified=True)
+                accepted[surface] = key if _accept_quoted(surface, key, p) else None
+            key = accepted[surface]
+            if key is not None:
+                quoted.setdefault(pos, []).append(_Hit(pos, s, e, key, "quoted"))
+    for pos in sorted(quoted):
+        hits.extend(quoted[pos])
+    numbered_keys: dict[str, str | None] = {}
+    for pat in p.numbered:
+        for m in pat.regex.finditer(big):
+            where = locate(*m.span())
+            if where is None:
+                continue
+            pos, s, e = where
+            # a numbered formula inside an accepted quoted formula is part of it, not a mention
+            # of its own (五桥带五区 inside “五桥带五区建设”)
+            if any(q.start <= s and e <= q.end and (q.start, q.end) != (s, e)
+                   for q in quoted.get(pos, ())):  # fmt: skip
+                continue
+            surface = m.group(0)
+            if surface not in numbered_keys:
+                key = normalise_slogan(surface, p, simplified=True)
+                numbered_keys[surface] = key if key and not _numbered_stopped(key, p) else None
+            key = numbered_keys[surface]
+            if key is not None:
+                hits.append(_Hit(pos, s, e, key, f"numbered:{pat.id}"))
+    hits.sort(key=lambda h: (h.pos, h.start))
     return hits, regions
 
 
-def _separator_token(p: SloganPatterns):
-    seps = re.escape("".join(sorted(set(p.separators) | set(",，、;；"))))
+def _separator_normalised(big: str, p: SloganPatterns) -> tuple[str, np.ndarray]:
+    """``big`` with every separator run that a slogan key may span rewritten to one ``、``.
 
-    def token(ch: str) -> str:
-        return r"\s*[" + seps + r"\s]\s*" if ch == "、" else re.escape(ch)
+    A run of whitespace and separator characters holding at most one separator that is not
+    whitespace stands for the ``、`` of a key (升级晋档 , 科学发展 ≡ 升级晋档、科学发展), as in
+    :func:`normalise_slogan`. Line breaks (paragraph joins) are never part of a run.
 
-    return token
+    Returns the rewritten text and, for each of its characters, the offset in ``big`` (one more
+    entry: ``len(big)``).
+    """
+    codes = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+    if not len(codes):
+        return big, np.zeros(1, dtype=np.int64)
+    seps = set(p.separators) | set(",，、;；")
+    is_ws = np.zeros(len(codes), dtype=bool)
+    for c in _WHITESPACE:
+        if c != JOIN:
+            is_ws |= codes == ord(c)
+    is_sep = np.zeros(len(codes), dtype=bool)
+    for c in seps:
+        if not c.isspace():
+            is_sep |= codes == ord(c)
+    in_run = is_ws | is_sep
+    if not in_run.any():
+        return big, np.arange(len(codes) + 1, dtype=np.int64)
+    run_start = in_run & ~np.concatenate([[False], in_run[:-1]])
+    run_id = np.cumsum(run_start) - 1
+    n_runs = int(run_start.sum())
+    hard = np.bincount(run_id[is_sep], minlength=n_runs)
+    qualifies = np.zeros(len(codes), dtype=bool)
+    qualifies[in_run] = hard[run_id[in_run]] <= 1
+    keep = ~qualifies | run_start
+    out = codes.copy()
+    out[qualifies & run_start] = ord("、")
+    index = np.flatnonzero(keep)
+    text = out[keep].tobytes().decode("utf-32-le")
+    return text, np.append(index, len(codes)).astype(np.int64)
 
 
 def _recount(texts: list[str], keys: set[str], p: SloganPatterns) -> list[_Hit]:
-    """All occurrences (quoted or not) of the given keys, nested ones included."""
-    if not keys:
+    """All occurrences (quoted or not, nested ones included) of the given keys.
+
+    One Aho–Corasick automaton holds every key and every alias wording that rewrites to it;
+    it runs once over the separator-normalised corpus (:func:`_separator_normalised`).
+    """
+    if not keys or not texts:
         return []
-    token = _separator_token(p)
-    # search forms: the key and every alias source that rewrites to it
     forms: dict[str, str] = {k: k for k in keys}
     for old, new in p.aliases:
         for k in keys:
             if new in k:
                 forms.setdefault(k.replace(new, old), k)
-    scan = re.compile(trie_pattern(forms, token=token))
-    # forms nested at the start of a longer key (创先争优 in 创先争优、为民服务): the scan only
-    # reports the longest form at a position, so shorter ones are tried explicitly
-    nested: dict[str, list[str]] = {}
-    for f, k in forms.items():
-        for i in range(1, len(f)):
-            g = f[:i]
-            if g in forms and forms[g] != k:
-                nested.setdefault(k, []).append(g)
-    single = {g: re.compile(trie_pattern([g], token=token)) for gs in nested.values() for g in gs}
-    hits: list[_Hit] = []
-    for pos, text in enumerate(texts):
-        # the longest form at every start position (overlaps allowed): search again from the
-        # character after each match's start; plain search keeps the regex engine's fast skip
-        at = 0
-        while (m := scan.search(text, at)) is not None:
-            s, e = m.span()
-            at = s + 1
-            key = normalise_slogan(text[s:e], p, simplified=True)
-            if key not in keys:
-                continue
-            hits.append(_Hit(pos, s, e, key, "recount"))
-            for g in nested.get(key, ()):
-                inner = single[g].match(text, s)
-                if inner:
-                    hits.append(_Hit(pos, s, inner.end(), forms[g], "recount"))
-    return hits
+    terms = sorted(forms)
+    big, starts = joined(texts)
+    norm, index = _separator_normalised(big, p)
+    m = find_all(build_automaton(terms), [norm])
+    if not len(m):
+        return []
+    gs = index[m.start]
+    ge = index[m.end - 1] + 1
+    pos = np.searchsorted(starts, gs, side="right") - 1
+    s = gs - starts[pos]
+    e = ge - starts[pos]
+    return [
+        _Hit(a, b, c, forms[terms[t]], "recount")
+        for a, b, c, t in zip(pos.tolist(), s.tolist(), e.tolist(), m.term.tolist(), strict=True)
+    ]
 
 
 def _filter_recount(
     hits: list[_Hit],
     texts: list[str],
     regions: list[list[tuple]],
-    phrases: set[str],
+    anywhere: set[str],
     p: SloganPatterns,
-) -> list[_Hit]:
+) -> tuple[list[_Hit], set[str]]:
     """Apply the recount rules of slogans.yaml to recount hits.
 
     1. Inside quotation marks a hit must cover whole separator-delimited parts of the quote:
        “三联共建” counts in “三联共建、结对帮扶”, 五个一 does not count in “五个一批”. Fixed
-       phrases are counted wherever they occur (战斗堡垒 in “…战斗堡垒作用…”).
+       phrases and formulations (``anywhere``) are counted wherever they occur.
     2. A slogan discovered in quotes is counted without quotes only if at least
        ``recount.min_quoted_share`` of its occurrences lie inside quotation marks: “三联共建”
-       yes, a word like 高速公路 quoted once in 300 uses no. Fixed phrases are exempt.
+       yes, a word like 高速公路 quoted once in 300 uses no. ``anywhere`` keys are exempt.
+
+    Returns the kept hits and the keys whose unquoted mentions count (rule 2 passed).
     """
     seps = set(p.separators) | set(",，、;；")
 
@@ -443,16 +579,137 @@ def _filter_recount(
     inside: Counter = Counter()
     total: Counter = Counter()
     for h in hits:
-        region = region_of(h)
-        if region is not None and h.key not in phrases and not aligned(h, region):
+        region = region_of(h) if regions[h.pos] else None
+        if region is not None and h.key not in anywhere and not aligned(h, region):
             continue
         kept.append((h, region is not None))
         total[h.key] += 1
         inside[h.key] += region is not None
     keep_all = {
-        k for k in total if k in phrases or inside[k] >= p.recount_min_quoted_share * total[k]
+        k for k in total if k in anywhere or inside[k] >= p.recount_min_quoted_share * total[k]
     }
-    return [h for h, quoted in kept if quoted or h.key in keep_all]
+    return [h for h, quoted in kept if quoted or h.key in keep_all], keep_all
+
+
+def _doc_years(paras: pd.DataFrame, documents: pd.DataFrame | None) -> dict[str, float]:
+    if documents is None or "year" not in documents:
+        return {}
+    y = pd.to_numeric(documents["year"], errors="coerce")
+    return dict(zip(documents["doc_id"].astype(str), y.astype(float), strict=True))
+
+
+def _formulation_table(
+    texts: list[str],
+    doc_ids: np.ndarray,
+    found: list[_Hit],
+    p: SloganPatterns,
+    years: dict[str, float],
+) -> tuple[pd.DataFrame, dict]:
+    """Score formulation candidates (see :mod:`analysis.formulations`); also the settings."""
+    rules = p.formulations
+    codes, uniques = pd.factorize(doc_ids)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    mask = sample_documents(codes, lengths, rules.sample_chars)
+    sample_codes, sample_uniques = pd.factorize(codes[mask])
+    n_sample = len(sample_uniques)
+    min_docs = min_docs_for(n_sample, rules)
+    yrs = None
+    if years:
+        yrs = np.array([years.get(str(uniques[c]), np.nan) for c in sample_uniques], dtype=float)
+    sample_every = 1 if mask.all() else int(math.ceil(lengths.sum() / rules.sample_chars))
+    sample_texts = [t for t, keep in zip(texts, mask, strict=True) if keep]
+    ngrams = recurring_ngrams(
+        sample_texts, sample_codes, min_docs=min_docs, max_n=rules.max_chars + 1, years=yrs
+    )
+    quoted_docs: dict[str, set] = {}
+    numbered: set[str] = set()
+    for h in found:
+        if h.rule == "quoted":
+            for part in {h.key, *h.key.split("、")}:
+                quoted_docs.setdefault(part, set()).add(doc_ids[h.pos])
+        else:
+            numbered.add(h.key)
+    table = score_formulations(
+        ngrams,
+        rules=rules,
+        leading=p.leading_variants,
+        quoted_docs={k: len(v) for k, v in quoted_docs.items()},
+        numbered=numbered,
+        dictionary=set(p.dictionary) | set(p.phrases),
+        corpus_years=yrs,
+        sample_every=sample_every,
+    )
+    settings = {
+        "documents": len(uniques),
+        "sample_documents": n_sample,
+        "sample_every": sample_every,
+        "min_docs": min_docs,
+        "era": era_note(yrs, rules),
+    }
+    return table, settings
+
+
+def discover_formulations(
+    paragraphs: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    patterns: SloganPatterns | None = None,
+    *,
+    include_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Formulation candidates with their evidence, accepted or not (the audit behind the
+    ``formulation`` kind; rules in the ``formulations:`` section of slogans.yaml).
+
+    Args:
+        paragraphs: paragraphs per the corpus contract.
+        documents: documents table (near-duplicates dropped; ``year`` feeds the era evidence).
+        patterns: from :func:`load_slogan_patterns` (default file when ``None``).
+        include_duplicates: keep near-duplicate documents.
+
+    Returns:
+        DataFrame[formulation, n_chars, sample_docs, sample_mentions, extension_share,
+        quoted_docs, numbered, in_dictionary, policy_frame, year_span, era, score, accepted,
+        reason]
+        (see :func:`analysis.formulations.score_formulations`); ``attrs["settings"]`` holds the
+        corpus-scaled thresholds (documents, sample, ``min_docs``, era applicability).
+    """
+    p = patterns or _default_patterns()
+    paras = drop_duplicate_documents(
+        paragraphs, documents, include_duplicates=include_duplicates
+    ).reset_index(drop=True)
+    texts = [str(t) for t in paras["text"].fillna("")]
+    doc_ids = paras["doc_id"].astype(str).to_numpy()
+    found, _ = _discover(texts, p)
+    table, settings = _formulation_table(texts, doc_ids, found, p, _doc_years(paras, documents))
+    table.attrs["settings"] = settings
+    return table
+
+
+def _merge_leading(hits: list[_Hit], p: SloganPatterns) -> list[_Hit]:
+    """Merge keys that differ by a leading verb or particle (过紧日子 → 紧日子, when 紧日子
+    is itself a slogan of the corpus); a merged mention that contains another mention of the
+    same slogan is one mention (the longer span, so the variant shows the leading word)."""
+    if not p.leading_variants:
+        return hits
+    keys = {h.key for h in hits}
+    target = {}
+    for k in keys:
+        base = strip_leading(k, p.leading_variants, keys)
+        if base != k and _cjk_len(base) >= 2:
+            target[k] = base
+    if not target:
+        return hits
+    merged = [replace(h, key=target.get(h.key, h.key)) for h in hits]
+    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for h in merged:
+        spans.setdefault((h.pos, h.key), []).append((h.start, h.end))
+    return [
+        h
+        for h in merged
+        if not any(
+            s <= h.start and h.end <= e and (s, e) != (h.start, h.end)
+            for s, e in spans[(h.pos, h.key)]
+        )
+    ]
 
 
 def slogan_mentions(
@@ -468,15 +725,18 @@ def slogan_mentions(
         paragraphs: paragraphs per the corpus contract (``doc_id, para_id, text,
             text_original``).
         patterns: from :func:`load_slogan_patterns` (default file when ``None``).
-        documents: if given, near-duplicate documents are dropped.
+        documents: if given, near-duplicate documents are dropped and the documents' ``year``
+            feeds the era evidence of formulations.
         include_duplicates: keep near-duplicates.
 
     Returns:
         DataFrame[doc_id, para_id, start, end, slogan, kind, rule, surface, surface_original]:
         one row per (slogan, span); ``slogan`` is the normalised key, ``kind`` quoted /
-        numbered / phrase, ``rule`` what found the span (``quoted``, ``numbered:<id>``,
-        ``phrase`` or ``recount``), ``surface``/``surface_original`` the text at
-        ``start:end`` in ``text``/``text_original``. Sorted by document, paragraph, offset.
+        numbered / phrase / formulation, ``rule`` what found the span (``quoted``,
+        ``numbered:<id>``, ``phrase``, ``formulation`` or ``recount``),
+        ``surface``/``surface_original`` the text at ``start:end`` in ``text``/``text_original``.
+        Sorted by document, paragraph, offset. ``attrs["formulations"]`` holds the settings of
+        the formulation discovery (corpus-scaled thresholds).
     """
     p = patterns or _default_patterns()
     paras = drop_duplicate_documents(
@@ -484,45 +744,80 @@ def slogan_mentions(
     ).reset_index(drop=True)
     texts = [str(t) for t in paras["text"].fillna("")]
     originals = [str(t) for t in paras["text_original"].fillna("")]
+    doc_ids = paras["doc_id"].astype(str).to_numpy()
     found, regions = _discover(texts, p)
     phrases = set(p.phrases)
+    formulations: set[str] = set()
+    settings: dict = {}
+    if p.formulations.enabled and texts:
+        table, settings = _formulation_table(texts, doc_ids, found, p, _doc_years(paras, documents))
+        formulations = set(table.loc[table["accepted"], "formulation"])
+        log.info(
+            "formulations: %d accepted of %d candidates (%s documents, sample %s, min_docs %s; %s)",
+            len(formulations), len(table), settings["documents"], settings["sample_documents"],
+            settings["min_docs"], settings["era"],
+        )  # fmt: skip
     quoted_keys = {h.key for h in found if h.rule == "quoted"}
-    recount_keys = {k for k in quoted_keys if _cjk_len(k) >= p.recount_min_chars} | phrases
-    recounted = _filter_recount(_recount(texts, recount_keys, p), texts, regions, phrases, p)
-    rules: dict[tuple[int, int, int, str], str] = {}
-    for h in [*found, *recounted]:
-        rule = "phrase" if h.rule == "recount" and h.key in phrases else h.rule
-        rules.setdefault((h.pos, h.start, h.end, h.key), rule)
+    recount_keys = (
+        {k for k in quoted_keys if _cjk_len(k) >= p.recount_min_chars} | phrases | formulations
+    )
+    recounted, full = _filter_recount(
+        _recount(texts, recount_keys, p), texts, regions, phrases | formulations, p
+    )
     numbered_keys = {h.key for h in found if h.rule.startswith("numbered")}
+    fully_quoted = {k for k in quoted_keys if k in full and k not in formulations}
+    both = quoted_keys & formulations
+    quoted_share_ok = both & _quoted_share_keys([h for h in recounted if h.key in both], regions, p)
+    counted_as_quoted = fully_quoted | quoted_share_ok
+
+    def rule_of(h: _Hit) -> str:
+        if h.rule != "recount":
+            return h.rule
+        if h.key in phrases:
+            return "phrase"
+        if h.key in formulations and h.key not in counted_as_quoted:
+            return "formulation"
+        return "recount"
+
+    rules: dict[tuple[int, int, int, str], str] = {}
+    for h in _merge_leading([*found, *recounted], p):
+        rules.setdefault((h.pos, h.start, h.end, h.key), rule_of(h))
 
     def kind(key: str) -> str:
         if key in phrases:
             return "phrase"
         if key in numbered_keys or _is_numbered_key(key, p):
             return "numbered"
+        if key in formulations and key not in quoted_share_ok:
+            return "formulation"
         return "quoted"
 
-    doc_ids = paras["doc_id"].astype(str).to_numpy()
     para_ids = paras["para_id"].to_numpy()
-    rows = [
-        (
-            doc_ids[pos],
-            int(para_ids[pos]),
-            s,
-            e,
-            key,
-            kind(key),
-            rule,
-            texts[pos][s:e],
-            originals[pos][s:e],
-        )
-        for (pos, s, e, key), rule in rules.items()
-    ]
+    kinds: dict[str, str] = {}
+    rows = []
+    for (pos, s, e, key), rule in rules.items():
+        k = kinds.get(key) or kinds.setdefault(key, kind(key))
+        rows.append(
+            (doc_ids[pos], int(para_ids[pos]), s, e, key, k, rule, texts[pos][s:e],
+             originals[pos][s:e])
+        )  # fmt: skip
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     out = out.astype({"start": "int64", "end": "int64", "para_id": "int64"})
-    return out.sort_values(["doc_id", "para_id", "start", "slogan"], kind="stable").reset_index(
+    out = out.sort_values(["doc_id", "para_id", "start", "slogan"], kind="stable").reset_index(
         drop=True
     )
+    out.attrs["formulations"] = settings
+    return out
+
+
+def _quoted_share_keys(hits: list[_Hit], regions: list[list[tuple]], p: SloganPatterns) -> set:
+    """Keys with at least ``recount.min_quoted_share`` of their hits inside quotes."""
+    inside: Counter = Counter()
+    total: Counter = Counter()
+    for h in hits:
+        total[h.key] += 1
+        inside[h.key] += any(s <= h.start and h.end <= e for s, e in regions[h.pos])
+    return {k for k in total if inside[k] >= p.recount_min_quoted_share * total[k]}
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -553,6 +848,7 @@ def extract_slogans(
     *,
     include_duplicates: bool = False,
     min_docs: int = 1,
+    mentions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Slogans with their counts, documents, variants and an example in the original script.
 
@@ -563,6 +859,8 @@ def extract_slogans(
         patterns: from :func:`load_slogan_patterns` (default file when ``None``).
         include_duplicates: keep near-duplicate documents.
         min_docs: keep slogans found in at least this many documents (2 = recurring only).
+        mentions: the :func:`slogan_mentions` of the same paragraphs, if already computed
+            (then they are not searched again).
 
     Returns:
         DataFrame[slogan, kind, n_docs, n_mentions, doc_ids, variants, example, recurring,
@@ -574,7 +872,9 @@ def extract_slogans(
     paras = drop_duplicate_documents(
         paragraphs, documents, include_duplicates=include_duplicates
     ).reset_index(drop=True)
-    mentions = slogan_mentions(paras, patterns)
+    if mentions is None:
+        # paras are already filtered: documents only give the years (era evidence)
+        mentions = slogan_mentions(paras, patterns, documents=documents, include_duplicates=True)
     cols = [*SLOGAN_COLUMNS, "recurring", "example_doc_id", "example_para_id"]
     if mentions.empty:
         return pd.DataFrame(columns=cols)
@@ -614,6 +914,8 @@ def extract_slogans(
         )
     out = pd.DataFrame(rows, columns=cols)
     out = out[out["n_docs"] >= min_docs]
-    return out.sort_values(
+    out = out.sort_values(
         ["n_docs", "n_mentions", "slogan"], ascending=[False, False, True], kind="stable"
     ).reset_index(drop=True)
+    out.attrs["formulations"] = dict(mentions.attrs.get("formulations") or {})
+    return out

@@ -17,8 +17,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +28,7 @@ from analysis._files import read_yaml
 from analysis.errors import InputFileError
 
 from .concordance import context_rows, drop_duplicate_documents, to_simplified
+from .matching import build_automaton, find_longest
 
 log = logging.getLogger(__name__)
 
@@ -193,23 +192,6 @@ def _theme_ids(themes: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(themes["theme"].astype(str)))
 
 
-@dataclass(frozen=True)
-class _Matcher:
-    pattern: re.Pattern
-    term_theme: dict[str, str]
-
-
-@lru_cache(maxsize=8)
-def _compile(pairs: tuple[tuple[str, str], ...]) -> _Matcher:
-    term_theme = dict(pairs)
-    return _Matcher(re.compile(trie_pattern(term_theme)), term_theme)
-
-
-def _matcher(themes: pd.DataFrame) -> _Matcher:
-    pairs = tuple(zip(themes["term"].astype(str), themes["theme"].astype(str), strict=True))
-    return _compile(pairs)
-
-
 def theme_hits(
     paragraphs: pd.DataFrame,
     themes: pd.DataFrame | None = None,
@@ -233,15 +215,21 @@ def theme_hits(
     paras = drop_duplicate_documents(
         paragraphs, documents, include_duplicates=include_duplicates
     ).reset_index(drop=True)
-    m = _matcher(themes)
-    rows = []
-    for doc_id, para_id, text in zip(
-        paras["doc_id"].astype(str), paras["para_id"], paras["text"].fillna(""), strict=True
-    ):
-        for hit in m.pattern.finditer(str(text)):
-            term = hit.group(0)
-            rows.append((doc_id, int(para_id), hit.start(), hit.end(), term, m.term_theme[term]))
-    return pd.DataFrame(rows, columns=["doc_id", "para_id", "start", "end", "term", "theme"])
+    terms = themes["term"].astype(str).tolist()
+    term_theme = np.asarray(themes["theme"].astype(str).tolist(), dtype=object)
+    texts = [str(t) for t in paras["text"].fillna("")]
+    m = find_longest(build_automaton(terms), texts)
+    return pd.DataFrame(
+        {
+            "doc_id": paras["doc_id"].astype(str).to_numpy()[m.para],
+            "para_id": paras["para_id"].to_numpy().astype("int64")[m.para],
+            "start": m.start,
+            "end": m.end,
+            "term": np.asarray(terms, dtype=object)[m.term],
+            "theme": term_theme[m.term],
+        },
+        columns=["doc_id", "para_id", "start", "end", "term", "theme"],
+    )
 
 
 def _token_counts(tokens, *, unit: str) -> pd.Series | None:

@@ -67,9 +67,11 @@ def write_tokens_parquet(
     """
     import pyarrow.parquet as pq
 
+    from analysis.atomic import atomic_path
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(tokens_table(tokens), path, row_group_size=row_group_size)
+    with atomic_path(path) as tmp:  # a killed run leaves the old part or none, never half
+        pq.write_table(tokens_table(tokens), tmp, row_group_size=row_group_size)
     return path
 
 

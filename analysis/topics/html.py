@@ -1,7 +1,10 @@
 """A self-contained, offline interactive topic view (LDAvis-like) as one HTML string.
 
 No external script, style or font URL: data are embedded as JSON and drawn with inline SVG and
-vanilla JavaScript. Left: the intertopic distance map -- topics placed by classical
+vanilla JavaScript; the CJK font of the figures is embedded as a subset holding only the
+characters on the page (WOFF2 data URL, see :func:`analysis.fonts.embedded_font_face`), so
+Chinese renders on machines without any CJK font. Numbers in the data are rounded to 6
+significant digits (:data:`DIGITS`), so the file does not change with last-bit float noise. Left: the intertopic distance map -- topics placed by classical
 multidimensional scaling (principal coordinates) of the Jensen–Shannon distances between their
 term distributions, as in LDAvis; circle area ∝ the topic's share of tokens. Right: the top
 terms of the selected topic ranked by relevance, with a λ slider (Sievert & Shirley 2014); grey
@@ -19,6 +22,9 @@ import pandas as pd
 from scipy.spatial.distance import jensenshannon
 
 from .result import TopicResult
+
+#: Significant digits of every number embedded in the page.
+DIGITS = 6
 
 _DEFAULT_FONT = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
@@ -55,6 +61,11 @@ def _font_css() -> str:
         return _DEFAULT_FONT
 
 
+def _num(x: float) -> float:
+    """``x`` rounded to :data:`DIGITS` significant digits (as JSON prints it)."""
+    return float(f"{float(x):.{DIGITS}g}")
+
+
 def _payload(result: TopicResult, *, n_terms: int, examples: pd.DataFrame | None) -> dict:
     from .interpret import term_relevance
 
@@ -72,20 +83,19 @@ def _payload(result: TopicResult, *, n_terms: int, examples: pd.DataFrame | None
     if examples is not None and len(examples):
         for t, g in examples.sort_values(["topic", "rank"]).groupby("topic"):
             ex[str(int(t))] = [
-                [str(r.unit_id), float(r.weight), str(r.text_original)[:400]]
-                for r in g.itertuples()
+                [str(r.unit_id), _num(r.weight), str(r.text_original)[:400]] for r in g.itertuples()
             ]
     return {
         "model": result.name,
         "labels": result.labels(),
         "tops": [" ".join(result.vocab[j] for j in row) for row in result.top_term_ids(5)],
-        "prevalence": [round(float(p), 6) for p in prev],
-        "xy": [[round(float(x), 6), round(float(y), 6)] for x, y in coords],
+        "prevalence": [_num(p) for p in prev],
+        "xy": [[_num(x), _num(y)] for x, y in coords],
         "terms": [result.vocab[j] for j in cols],
-        "pw": [float(pw[j]) for j in cols],
-        "freq": [float(tf[j]) for j in cols],
-        "phi": [[float(result.topic_word[t, j]) for j in cols] for t in range(result.k)],
-        "tokens": total,
+        "pw": [_num(pw[j]) for j in cols],
+        "freq": [_num(tf[j]) for j in cols],
+        "phi": [[_num(result.topic_word[t, j]) for j in cols] for t in range(result.k)],
+        "tokens": _num(total),
         "nTerms": n_terms,
         "examples": ex,
     }
@@ -162,6 +172,7 @@ def topic_html(
     n_terms: int = 30,
     title: str | None = None,
     font_css: str | None = None,
+    embed_font: bool = True,
 ) -> str:
     """Render an offline interactive view of a topic model.
 
@@ -173,6 +184,8 @@ def topic_html(
         title: page title (default: the model name).
         font_css: CSS font-family value (default: :func:`analysis.fonts.cjk_font_css`, the
             figures' CJK font).
+        embed_font: embed a subset of the figures' CJK font holding the page's characters
+            (WOFF2 data URL, first in the font stack); ``False`` only names the families.
 
     Returns:
         A complete HTML document (UTF-8 text) without any external resource.
@@ -182,6 +195,10 @@ def topic_html(
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     title = _html.escape(title or f"Topics: {result.name}")
     font = font_css or _font_css()
+    if embed_font:
+        from ..fonts import EMBEDDED_FAMILY
+
+        font = f'"{EMBEDDED_FAMILY}", {font}'
     css = f"""
 body {{ font-family: {font}; margin: 16px; color: #222; }}
 #wrap {{ display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }}
@@ -195,12 +212,12 @@ svg text {{ font-family: {font}; }}
 .overall {{ fill: #c8c8c8; }} .intopic {{ fill: #ee6677; }}
 #examples p {{ max-width: 960px; font-size: 14px; line-height: 1.5; }}
 """
-    return f"""<!DOCTYPE html>
+    page = f"""<!DOCTYPE html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
 <title>{title}</title>
-<style>{css}</style>
+<style>/*FONT-FACE*/{css}</style>
 </head>
 <body>
 <h2>{title}</h2>
@@ -219,3 +236,9 @@ tokens. Bars: grey = the term's corpus frequency, red = its estimated frequency 
 </body>
 </html>
 """
+    face = ""
+    if embed_font:
+        from ..fonts import embedded_font_face
+
+        face = "\n" + embedded_font_face(page) + "\n"
+    return page.replace("/*FONT-FACE*/", face, 1)

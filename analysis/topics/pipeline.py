@@ -188,8 +188,10 @@ def _run_topic_analysis(
 
     Returns:
         dict with DataFrames ``topic_k_selection`` (→ topic_k_selection.csv), ``k_summary``,
-        ``topic_choice`` [backend, k, rule, seed, npmi, c_v, mean_stability, n_units,
-        n_terms], ``topics`` (→ topics.csv; final and seeded models), ``doc_topics``
+        ``topic_choice`` [backend, k, rule, seed, sweep_npmi_mean, sweep_npmi_se, npmi, c_v,
+        mean_stability, n_units, n_terms, n_units_sweep] (``sweep_npmi_*``: the chosen K in the
+        sweep, mean and standard error across seeds, fitted with 10 % of units held out — what
+        the rule used; ``npmi``, ``c_v``: the final model, refitted on all units), ``topics`` (→ topics.csv; final and seeded models), ``doc_topics``
         (→ doc_topics.csv), ``topic_stability`` (→ topic_stability.csv; per topic of the final
         model: stability across seeds plus prevalence, npmi, c_v, u_mass), ``topic_examples``
         (→ topic_examples.csv, empty without ``paragraphs``), ``seeded_topics`` (empty without
@@ -263,8 +265,12 @@ def _run_topic_analysis(
                   ignore_index=True)
         if paragraphs is not None else pd.DataFrame()
     )  # fmt: skip
+    # the sweep fits on 90 % of the units (10 % held out for perplexity); the final model on
+    # all of them, so its NPMI differs from the sweep's row for the same K and seed: both shown
+    summary = k_summary(sweep[sweep["backend"] == backend]).set_index("k")
     choice = pd.DataFrame([{
         "backend": backend, "k": k, "rule": RULE, "seed": seed,
+        "sweep_npmi_mean": summary.loc[k, "npmi_mean"], "sweep_npmi_se": summary.loc[k, "npmi_se"],
         "npmi": model.metrics.get("npmi"), "c_v": model.metrics.get("c_v"),
         "mean_stability": stability.attrs.get("mean_stability") if len(stability) else None,
         "n_units": len(bow.unit_ids), "n_terms": len(bow.vocab),

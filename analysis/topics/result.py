@@ -66,17 +66,32 @@ class TopicResult:
         return pd.DataFrame(self.doc_topic, index=pd.Index(self.unit_ids, name="unit_id"))
 
 
+def readable_labels(result: TopicResult, *, n: int = 3, lambda_: float = 0.6) -> list[str]:
+    """A readable label per topic: its given label (a seeded topic's theme id), else its top
+    ``n`` terms by relevance joined with ``·`` (e.g. ``"党员·服务·镇党委"``)."""
+    if result.topic_labels:
+        return list(result.topic_labels)
+    from .interpret import topic_terms
+
+    top = topic_terms(result, n=n, lambda_=lambda_)
+    return [
+        "·".join(top.loc[top["topic"] == t, "term"].astype(str)) or str(t) for t in range(result.k)
+    ]
+
+
 def topic_table(result: TopicResult, *, n: int = 15, lambda_: float = 0.6) -> pd.DataFrame:
     """Top terms of every topic, long format, for ``topics.csv``.
 
     Returns:
-        DataFrame[model, topic, label, rank, term, weight, relevance] -- ``weight`` is
-        P(term | topic); terms ranked by LDAvis relevance with ``lambda_``.
+        DataFrame[model, topic, label, rank, term, weight, relevance] -- ``topic`` is the topic
+        number, ``label`` a readable name (:func:`readable_labels`: the seeded theme, else the
+        top 3 relevance terms), ``weight`` is P(term | topic); terms ranked by LDAvis relevance
+        with ``lambda_``.
     """
     from .interpret import topic_terms
 
     t = topic_terms(result, n=n, lambda_=lambda_)
-    labels = result.labels()
+    labels = readable_labels(result, lambda_=lambda_)
     t.insert(0, "model", result.name)
     t.insert(2, "label", t["topic"].map(lambda i: labels[i]))
     return t

@@ -1,0 +1,96 @@
+"""``python -m analysis bench slogans [--corpus DIR] [--workers N]``: slogans, themes, keyness.
+
+Ingests and tokenizes the corpus (timed separately, not part of the targets), then times each
+stage of issue 14's target "slogans, themes and keyness on 16 M characters ≤ 15 s each" in this
+process: CPU seconds (``time.process_time``), wall seconds and the peak resident memory after
+the stage, and prints whether each stage is within :data:`TARGET_SECONDS` CPU seconds.
+
+- slogans: :func:`analysis.slogans.extract_slogans` (quoted, numbered, phrases, formulations);
+- themes: :func:`theme_hits`, :func:`paragraph_themes` and :func:`theme_scores` together;
+- keyness: :func:`analysis.keywords.keyness_by_group`, each report vs the rest and each
+  dominant theme vs the rest (the ``keyness`` table of ``keyword_tables``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from collections.abc import Callable
+
+TARGET_SECONDS = 15.0
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn: Callable[[], object]) -> tuple[object, float, float, float]:
+    """Run ``fn``; return its result, CPU seconds, wall seconds and peak RSS (MB) after it."""
+    c, w = time.process_time(), time.perf_counter()
+    out = fn()
+    return out, time.process_time() - c, time.perf_counter() - w, _peak_mb()
+
+
+def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis.corpus import analysis_paragraphs
+    from analysis.measures.keywords import keyness_by_group
+    from analysis.measures.slogans import extract_slogans
+    from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
+    from analysis.scale import parallel
+    from analysis.text.tokens import unit_tokens
+
+    workers = parallel.resolve_workers(args.workers)
+    t0 = time.perf_counter()
+    files = parallel.list_raw_files(args.corpus)
+    frames = parallel.ingest_files(
+        files, workers=workers, manifest=parallel.find_manifest(args.corpus)
+    )
+    paragraphs = analysis_paragraphs(frames)
+    documents = frames.documents
+    tokens = parallel.tokenize_parallel(paragraphs, workers=workers)
+    n_chars = int(paragraphs["text"].str.len().sum())
+    print(f"corpus: {args.corpus}")
+    print(
+        f"  {len(documents):,} documents, {len(paragraphs):,} paragraphs, {n_chars:,} characters; "
+        f"ingest + tokenize {time.perf_counter() - t0:.1f} s wall ({workers} workers, not timed)"
+    )
+    themes = load_themes()
+    rows = []
+
+    slogans, cpu, wall, peak = timed(lambda: extract_slogans(paragraphs, documents))
+    rows.append(("slogans", cpu, wall, peak, f"{len(slogans):,} slogans"))
+
+    def theme_stage():
+        hits = theme_hits(paragraphs, themes)
+        pt = paragraph_themes(paragraphs, themes)
+        scores = theme_scores(paragraphs, tokens, themes)
+        return hits, pt, scores
+
+    (hits, pt, _), cpu, wall, peak = timed(theme_stage)
+    rows.append(("themes", cpu, wall, peak, f"{len(hits):,} theme hits"))
+
+    units = unit_tokens(tokens, unit="paragraph")
+
+    def keyness_stage():
+        by_doc = pd.Series({u: u.split("#", 1)[0] for u in units.index})
+        ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
+        theme = pd.Series(pt["dominant_theme"].astype(str).to_numpy(), index=ids)
+        theme = theme[~theme.isin(["", "none"])]
+        return keyness_by_group(units, by_doc, n=20), keyness_by_group(units, theme, n=20)
+
+    (kd, kt), cpu, wall, peak = timed(keyness_stage)
+    rows.append(("keyness", cpu, wall, peak, f"{len(kd) + len(kt):,} rows"))
+
+    print(
+        f"\n  {'stage':<10} {'CPU s':>8} {'wall s':>8} {'peak MB':>9}  target ≤ {TARGET_SECONDS:.0f} CPU s"
+    )
+    for name, cpu, wall, peak, what in rows:
+        met = "met" if cpu <= TARGET_SECONDS else "NOT met"
+        print(f"  {name:<10} {cpu:8.1f} {wall:8.1f} {peak:9.0f}  {met:<8} ({what})")
+    st = getattr(slogans, "attrs", {}).get("formulations") or {}
+    if st:
+        print(f"\n  formulations: {st}")
+    return 0

@@ -1,0 +1,162 @@
+"""Formulations (slogans without quotes), the Aho–Corasick matcher and the vectorised recount."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.measures.formulations import recurring_ngrams
+from analysis.measures.matching import build_automaton, find_all, find_longest
+from analysis.measures.slogans import (
+    _recount,
+    discover_formulations,
+    extract_slogans,
+    load_slogan_patterns,
+    slogan_mentions,
+)
+from analysis.measures.themes import trie_pattern
+
+
+@pytest.fixture(scope="module")
+def patterns():
+    return load_slogan_patterns()
+
+
+def _corpus(docs: dict[str, list[str]], years: dict[str, int] | None = None):
+    rows = [(d, i, t, t, "body") for d, paras in docs.items() for i, t in enumerate(paras, start=1)]
+    paragraphs = pd.DataFrame(rows, columns=["doc_id", "para_id", "text", "text_original", "kind"])
+    documents = pd.DataFrame({"doc_id": list(docs), "duplicate_of": ""})
+    documents["year"] = [(years or {}).get(d) for d in docs]
+    return paragraphs, documents
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def test_find_longest_equals_the_regex_trie_rule():
+    rng = np.random.default_rng(7)
+    alphabet = list("基础设施建设招商引资")
+    terms = sorted({"".join(rng.choice(alphabet, size=rng.integers(2, 5))) for _ in range(40)})
+    texts = ["".join(rng.choice(alphabet, size=60)) for _ in range(30)]
+    rx = re.compile(trie_pattern(terms))
+    expected = [(i, m.start(), m.end(), m.group(0)) for i, t in enumerate(texts)
+                for m in rx.finditer(t)]  # fmt: skip
+    m = find_longest(build_automaton(terms), texts)
+    got = [(p, s, e, terms[k]) for p, s, e, k in zip(m.para, m.start, m.end, m.term, strict=True)]
+    assert got == expected and len(got) > 20
+
+
+def test_find_all_reports_nested_and_overlapping_matches():
+    a = build_automaton(["创先争优", "创先争优为民服务", "为民"])
+    m = find_all(a, ["x创先争优为民服务", "为民"])
+    got = {(int(p), int(s), int(e)) for p, s, e in zip(m.para, m.start, m.end, strict=True)}
+    assert got == {(0, 1, 5), (0, 1, 9), (0, 5, 7), (1, 0, 2)}
+
+
+def test_recount_matches_keys_across_flexible_separators(patterns):
+    texts = [
+        "推进升级晋档 , 科学发展活动",
+        "升级晋档，，科学发展",
+        "升级晋档\u3000科学发展和三联共建",
+    ]
+    hits = _recount(texts, {"升级晋档、科学发展", "三联共建"}, patterns)
+    got = {(h.pos, h.start, h.end, h.key) for h in hits}
+    # two hard separators in a row are not one slogan separator (as in normalise_slogan)
+    assert got == {(0, 2, 13, "升级晋档、科学发展"), (2, 0, 9, "升级晋档、科学发展"),
+                   (2, 10, 14, "三联共建")}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- n-grams
+
+
+def test_recurring_ngrams_count_documents_like_brute_force():
+    rng = np.random.default_rng(3)
+    alphabet = list("乡村振兴战略高质量发展")
+    texts = ["".join(rng.choice(alphabet, size=rng.integers(5, 40))) for _ in range(40)]
+    codes = np.repeat(np.arange(10), 4)
+    table = recurring_ngrams(texts, codes, min_docs=3, max_n=4)
+    got = dict(zip(table["gram"], table["docs"], strict=True))
+    docs: dict[str, set] = {}
+    for t, d in zip(texts, codes, strict=True):
+        for n in range(2, 5):
+            for i in range(len(t) - n + 1):
+                docs.setdefault(t[i : i + n], set()).add(d)
+    expected = {g: len(s) for g, s in docs.items() if len(s) >= 3}
+    assert got == expected
+
+
+# --------------------------------------------------------------------------- formulations
+
+
+def _formulation_corpus():
+    docs = {}
+    for i in range(12):
+        paras = [f"第{i}段：今年我们扎实推进各项工作，基础设施不断完善。"]
+        if i < 8:  # unquoted, never in quotes, in the domain dictionary, names a strategy
+            paras.append("全面实施乡村振兴战略，乡村振兴取得新进展。")
+        if i < 6:  # the fragment 结构性改革 always follows 供给侧
+            paras.append("深入推进供给侧结构性改革。")
+        if i < 4:
+            paras.append("坚持“过紧日子”，各级政府带头过紧日子。")
+        if 4 <= i < 7:
+            paras.append("政府要习惯“紧日子”。")
+        if i < 3:
+            paras.append("覆盖“市、县、乡、村”四级。")
+        docs[f"D{i:02d}"] = paras
+    return _corpus(docs)
+
+
+def test_unquoted_formulation_is_found_and_counted_in_all_documents(patterns):
+    paragraphs, documents = _formulation_corpus()
+    table = extract_slogans(paragraphs, documents, patterns).set_index("slogan")
+    assert table.loc["乡村振兴", "kind"] == "formulation"
+    assert table.loc["乡村振兴", "n_docs"] == 8
+    assert table.loc["乡村振兴", "n_mentions"] == 16
+    assert table.loc["供给侧结构性改革", "n_docs"] == 6
+    assert "结构性改革" not in table.index  # a fragment of the longer formulation
+    assert not any(set(k) <= set("市县乡村、") for k in table.index)  # level enumeration
+
+
+def test_leading_verb_variants_are_one_slogan(patterns):
+    paragraphs, documents = _formulation_corpus()
+    table = extract_slogans(paragraphs, documents, patterns).set_index("slogan")
+    assert "过紧日子" not in table.index
+    assert table.loc["紧日子", "n_docs"] == 7
+    assert "过紧日子" in table.loc["紧日子", "variants"]
+    # one mention per occurrence: 过紧日子 is not counted twice (as itself and as 紧日子)
+    m = slogan_mentions(paragraphs, patterns, documents=documents)
+    k = m[(m["slogan"] == "紧日子") & (m["doc_id"] == "D00")]
+    assert len(k) == 2
+
+
+def test_formulation_audit_lists_reasons_and_scaled_threshold(patterns):
+    paragraphs, documents = _formulation_corpus()
+    audit = discover_formulations(paragraphs, documents, patterns)
+    assert audit.attrs["settings"]["min_docs"] == 2  # max(2, ceil(0.03 × 12))
+    row = audit.set_index("formulation").loc["乡村振兴"]
+    assert row["accepted"] and row["in_dictionary"] and row["policy_frame"]
+    assert not audit.loc[audit["formulation"] == "结构性改革", "accepted"].any()
+
+
+def test_formulations_can_be_switched_off(patterns):
+    paragraphs, documents = _formulation_corpus()
+    off = replace(patterns, formulations=replace(patterns.formulations, enabled=False))
+    table = extract_slogans(paragraphs, documents, off)
+    assert "formulation" not in set(table["kind"])
+    assert "乡村振兴" not in set(table["slogan"])
+
+
+def test_counts_of_items_and_level_enumerations_are_not_slogans(patterns):
+    paragraphs, documents = _corpus(
+        {
+            "A": ["完成“四项任务”，覆盖“市、县、乡、村”，坚持“四项基本原则”。"],
+            "B": ["完成“四项任务”，覆盖“市、县、乡、村”，坚持“四项基本原则”。"],
+        }
+    )
+    keys = set(extract_slogans(paragraphs, documents, patterns)["slogan"])
+    assert "四项基本原则" in keys
+    assert "四项任务" not in keys and "市、县、乡、村" not in keys
