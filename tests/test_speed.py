@@ -6,7 +6,6 @@ import re
 import subprocess
 import sys
 
-from analysis.corpus.build import _drop_repeats
 from analysis.corpus.gazetteer import default_gazetteer
 from analysis.corpus.genre import _any_of, _formula_share
 from analysis.corpus.script import to_simplified, to_simplified_many
@@ -57,13 +56,6 @@ def test_combined_sentence_patterns_decide_like_any():
     assert _any_of((*pats, re.compile(r"(a)\1"))) is None
     assert _formula_share(text, list(pats)) == reference
     assert 0 < reference < 1
-
-
-def test_drop_repeats_drops_only_repeated_openings():
-    long = "我们坚持以人民为中心的发展思想全面推进经济社会高质量发展取得显著成效各项事业"
-    lines = ["标题", long + "继续前进", "无关的段落", long + "继续前进"[:2], "另一段"]
-    kept, dropped = _drop_repeats(lines, 1)
-    assert dropped == 1 and kept == ["标题", long + "继续前进", "无关的段落", "另一段"]
 
 
 def test_bench_speed_prints_every_target():
