@@ -303,9 +303,26 @@ def parse_field_line(line_simplified: str, patterns: ChromePatterns) -> FieldLin
     return FieldLine(found, names[segments[0].lastgroup or ""], pending)
 
 
+_PATTERN_CACHE: dict[tuple[str, bytes], ChromePatterns] = {}
+
+
 def load_chrome_patterns(path: str | Path | None = None) -> ChromePatterns:
-    """Load and compile ``data/lexicons/chrome.yaml`` (or ``path``); bad regexes name the file."""
+    """Load and compile ``data/lexicons/chrome.yaml`` (or ``path``); bad regexes name the file.
+
+    Compiled once per process and file content (ingestion loads the patterns in every chunk).
+    """
     p = Path(path) if path is not None else paths.LEXICONS / "chrome.yaml"
+    try:
+        key = (str(p.resolve()), p.read_bytes())
+    except OSError:
+        return _load_chrome_patterns(p)  # reports the problem with the file
+    if key not in _PATTERN_CACHE:
+        _PATTERN_CACHE.clear()
+        _PATTERN_CACHE[key] = _load_chrome_patterns(p)
+    return _PATTERN_CACHE[key]
+
+
+def _load_chrome_patterns(p: Path) -> ChromePatterns:
     spec = read_yaml(p)
     if not isinstance(spec, dict):
         raise InputFileError(p, "expected a mapping with keys line, block_start, byline")
