@@ -6,6 +6,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   ?= data/raw
 OUT    ?= figures
+BENCH_DATA ?= $(if $(wildcard ../shared/corpora/cn-gov-work-reports),../shared/corpora/cn-gov-work-reports,$(DATA))
 LOCK   := requirements.lock
 # uv only resolves the lock (`make lock`); installs use plain pip.
 UV_VERSION := 0.13.9
@@ -56,6 +57,7 @@ bench: $(STAMP) ## Benchmarks (print measured ratios; never assert on time)
 	$(PY) -m analysis bench tokenize
 	$(PY) -m analysis bench topics
 	$(PY) -m analysis bench figures
+	$(PY) -m analysis bench speed --corpus $(BENCH_DATA)
 
 clean-cache: ## Remove the content-keyed cache (.cache/)
 	rm -rf .cache

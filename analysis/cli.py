@@ -115,11 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
     p.add_argument(
-        "what", choices=["tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse"]
+        "what",
+        choices=["tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse", "speed"],
     )
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)
+    p.add_argument(
+        "--sample-chars",
+        type=int,
+        default=None,
+        help="speed: characters for the jieba/rjieba references (default 2,000,000)",
+    )
+    p.add_argument("--k", type=int, default=None, help="speed: topics of the one fit (default 20)")
+    p.add_argument(
+        "--iterations",
+        type=int,
+        default=None,
+        help="speed: Gibbs sweeps of the one fit (default 200)",
+    )
     return parser
 
 
@@ -129,7 +143,8 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int | None]:
 
 
 #: numeric options and their smallest allowed value (largest for the seed).
-_MINIMUM = {"window": 1, "limit": 0, "top": 1, "min_count": 1, "repeat": 1, "workers": 1}
+_MINIMUM = {"window": 1, "limit": 0, "top": 1, "min_count": 1, "repeat": 1, "workers": 1,
+            "sample_chars": 1, "k": 2, "iterations": 1}  # fmt: skip
 MAX_SEED = 2**32 - 1  # numpy and tomotopy take 32-bit unsigned seeds
 
 

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import re
 from bisect import bisect_left
@@ -37,7 +38,7 @@ from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
 from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import header_date, parse_date, signature_date, title_block, title_year
 from .places import infer_place
-from .script import detect_script, to_simplified
+from .script import detect_script, to_simplified, to_simplified_many
 from .structure import (
     LINE_END_OK,
     SENTENCE_END,
@@ -506,7 +507,8 @@ def process_file(
              "text": text}
             for no, rule, text in sorted(rows, key=lambda r: r[0])
         )  # fmt: skip
-        has_body = bool(len(paras)) and bool((paras["kind"] != "title").any())
+        kinds = paras["kind"].tolist() if len(paras) else []
+        has_body = any(k != "title" for k in kinds)
         q = {"source_file": source_file, "doc_id": doc_id, "encoding": raw.encoding,
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
@@ -515,6 +517,7 @@ def process_file(
         if not has_body and len(paras) and is_short_report(paras["text_original"].tolist()):
             # a one-line report (no sentence punctuation) looked like a title: it is the text
             paras["kind"] = "body"
+            kinds = ["body"] * len(paras)
             meta["title_original"] = ""
             has_body = True
         if not has_body:
@@ -523,15 +526,24 @@ def process_file(
             log.warning("skipping %s (%s): %s", source_file, doc_id, reason)
             quality.append(q)
             continue
-        originals = paras["text_original"].tolist()
-        texts = [to_simplified(t) for t in originals]
-        is_body = (paras["kind"] != "title").tolist()
-        paras.insert(0, "doc_id", doc_id)
-        paras["text"] = texts
-        paras["n_chars"] = [len(t) for t in texts]
-        paras["n_garbled"] = [t.count("\ufffd") for t in texts]
-        paras["position"] = paras["para_id"] / max(1, len(paras) - 1)
-        paras["role"] = SUBSTANCE  # set corpus-wide by finish_corpus (analysis.corpus.genre)
+        # the paragraph frame is built once from columns (no per-column inserts)
+        columns = {c: paras[c].tolist() for c in paras.columns}
+        originals = columns["text_original"]
+        texts = to_simplified_many(originals)  # one OpenCC call per document
+        is_body = [k != "title" for k in kinds]
+        span = max(1, len(paras) - 1)
+        columns.update(
+            doc_id=[doc_id] * len(paras),
+            position=[p / span for p in columns["para_id"]],
+            text=texts,
+            n_chars=[len(t) for t in texts],
+            n_garbled=[t.count("\ufffd") for t in texts],
+            role=[SUBSTANCE] * len(paras),  # set corpus-wide by finish_corpus (corpus.genre)
+        )
+        frame = pd.DataFrame({c: columns[c] for c in PARAGRAPH_COLUMNS})
+        for c in PARAGRAPH_COLUMNS:  # same dtypes as the structure step's frame
+            if c in paras.columns and frame[c].dtype != paras[c].dtype:
+                frame[c] = frame[c].astype(paras[c].dtype)
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
@@ -560,7 +572,7 @@ def process_file(
                 col = key if key not in doc and key not in DOCUMENT_COLUMNS else f"front_{key}"
                 doc[col] = value
         docs.append(doc)
-        frames.append(paras[PARAGRAPH_COLUMNS])
+        frames.append(frame)
         quality.append(q)
     return docs, frames, quality, removed_rows
 
@@ -790,6 +802,23 @@ def _reingest_boilerplate(
     return out, candidates
 
 
+def _chrome_patterns(chrome: str | None) -> ChromePatterns:
+    """:func:`load_chrome_patterns`, parsed once per process per file version (in-process
+    ingestion runs one chunk per file; the YAML used to be parsed for every file)."""
+    p = Path(chrome) if chrome else paths.LEXICONS / "chrome.yaml"
+    try:
+        st = p.stat()
+        version = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load_chrome_patterns(chrome)  # the loader names the problem
+    return _chrome_patterns_cached(str(p), version)
+
+
+@functools.lru_cache(maxsize=4)
+def _chrome_patterns_cached(path: str, version: tuple[int, int]) -> ChromePatterns:
+    return load_chrome_patterns(path)
+
+
 def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
     """Ingest one chunk of raw files with :func:`process_file` (an executor task).
 
@@ -808,7 +837,7 @@ def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
     files, bases, chrome = task[:3]
     names = task[3] if len(task) > 3 else {}
     shapes = task[4] if len(task) > 4 else frozenset()
-    patterns = load_chrome_patterns(chrome)
+    patterns = _chrome_patterns(chrome)
     results = [
         process_file(Path(f), bases[str(f)], patterns, name=names.get(str(f)), drop_shapes=shapes)
         for f in files

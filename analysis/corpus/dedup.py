@@ -42,7 +42,8 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
         h ^= h >> np.uint64(33)
         h *= np.uint64(0xFF51AFD7ED558CCD)
         h ^= h >> np.uint64(33)
-    return np.unique(h)
+    h.sort()  # sorted unique by neighbour comparison: several times faster than np.unique
+    return h[np.concatenate(([True], h[1:] != h[:-1]))]
 
 
 def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:

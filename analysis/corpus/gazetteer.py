@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -64,6 +65,19 @@ class Mention:
     level: str
     short: bool
     divisions: tuple[Division, ...]
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` for 1-D integers by sort + neighbour comparison (several times faster)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def _bigram_code(pair: str) -> int:
+    """Two characters as one integer (21 bits each), as :meth:`Gazetteer.scan` computes them."""
+    return (ord(pair[0]) << 21) | ord(pair[1])
 
 
 def read_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
@@ -127,19 +141,34 @@ class Gazetteer:
             lengths.setdefault(word[:2], set()).add(len(word))
         # the automaton: first two characters -> candidate lengths, longest first
         self.by_prefix = {p: tuple(sorted(n, reverse=True)) for p, n in lengths.items()}
+        # the same prefixes as sorted bigram codes, to find candidate positions with numpy
+        self.prefix_codes = _sorted_unique(
+            np.array([_bigram_code(p) for p in self.by_prefix if len(p) == 2], dtype=np.uint64)
+        )
 
     def scan(self, text: str):
         """Yield ``(start, end, surface)`` for the longest name at each position, left to right,
         without overlaps (one pass; a dictionary look-up per candidate length)."""
-        i, n, by_prefix, surface = 0, len(text), self.by_prefix, self.surface
-        while i < n - 1:
-            for length in by_prefix.get(text[i : i + 2], ()):
+        if len(text) < 2:
+            return
+        by_prefix, surface = self.by_prefix, self.surface
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        bigrams = (codes[:-1] << np.uint64(21)) | codes[1:]
+        # only positions whose two characters start some name can start a match; the scan
+        # visits them left to right and skips those inside the previous match
+        table = self.prefix_codes
+        at = np.searchsorted(table, bigrams)
+        at[at == len(table)] = 0
+        candidates = np.flatnonzero(table[at] == bigrams)
+        resume = 0
+        for i in candidates.tolist():
+            if i < resume:
+                continue
+            for length in by_prefix[text[i : i + 2]]:
                 if text[i : i + length] in surface:
                     yield i, i + length, text[i : i + length]
-                    i += length
+                    resume = i + length
                     break
-            else:
-                i += 1
 
     def levels(self, name: str) -> set[str]:
         return {d.level for d in self.by_name.get(name, ())}

@@ -20,6 +20,7 @@ Every function is pure except :func:`load_genre_profiles`, which reads the YAML 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -172,14 +173,33 @@ def _load(path: str, digest: str) -> GenreProfiles:
 # --------------------------------------------------------------------------- roles
 
 
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(pats: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """One regex matching where any of ``pats`` matches (``(?:p1)|(?:p2)|…``), so a sentence is
+    searched once instead of once per pattern; None when that could change the meaning
+    (different flags, back-references whose group numbers would shift)."""
+    if not pats or len({p.flags for p in pats}) != 1:
+        return None
+    if any(_BACKREFERENCE.search(p.pattern) for p in pats):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in pats), pats[0].flags)
+    except re.error:  # e.g. the same group name in two patterns
+        return None
+
+
 def _formula_share(text: str, pats: Sequence[re.Pattern]) -> float:
     total = formula = 0
+    combined = _any_of(tuple(pats))
     for m in _SENTENCE.finditer(text):
         s = m.group().strip()
         if not s:
             continue
         total += len(s)
-        if any(p.search(s) for p in pats):
+        if combined.search(s) if combined is not None else any(p.search(s) for p in pats):
             formula += len(s)
     return formula / total if total else 0.0
 

@@ -98,8 +98,11 @@ def title_year(title: str) -> int | None:
 
 
 # --- title block -----------------------------------------------------------------------------
+_NORM = re.compile(r"[\s\-—–·•:：]+")
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"[\s\-—–·•:：]+", "", s)
+    return _NORM.sub("", s)
 
 
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.．])")

@@ -146,6 +146,10 @@ _SUFFIX_WORDS = {
 }
 
 
+_ALL_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_SUFFIX = re.compile(r"(镇|乡|街道)")
+
+
 def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str]:
     """Count ``name + 镇/乡/街道`` in ``text`` that look like township names.
 
@@ -162,7 +166,7 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
     stems: Counter[str] = Counter()
     wordy: set[str] = set()
     before: dict[str, Counter[str]] = defaultdict(Counter)
-    for m in re.finditer(r"(镇|乡|街道)", text):
+    for m in _SUFFIX.finditer(text):
         end = m.start()
         if text[end : end + 2] in _SUFFIX_WORDS:
             continue
@@ -171,7 +175,7 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
             if start < 0 or any(i in covered for i in range(start, end)):
                 break
             stem = text[start:end]
-            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem) or set(stem) & _NOT_IN_STEM:
+            if not _ALL_CJK.fullmatch(stem) or set(stem) & _NOT_IN_STEM:
                 break
             if stem[0] in _GENERIC_FIRST or stem[-1] in _GENERIC_LAST:
                 continue

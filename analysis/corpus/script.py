@@ -40,6 +40,23 @@ def to_simplified(text: str) -> str:
     return "".join(c if len(c := conv.convert(ch)) == 1 else ch for ch in text)
 
 
+def to_simplified_many(texts: list[str]) -> list[str]:
+    """:func:`to_simplified` of each text, with one OpenCC call for all of them.
+
+    The texts are joined by newlines (OpenCC phrases never span a line break) and split back;
+    a text whose conversion changed its length — or any text containing a newline — is
+    converted on its own, so the result is always ``[to_simplified(t) for t in texts]``.
+    """
+    if not texts:
+        return []
+    if any("\n" in t for t in texts):
+        return [to_simplified(t) for t in texts]
+    pieces = _converter("t2s").convert("\n".join(texts)).split("\n")
+    if len(pieces) != len(texts):
+        return [to_simplified(t) for t in texts]
+    return [p if len(p) == len(t) else to_simplified(t) for p, t in zip(pieces, texts)]
+
+
 @lru_cache(maxsize=1)
 def _simplified_only() -> frozenset[str]:
     """Characters that OpenCC would change when converting Simplified -> Traditional."""
