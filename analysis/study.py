@@ -690,8 +690,13 @@ class Study:
     @result
     def topic_effects(self) -> pd.DataFrame:
         """``topic_effects.csv``: topic shares of the reported model regressed on year and level,
-        with topic-model uncertainty by the method of composition (20 posterior draws)."""
-        draws = topic_outcome_draws(self.topic_model, n_draws=20, seed=self.seed)
+        with topic-model uncertainty by the method of composition (20 posterior draws);
+        outcomes are named ``"<topic> <readable label>"`` as in ``topics.csv``."""
+        from analysis.topics.result import readable_labels
+
+        model = self.topic_model
+        names = [f"{i} {name}" for i, name in enumerate(readable_labels(model))]
+        draws = topic_outcome_draws(model, n_draws=20, seed=self.seed, labels=names)
         return estimate_effects(
             draws,
             self.analysed_documents,

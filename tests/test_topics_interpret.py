@@ -273,3 +273,29 @@ def test_word_intrusion_items(model):
         assert any(j in top[o] for o in range(model.k) if o != row.topic)
         others = [w for w in words if w != row.intruder]
         assert {model.vocab[i] for i in top[row.topic, :5]} == set(others)
+
+
+def test_representative_units_skip_bare_headings():
+    from analysis.topics.interpret import representative_units
+    from analysis.topics.result import TopicResult
+
+    res = TopicResult(
+        backend="x", k=1, seed=0, vocab=["a"], unit_ids=["d#0", "d#1"],
+        topic_word=np.array([[1.0]]), doc_topic=np.array([[0.99], [0.6]]),
+        doc_lengths=np.array([9.0, 9.0]),
+    )  # fmt: skip
+    paras = pd.DataFrame(
+        {"doc_id": ["d", "d"], "para_id": [0, 1], "kind": ["heading", "body"],
+         "text_original": ["一、党建工作", "镇党委狠抓基层党建工作。"]}
+    )  # fmt: skip
+    out = representative_units(res, paras, n=1)
+    assert out["unit_id"].tolist() == ["d#1"]
+
+
+def test_topic_view_names_topics_by_their_terms(units):
+    from analysis.topics.html import topic_html
+    from analysis.topics.result import readable_labels
+
+    res = fit_topics(units, k=3, seed=1, iterations=50, measures=())
+    page = topic_html(res)
+    assert all(name in page for name in readable_labels(res))

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import jensenshannon
 
-from .result import TopicResult
+from .result import TopicResult, readable_labels
 
 #: Significant digits of every number embedded in the page.
 DIGITS = 6
@@ -88,6 +88,7 @@ def _payload(result: TopicResult, *, n_terms: int, examples: pd.DataFrame | None
     return {
         "model": result.name,
         "labels": result.labels(),
+        "names": readable_labels(result) if not result.topic_labels else [""] * result.k,
         "tops": [" ".join(result.vocab[j] for j in row) for row in result.top_term_ids(5)],
         "prevalence": [_num(p) for p in prev],
         "xy": [[_num(x), _num(y)] for x, y in coords],
@@ -124,7 +125,7 @@ function drawMap(){
     const c=el('circle',{cx:x,cy:y,r:r,class:'topic'+(i===sel?' selected':'')},svg);
     c.addEventListener('click',()=>{sel=(sel===i?-1:i);update();});
     const t=el('title',{},c);
-    t.textContent=D.labels[i]+' ('+(100*D.prevalence[i]).toFixed(1)+'% of tokens): '+D.tops[i];
+    t.textContent=D.labels[i]+' '+D.names[i]+' ('+(100*D.prevalence[i]).toFixed(1)+'% of tokens): '+D.tops[i];
     const lab=el('text',{x:x,y:y+4,'text-anchor':'middle',class:'label'},svg);
     lab.textContent=D.labels[i]; lab.addEventListener('click',()=>{sel=(sel===i?-1:i);update();});
   }
@@ -140,7 +141,7 @@ function drawBars(){
   svg.setAttribute('height', 30+rowH*n);
   el('text',{x:L,y:14,class:'small'},svg).textContent = sel<0 ?
     'Most frequent terms (click a topic)' :
-    'Topic '+D.labels[sel]+' ('+(100*D.prevalence[sel]).toFixed(1)+'% of tokens): top terms by relevance (λ = '+lam.toFixed(2)+')';
+    'Topic '+D.labels[sel]+' '+D.names[sel]+' ('+(100*D.prevalence[sel]).toFixed(1)+'% of tokens): top terms by relevance (λ = '+lam.toFixed(2)+')';
   idx.forEach((j,r)=>{
     const y=24+r*rowH, fw=(W-L-10)*D.freq[j]/maxF;
     el('rect',{x:L,y:y,width:fw,height:rowH-3,class:'overall'},svg);

@@ -65,17 +65,20 @@ def representative_units(
     *,
     min_tokens: int = 5,
     max_chars: int | None = None,
+    skip_kinds: tuple[str, ...] = ("title", "heading", "subheading"),
 ) -> pd.DataFrame:
     """The units most representative of each topic, quoted in the original script.
 
     A unit's score for topic k is its share θ_dk; units with fewer than ``min_tokens``
-    in-vocabulary tokens are skipped (a 2-word heading at θ = 0.99 represents nothing).
+    in-vocabulary tokens are skipped (a 2-word heading at θ = 0.99 represents nothing), and so
+    are paragraphs whose ``kind`` is in ``skip_kinds`` (bare titles and headings).
 
     Args:
         result: fitted model over paragraph units (``"{doc_id}#{para_id}"``) or documents.
         paragraphs: the corpus paragraphs table (``doc_id, para_id, text_original``).
         n: units per topic.
         min_tokens: minimum in-vocabulary tokens for a unit to be quoted.
+        skip_kinds: paragraph kinds never quoted (when ``paragraphs`` has a ``kind`` column).
         max_chars: truncate quoted text to this many characters (None: full text).
 
     Returns:
@@ -89,6 +92,10 @@ def representative_units(
         else np.full(len(result.unit_ids), np.inf)
     )
     eligible = lengths >= min_tokens
+    if "kind" in paragraphs and skip_kinds:
+        bare = paragraphs.loc[paragraphs["kind"].isin(skip_kinds), ["doc_id", "para_id"]]
+        bare_ids = set(bare["doc_id"].astype(str) + "#" + bare["para_id"].astype(str))
+        eligible &= np.array([u not in bare_ids for u in result.unit_ids])
     if not eligible.any():
         eligible[:] = True
     rows = []
