@@ -279,6 +279,7 @@ def _run_topic_analysis(
         "k_edge": edge, "k_note": note,
     }])  # fmt: skip
     model_examples = examples[examples["model"] == model.name] if len(examples) else None
+    sweep.attrs.update(chosen_k=k, rule=RULE)  # also after an edge extension (concatenated sweep)
     return {
         "topic_k_selection": sweep,
         "k_summary": k_summary(sweep),
@@ -426,4 +427,6 @@ def _load_cached(paths: dict, key: dict) -> dict[str, Any]:
     out["seeded_model"] = result_from_frame(seeded) if len(seeded) else None
     out["topics_html"] = str(read("topics_html")["html"].iloc[0])
     out["chosen_k"] = int(out["topic_choice"]["k"].iloc[0])
+    # DataFrame.attrs do not survive Parquet: restore what the fresh sweep table carries
+    out["topic_k_selection"].attrs.update(chosen_k=out["chosen_k"], rule=RULE)
     return out
