@@ -201,8 +201,16 @@ def process_partition(
     Returns:
         Summary dict: ``part, n_files, n_documents, n_paragraphs, n_tokens, n_chars, seconds``.
     """
+    from analysis.corpus.genre import load_genre_profiles, paragraph_roles
+
     t0 = time.perf_counter()
     frames: Corpus = ingest_chunk(([str(f) for f in files], bases, chrome))
+    # paragraph roles need only the paragraph's own document (never split across partitions),
+    # so they are labelled here, as finish_corpus labels them on the in-process path
+    if len(frames.paragraphs):
+        frames.paragraphs["role"] = paragraph_roles(
+            frames.paragraphs, profiles=load_genre_profiles(None)
+        ).to_numpy()
     tokens = tokenizer(frames.paragraphs, **(tokenize_kwargs or {}))
     for name, df in (
         ("_documents", frames.documents),
