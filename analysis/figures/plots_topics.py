@@ -130,7 +130,8 @@ def plot_topic_terms(
     """Small multiples: the top ``n_terms`` terms of each topic (P(term | topic) by default).
 
     Args:
-        terms: ``topic_terms`` table (topic, rank, term, weight[, relevance]).
+        terms: ``topic_terms`` table (topic, rank, term, weight[, relevance][, label]); a
+            ``label`` column (``topics.csv``) names each panel.
         n_terms: terms per panel.
         ncols: panels per row.
         value: bar length, ``weight`` (P(term | topic)) or ``relevance``.
@@ -156,7 +157,9 @@ def plot_topic_terms(
         ax.barh(y, t[value], color=colour if colour != "#000000" else "#555555", height=0.7)
         ax.set_yticks(y, t["term"].astype(str), fontsize=6.5)
         ax.invert_yaxis()
-        ax.set_title(f"Topic {int(topic)}", fontsize=7)
+        label = str(t["label"].iloc[0]) if "label" in t and len(t) else ""
+        name = f"Topic {int(topic)}" + (f" {label}" if label and label != str(topic) else "")
+        ax.set_title(name, fontsize=7)
         ax.tick_params(axis="x", labelsize=5.5)
     label = "P(term | topic)" if value == "weight" else "Relevance (λ)"
     if order == "rank" and value == "weight" and "relevance" in terms:
