@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="master random seed")
     p.add_argument("--genre", default="auto", help="genre profile (default: from the corpus)")
     p.add_argument(
+        "--exclude-templates",
+        type=int,
+        default=None,
+        metavar="K",
+        help="blank out passages recurring in >= K documents before themes, keywords and topics",
+    )
+    p.add_argument(
         "--workers",
         type=int,
         default=1,

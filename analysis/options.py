@@ -77,6 +77,10 @@ class StudyOptions:
         scheduler: address of a running Dask scheduler (``tcp://host:8786``).
         force: recompute every stage instead of reading the content-keyed caches (and rewrite
             the cache entries).
+        exclude_templates: blank out template passages (text recurring in at least this many
+            documents, :func:`analysis.measures.reuse.template_spans`) from the analysed
+            paragraphs, so the genre's boilerplate stays out of themes, keywords and topics;
+            ``None`` (default) keeps them. The reuse tables always see the full text.
     """
 
     seed: int = DEFAULT_SEED
@@ -89,6 +93,7 @@ class StudyOptions:
     workers: int | None = 1
     scheduler: str | None = None
     force: bool = False
+    exclude_templates: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "seed", int(self.seed))
@@ -98,6 +103,8 @@ class StudyOptions:
             raise ValueError(f"executor must be one of {EXECUTORS}, not {self.executor!r}")
         if "seed" in self.topics:
             raise ValueError("set the seed with StudyOptions(seed=…), not in topics")
+        if self.exclude_templates is not None and int(self.exclude_templates) < 2:
+            raise ValueError("exclude_templates must be at least 2 documents (or None)")
 
     def replace(self, **changes: Any) -> StudyOptions:
         """A copy with some fields changed (the options object itself is frozen)."""
@@ -113,6 +120,7 @@ class StudyOptions:
             "tokenizer_backend": self.tokenizer_backend,
             "tokenizer": {k: _jsonable(v) for k, v in sorted(self.tokenizer.items())},
             "topics": {k: _jsonable(v) for k, v in sorted(self.topics.items())},
+            "exclude_templates": self.exclude_templates,
         }
 
 

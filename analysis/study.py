@@ -62,7 +62,13 @@ from analysis.measures.effects import (
 )
 from analysis.measures.groups import compare_groups
 from analysis.measures.keywords import doc_similarity, keyword_tables
-from analysis.measures.reuse import reuse_documents, reuse_templates, template_spans, text_reuse
+from analysis.measures.reuse import (
+    mask_templates,
+    reuse_documents,
+    reuse_templates,
+    template_spans,
+    text_reuse,
+)
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
 from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
 from analysis.measures.timeseries import prevalence_tables
@@ -352,8 +358,16 @@ class Study:
 
     @result
     def paragraphs(self) -> pd.DataFrame:
-        """Paragraphs of the analysed documents (near-duplicates excluded)."""
-        return analysis_paragraphs(self.corpus, **self.stage_kwargs(analysis_paragraphs))
+        """Paragraphs of the analysed documents (near-duplicates excluded; template passages
+        blanked out when ``options.exclude_templates`` is set)."""
+        paras = analysis_paragraphs(self.corpus, **self.stage_kwargs(analysis_paragraphs))
+        k = self.options.exclude_templates
+        if k:
+            spans = template_spans(
+                self.all_paragraphs, self.documents, min_docs=int(k), force=self.force
+            )
+            paras = mask_templates(paras, spans, source=self.all_paragraphs)
+        return paras
 
     @result
     def analysed_documents(self) -> pd.DataFrame:

@@ -293,3 +293,25 @@ def test_options_validated():
         rz.ReuseOptions(num_perm=30, bands=8)
     with pytest.raises(ValueError, match="min_similarity"):
         rz.ReuseOptions(min_similarity=2)
+
+
+def test_study_option_excludes_templates_from_analysed_paragraphs(tmp_path):
+    import analysis as an
+    from analysis.paths import RAW
+
+    boiler = (
+        "全镇上下要以更加饱满的热情、更加务实的作风、更加扎实的工作，奋力开创各项事业发展新局面。"
+    )
+    for f in sorted(RAW.glob("*.txt")):
+        lines = f.read_bytes().decode("utf-8", errors="replace").splitlines()
+        lines[6:6] = ["", boiler, ""]  # a template paragraph inside every report
+        (tmp_path / f.name).write_text("\n".join(lines), encoding="utf-8")
+    plain = an.Study(tmp_path)
+    masked = an.Study(tmp_path, exclude_templates=3)
+    assert plain.paragraphs["text"].str.contains("奋力开创各项事业").any()
+    assert not masked.paragraphs["text"].str.contains("奋力开创各项事业").any()
+    assert masked.options.key()["exclude_templates"] == 3
+    # the reuse tables still see the full text
+    assert masked.template_spans["text_original"].str.contains("奋力开创各项事业").any()
+    with pytest.raises(ValueError, match="at least 2"):
+        an.StudyOptions(exclude_templates=1)

@@ -356,6 +356,7 @@ def study_from_args(args: argparse.Namespace) -> Study:
         workers=getattr(args, "workers", 1),
         scheduler=getattr(args, "scheduler", None),
         force=bool(getattr(args, "force", False)),
+        exclude_templates=getattr(args, "exclude_templates", None),
     )
     lexicons = getattr(args, "lexicons", None)
     return Study(args.data, lexicons=Lexicons(lexicons) if lexicons else None, options=options)
