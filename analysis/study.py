@@ -711,13 +711,17 @@ class Study:
         model = self.topic_model
         names = [f"{i} {name}" for i, name in enumerate(readable_labels(model))]
         draws = topic_outcome_draws(model, n_draws=20, seed=self.seed, labels=names)
-        return estimate_effects(
+        out = estimate_effects(
             draws,
             self.analysed_documents,
             covariates=self.effect_covariates,
             cluster=self._cluster(),
             seed=self.seed,
         )
+        # say which uncertainty is carried: within-model posterior draws, not seed-to-seed
+        # refits (an.topic_outcome_draws(model, refits=[…]) adds those; README, notebook 07)
+        out["method"] = out["method"].replace({"composition": "composition (20 posterior draws)"})
+        return out
 
     @result
     def group_comparison(self) -> pd.DataFrame:
