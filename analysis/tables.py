@@ -274,7 +274,7 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "frequency": "occurrences in the analysed documents",
     "doc_frequency": "documents it occurs in",
     "slogan": "normalised slogan (script, punctuation and spacing variants merged)",
-    "n_docs": "distinct documents (near-duplicates excluded); prevalence tables: documents in "
+    "n_docs": "distinct documents (near-duplicates excluded); prevalence tables and group_comparison.csv: documents in "
     "the group",
     "n_mentions": "mentions in all analysed documents",
     "doc_ids": "the documents, joined with `;`",
@@ -296,7 +296,8 @@ COLUMN_GLOSSARY: dict[str, str] = {
     # keywords
     "score": "TF-IDF weight: tf = 1 + ln(count), smoothed idf = ln((1 + n) / (1 + df)) + 1, "
     "rows L2-normalised",
-    "count": "occurrences of the term in the document",
+    "count": "tfidf_keywords.csv: occurrences of the term in the document; cooccurrence_*.csv: "
+    "paragraphs containing both items",
     "comparison": "what is compared: a document, or a theme's paragraphs, against the rest",
     "group": "the target of the comparison",
     "freq_target": "term frequency in the target",
@@ -304,10 +305,14 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "log_ratio": "log2 of the relative-frequency ratio target / reference (Hardie 2014; 0.5 "
     "added to a zero count); > 0 = over-used in the target",
     "g2": "log-likelihood G² (Dunning 1993)",
-    "p": "p-value of G² (χ², 1 df)",
-    "q": "Benjamini–Hochberg adjusted p-value (false discovery rate) within the comparison",
+    "p": "keyness.csv: p-value of G² (χ², 1 df); *_effects.csv: p-value of the estimate "
+    "(composition: two-sided share of simulations across 0); group_comparison.csv: "
+    "permutation / Kruskal–Wallis p-value",
+    "q": "Benjamini–Hochberg adjusted p-value (false discovery rate) within the comparison "
+    "(group_comparison.csv: across outcomes)",
     # themes over time
-    "level": "administrative level from manifest.csv",
+    "level": "administrative level from manifest.csv; *_effects.csv: the covariate's level "
+    "(`per year` for year, the category compared with `reference`)",
     "n_with_theme": "documents with at least one hit of the theme",
     "prevalence": "themes over time: mean hits per 1,000 tokens (or share of documents with the "
     "theme, see measure); topics: the topic's share of all modelled tokens",
@@ -319,7 +324,8 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "(token-weighted mean over its paragraphs); topic_examples.csv: the unit's share",
     "relevance": "LDAvis relevance λ·log P(term | topic) + (1 − λ)·log lift, λ = 0.6 "
     "(Sievert & Shirley 2014)",
-    "npmi": "topic coherence: mean normalised PMI of the top-10 term pairs (boolean sliding "
+    "npmi": "cooccurrence_*.csv: normalised PMI of the pair over paragraphs, in [−1, 1], 0 = "
+    "independent; topics: topic coherence: mean normalised PMI of the top-10 term pairs (boolean sliding "
     "windows of 10 tokens), in [−1, 1], higher = more coherent (Lau et al. 2014); "
     "topic_choice.csv: of the final model",
     "c_v": "topic coherence c_v (Röder et al. 2015; boolean sliding windows of 110 tokens, as "
@@ -361,6 +367,85 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "precision": "share of paragraphs whose dominant topic is this one that have the theme as "
     "dominant theme",
     "recall": "share of paragraphs with the theme dominant whose dominant topic is this one",
+    # inference and validation (analysis.measures.effects, groups, cooccurrence, validation)
+    "outcome": "*_effects.csv, group_comparison.csv: the regressed outcome (theme id, or "
+    "`<topic> <label>`)",
+    "covariate": "document column the outcome is regressed on (`year`, `year (spline)`, `level` …)",
+    "reference": "the category the estimate is compared with (the largest group); for a year "
+    "spline, the first year",
+    "estimate": "regression coefficient: change of the outcome per year, or difference from the "
+    "reference group (spline: change from the first to the last year)",
+    "ci_low": "lower bound of the 95 % interval (cluster-robust, or composition percentiles)",
+    "ci_high": "upper bound of the 95 % interval",
+    "se": "standard error of the estimate",
+    "n": "documents used (effects: in the regression; group_comparison: in the tested groups)",
+    "n_clusters": "clusters (regions) for cluster-robust errors (blank: no clustering)",
+    "n_draws": "versions of the outcome pooled by the method of composition (1 = plain OLS)",
+    "method": "`ols` or `composition (…)` (topic-model uncertainty carried into the regression)",
+    "note": "why a number is missing or needs care (e.g. `not applicable (n = 2)`, HC1 errors "
+    "with few clusters, a group inside one cluster)",
+    "by": "the document column whose groups are compared",
+    "mean": "mean of the outcome in the group",
+    "median": "median of the outcome in the group",
+    "test": "`permutation` (between-group sum of squares) or `kruskal` (Kruskal–Wallis)",
+    "statistic": "test statistic (between-group sum of squares, or H)",
+    "docs_target": "keyness.csv: documents of the target group that use the term",
+    "docs_ref": "keyness.csv: documents outside the target group that use the term",
+    "max_doc_share": "keyness.csv: share of the target's count from its single largest document",
+    "dispersed": "keyness.csv: ≥ 2 target documents use the term and none holds > 80 % of its "
+    "count (a per-report comparison is never dispersed by construction)",
+    "item_a": "first item of the pair (term or theme id)",
+    "item_b": "second item of the pair",
+    "n_a": "paragraphs containing item_a",
+    "n_b": "paragraphs containing item_b",
+    "jaccard": "paragraphs with both / paragraphs with either",
+    "item_id": "coding sheets: item id (keep it; `validate` matches coders by it)",
+    "task": "coding sheets: `theme`, `slogan` or `intrusion`",
+    "region": "region from manifest.csv (province or city)",
+    "assigned": "coding sheets: 1 = the lexicon assigns the paragraph to `theme`, 0 = it does not",
+    "code": "coding sheets: the coder's judgement (1/0; for intrusion the intruding word); "
+    "empty to fill",
+    "comment": "coding sheets: free text for the coder",
+    # text reuse and diffusion (analysis.measures.reuse, diffusion)
+    "time_basis": "what orders documents in time: report `date`, else `year`, else none",
+    "reused_chars_earlier": "characters of the document also found in earlier documents",
+    "share_earlier": "reused_chars_earlier / the document's characters",
+    "n_earlier_docs": "earlier documents it shares text with",
+    "reused_chars_any": "characters shared with any other document, earlier or later",
+    "share_any": "reused_chars_any / the document's characters",
+    "n_partner_docs": "documents it shares text with",
+    "doc_a": "reuse pair: the earlier (or first) document",
+    "doc_b": "reuse pair: the later (or second) document",
+    "start_a": "start offset of the passage in doc_a's text (paragraphs joined with newlines)",
+    "end_a": "end offset in doc_a",
+    "start_b": "start offset in doc_b",
+    "end_b": "end offset in doc_b",
+    "similarity": "share of aligned characters that are identical (1 = verbatim)",
+    "text_a": "the passage in doc_a, original script",
+    "text_b": "the passage in doc_b, original script",
+    "direction": "`a->b` when doc_a is earlier, `unknown` without dates or years",
+    "direction_basis": "`date`, `year` or `none`: what the direction rests on",
+    "para_a": "paragraph of doc_a where the passage starts",
+    "para_b": "paragraph of doc_b where the passage starts",
+    "template_id": "template passage id (spans of the same recurring passage share it)",
+    "max_docs": "most documents any shingle of the span recurs in",
+    "first_doc": "earliest document using the slogan / template",
+    "new_regions": "regions using the slogan for the first time that year",
+    "cum_regions": "regions that have used the slogan by that year",
+    "regions_reporting": "regions with a report that year",
+    "share_regions": "cum_regions / all regions of the corpus",
+    "share_of_adopters": "cum_regions / regions that ever use the slogan",
+    "first_year": "year of the first document using it",
+    "first_date": "date of the first document using it (blank: year labels only)",
+    "first_region": "region of the first document",
+    "first_level": "level of the first document",
+    "n_regions": "regions that use the slogan",
+    "n_docs_dated": "documents using it that have a date or year",
+    "last_year": "year of the last document using it",
+    "years_to_half": "years from first use until half of its eventual regions used it",
+    "docs_per_year": "documents using it per year (`year:n`, `|`-separated)",
+    "regions_per_year": "regions using it per year (`year:n`, `|`-separated)",
+    "date_source": "`date` (report dates) or `year` (year labels): what the years come from",
 }
 
 

@@ -400,7 +400,7 @@ def test_7_sigkill_of_the_parent_leaves_no_worker_or_resource_tracker(tmp_path):
 
 CTRL_C_DRIVER = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     import analysis.corpus.build
     from analysis import cli
     from analysis.workers import spawn_pool
@@ -413,6 +413,8 @@ CTRL_C_DRIVER = textwrap.dedent(
             time.sleep(60)
 
     if __name__ == "__main__":
+        # as in a terminal: a run started from a background job or CI inherits SIGINT ignored
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         analysis.corpus.build.cli_corpus = slow
         sys.exit(cli.main(["corpus", "--data", sys.argv[1], "--out", sys.argv[2]]))
     """
