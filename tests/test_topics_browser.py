@@ -241,8 +241,11 @@ def test_page_loads_offline_draws_chinese_with_the_embedded_font_and_clicks(brow
         shown = page.js("[...document.querySelectorAll('#examples p')].map(p => p.textContent)")
         heading = page.js("document.querySelector('#bars text').textContent")
         assert shown, "clicking a topic showed no paragraphs"
-        label = next(lab for lab in result.labels() if f"Topic {lab} (" in heading)
+        label = next(lab for lab in result.labels() if heading.startswith(f"Topic {lab} "))
         topic = result.labels().index(label)
+        from analysis.topics.result import readable_labels
+
+        assert readable_labels(result)[topic] in heading  # the topic is named by its terms
         expected = examples.loc[examples["topic"] == topic, "text_original"].tolist()
         assert [s.split(") ", 1)[1] for s in shown] == expected
         para_fonts = _fonts_used(page, "#examples p")
