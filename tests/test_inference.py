@@ -328,3 +328,28 @@ def test_unreadable_sheet_is_one_line(tmp_path):
     bad = tmp_path / "x_coding.csv"
     bad.write_text("no,columns\n1,2\n", encoding="utf-8")
     assert main(["validate", str(bad), "--out", str(tmp_path / "o")]) == 2
+
+
+def test_term_selection_does_not_depend_on_the_hash_seed():
+    """Ties in unit frequency are broken by the term, not by set iteration order."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import pandas as pd\n"
+        "from analysis.measures.cooccurrence import term_cooccurrence\n"
+        "u = pd.Series([['甲','乙','丙','丁','戊']] * 3 + [['己','庚','辛','壬','癸']] * 3)\n"
+        "print(term_cooccurrence(u, top_n=3, min_count=1, min_df=1).to_csv())\n"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outs) == 1

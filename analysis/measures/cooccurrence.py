@@ -14,6 +14,8 @@ hundreds of thousands of paragraphs take seconds.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -97,10 +99,10 @@ def term_cooccurrence(
     Returns:
         DataFrame with :data:`COOC_COLUMNS`.
     """
-    df = pd.Series([t for toks in units for t in set(toks)], dtype=object).value_counts()
-    df = df[df >= min_df]
-    terms = sorted(df.sort_values(ascending=False, kind="stable").head(top_n).index.astype(str))
-    return cooccurrence_from_sets(units, items=terms, min_count=min_count)
+    counts = Counter(str(t) for toks in units for t in set(toks))
+    # ties broken by the term itself: set iteration order varies between processes
+    ranked = sorted((t for t, c in counts.items() if c >= min_df), key=lambda t: (-counts[t], t))
+    return cooccurrence_from_sets(units, items=sorted(ranked[:top_n]), min_count=min_count)
 
 
 def theme_cooccurrence(
