@@ -113,12 +113,7 @@ def theme_coding_sheet(
     if not parts:
         return pd.DataFrame(columns=SHEET_COLUMNS)
     sheet = pd.concat(parts, ignore_index=True).rename(columns={text_col: "text"})
-    sheet = with_metadata(sheet, documents)
-    sheet["task"] = "theme"
-    sheet["item_id"] = [f"theme-{i:04d}" for i in range(len(sheet))]
-    sheet["code"] = ""
-    sheet["comment"] = ""
-    return sheet[SHEET_COLUMNS]
+    return _finish_sheet(sheet, documents, task="theme")
 
 
 def slogan_coding_sheet(
@@ -153,20 +148,15 @@ def slogan_coding_sheet(
             "weight": len(slogans) / len(pick),
         }
     ).reset_index(drop=True)
-    sheet = with_metadata(sheet, None)
-    sheet["task"] = "slogan"
-    sheet["item_id"] = [f"slogan-{i:04d}" for i in range(len(sheet))]
-    sheet["code"] = ""
-    sheet["comment"] = ""
-    return sheet[SHEET_COLUMNS]
+    return _finish_sheet(sheet, None, task="slogan")
 
 
 def intrusion_coding_sheet(items: pd.DataFrame) -> pd.DataFrame:
     """Word-intrusion items for coders (``analysis.topics.word_intrusion`` output).
 
     The coder writes the intruding word into ``code``; ``theme`` holds the topic and
-    ``text`` the shuffled words; the true intruder is kept out of the sheet (see
-    ``validate_sheets(..., key=items)``).
+    ``text`` the shuffled words; the true intruder is kept out of the sheet (the ``coding``
+    command writes it to ``intrusion_key.csv``; see :func:`intrusion_precision`).
 
     Returns:
         DataFrame with :data:`SHEET_COLUMNS`; ``task = "intrusion"``.
@@ -184,9 +174,17 @@ def intrusion_coding_sheet(items: pd.DataFrame) -> pd.DataFrame:
             "weight": 1.0,
         }
     ).reset_index(drop=True)
-    sheet = with_metadata(sheet, None)
-    sheet["task"] = "intrusion"
-    sheet["item_id"] = [f"intrusion-{i:04d}" for i in range(len(sheet))]
+    return _finish_sheet(sheet, None, task="intrusion")
+
+
+def _finish_sheet(
+    sheet: pd.DataFrame, documents: pd.DataFrame | None, *, task: str
+) -> pd.DataFrame:
+    """Metadata, ``task``, numbered ``item_id`` and empty ``code``/``comment``, in
+    :data:`SHEET_COLUMNS` order: the part every coding sheet shares."""
+    sheet = with_metadata(sheet, documents)
+    sheet["task"] = task
+    sheet["item_id"] = [f"{task}-{i:04d}" for i in range(len(sheet))]
     sheet["code"] = ""
     sheet["comment"] = ""
     return sheet[SHEET_COLUMNS]
