@@ -53,12 +53,12 @@ def verdict(met: bool) -> str:
 def _setup() -> None:
     """Per-process set-up that ingestion pays once (reported, not counted in the rate)."""
     from analysis.corpus.gazetteer import default_gazetteer, jieba_words
-    from analysis.corpus.script import _converter, _simplified_only_re
+    from analysis.corpus.script import _converter, _simplified_only_table
 
     default_gazetteer()
     jieba_words()
     _converter("t2s")
-    _simplified_only_re()
+    _simplified_only_table()
 
 
 def _tomotopy_alone(texts: list[list[str]], *, k: int, iterations: int, seed: int) -> None:
