@@ -246,9 +246,71 @@ def _unanchored(pats: tuple[re.Pattern, ...]) -> tuple[re.Pattern, ...] | None:
     return tuple(re.compile(b, p.flags) for b, p in zip(parts, pats, strict=True))
 
 
+_REPEATS = tuple(
+    getattr(sre_constants, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    if hasattr(sre_constants, name)
+)
+
+
+def _literal_sets(items: object) -> list[frozenset[str]]:
+    """Sets of literal strings of a parsed pattern (a sequence) such that every match contains
+    one string of each set: runs of literal characters, groups, alternations whose every branch
+    has such a set, and repeats of at least one."""
+    out: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is sre_constants.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            out.append(frozenset({"".join(run)}))
+            run = []
+        if op is sre_constants.SUBPATTERN and not av[1] and not av[2]:  # no scoped flags
+            out.extend(_literal_sets(av[3]))
+        elif op is sre_constants.BRANCH:
+            alts = [_widest(_literal_sets(alt)) for alt in av[1]]
+            if alts and all(a is not None for a in alts):
+                out.append(frozenset().union(*alts))  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:
+            out.extend(_literal_sets(av[2]))
+    if run:
+        out.append(frozenset({"".join(run)}))
+    return out
+
+
+def _widest(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    """The set whose shortest string is longest (the rarest to find by chance)."""
+    return max(sets, key=lambda s: min(map(len, s))) if sets else None
+
+
+@functools.lru_cache(maxsize=64)
+def _literal_screen(pats: tuple[re.Pattern, ...]) -> re.Pattern | None:
+    """One alternation of plain strings, one of which occurs in every text where one of
+    ``pats`` matches (a necessary condition, whatever the anchors or look-arounds), or None when
+    some pattern has no such strings. Python's re scans a literal alternation far faster than
+    the patterns themselves."""
+    literals: set[str] = set()
+    for p in pats:
+        try:
+            best = _widest(_literal_sets(sre_parse.parse(p.pattern, p.flags)))
+        except (re.error, TypeError, ValueError, IndexError):
+            return None
+        if best is None:
+            return None
+        literals |= best
+    if not literals:
+        return None
+    flags = re.IGNORECASE if any(p.flags & re.IGNORECASE for p in pats) else 0
+    return re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))), flags)
+
+
 def _formula_share(text: str, pats: Sequence[re.Pattern]) -> float:
     total = formula = 0
     key = tuple(pats)
+    literal = _literal_screen(key)
+    if literal is not None and not literal.search(text):
+        return 0.0  # not even the fixed words of a formula (most paragraphs)
     screen = _unanchored(key)
     if screen is not None and not any(p.search(text) for p in screen):
         return 0.0  # no formula anywhere in the paragraph (most paragraphs)
