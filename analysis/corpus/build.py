@@ -973,12 +973,15 @@ def finish_corpus(
                 paragraphs, documents, quality, removed, dropped
             )
     paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
-    texts = (
-        paragraphs[paragraphs["kind"] != "title"]
-        .groupby("doc_id", sort=False)["text"]
-        .agg("\n".join)
-    )
-    pairs = near_duplicate_pairs(texts.reindex(documents["doc_id"]).fillna(""))
+    body: dict[str, list[str]] = {}  # each document's body text (plain lists: no groupby)
+    for doc_id, kind, text in zip(
+        paragraphs["doc_id"].tolist(), paragraphs["kind"].tolist(), paragraphs["text"].tolist()
+    ):
+        if kind != "title":
+            body.setdefault(doc_id, []).append(text)
+    ids = documents["doc_id"].tolist()
+    texts = pd.Series(["\n".join(body.get(d, ())) for d in ids], index=ids, dtype=object)
+    pairs = near_duplicate_pairs(texts)
     documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
     if manifest is not None:
         documents = _join_manifest(documents, manifest)

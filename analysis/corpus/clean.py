@@ -119,6 +119,8 @@ def strip_pinyin(text: str) -> tuple[str, int]:
         >>> strip_pinyin("統(tǒng)戰(zhàn)工作 (AA级)")
         ('統戰工作 (AA级)', 2)
     """
+    if "(" not in text:  # the annotation needs an ASCII parenthesis (most texts: none)
+        return text, 0
     return _PINYIN.subn("", text)
 
 
@@ -462,8 +464,15 @@ def parse_byline(line_simplified: str, patterns: ChromePatterns) -> dict[str, st
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff\"'<>()]+")
 
 
+# every URL holds "://" or www. (any case): searching for them first skips most texts; _URL
+# starts with \b and an ignore-case alternation, which re tries at every position
+_URL_HINT = re.compile(r"://|[wW][wW][wW]\.")
+
+
 def strip_urls(text: str) -> tuple[str, int]:
     """Remove inline URLs (``http(s)://…``, ``www.…``)."""
+    if not _URL_HINT.search(text):
+        return text, 0
     return _URL.subn("", text)
 
 
