@@ -141,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="speed: Gibbs sweeps of the one fit (default 200)",
     )
+    p.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="speed: only ingestion and the tokenizer references (no bag of words, no topic fit)",
+    )
     return parser
 
 
