@@ -52,13 +52,17 @@ def verdict(met: bool) -> str:
 
 def _setup() -> None:
     """Per-process set-up that ingestion pays once (reported, not counted in the rate)."""
+    from analysis.corpus.clean import load_chrome_patterns
     from analysis.corpus.gazetteer import default_gazetteer, jieba_words
+    from analysis.corpus.genre import load_genre_profiles
     from analysis.corpus.script import _converter, _simplified_only_table
 
     default_gazetteer()
     jieba_words()
     _converter("t2s")
     _simplified_only_table()
+    load_chrome_patterns()  # compiled once per process and file content
+    load_genre_profiles()
 
 
 def _tomotopy_alone(texts: list[list[str]], *, k: int, iterations: int, seed: int) -> None:
@@ -83,7 +87,7 @@ def _print_ingestion(args, corpus, files, n_raw, setup, ingest, total, refs, tok
     print(f"corpus: {args.corpus}")
     print(f"  {len(files)} files, {n_raw:,} raw characters -> {n_docs} documents, "
           f"{len(corpus.paragraphs):,} paragraphs")  # fmt: skip
-    print(f"  one-time set-up (gazetteer, jieba dictionary, OpenCC): {cpu_setup:.2f} CPU s "
+    print(f"  one-time set-up (gazetteer, jieba dictionary, OpenCC, chrome and genre patterns): {cpu_setup:.2f} CPU s "
           f"({wall_setup:.1f} s wall), not counted below")  # fmt: skip
     print()
     print("ingestion (decode + clean + structure + metadata + dedup, 1 process)")
