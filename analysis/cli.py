@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="sweep: keep the sample (KEEP/corpus) and outputs (KEEP/figures)",
     )
+    p.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="speed: only ingestion and the tokenizer references (no bag of words, no topic fit)",
+    )
     return parser
 
 
