@@ -11,6 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -24,6 +25,7 @@ from analysis.corpus.clean import (
     chrome_category,
     normalise_width,
 )
+from analysis.corpus.dedup import _KEEP, shingle_hashes
 from analysis.corpus.genre import (
     _SENTENCE,
     SUBSTANCE,
@@ -32,6 +34,7 @@ from analysis.corpus.genre import (
     _unanchored,
     document_roles,
 )
+from analysis.corpus.places import _SELF, SELF_REFERENCE, _self_counts
 from analysis.corpus.structure import _infer_wrap_width, infer_wrap_width
 
 
@@ -50,6 +53,12 @@ def test_normalise_width_equals_translate_tables():
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
         assert normalise_width(text) == _plain_normalise_width(text), repr(text)
+    alphabet += ["\U00020000", "\n"]  # long texts take the code-point table path
+    for size in (1999, 2000, 5000, 20000):
+        text = "".join(rng.choice(alphabet) for _ in range(size))
+        assert normalise_width(text) == _plain_normalise_width(text)
+    plain = "中文" * 2000  # nothing to fold
+    assert normalise_width(plain) == (plain, 0)
 
 
 def _patterns(**line: list[str]) -> ChromePatterns:
@@ -181,3 +190,39 @@ def test_extra_front_matter_columns_do_not_depend_on_chunking(tmp_path):
     for n_chunks in (1, 2, 3):
         docs = ingest_files(files, n_chunks=n_chunks, folder=folder).documents
         pd.testing.assert_frame_equal(docs, whole)
+
+
+def test_self_reference_counts_equal_findall_per_level():
+    literals = [x for p in SELF_REFERENCE.values() for x in p.split("|")]
+    pieces = literals + list("全省市县区镇乡我自治人民政府委长大会党，。\n")
+    rng = random.Random(11)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        want = {k: len(p.findall(text)) for k, p in _SELF.items()}
+        got = _self_counts(text)
+        assert dict(got) == want and list(got) == list(_SELF), text
+
+
+def _plain_shingles(text: str, k: int = 5) -> np.ndarray:
+    chars = _KEEP.sub("", text)
+    if len(chars) < k:
+        return np.empty(0, dtype=np.uint64)
+    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    h = np.zeros(len(codes) - k + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = (h * np.uint64(1099511628211)) ^ codes[j : len(codes) - k + 1 + j]
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+    return np.unique(h)
+
+
+def test_shingles_from_the_code_point_table_equal_the_regex_reduction():
+    edges = (0x3399, 0x3400, 0x4DBF, 0x4DC0, 0x4E00, 0x9FFF, 0xA000, 0x2F, 0x30, 0x39, 0x3A)
+    edges += (0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x20, 0x0A, 0xFF10, 0x20000, 0x3002)
+    alphabet = [chr(c) for c in edges]
+    rng = random.Random(2)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert np.array_equal(shingle_hashes(text), _plain_shingles(text)), repr(text)

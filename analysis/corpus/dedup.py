@@ -15,6 +15,7 @@ Method (documented for methods sections):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 
@@ -29,12 +30,26 @@ CONTAINMENT = 0.8
 _KEEP = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1)
+def _kept_table() -> np.ndarray:
+    """Is this code point kept for shingles (the complement of ``_KEEP``'s class)?"""
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (65, 90), (97, 122), (48, 57)):
+        table[lo : hi + 1] = True
+    return table
+
+
 def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
     """Sorted unique 64-bit hashes of the ``k``-character shingles of ``text`` (see module doc)."""
-    chars = _KEEP.sub("", text)
-    if len(chars) < k:
+    try:  # the characters _KEEP does not remove, selected through a table (no regex pass)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        codes = codes[_kept_table()[codes]]
+    except UnicodeEncodeError:  # a lone surrogate
+        chars = _KEEP.sub("", text)
+        codes = np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) < k:
         return np.empty(0, dtype=np.uint64)
-    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = codes.astype(np.uint64)
     h = np.zeros(len(codes) - k + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
