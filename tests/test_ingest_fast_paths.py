@@ -106,6 +106,12 @@ def test_chrome_category_equals_one_search_of_the_alternation():
     lines += ["".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
     for line in lines:
         assert chrome_category(line, pats) == _plain_category(line, pats), line
+    backref = _patterns(
+        nav=[r"^首页", r"(?P<a>上)(?P=a)一篇"], counter=[r"(?P<d>\d)(?P=d)次浏览", r"阅读"]
+    )
+    assert not backref._line_rest_list  # the alternation is searched as a whole
+    for line in [*lines, "上上一篇", "首页 11次浏览"]:
+        assert chrome_category(line, backref) == _plain_category(line, backref), line
 
 
 def _plain_share(text: str, pats) -> float:

@@ -173,6 +173,7 @@ def _word_kind(s: str) -> str:
     return "common" if f >= COMMON_WORD_FREQ else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (jieba_words is read once per process)
 def _stem_kind(stem: str) -> str:
     """The worst word kind inside a township stem (农民|进 -> common, 太平 -> place-word)."""
     kinds = {_word_kind(stem[i:j]) for i in range(len(stem)) for j in range(i + 2, len(stem) + 1)}
