@@ -25,7 +25,7 @@ from analysis.corpus.clean import (
     chrome_category,
     normalise_width,
 )
-from analysis.corpus.dedup import _KEEP, shingle_hashes
+from analysis.corpus.dedup import _KEEP, near_duplicate_pairs, shingle_hashes
 from analysis.corpus.genre import (
     _SENTENCE,
     SUBSTANCE,
@@ -232,3 +232,56 @@ def test_shingles_from_the_code_point_table_equal_the_regex_reduction():
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
         assert np.array_equal(shingle_hashes(text), _plain_shingles(text)), repr(text)
+
+
+def _plain_near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
+    from collections import Counter, defaultdict
+
+    from analysis.corpus.dedup import CANDIDATE_SHARE, CONTAINMENT, JACCARD, SKETCH
+
+    ids, sets = list(texts.index), [shingle_hashes(t) for t in texts]
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, s in enumerate(sets):
+        for h in s[:SKETCH].tolist():
+            index[h].append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in index.values():
+        if 1 < len(members) <= 1000:
+            for k, a in enumerate(members):
+                for b in members[k + 1 :]:
+                    shared[(a, b)] += 1
+    rows = []
+    for (a, b), n in shared.items():
+        smaller = min(len(sets[a]), len(sets[b]), SKETCH)
+        if smaller == 0 or n < CANDIDATE_SHARE * smaller:
+            continue
+        inter = len(np.intersect1d(sets[a], sets[b], assume_unique=True))
+        jac = inter / (len(sets[a]) + len(sets[b]) - inter)
+        con = inter / min(len(sets[a]), len(sets[b]))
+        if jac >= JACCARD or con >= CONTAINMENT:
+            rows.append((ids[a], ids[b], round(jac, 4), round(con, 4)))
+    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "jaccard", "containment"])
+
+
+def test_near_duplicate_pairs_equal_the_pair_loop_in_content_and_order():
+    rng = random.Random(4)
+    alphabet = "建设发展改革创新乡村振兴基层党组织经济社会民生保障项目投资服务"
+    sources = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(200, 900))) for _ in range(8)
+    ]
+    docs = []
+    for _ in range(60):
+        src, r = rng.choice(sources), rng.random()
+        if r < 0.1:
+            docs.append("")
+        elif r < 0.2:
+            docs.append(src[: rng.randint(0, 8)])
+        else:
+            cut = rng.randint(0, len(src) // 3)
+            docs.append(src[cut : cut + rng.randint(100, 900)])
+    texts = pd.Series(docs, index=[f"d{i:02d}" for i in range(len(docs))])
+    want = _plain_near_duplicate_pairs(texts)
+    assert len(want) > 20  # many pairs, so their order is tested
+    pd.testing.assert_frame_equal(near_duplicate_pairs(texts), want)
+    empty = pd.Series([], dtype=object)
+    pd.testing.assert_frame_equal(near_duplicate_pairs(empty), _plain_near_duplicate_pairs(empty))
