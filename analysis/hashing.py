@@ -134,10 +134,11 @@ def content_hash(value: Any) -> str:
 
 
 def _update(h, value: Any) -> None:
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
+    # a value can only be a DataFrame or an array once pandas / numpy are imported: hashing
+    # plain options (the fingerprint of a warm ``figures`` run) must not import them
+    pd = sys.modules.get("pandas")
+    np = sys.modules.get("numpy")
+    if pd is not None and isinstance(value, pd.DataFrame):
         h.update(json.dumps([str(c) for c in value.columns]).encode())
         floats = value.select_dtypes("float").columns
         if len(floats):
@@ -147,7 +148,7 @@ def _update(h, value: Any) -> None:
             .to_numpy()
             .tobytes()
         )
-    elif isinstance(value, pd.Series):
+    elif pd is not None and isinstance(value, pd.Series):
         h.update(
             pd.util.hash_pandas_object(
                 value.map(_scalar) if value.dtype == object else value, index=True
@@ -155,7 +156,7 @@ def _update(h, value: Any) -> None:
             .to_numpy()
             .tobytes()
         )
-    elif isinstance(value, np.ndarray):
+    elif np is not None and isinstance(value, np.ndarray):
         h.update(str(value.shape).encode() + str(value.dtype).encode())
         if value.dtype.kind == "f":
             value = np.round(value, HASH_DECIMALS)
@@ -269,6 +270,27 @@ def source_digest(*names: str) -> str:
         if path is not None:
             parts += [name.encode(), path.read_bytes()]
     return digest(*parts)
+
+
+def source_fingerprint(
+    data_dir: str | Path, lexicon_dir: str | Path, options_key: dict[str, Any]
+) -> str:
+    """SHA-256 of everything a study's results are computed from, without computing anything:
+    the bytes of every file of the data folder, of the lexicon folder and of the gazetteer
+    (``data/gazetteer/admin_divisions.csv``), every file of the ``analysis`` package, the library versions and the
+    options that change results (``StudyOptions.key()``). Light: imports neither pandas nor
+    numpy, so ``python -m analysis figures`` can tell that nothing changed in a fraction of a
+    second."""
+    from analysis import paths
+
+    return digest(
+        folder_digest(data_dir),
+        folder_digest(lexicon_dir),
+        package_digest(),
+        content_hash(library_versions()),
+        content_hash(options_key),
+        file_digest(paths.DATA / "gazetteer" / "admin_divisions.csv"),
+    )
 
 
 def package_digest() -> str:

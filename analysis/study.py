@@ -266,16 +266,10 @@ class Study:
         return h.hexdigest()
 
     def source_fingerprint(self) -> str:
-        """SHA-256 of everything the results are computed from, without computing anything:
-        the bytes of every file of the data folder and of the lexicon folder, every file of the
-        ``analysis`` package, the library versions and the options that change results."""
-        return hashing.digest(
-            hashing.folder_digest(self.data_dir),
-            hashing.folder_digest(self.lexicon_dir),
-            hashing.package_digest(),
-            hashing.content_hash(hashing.library_versions()),
-            hashing.content_hash(self.options.key()),
-        )
+        """SHA-256 of everything the results are computed from, without computing anything
+        (:func:`analysis.hashing.source_fingerprint`: data folder, lexicon folder, gazetteer,
+        package code, library versions, the options that change results)."""
+        return hashing.source_fingerprint(self.data_dir, self.lexicon_dir, self.options.key())
 
     def seeds(self, names: Iterable[str]) -> dict[str, Any]:
         """Seeds that the given results were computed with (for the manifest)."""
