@@ -30,6 +30,7 @@ import json
 import platform
 import sys
 import types
+import weakref
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -347,10 +348,7 @@ def _closure(funcs: Iterable[Callable[..., Any]]) -> dict[str, str]:
         key = f"{obj.__module__}:{obj.__qualname__}"
         if key in out:
             continue
-        try:
-            out[key] = inspect.getsource(obj)
-        except (OSError, TypeError):
-            out[key] = repr(obj)
+        out[key] = _source(obj)
         module = inspect.getmodule(obj)
         namespace = vars(module) if module is not None else {}
         if inspect.isclass(obj):
@@ -386,6 +384,28 @@ def _closure(funcs: Iterable[Callable[..., Any]]) -> dict[str, str]:
                     continue
                 _reach(value, f"{getattr(obj, '__module__', '')}.{name}", stack, out)
     return out
+
+
+#: source text of functions and classes, per process: every output's code closure reaches the
+#: same helpers, and ``inspect.getsource`` re-tokenizes the module each time. Keyed weakly by
+#: the object (a reloaded module makes new function and class objects).
+_SOURCES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _source(obj: Any) -> str:
+    try:
+        return _SOURCES[obj]
+    except (KeyError, TypeError):
+        pass
+    try:
+        text = inspect.getsource(obj)
+    except (OSError, TypeError):
+        text = repr(obj)
+    try:
+        _SOURCES[obj] = text
+    except TypeError:  # not weak-referenceable: not cached
+        pass
+    return text
 
 
 def _reach_module(modname: str, names: set[str], stack: list, out: dict[str, str]) -> None:

@@ -161,6 +161,7 @@ class Study:
         if unknown:
             raise ValueError(f"unknown tokenizer option(s): {', '.join(sorted(unknown))}")
         self._values: dict[str, Any] = {}
+        self._hashes: dict[str, tuple[Any, str]] = {}  # name -> (value, content hash)
 
     # -- options, shortcuts ----------------------------------------------------------------
     @property
@@ -262,8 +263,20 @@ class Study:
         h = hashlib.sha256(f"seed={self.seed}".encode())
         for name in names:
             h.update(name.encode())
-            h.update(hashing.content_hash(self.get(name)).encode())
+            h.update(self._content_hash(name).encode())
         return h.hexdigest()
+
+    def _content_hash(self, name: str) -> str:
+        """:func:`~analysis.hashing.content_hash` of result ``name``, once per value: every
+        output reading ``documents`` (or ``topic_model``) would otherwise hash it again."""
+        value = self.get(name)
+        hashes = self.__dict__.setdefault("_hashes", {})
+        known = hashes.get(name)
+        if known is not None and known[0] is value:
+            return known[1]
+        digest = hashing.content_hash(value)
+        hashes[name] = (value, digest)
+        return digest
 
     def source_fingerprint(self) -> str:
         """SHA-256 of everything the results are computed from, without computing anything
