@@ -34,6 +34,13 @@ COMMANDS: dict[str, str] = {
     "validate": "analysis.measures.validation:cli_validate",
 }
 
+#: subcommand -> "module:function" asked before the inputs are validated: it returns an exit
+#: code when the command has nothing to do (``figures`` with nothing changed since the last
+#: complete run into ``--out``), else ``None`` and the command runs.
+SHORTCUTS: dict[str, str] = {
+    "figures": "analysis.figures.current:cli_figures_current",
+}
+
 
 def _add_data_out(p: argparse.ArgumentParser, out_default: str) -> None:
     p.add_argument("--data", default=str(paths.RAW), help="folder of raw report files")
@@ -123,8 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
     p.add_argument(
         "what",
-        choices=["tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse", "speed"],
-    )
+        choices=[
+            "tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse", "speed",
+            "sweep",
+        ],
+    )  # fmt: skip
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)
@@ -139,7 +149,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--iterations",
         type=int,
         default=None,
-        help="speed: Gibbs sweeps of the one fit (default 200)",
+        help="speed: Gibbs sweeps of the one fit, a maximum under the stopping rule "
+        "(default: tomotopy's large_iterations, 200)",
+    )
+    p.add_argument(
+        "--fixed-sweeps",
+        action="store_true",
+        help="speed: run exactly --iterations sweeps (no convergence-based stopping)",
+    )
+    p.add_argument(
+        "--no-growth",
+        action="store_true",
+        help="speed: skip the half-corpus run that measures the growth exponent",
+    )
+    p.add_argument(
+        "--sample", type=int, default=None, help="sweep: sample files drawn (default 150)"
+    )
+    p.add_argument(
+        "--chars", type=float, default=None, help="sweep: character target (default 4.5e6)"
+    )
+    p.add_argument("--seed", type=int, default=None, help="sweep: seed of the sample draw")
+    p.add_argument(
+        "--keep",
+        default=None,
+        help="sweep: keep the sample (KEEP/corpus) and outputs (KEEP/figures)",
     )
     p.add_argument(
         "--ingest-only",
@@ -156,7 +189,7 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int | None]:
 
 #: numeric options and their smallest allowed value (largest for the seed).
 _MINIMUM = {"window": 1, "limit": 0, "top": 1, "min_count": 1, "repeat": 1, "workers": 1,
-            "sample_chars": 1, "k": 2, "iterations": 1}  # fmt: skip
+            "sample_chars": 1, "k": 2, "iterations": 1, "sample": 1, "chars": 1}  # fmt: skip
 MAX_SEED = 2**32 - 1  # numpy and tomotopy take 32-bit unsigned seeds
 
 
@@ -199,6 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         check_options(args)
+        if args.command in SHORTCUTS:
+            code = _resolve(SHORTCUTS[args.command])(args)
+            if code is not None:
+                return int(code)
         if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
             from .validate import check_inputs
 
