@@ -149,7 +149,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--iterations",
         type=int,
         default=None,
-        help="speed: Gibbs sweeps of the one fit (default 200)",
+        help="speed: Gibbs sweeps of the one fit, a maximum under the stopping rule "
+        "(default: tomotopy's large_iterations, 200)",
+    )
+    p.add_argument(
+        "--fixed-sweeps",
+        action="store_true",
+        help="speed: run exactly --iterations sweeps (no convergence-based stopping)",
+    )
+    p.add_argument(
+        "--no-growth",
+        action="store_true",
+        help="speed: skip the half-corpus run that measures the growth exponent",
     )
     p.add_argument(
         "--sample", type=int, default=None, help="sweep: sample files drawn (default 150)"
