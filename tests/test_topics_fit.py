@@ -174,3 +174,14 @@ def test_as_convergence():
         Convergence(tol=0)
     with pytest.raises(TypeError):
         as_convergence(0.01)
+
+
+def test_topic_cache_key_takes_a_convergence_rule():
+    from analysis.cache import cache_path
+    from analysis.topics.pipeline import topic_cache_key
+
+    units = fixture_units()
+    a = topic_cache_key(units, None, convergence=Convergence(tol=0.01))
+    b = topic_cache_key(units, None, convergence=Convergence(tol=0.02))
+    c = topic_cache_key(units, None, convergence={"tol": 0.01})
+    assert cache_path(a, "topics") != cache_path(b, "topics") != cache_path(c, "topics")

@@ -276,11 +276,22 @@ def run(args: argparse.Namespace) -> int:
           f"K = {k}; no K sweep/stability/seeded fits)")  # fmt: skip
     print(f"  sampling: {r['stopping']} -> {r['iterations_run']} sweeps run, "
           f"log-likelihood/word {r['ll_per_word']:.4f}, NPMI {r['npmi']:.4f}")  # fmt: skip
-    print(f"  {'step':<28}{'CPU s':>9}{'wall s':>9}")
+    head = f"{'half: CPU s':>14}{'exponent':>10}" if half is not None else ""
+    print(f"  {'step':<28}{'CPU s':>9}{'wall s':>9}{head}")
+
+    def per_step(c: float, h: float | None) -> str:
+        if half is None or h is None:
+            return ""
+        ratio = math.log(r["n_raw"] / half["n_raw"]) if half["n_raw"] else 0.0
+        exp = math.log(c / h) / ratio if ratio > 0 and c > 0 and h > 0 else float("nan")
+        return f"{h:>14.2f}{exp:>10.2f}"
+
     for name, key in (("ingestion", "ingestion"), ("tokenize (no cache)", "tokenize"),
                       ("bag of words", "bow"), ("tomotopy fit (fit_topics)", "fit")):  # fmt: skip
-        print(f"  {name:<28}{r[key][0]:>9.2f}{r[key][1]:>9.1f}")
-    print(f"  {'total':<28}{cpu_total:>9.2f}{wall_total:>9.1f}")
+        h = half[key][0] if half is not None else None
+        print(f"  {name:<28}{r[key][0]:>9.2f}{r[key][1]:>9.1f}{per_step(r[key][0], h)}")
+    h_total = total(half) if half is not None else None
+    print(f"  {'total':<28}{cpu_total:>9.2f}{wall_total:>9.1f}{per_step(cpu_total, h_total)}")
     cpu_tp = r["tomotopy"][0]
     print(f"  reference, tomotopy alone on the same units and sweeps: {cpu_tp:.2f} CPU s "
           f"(fit_topics = {r['fit'][0] / cpu_tp:.2f}x)")  # fmt: skip

@@ -425,13 +425,23 @@ def _digest_paragraphs(paragraphs: pd.DataFrame | None) -> str | None:
     )
 
 
+def _key_value(value: Any) -> Any:
+    """An option as a JSON-able cache-key part (ranges and tuples as lists, dataclass options
+    such as :class:`~analysis.topics.engines.Convergence` as their fields)."""
+    if isinstance(value, range | tuple):
+        return list(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"type": type(value).__name__, **dataclasses.asdict(value)}
+    return value
+
+
 def topic_cache_key(units, paragraphs, **options) -> dict[str, object]:
     """Cache key of :func:`run_topic_analysis`: unit tokens, quoted paragraphs, every option,
     the theme terms, the source of the code that computes it (import closure of this module)
     and the library versions (:mod:`analysis.hashing`)."""
     themes = options.pop("themes", None)
     pt = options.pop("paragraph_themes", None)
-    opts = {k: (list(v) if isinstance(v, range | tuple) else v) for k, v in options.items()}
+    opts = {k: _key_value(v) for k, v in options.items()}
     return {
         "stage": "topics",
         "version": TOPICS_CACHE_VERSION,
