@@ -278,7 +278,12 @@ def _paragraph_breaks(lines: list[str], nos: list[int], blank_nos: list[int]) ->
     """
     if not blank_nos or len(lines) < 2:
         return set()
-    after = [i for i in range(1, len(lines)) if _blank_between(blank_nos, nos[i - 1], nos[i])]
+    # _blank_between for every pair of neighbouring lines, by one binary search (numpy)
+    blanks = np.asarray(blank_nos, dtype=np.int64)
+    at = np.asarray(nos, dtype=np.int64)
+    k = np.searchsorted(blanks, at[:-1] + 1, side="left")
+    hit = (k < len(blanks)) & (blanks[np.minimum(k, len(blanks) - 1)] < at[1:])
+    after = (np.flatnonzero(hit) + 1).tolist()
     if len(after) > BLANK_SEPARATED_MAX * (len(lines) - 1) and infer_wrap_width(lines):
         return set()
     return set(after)
