@@ -16,7 +16,7 @@ Method (documented for methods sections):
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 
 import numpy as np
 import pandas as pd
@@ -46,6 +46,23 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
     return h[np.concatenate(([True], h[1:] != h[:-1]))]
 
 
+class _SetCache:
+    """Shingle sets of ``texts`` by position, the most recently used few kept in memory."""
+
+    def __init__(self, texts: pd.Series, size: int = 64) -> None:
+        self._texts, self._size = texts, size
+        self._sets: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        if i in self._sets:
+            self._sets.move_to_end(i)
+            return self._sets[i]
+        s = self._sets[i] = shingle_hashes(self._texts.iloc[i])
+        if len(self._sets) > self._size:
+            self._sets.popitem(last=False)
+        return s
+
+
 def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
     """Confirmed near-duplicate pairs among documents.
 
@@ -57,9 +74,12 @@ def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
         order), one row per confirmed pair.
     """
     ids = list(texts.index)
-    sets = [shingle_hashes(t) for t in texts]
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
+    # keep only each document's sketch and set size: the full shingle sets (8 bytes per
+    # character of the corpus) are recomputed for candidate pairs only, a few at a time
+    sizes, index = [], defaultdict(list)
+    for i, t in enumerate(texts):
+        s = shingle_hashes(t)
+        sizes.append(len(s))
         for h in s[:SKETCH].tolist():
             index[h].append(i)
     shared: Counter[tuple[int, int]] = Counter()
@@ -68,17 +88,22 @@ def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
             for a_pos, a in enumerate(members):
                 for b in members[a_pos + 1 :]:
                     shared[(a, b)] += 1
-    rows = []
-    for (a, b), n in shared.items():
-        smaller = min(len(sets[a]), len(sets[b]), SKETCH)
-        if smaller == 0 or n < CANDIDATE_SHARE * smaller:
-            continue
+    candidates = [
+        (a, b)
+        for (a, b), n in shared.items()
+        if min(sizes[a], sizes[b], SKETCH)
+        and n >= CANDIDATE_SHARE * min(sizes[a], sizes[b], SKETCH)
+    ]
+    sets = _SetCache(texts)
+    confirmed = {}
+    for a, b in sorted(candidates):  # by first document: its set is computed once
         inter = len(np.intersect1d(sets[a], sets[b], assume_unique=True))
-        union = len(sets[a]) + len(sets[b]) - inter
+        union = sizes[a] + sizes[b] - inter
         jac = inter / union if union else 0.0
-        con = inter / min(len(sets[a]), len(sets[b]))
+        con = inter / min(sizes[a], sizes[b])
         if jac >= JACCARD or con >= CONTAINMENT:
-            rows.append((ids[a], ids[b], round(jac, 4), round(con, 4)))
+            confirmed[(a, b)] = (round(jac, 4), round(con, 4))
+    rows = [(ids[a], ids[b], *confirmed[(a, b)]) for a, b in candidates if (a, b) in confirmed]
     return pd.DataFrame(rows, columns=["doc_a", "doc_b", "jaccard", "containment"])
 
 
