@@ -245,6 +245,24 @@ def pipeline(spec: dict) -> dict:
         out["ru_maxrss_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
 
+def copies_flagged(documents) -> Any:
+    """True for documents marked as a near-duplicate of a document from *another copy* of the
+    same source file (``copy_of`` equal, ``source_file`` different): a perturbation that was
+    too weak. Duplicates inside one file (``002-1``/``002-2``) or between different source
+    files (present in the original corpus) are not counted.
+
+    Returns:
+        Boolean Series aligned with ``documents``.
+    """
+    copy_of = dict(zip(documents["doc_id"], documents["copy_of"].astype(str), strict=True))
+    source = dict(zip(documents["doc_id"], documents["source_file"].astype(str), strict=True))
+    parent = documents["duplicate_of"].fillna("").astype(str)
+    return (parent != "") & (
+        (parent.map(copy_of) == documents["doc_id"].map(copy_of))
+        & (parent.map(source) != documents["source_file"].astype(str))
+    )
+
+
 def pipeline_large(spec: dict) -> dict:
     """Raw → topics with :func:`analysis.scale.large.raw_to_topics` in this process; return
     measurements (stages ``ingest_tokenize``, ``finish``, ``lda``; the executor is closed after
@@ -289,12 +307,8 @@ def pipeline_large(spec: dict) -> dict:
         out["n_documents"] = len(docs)
         out["n_kept"] = run.n_kept
         out["n_duplicates"] = len(run.duplicates)
-        if "copy_of" in docs:  # a multiplied corpus: duplicates among copies of one file
-            source = dict(zip(docs["doc_id"], docs["copy_of"].astype(str), strict=True))
-            dup = docs[docs["doc_id"].isin(set(run.duplicates))]
-            out["n_duplicates_same_source"] = int(
-                (dup["doc_id"].map(source) == dup["duplicate_of"].map(source)).sum()
-            )
+        if "copy_of" in docs:  # a multiplied corpus: one copy flagged as duplicate of another
+            out["n_duplicates_same_source"] = int(copies_flagged(docs).sum())
         out["n_chars"] = int(parts["n_chars"].sum())
         out["n_tokens"] = int(parts["n_tokens"].sum())
         out["n_partitions"] = len(parts)

@@ -21,8 +21,8 @@ Per copy, with a generator seeded by ``(seed, file number, copy)``:
 * **dropped paragraphs**: a body line is left out with probability ``p_drop``.
 
 Headings, short lines (< ``min_line`` characters) and the first ``keep_head`` lines (title,
-date, speaker) are never changed, so titles, sections and metadata are detected as in the
-source. Copies of the same file are perturbed independently, so two copies differ from each
+date, speaker) of the file and of each article (``第二篇：…``) are never changed, so articles,
+titles, sections and metadata are detected as in the source. Copies of the same file are perturbed independently, so two copies differ from each
 other about twice as much as each differs from the file itself.
 
     >>> from analysis.scale.multiply import multiply_corpus
@@ -79,6 +79,8 @@ _NUMBER = re.compile(r"\d+")
 _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
 )
+
+_ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百\d]+篇")  # several articles in one file
 
 MANIFEST_COLUMNS = ["file", "copy_of", "copy", "perturb_seed"]
 
@@ -145,6 +147,8 @@ def perturb_text(
     seen = 0
     for line in text.split("\n"):
         stripped = line.strip()
+        if _ARTICLE.match(line):  # an article marker starts a new head (title, date …)
+            seen = 0
         if stripped:
             seen += 1
         if seen <= keep_head or len(stripped) < min_line:
