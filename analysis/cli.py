@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="scale --multiply: process pool on this machine, Dask LocalCluster, or both",
     )
     p.add_argument(
+        "--log-json",
+        default=None,
+        metavar="FILE",
+        help="scale --multiply: append each run's measurements to FILE (one JSON line)",
+    )
+    p.add_argument(
         "--multiply-dir",
         default=None,
         metavar="DIR",

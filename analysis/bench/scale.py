@@ -680,7 +680,9 @@ def run_multiplied(args: argparse.Namespace) -> int:
     never into the corpus), then for each N and mode runs raw → topics
     (:func:`pipeline_large`) in a fresh subprocess: ``local`` = a process pool of ``--workers``
     (default 2) on this machine, ``dask`` = a LocalCluster of ``--workers`` single-threaded
-    worker processes.
+    worker processes. ``--log-json FILE`` appends each run's measurements as one JSON line
+    (``python -m analysis.bench.scale --report FILE`` prints the report of all lines of a file,
+    e.g. of runs made by separate invocations).
     """
     import shutil
 
@@ -716,9 +718,14 @@ def run_multiplied(args: argparse.Namespace) -> int:
                 result = run_child(spec, timeout=None)
                 result.update(factor=factor, mode=mode)
                 runs.append(result)
+                if getattr(args, "log_json", None):  # one JSON line per run, appended
+                    with open(args.log_json, "a", encoding="utf-8") as fh:
+                        fh.write(json.dumps(result) + "\n")
+                cpu = ", ".join(f"{k} {v['cpu_seconds']:.0f}" for k, v in result["stages"].items())
                 print(
-                    f"  {factor}x {mode}: {_stages_line(result)}; {result['n_kept']} of "
-                    f"{result['n_documents']} documents kept; peak {gb(result['peak_rss'])} GB",
+                    f"  {factor}x {mode}: wall {_stages_line(result)}; CPU s {cpu}; "
+                    f"{result['n_kept']} of {result['n_documents']} documents kept; "
+                    f"peak {gb(result['peak_rss'])} GB",
                     flush=True,
                 )
     finally:
@@ -729,5 +736,14 @@ def run_multiplied(args: argparse.Namespace) -> int:
     return 0
 
 
+def report_from_log(path: str | Path) -> str:
+    """:func:`format_large_report` of the runs logged with ``--log-json`` (by factor, mode)."""
+    runs = [json.loads(ln) for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln]
+    return format_large_report(sorted(runs, key=lambda r: (r["factor"], r["mode"])))
+
+
 if __name__ == "__main__":  # benchmark child: python -m analysis.bench.scale SPEC.json
+    if sys.argv[1:2] == ["--report"]:
+        print(report_from_log(sys.argv[2]))
+        sys.exit(0)
     sys.exit(_child_main(sys.argv[1:]))
