@@ -123,8 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="benchmarks: print measured ratios (never assert on time)")
     p.add_argument(
         "what",
-        choices=["tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse", "speed"],
-    )
+        choices=[
+            "tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse", "speed",
+            "sweep",
+        ],
+    )  # fmt: skip
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--workers", type=int, default=None)
@@ -167,6 +170,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="speed: Gibbs sweeps of the one fit (default 200)",
     )
+    p.add_argument(
+        "--sample", type=int, default=None, help="sweep: sample files drawn (default 150)"
+    )
+    p.add_argument(
+        "--chars", type=float, default=None, help="sweep: character target (default 4.5e6)"
+    )
+    p.add_argument("--seed", type=int, default=None, help="sweep: seed of the sample draw")
+    p.add_argument(
+        "--keep",
+        default=None,
+        help="sweep: keep the sample (KEEP/corpus) and outputs (KEEP/figures)",
+    )
+    p.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="speed: only ingestion and the tokenizer references (no bag of words, no topic fit)",
+    )
     return parser
 
 
@@ -177,7 +197,7 @@ def _resolve(target: str) -> Callable[[argparse.Namespace], int | None]:
 
 #: numeric options and their smallest allowed value (largest for the seed).
 _MINIMUM = {"window": 1, "limit": 0, "top": 1, "min_count": 1, "repeat": 1, "workers": 1,
-            "sample_chars": 1, "k": 2, "iterations": 1}  # fmt: skip
+            "sample_chars": 1, "k": 2, "iterations": 1, "sample": 1, "chars": 1}  # fmt: skip
 MAX_SEED = 2**32 - 1  # numpy and tomotopy take 32-bit unsigned seeds
 
 

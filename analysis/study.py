@@ -288,8 +288,12 @@ class Study:
         if "topic_stability" in wanted:
             stab = self.topic_stability
             n_runs = int(stab["n_runs"].iloc[0]) if len(stab) and "n_runs" in stab else 0
-            # run_topic_analysis refits with seed, seed + 1, … (the first run is the model)
-            out["stability_seeds"] = [int(self.topic_model.seed) + i for i in range(n_runs)]
+            first = int(self.topic_model.seed)
+            if self.topic_settings.get("stability", "sweep") == "sweep" and n_runs:
+                # the model, then the K sweep's fits at the chosen K (seed, seed + 1, …)
+                out["stability_seeds"] = [first, *(first + i for i in range(n_runs - 1))]
+            else:  # refits with seed + 1, … (the first run is the model)
+                out["stability_seeds"] = [first + i for i in range(n_runs)]
         if wanted & {"seeded_model", "seeded_report"}:
             out["seeded_model_seed"] = int(self.seeded_model.seed)
         return out

@@ -351,11 +351,14 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "n_units_sweep": "units in the K sweep (a seeded sample on a large corpus)",
     "top_terms": "the topic's top terms by P(term | topic)",
     "stability": "mean cosine similarity between the topic and its best match (Hungarian "
-    "alignment) in refits with other seeds; 1 = identical",
+    "alignment) in the other runs named in `stability_runs`; 1 = identical",
     "min_cosine": "the worst of those matches",
     "mean_jaccard": "mean overlap (Jaccard) of the top-10 terms with the matched topics",
     "mean_jsd_sim": "mean 1 − Jensen–Shannon distance (base 2) to the matched topics",
-    "n_runs": "refits compared",
+    "n_runs": "runs compared, the reported model included",
+    "stability_runs": "which runs the reported model was compared with for `stability`: by "
+    "default the K sweep's own fits at the chosen K (other seeds, each on 90 % of the sweep's "
+    'units: no extra fit), or refits on all units with other seeds (`stability="refit"`)',
     "n_seed_terms": "terms in the theme's lexicon",
     "n_seed_in_vocab": "of those, terms in the model's vocabulary",
     "seed_in_top": "lexicon terms among the topic's top 20 terms",

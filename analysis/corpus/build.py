@@ -16,7 +16,7 @@ import argparse
 import functools
 import logging
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,7 +48,7 @@ from .structure import (
     numbered_level,
     split_articles_numbered,
     split_long,
-    structure_paragraphs,
+    structure_rows,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -210,20 +210,20 @@ def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], list[int]]:
     """
     kept, dropped = lines[:start], []
     seen: set[str] = set()
-    heads: list[str] = []
+    heads: list[str] = []  # sorted: the earlier paragraphs starting with ``core`` follow it
     recent: list[str] = []
     for i, line in enumerate(lines[start:], start=start):
         core = _NON_CJK.sub("", line)
         if len(core) >= REPEAT_MIN_CJK and (
             core in seen
-            or any(s.startswith(core) for s in heads)
+            or ((k := bisect_left(heads, core)) < len(heads) and heads[k].startswith(core))
             or any(len(core) < len(s) and s.endswith(core) for s in recent)
         ):
             dropped.append(i)
             continue
         seen.add(core)
         if len(core) >= REPEAT_MIN_CJK:
-            heads.append(core)
+            insort(heads, core)
         recent = [*recent, core][-REPEAT_NEIGHBOURS:]
         kept.append(line)
     return kept, dropped
@@ -325,10 +325,13 @@ def _join_in_place(cleaned: CleanResult, mark_of: dict[int, int]) -> None:
     cleaned.lines, cleaned.line_nos = joined, [nos[s] for s in starts]
 
 
+STRUCTURE_COLUMNS = ["para_id", "kind", "section", "section_no", "subsection", "text_original"]
+
+
 @dataclass
 class _Article:
     meta: dict
-    paras: pd.DataFrame
+    paras: dict[str, list]  # STRUCTURE_COLUMNS + line_no (empty lists: no paragraph)
     counts: Counter
     removed: list[tuple[int, str, str]]
 
@@ -403,13 +406,9 @@ def _article(
         marks,
         numbered_level={k: lv for k in marks if (lv := numbered_level(final[k])) in ("top", "sub")},
     )
-    paras = (
-        structure_paragraphs(final, n_title_lines=n_title, headings=levels)
-        if final
-        else pd.DataFrame()
-    )
-    if len(paras):
-        paras["line_no"] = [no for _, no, _ in items]
+    rows = structure_rows(final, n_title_lines=n_title, headings=levels) if final else []
+    paras = {c: [r[j] for r in rows] for j, c in enumerate(STRUCTURE_COLUMNS)}
+    paras["line_no"] = [no for _, no, _ in items] if rows else []
     meta = dict(cleaned.meta)
     byline_date = parse_date(meta.get("date", "")) if meta.get("date") else ""
     meta.update(
@@ -437,11 +436,11 @@ def is_short_report(lines: list[str]) -> bool:
     return len(text) >= SHORT_REPORT_CHARS or any(ch in text for ch in "，,；;。！？!?")
 
 
-def _no_body_reason(paras: pd.DataFrame, counts: Counter[str]) -> str:
+def _no_body_reason(originals: list[str], counts: Counter[str]) -> str:
     """Say truthfully why an article has no body (chrome only, title only, nothing)."""
     removed = sum(counts.get(c, 0) for c in ("chrome_lines", "related_lines", "byline_lines"))
-    if len(paras):
-        title = "".join(paras["text_original"].tolist())[:40]
+    if originals:
+        title = "".join(originals)[:40]
         return f"only a title line left after cleaning ({title!r}, {removed} chrome lines removed)"
     if removed:
         return f"no report text left after cleaning (web chrome only: {removed} lines removed)"
@@ -471,7 +470,39 @@ def process_file(
     Returns:
         ``(document_rows, paragraph_frames, quality_rows, removed_rows)``; a skipped file yields
         no documents and one quality row whose ``reason`` names the problem. ``removed_rows``
-        has the :data:`REMOVED_COLUMNS` of every line cleaning dropped.
+        has the :data:`REMOVED_COLUMNS` of every line cleaning dropped. Each paragraph frame
+        has the :data:`PARAGRAPH_COLUMNS` of one document.
+    """
+    docs, columns, quality, removed = file_rows(
+        path, doc_id_base, patterns, name=name, drop_shapes=drop_shapes
+    )
+    return docs, [pd.DataFrame(c, columns=PARAGRAPH_COLUMNS) for c in columns], quality, removed
+
+
+def file_rows(
+    path: str | Path,
+    doc_id_base: str,
+    patterns: ChromePatterns | None = None,
+    *,
+    name: str | None = None,
+    drop_shapes: frozenset[str] = frozenset(),
+) -> tuple[list[dict], list[dict[str, list]], list[dict], list[dict]]:
+    """Ingest one raw file: decode, (markdown → lines), split articles, clean, structure.
+
+    Args:
+        path: the raw file (``.txt``-like, or markdown by its suffix).
+        doc_id_base: stable id stem (see :func:`doc_id_bases`).
+        patterns: compiled chrome patterns (default ``data/lexicons/chrome.yaml``).
+        name: the ``source_file`` value (default: the file name; the relative path when a
+            folder is read recursively).
+        drop_shapes: line shapes found to be boilerplate across the corpus (removed right
+            after cleaning, rule ``recurring_line``, so titles and sections are found without
+            them).
+
+    Returns:
+        ``(document_rows, paragraph_columns, quality_rows, removed_rows)`` as
+        :func:`process_file`, with each document's paragraphs as plain column lists
+        (:data:`PARAGRAPH_COLUMNS` -> list), so a corpus builds ONE paragraphs DataFrame.
     """
     pats = patterns if patterns is not None else load_chrome_patterns()
     raw = read_raw_file(path)
@@ -507,43 +538,40 @@ def process_file(
              "text": text}
             for no, rule, text in sorted(rows, key=lambda r: r[0])
         )  # fmt: skip
-        kinds = paras["kind"].tolist() if len(paras) else []
+        kinds = paras["kind"]
+        originals = paras["text_original"]
         has_body = any(k != "title" for k in kinds)
         q = {"source_file": source_file, "doc_id": doc_id, "encoding": raw.encoding,
              "status": "ok", "reason": "", "n_bytes": 0,
              "n_chars_raw": sum(len(x) for x in lines)}  # fmt: skip
         q.update({c: int(counts.get(c, 0)) for c in COUNT_COLUMNS})
         q["removed_lines"] = len(rows)
-        if not has_body and len(paras) and is_short_report(paras["text_original"].tolist()):
+        if not has_body and originals and is_short_report(originals):
             # a one-line report (no sentence punctuation) looked like a title: it is the text
-            paras["kind"] = "body"
-            kinds = ["body"] * len(paras)
+            kinds = paras["kind"] = ["body"] * len(originals)
             meta["title_original"] = ""
             has_body = True
         if not has_body:
-            reason = _no_body_reason(paras, counts)
+            reason = _no_body_reason(originals, counts)
             q.update(status="skipped", reason=reason)
             log.warning("skipping %s (%s): %s", source_file, doc_id, reason)
             quality.append(q)
             continue
-        # the paragraph frame is built once from columns (no per-column inserts)
-        columns = {c: paras[c].tolist() for c in paras.columns}
-        originals = columns["text_original"]
+        # plain columns: the corpus builds one paragraphs DataFrame (see paragraphs_frame)
+        columns = dict(paras)
         texts = to_simplified_many(originals)  # one OpenCC call per document
         is_body = [k != "title" for k in kinds]
-        span = max(1, len(paras) - 1)
+        n = len(originals)
+        span = max(1, n - 1)
         columns.update(
-            doc_id=[doc_id] * len(paras),
+            doc_id=[doc_id] * n,
             position=[p / span for p in columns["para_id"]],
             text=texts,
             n_chars=[len(t) for t in texts],
             n_garbled=[t.count("\ufffd") for t in texts],
-            role=[SUBSTANCE] * len(paras),  # set corpus-wide by finish_corpus (corpus.genre)
+            role=[SUBSTANCE] * n,  # set corpus-wide by finish_corpus (corpus.genre)
         )
-        frame = pd.DataFrame({c: columns[c] for c in PARAGRAPH_COLUMNS})
-        for c in PARAGRAPH_COLUMNS:  # same dtypes as the structure step's frame
-            if c in paras.columns and frame[c].dtype != paras[c].dtype:
-                frame[c] = frame[c].astype(paras[c].dtype)
+        frame = {c: columns[c] for c in PARAGRAPH_COLUMNS}
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
         title = to_simplified(meta["title_original"])
@@ -561,7 +589,7 @@ def process_file(
             "date": date,
             "year": int(date[:4]) if date else title_year(title),
             "script": detect_script(original, simplified), "n_chars": len(simplified),
-            "n_paragraphs": len(paras), "duplicate_of": "",
+            "n_paragraphs": n, "duplicate_of": "",
             "author": front.get("author") or meta.get("author", ""),
             "source": front.get("source") or meta.get("source", ""),
             "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
@@ -750,54 +778,49 @@ def ingest_files(
     tasks = [(c, {f: bases[f] for f in c}, chrome_s, {f: names_s[f] for f in c}) for c in chunks]
     progress = Progress(len(files), what="files")
     parts = []
-    for chunk, part in zip(chunks, executor.imap(ingest_chunk, tasks), strict=True):
+    # chunks return plain rows; the corpus tables are built ONCE below (building DataFrames per
+    # file and concatenating them cost more than cleaning the text)
+    for chunk, part in zip(chunks, executor.imap(ingest_rows, tasks), strict=True):
         parts.append(part)
-        files_q = part.quality[part.quality["doc_id"].fillna("") == ""]  # one row per file
-        progress.update(len(chunk), chars=int(files_q["n_chars_raw"].fillna(0).sum()))
+        progress.update(len(chunk), chars=part.n_chars_raw)
     progress.done()
     candidates = None
     if boilerplate and parts:
         parts, candidates = _reingest_boilerplate(parts, executor, tasks)
-    documents = [p.documents for p in parts if len(p.documents)]
-    paragraphs = [p.paragraphs for p in parts if len(p.paragraphs)]
-    quality = (
-        pd.concat([p.quality for p in parts], ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=QUALITY_COLUMNS)
-    )
-    removed = [p.removed_lines for p in parts if len(p.removed_lines)]
-    if not documents:
-        raise_empty(Path(folder) if folder else Path("."), quality)
+    corpus = rows_corpus(parts)
+    if not len(corpus.documents):
+        raise_empty(Path(folder) if folder else Path("."), corpus.quality)
     return finish_corpus(
-        pd.concat(documents, ignore_index=True), pd.concat(paragraphs, ignore_index=True),
-        quality, manifest=manifest, files=files, folder=folder, genres=genres,
-        removed_lines=pd.concat(removed, ignore_index=True) if removed else None,
+        corpus.documents, corpus.paragraphs,
+        corpus.quality, manifest=manifest, files=files, folder=folder, genres=genres,
+        removed_lines=corpus.removed_lines if len(corpus.removed_lines) else None,
         boilerplate=boilerplate, candidates=candidates,
     )  # fmt: skip
 
 
 def _reingest_boilerplate(
-    parts: list[Corpus], executor: Executor, tasks: list[tuple]
-) -> tuple[list[Corpus], pd.DataFrame]:
+    parts: list[ChunkRows], executor: Executor, tasks: list[tuple]
+) -> tuple[list[ChunkRows], pd.DataFrame]:
     """Find recurring boilerplate in the first-pass paragraphs and ingest the chunks holding it
     again with those line shapes dropped right after cleaning (so titles, wraps and sections are
     found without them). Chunks without boilerplate are not read again."""
-    frames = [p.paragraphs for p in parts if len(p.paragraphs)]
-    if not frames:
+    if not any(p.paras["text"] for p in parts):
         return parts, pd.DataFrame(columns=CANDIDATE_COLUMNS)
-    n_docs = sum(len(p.documents) for p in parts)
-    candidates = recurring_lines(pd.concat(frames, ignore_index=True), n_docs)
+    n_docs = sum(len(p.docs) for p in parts)
+    columns = ("doc_id", "para_id", "kind", "text")  # what recurring_lines reads
+    first = pd.DataFrame({c: [x for p in parts for x in p.paras[c]] for c in columns})
+    candidates = recurring_lines(first, n_docs)
     shapes = frozenset(candidates.loc[candidates["removed"].astype(bool), "shape"])
     if not shapes:
         return parts, candidates
     redo = []
     for i, part in enumerate(parts):
-        text = part.paragraphs["text"] if len(part.paragraphs) else pd.Series(dtype=str)
-        short = text[text.str.len() <= BOILERPLATE_MAX_CHARS]
-        if short.map(line_shape).isin(shapes).any():
+        if any(
+            line_shape(t) in shapes for t in part.paras["text"] if len(t) <= BOILERPLATE_MAX_CHARS
+        ):
             redo.append((i, (*tasks[i][:4], shapes)))
     out = list(parts)
-    for (i, _), part in zip(redo, executor.imap(ingest_chunk, [t for _, t in redo]), strict=True):
+    for (i, _), part in zip(redo, executor.imap(ingest_rows, [t for _, t in redo]), strict=True):
         out[i] = part
     return out, candidates
 
@@ -819,6 +842,58 @@ def _chrome_patterns_cached(path: str, version: tuple[int, int]) -> ChromePatter
     return load_chrome_patterns(path)
 
 
+@dataclass
+class ChunkRows:
+    """The rows of one ingested chunk, before any DataFrame is built (see :func:`ingest_rows`).
+
+    Attributes:
+        docs: document rows; paras: :data:`PARAGRAPH_COLUMNS` -> list over every document;
+        quality: quality rows (per file and per document); removed: :data:`REMOVED_COLUMNS`
+        rows; n_chars_raw: raw characters of the chunk's files (for progress).
+    """
+
+    docs: list[dict]
+    paras: dict[str, list]
+    quality: list[dict]
+    removed: list[dict]
+    n_chars_raw: int = 0
+
+
+def ingest_rows(task: tuple) -> ChunkRows:
+    """:func:`ingest_chunk` without building DataFrames (plain rows, cheap to pickle and to
+    gather; :func:`rows_corpus` builds the tables once for all chunks)."""
+    files, bases, chrome = task[:3]
+    names = task[3] if len(task) > 3 else {}
+    shapes = task[4] if len(task) > 4 else frozenset()
+    patterns = _chrome_patterns(chrome)
+    out = ChunkRows([], {c: [] for c in PARAGRAPH_COLUMNS}, [], [])
+    for f in files:
+        docs, columns, quality, removed = file_rows(
+            Path(f), bases[str(f)], patterns, name=names.get(str(f)), drop_shapes=shapes
+        )
+        out.docs.extend(docs)
+        for cols in columns:
+            for c in PARAGRAPH_COLUMNS:
+                out.paras[c].extend(cols[c])
+        out.quality.extend(quality)
+        out.removed.extend(removed)
+        out.n_chars_raw += sum(int(q.get("n_chars_raw") or 0) for q in quality if not q["doc_id"])
+    return out
+
+
+def rows_corpus(parts: Sequence[ChunkRows]) -> Corpus:
+    """The corpus tables of ingested chunks, in chunk order, each built once (no
+    near-duplicates, manifest or genres yet: :func:`finish_corpus` adds them)."""
+    docs = [d for p in parts for d in p.docs]
+    quality = pd.DataFrame([q for p in parts for q in p.quality]).reindex(columns=QUALITY_COLUMNS)
+    removed = pd.DataFrame([x for p in parts for x in p.removed], columns=REMOVED_COLUMNS)
+    documents = documents_frame(docs) if docs else pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    documents["year"] = documents["year"].astype("Int64")
+    paras = {c: [x for p in parts for x in p.paras[c]] for c in PARAGRAPH_COLUMNS}
+    paragraphs = pd.DataFrame(paras if paras["doc_id"] else None, columns=PARAGRAPH_COLUMNS)
+    return Corpus(documents, paragraphs, quality, removed_lines=removed)
+
+
 def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
     """Ingest one chunk of raw files with :func:`process_file` (an executor task).
 
@@ -834,24 +909,7 @@ def ingest_chunk(task: tuple[list[str], dict[str, str], str | None]) -> Corpus:
     Returns:
         A :class:`Corpus` of these files (``duplicate_of`` all "", no ``duplicates``).
     """
-    files, bases, chrome = task[:3]
-    names = task[3] if len(task) > 3 else {}
-    shapes = task[4] if len(task) > 4 else frozenset()
-    patterns = _chrome_patterns(chrome)
-    results = [
-        process_file(Path(f), bases[str(f)], patterns, name=names.get(str(f)), drop_shapes=shapes)
-        for f in files
-    ]
-    docs = [d for r in results for d in r[0]]
-    frames = [f for r in results for f in r[1]]
-    quality = pd.DataFrame([q for r in results for q in r[2]]).reindex(columns=QUALITY_COLUMNS)
-    removed = pd.DataFrame([x for r in results for x in r[3]], columns=REMOVED_COLUMNS)
-    documents = documents_frame(docs) if docs else pd.DataFrame(columns=DOCUMENT_COLUMNS)
-    documents["year"] = documents["year"].astype("Int64")
-    paragraphs = (
-        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PARAGRAPH_COLUMNS)
-    )
-    return Corpus(documents, paragraphs, quality, removed_lines=removed)
+    return rows_corpus([ingest_rows(task)])
 
 
 def finish_corpus(
@@ -915,12 +973,15 @@ def finish_corpus(
                 paragraphs, documents, quality, removed, dropped
             )
     paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
-    texts = (
-        paragraphs[paragraphs["kind"] != "title"]
-        .groupby("doc_id", sort=False)["text"]
-        .agg("\n".join)
-    )
-    pairs = near_duplicate_pairs(texts.reindex(documents["doc_id"]).fillna(""))
+    body: dict[str, list[str]] = {}  # each document's body text (plain lists: no groupby)
+    for doc_id, kind, text in zip(
+        paragraphs["doc_id"].tolist(), paragraphs["kind"].tolist(), paragraphs["text"].tolist()
+    ):
+        if kind != "title":
+            body.setdefault(doc_id, []).append(text)
+    ids = documents["doc_id"].tolist()
+    texts = pd.Series(["\n".join(body.get(d, ())) for d in ids], index=ids, dtype=object)
+    pairs = near_duplicate_pairs(texts)
     documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
     if manifest is not None:
         documents = _join_manifest(documents, manifest)

@@ -145,6 +145,13 @@ class Gazetteer:
         self.prefix_codes = _sorted_unique(
             np.array([_bigram_code(p) for p in self.by_prefix if len(p) == 2], dtype=np.uint64)
         )
+        # which code points occur first / second in those prefixes: a cheap filter before the
+        # binary search (most positions of a text fail it)
+        self.first_chars = np.zeros(0x110000, dtype=bool)
+        self.second_chars = np.zeros(0x110000, dtype=bool)
+        pairs = [p for p in self.by_prefix if len(p) == 2]
+        self.first_chars[[ord(p[0]) for p in pairs]] = True
+        self.second_chars[[ord(p[1]) for p in pairs]] = True
 
     def scan(self, text: str):
         """Yield ``(start, end, surface)`` for the longest name at each position, left to right,
@@ -152,14 +159,15 @@ class Gazetteer:
         if len(text) < 2:
             return
         by_prefix, surface = self.by_prefix, self.surface
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        bigrams = (codes[:-1] << np.uint64(21)) | codes[1:]
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         # only positions whose two characters start some name can start a match; the scan
         # visits them left to right and skips those inside the previous match
+        maybe = np.flatnonzero(self.first_chars[codes[:-1]] & self.second_chars[codes[1:]])
+        bigrams = (codes[maybe].astype(np.uint64) << np.uint64(21)) | codes[maybe + 1]
         table = self.prefix_codes
         at = np.searchsorted(table, bigrams)
         at[at == len(table)] = 0
-        candidates = np.flatnonzero(table[at] == bigrams)
+        candidates = maybe[table[at] == bigrams]
         resume = 0
         for i in candidates.tolist():
             if i < resume:

@@ -305,23 +305,26 @@ def title_block(
     given = marker_title.strip() or meta_title.strip()
     title = given
     kept: list[str] = []
+    norms: list[str] = []  # _norm of each kept line (computed once per line)
+    norm_title = _norm(title)
     for line in lines:
-        if len(_norm(line)) <= 1:
+        norm = _norm(line)
+        if len(norm) <= 1:
             continue  # wrap fragment such as a lone "展"
-        if title and len(_norm(line)) >= 4 and _norm(title).startswith(_norm(line)):
+        if title and len(norm) >= 4 and norm_title.startswith(norm):
             continue  # a (possibly truncated) copy of the title
-        if (
-            title
-            and _norm(line).startswith(_norm(title))
-            and not _CJK.search(_norm(line)[len(_norm(title)) :])
-        ):
+        if title and norm.startswith(norm_title) and not _CJK.search(norm[len(norm_title) :]):
             continue  # the title again, followed by a posting date/time only
         kept.append(line)
+        norms.append(norm)
     at = -1
     if not title:
         title, at = detect_title(kept)
         if title:
-            kept = kept[: at + 1] + [x for x in kept[at + 1 :] if _norm(x) != _norm(title)]
+            norm_title = _norm(title)
+            kept = kept[: at + 1] + [
+                x for x, n in zip(kept[at + 1 :], norms[at + 1 :]) if n != norm_title
+            ]
     n_block = 0
     limit = max(at, 0) + 5
     while n_block < min(len(kept), limit):

@@ -16,6 +16,7 @@ belongs to a report that speaks as a township (全镇, 镇党委 …) or names i
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -56,7 +57,9 @@ _OFFICIAL = re.compile(
     r"^(?:第[一二三四五六七八九十\d]+届)?(?:人民代表大会|人大|人民政府|政府|党委|委员会|委(?!托))"
 )
 
-_ANON = re.compile(r"(?:\*+|[xX×]{1,3}|某)(?:镇|乡|县|市|区|街道)")
+# (?:\*+|[xX×]{1,3}|某)(镇|乡|…), written so that every branch starts with a literal character:
+# Python's re then skips ahead to those characters instead of trying every position (10x faster)
+_ANON = re.compile(r"(?:\*\**|x[xX×]{0,2}|X[xX×]{0,2}|×[xX×]{0,2}|某)(?:镇|乡|县|市|区|街道)")
 _TOWNSHIP = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|乡|街道)")
 _NOT_IN_STEM = set("省市县区旗州镇乡村盟的和与及在对为是于了到从向由将把被其此这那所各全本我该每")
 _GENERIC_FIRST = set(
@@ -196,7 +199,7 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
         longer = prev + name
         if prev and re.match(r"[\u4e00-\u9fff]", prev) and n_prev >= 0.7 * n and longer in stems:
             continue  # always preceded by the same character: a fragment of ``longer``
-        if name in wordy and not re.search(re.escape(name) + _OFFICIAL.pattern[1:], text):
+        if name in wordy and not _official_form(name).search(text):
             continue
         out[name] = n
     for name in list(out):
@@ -221,6 +224,13 @@ def _opening(body: str) -> str:
             if seen == OPENING_PARAGRAPHS:
                 break
     return body[:end]
+
+
+@functools.lru_cache(maxsize=4096)
+def _official_form(name: str) -> re.Pattern[str]:
+    """``name`` followed by an official form (人民政府, 党委 …), compiled once per name (re's own
+    cache holds 512 patterns: a corpus with thousands of township names recompiled them)."""
+    return re.compile(re.escape(name) + _OFFICIAL.pattern[1:])
 
 
 def _official(text: str, m: Mention) -> bool:
@@ -303,7 +313,7 @@ def infer_place(
             scores[m.name] += weight
         for name, n in township_mentions(text, covered).items():
             weight = WEIGHT[part]
-            official[name] += len(re.findall(re.escape(name) + _OFFICIAL.pattern[1:], text))
+            official[name] += len(_official_form(name).findall(text))
             if part == "body" and name in opening:  # opening is a prefix of body
                 in_opening.add(name)
             scores[name] += weight * n

@@ -5,6 +5,7 @@ All functions are pure and operate on lists of cleaned lines (original script).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -121,6 +122,11 @@ def infer_wrap_width(lines: list[str]) -> tuple[float, str] | None:
     """
     if len(lines) < WRAP_MIN_LINES:
         return None
+    return _infer_wrap_width(tuple(lines))
+
+
+@functools.lru_cache(maxsize=16)  # ingestion asks again for the same lines (glue, join, breaks)
+def _infer_wrap_width(lines: tuple[str, ...]) -> tuple[float, str] | None:
     best: tuple[float, float, str] | None = None
     for measure, values in (
         ("chars", [float(len(x)) for x in lines]),
@@ -262,6 +268,18 @@ def structure_paragraphs(
         ("一、固本强基，建强班子聚人心。基层班子是…") is body text whose first sentence names the
         section.
     """
+    return pd.DataFrame(
+        structure_rows(lines, n_title_lines=n_title_lines, headings=headings),
+        columns=["para_id", "kind", "section", "section_no", "subsection", "text_original"],
+    )
+
+
+def structure_rows(
+    lines: list[str], *, n_title_lines: int = 0, headings: dict[int, str] | None = None
+) -> list[tuple[int, str, str, int, str, str]]:
+    """:func:`structure_paragraphs` as plain tuples ``(para_id, kind, section, section_no,
+    subsection, text_original)`` (ingestion collects them for a whole corpus and builds one
+    DataFrame instead of one per document)."""
     headings = headings or {}
     has_numbered_top = any(_marker(x).level == "top" for x in lines[n_title_lines:]) or any(
         v == "top" for k, v in headings.items() if k >= n_title_lines
@@ -312,9 +330,7 @@ def structure_paragraphs(
         else:
             kind = "body"
         rows.append((i, kind, section, section_no, subsection, line))
-    return pd.DataFrame(
-        rows, columns=["para_id", "kind", "section", "section_no", "subsection", "text_original"]
-    )
+    return rows
 
 
 _POINT = re.compile(rf"(?:^|(?<=[。；;，,:：]))\s*([{NUMERALS}]{{1,2}})是")

@@ -241,7 +241,7 @@ def plot_topic_stability(
         empty_panel(ax, "no stability scores")
         return fig
     y = np.arange(len(s))
-    ax.barh(y, s["stability"], color=OKABE_ITO[4], height=0.6, label="mean cosine over re-fits")
+    ax.barh(y, s["stability"], color=OKABE_ITO[4], height=0.6, label="mean cosine over runs")
     if "min_cosine" in s:
         ax.scatter(
             s["min_cosine"],
@@ -250,7 +250,7 @@ def plot_topic_stability(
             s=60,
             color="black",
             zorder=3,
-            label="worst re-fit (min cosine)",
+            label="worst run (min cosine)",
         )
     if "mean_jaccard" in s:
         ax.scatter(
@@ -266,7 +266,9 @@ def plot_topic_stability(
     ax.set_yticks(y, [(names or {}).get(int(t), f"T{int(t)}") for t in s["topic"]])
     ax.set_xlim(0, 1.02)
     runs = int(s["n_runs"].iloc[0]) if "n_runs" in s else None
-    what = f"{runs - 1} re-fits with other seeds" if runs else "re-fits with other seeds"
+    what = f"{runs - 1} other runs" if runs else "other runs"
+    if "stability_runs" in s and str(s["stability_runs"].iloc[0]).startswith(f"{runs - 1} K-sweep"):
+        what = f"{runs - 1} K-sweep fits: other seeds, 90 % subsamples"
     ax.set_xlabel(f"Similarity to the reported topic after matching ({what}) 稳定性")
     ax.set_title("Topic stability across seeds 主题稳定性")
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.22), ncols=3, fontsize=6)

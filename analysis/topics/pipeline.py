@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +132,7 @@ def _run_topic_analysis(
     ks: Iterable[int] | None = None,
     n_seeds: int = 3,
     n_stability: int | None = None,
+    stability: str = "sweep",
     max_sweep_units: int = MAX_SWEEP_UNITS,
     backend: str = DEFAULT_BACKEND,
     compare_backends: Sequence[str] = (),
@@ -149,9 +151,17 @@ def _run_topic_analysis(
     Steps: (1) one shared bag of words; (2) :func:`select_k` over ``ks`` with seeds
     ``seed … seed+n_seeds-1`` (10 % of units held out for perplexity) for ``backend`` and any
     ``compare_backends``; (3) K by :func:`choose_k` (one-standard-error rule on NPMI);
-    (4) the final model: all units, ``seed``; (5) stability: refits with seeds
-    ``seed+1 … seed+n_stability-1`` aligned to the final model; (6) seeded topics when
-    ``themes`` is given.
+    (4) the final model: all units, ``seed``; (5) stability of the final model's topics against
+    other runs (see ``stability``); (6) seeded topics when ``themes`` is given.
+
+    **Stability runs.** ``stability="sweep"`` (default) compares the final model with the K
+    sweep's own fits at the chosen K (seeds ``seed … seed+n_seeds-1``, each fitted on 90 % of
+    the sweep's units), so stability costs no extra fit: a topic scores high when it comes back
+    under another seed *and* another subsample of paragraphs (the subsampling design of Greene
+    et al. 2014). ``stability="refit"`` refits the chosen K on all units with seeds
+    ``seed+1 … seed+n_stability-1`` (seed variation only; the rule before issue 14).
+    ``topic_choice.stability_runs`` and ``topic_stability.stability_runs`` say which runs
+    were compared.
 
     **K at the edge.** When the K with the best mean NPMI is the largest K searched (or the
     smallest; never below K = 2), the metric may keep improving outside the range: with ``extend_k`` the
@@ -168,8 +178,9 @@ def _run_topic_analysis(
         ks: candidate numbers of topics (default 3…10; 10, 15 … 30 for a large corpus).
         extend_k: extend the sweep beyond an edge (see above).
         n_seeds: seeds per K in the sweep.
-        n_stability: runs (final model included) for the stability table (default 5; 3 for a
-            large corpus).
+        n_stability: ``stability="refit"`` only: runs (final model included) for the stability
+            table (default 5; 3 for a large corpus).
+        stability: ``"sweep"`` (reuse the K sweep's fits at the chosen K) or ``"refit"``.
         max_sweep_units: a corpus with more units than this is *large*: the K sweep runs on a
             seeded sample of this many units (same vocabulary), the final, stability and seeded
             models on all units with the backend's ``large_iterations`` (its spec in :mod:`analysis.topics.engines`) unless ``iterations`` is
@@ -199,10 +210,13 @@ def _run_topic_analysis(
         without themes); ``topics_html`` (str, → topics.html); ``chosen_k`` (int);
         ``topic_intrusion`` (word-intrusion items for human validation, answer key included).
     """
+    cpu = _StageClock()
     bow = build_bow(units, min_df=min_df, max_df=max_df)
     large = len(bow.unit_ids) > max_sweep_units
     ks = ks if ks is not None else (LARGE_KS if large else SMALL_KS)
     n_stability = n_stability if n_stability is not None else (3 if large else 5)
+    if stability not in STABILITY_RUNS:
+        raise ValueError(f"stability must be one of {STABILITY_RUNS}, got {stability!r}")
     full_measures: tuple[str, ...] = ("npmi", "c_v", "u_mass", "diversity")
     sweep_bow = bow
     if large:
@@ -218,12 +232,18 @@ def _run_topic_analysis(
     seeds_all = [seed + i for i in range(max(n_seeds, n_stability))]
     backends = [backend, *[b for b in compare_backends if b != backend]]
     sweep_seeds = seeds_all[:n_seeds]
-    sweep = select_k(sweep_bow, ks=ks, seeds=sweep_seeds, backends=backends, **params)
+    sweep, fits = select_k(
+        sweep_bow, ks=ks, seeds=sweep_seeds, backends=backends, return_fits=True, **params
+    )
     searched = sorted(int(k) for k in ks)
     edge, added = k_edge(sweep, backend=backend), []
     extra = extend_ks(searched, edge) if extend_k else []
     for k_more in extra:
-        more = select_k(sweep_bow, ks=[k_more], seeds=sweep_seeds, backends=backends, **params)
+        more, more_fits = select_k(
+            sweep_bow, ks=[k_more], seeds=sweep_seeds, backends=backends, return_fits=True,
+            **params,
+        )  # fmt: skip
+        fits.update(more_fits)
         sweep = pd.concat([sweep, more], ignore_index=True).sort_values(
             ["backend", "k", "seed"], ignore_index=True
         )
@@ -231,6 +251,7 @@ def _run_topic_analysis(
         edge = k_edge(sweep, backend=backend)
         if edge == "" or (edge == "upper") != (k_more > searched[-1]):
             break
+    cpu.lap("k_sweep")
     k = choose_k(sweep, backend=backend)
     note = k_edge_note(searched, added, edge, extend_k=extend_k)
     if note:
@@ -240,16 +261,36 @@ def _run_topic_analysis(
     if large:
         c_v = topic_metrics(model.topic_word, sweep_bow, measures=("c_v",))
         model.metrics.update({key: v for key, v in c_v.items() if key.startswith("c_v")})
-    refits = [
-        fit_topics(bow, k=k, backend=backend, seed=s, measures=(), **params)
-        for s in seeds_all[1:n_stability]
-    ]
-    stability = stability_from_results([model, *refits]) if refits else pd.DataFrame()
-    if len(stability):  # per-topic quality beside stability: one row per topic to read
-        stability["prevalence"] = model.prevalence()
+    cpu.lap("final")
+    if stability == "sweep":
+        refits = [fits[(backend, k, s)] for s in sweep_seeds]
+        share = f"{round(100 * (1 - SWEEP_HOLDOUT))} % of " + (
+            f"a {len(sweep_bow.unit_ids):,}-unit sample" if large else "the units"
+        )
+        runs_note = (
+            f"{len(refits)} K-sweep fit(s) at K = {k} (seeds {_seed_range(sweep_seeds)}, each on "
+            f"{share}) vs the final model (seed {seed}, all units)"
+        )
+    else:
+        refits = [
+            fit_topics(bow, k=k, backend=backend, seed=s, measures=(), **params)
+            for s in seeds_all[1:n_stability]
+        ]
+        runs_note = (
+            f"{len(refits)} refit(s) at K = {k} on all units (seeds "
+            f"{_seed_range(seeds_all[1:n_stability])}) vs the final model (seed {seed})"
+        )
+    del fits  # the other sweep fits are no longer needed
+    if not refits:
+        runs_note = "not applicable (no other run to compare with)"
+    stab = stability_from_results([model, *refits]) if refits else pd.DataFrame()
+    if len(stab):  # per-topic quality beside stability: one row per topic to read
+        stab["prevalence"] = model.prevalence()
         for m in ("npmi", "c_v", "u_mass"):
             if f"{m}_per_topic" in model.metrics:
-                stability[m] = model.metrics[f"{m}_per_topic"]
+                stab[m] = model.metrics[f"{m}_per_topic"]
+        stab["stability_runs"] = runs_note
+    cpu.lap("stability")
     seeded = None
     seeded_table = pd.DataFrame()
     if themes is not None and len(theme_terms(themes)):
@@ -259,6 +300,7 @@ def _run_topic_analysis(
             max_df=max_df, measures=full_measures, **params,
         )  # fmt: skip
         seeded_table = seeded_topic_report(seeded, themes, paragraph_themes=paragraph_themes)
+    cpu.lap("seeded")
     models = [m for m in (model, seeded) if m is not None]
     examples = (
         pd.concat([representative_units(m, paragraphs, n=n_examples) for m in models],
@@ -272,7 +314,8 @@ def _run_topic_analysis(
         "backend": backend, "k": k, "rule": RULE, "seed": seed,
         "sweep_npmi_mean": summary.loc[k, "npmi_mean"], "sweep_npmi_se": summary.loc[k, "npmi_se"],
         "npmi": model.metrics.get("npmi"), "c_v": model.metrics.get("c_v"),
-        "mean_stability": stability.attrs.get("mean_stability") if len(stability) else None,
+        "mean_stability": stab.attrs.get("mean_stability") if len(stab) else None,
+        "stability_runs": runs_note,
         "n_units": len(bow.unit_ids), "n_terms": len(bow.vocab),
         "n_units_sweep": len(sweep_bow.unit_ids),
         "k_searched": _k_range(searched), "k_extended": " ".join(map(str, added)),
@@ -280,6 +323,9 @@ def _run_topic_analysis(
     }])  # fmt: skip
     model_examples = examples[examples["model"] == model.name] if len(examples) else None
     sweep.attrs.update(chosen_k=k, rule=RULE)  # also after an edge extension (concatenated sweep)
+    html = topic_html(model, examples=model_examples)
+    cpu.lap("tables")
+    log.info("%s %s", CPU_LOG_PREFIX, cpu.summary())
     return {
         "topic_k_selection": sweep,
         "k_summary": k_summary(sweep),
@@ -289,12 +335,43 @@ def _run_topic_analysis(
         "seeded_model": seeded,
         "topics": pd.concat([topic_table(m, n=n_terms) for m in models], ignore_index=True),
         "doc_topics": pd.concat([doc_topics(m) for m in models], ignore_index=True),
-        "topic_stability": stability,
+        "topic_stability": stab,
         "topic_examples": examples,
         "seeded_topics": seeded_table,
-        "topics_html": topic_html(model, examples=model_examples),
+        "topics_html": html,
         "topic_intrusion": word_intrusion(model, seed=seed),
     }
+
+
+CPU_LOG_PREFIX = "topic stage CPU seconds:"  # parsed by `python -m analysis bench sweep`
+
+
+class _StageClock:
+    """CPU seconds (this process, ``time.process_time``) spent in each named stage."""
+
+    def __init__(self) -> None:
+        self.last = time.process_time()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.process_time()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.last
+        self.last = now
+
+    def summary(self) -> str:
+        return " ".join(f"{name}={sec:.1f}" for name, sec in self.laps.items())
+
+
+STABILITY_RUNS = ("sweep", "refit")
+SWEEP_HOLDOUT = 0.1  # share of the sweep's units held out for perplexity (select_k's default)
+
+
+def _seed_range(seeds: Sequence[int]) -> str:
+    seeds = sorted(int(s) for s in seeds)
+    consecutive = seeds == list(range(seeds[0], seeds[-1] + 1)) if seeds else False
+    if len(seeds) > 2 and consecutive:
+        return f"{seeds[0]}–{seeds[-1]}"
+    return ", ".join(map(str, seeds))
 
 
 def _k_range(ks: Sequence[int]) -> str:

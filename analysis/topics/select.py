@@ -20,6 +20,7 @@ import pandas as pd
 
 from .backends import DEFAULT_BACKEND, fit_topics, prepare_bow
 from .bow import Bow
+from .result import TopicResult
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,16 @@ def select_k(
     split_seed: int = 0,
     min_df: float = 2,
     max_df: float = 0.5,
+    return_fits: bool = False,
     **params,
-) -> pd.DataFrame:
+) -> pd.DataFrame | tuple[pd.DataFrame, dict[tuple[str, int, int], TopicResult]]:
     """Fit every (backend, K, seed) on one shared bag of words and score it.
 
     All fits share the vocabulary and the held-out split (``split_seed``), so every number in a
     column is comparable. Extra ``params`` go to :func:`~analysis.topics.fit_topics`.
+    With ``return_fits`` the fitted models come back too, as ``(table, fits)`` with
+    ``fits[(backend, k, seed)]`` a :class:`TopicResult` (the run reuses the chosen K's fits for
+    stability, :func:`analysis.topics.stability.stability_from_results`).
 
     Returns:
         DataFrame[backend, k, seed, npmi, c_v, u_mass, perplexity, diversity], one row per
@@ -52,6 +57,7 @@ def select_k(
     """
     bow = prepare_bow(units, min_df=min_df, max_df=max_df)
     rows = []
+    fits: dict[tuple[str, int, int], TopicResult] = {}
     for backend in backends:
         for k in ks:
             for seed in seeds:
@@ -64,6 +70,8 @@ def select_k(
                     split_seed=split_seed,
                     **params,
                 )
+                if return_fits:
+                    fits[(backend, int(k), int(seed))] = r
                 rows.append(
                     {
                         "backend": backend,
@@ -77,7 +85,7 @@ def select_k(
     table = table.sort_values(["backend", "k", "seed"], ignore_index=True)
     table.attrs["chosen_k"] = choose_k(table, backend=backends[0])
     table.attrs["rule"] = RULE
-    return table
+    return (table, fits) if return_fits else table
 
 
 def k_summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,183 @@
+"""The fast paths of ingestion (issue 14) give what the plain definitions give.
+
+Each shortcut is checked against the straightforward computation it replaces, on inputs built to
+hit its edge cases (anchored and context-dependent patterns, folded characters, chunking).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.corpus.build import DOCUMENT_COLUMNS, ingest_files, load_corpus
+from analysis.corpus.clean import (
+    _SPACES,
+    _WIDE,
+    _ZERO_WIDTH,
+    ChromePatterns,
+    _width_table,
+    chrome_category,
+    normalise_width,
+)
+from analysis.corpus.genre import (
+    _SENTENCE,
+    SUBSTANCE,
+    GenreProfiles,
+    Role,
+    _unanchored,
+    document_roles,
+)
+from analysis.corpus.structure import _infer_wrap_width, infer_wrap_width
+
+
+def _plain_normalise_width(text: str) -> tuple[str, int]:
+    changed = len(_WIDE.findall(text))
+    if changed:
+        text = text.translate(_width_table()).translate(_ZERO_WIDTH)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip(" "), changed
+
+
+def test_normalise_width_equals_translate_tables():
+    rng = random.Random(14)
+    alphabet = [chr(c) for c in range(0xFF00, 0xFF61)] + list(
+        "\u3000\u200b\u200c\u200d\u2060\ufeff\u00ad \t\u00a0中文Ae\u0301"
+    )
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        assert normalise_width(text) == _plain_normalise_width(text), repr(text)
+
+
+def _patterns(**line: list[str]) -> ChromePatterns:
+    return ChromePatterns(
+        line={k: [re.compile(p) for p in v] for k, v in line.items()},
+        block_start=[],
+        long_sentence_categories=frozenset({"share"}),
+    )
+
+
+def _plain_category(line: str, pats: ChromePatterns) -> str | None:
+    rx = pats._long_any if len(line) > 100 and line[-1] in "。！？!?；;…" else pats._line_any
+    m = rx.search(line) if rx is not None else None
+    return pats._categories[m.lastgroup] if m and m.lastgroup else None
+
+
+def test_chrome_category_equals_one_search_of_the_alternation():
+    pats = _patterns(
+        nav=[r"^首页\s*>", r"(?m)^返回", r"上一篇"],
+        counter=[r"^\d+次浏览$", r"(?<=阅读)\d+"],
+        share=[r"^分享到", r"由.{0,5}分享"],
+        footer=[r"版权所有", r"(?i)^icp"],
+    )
+    lines = [
+        "首页 > 新闻", "返回顶部", "文章上一篇", "123次浏览", "阅读100", "分享到微信",
+        "本文由网友分享", "版权所有 某市", "ICP备案", "首页", "上一篇 首页 > 新闻",
+        "全市" * 60 + "分享到。", "全市" * 60 + "由张三分享。", "x", "阅读",
+    ]  # fmt: skip
+    rng = random.Random(1)
+    words = [
+        "首页",
+        ">",
+        " ",
+        "返回",
+        "上一篇",
+        "123",
+        "次浏览",
+        "阅读",
+        "分享到",
+        "由",
+        "分享",
+        "版权所有",
+        "全市",
+    ]
+    lines += ["".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    for line in lines:
+        assert chrome_category(line, pats) == _plain_category(line, pats), line
+
+
+def _plain_share(text: str, pats) -> float:
+    total = formula = 0
+    for m in _SENTENCE.finditer(text):
+        s = m.group().strip()
+        if s:
+            total += len(s)
+            formula += len(s) if any(p.search(s) for p in pats) else 0
+    return formula / total if total else 0.0
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        [r"^(在此|借此)", r"(的结果)[。！？]?$", r"表示[^。]{0,5}感谢"],
+        [r"(?<=。)谢谢", r"感谢"],  # a look-behind: no screen, every sentence searched
+        [r"\b感谢\b", r"谢意$"],
+        [r"(a)\1", r"感谢"],
+    ],
+)
+def test_sentence_rule_equals_the_per_sentence_share(sentences):
+    role = Role(
+        id="thanks", rule="sentences", sentences=tuple(re.compile(p) for p in sentences),
+        min_share=0.5,
+    )  # fmt: skip
+    profiles = GenreProfiles(roles=(role,), genres=())
+    rng = random.Random(7)
+    words = [
+        "在此",
+        "借此",
+        "表示",
+        "衷心",
+        "感谢",
+        "谢意",
+        "的结果",
+        "。",
+        "！",
+        "，",
+        "工作",
+        "aa",
+        " ",
+    ]
+    texts = ["".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    got = document_roles(texts, profiles=profiles)
+    want = [
+        "thanks" if t.strip() and _plain_share(t.strip(), role.sentences) >= 0.5 else SUBSTANCE
+        for t in texts
+    ]
+    assert got == want
+    screen = _unanchored(role.sentences)
+    if any("(?<" in p or "\\b" in p or "\\1" in p for p in sentences):
+        assert screen is None  # context-dependent: never screened
+    else:
+        assert screen is not None
+
+
+def test_infer_wrap_width_memo_gives_the_uncached_answer():
+    rng = random.Random(3)
+    for _ in range(50):
+        width = rng.randint(14, 40)
+        lines = ["一" * rng.choice([width, width - 1, rng.randint(1, width)]) for _ in range(30)]
+        want = _infer_wrap_width.__wrapped__(tuple(lines))
+        assert infer_wrap_width(lines) == infer_wrap_width(list(lines)) == want
+    assert infer_wrap_width(["一" * 20] * 3) is None
+
+
+def _front_matter_folder(tmp: Path) -> Path:
+    body = "一、总体情况\n全镇经济平稳增长，完成固定资产投资十亿元，新建道路二十公里。\n"
+    (tmp / "a.md").write_text("---\ntitle: 甲镇工作报告\nregion_code: 3301\n---\n" + body, "utf-8")
+    (tmp / "b.md").write_text("---\ntitle: 乙镇工作报告\n---\n" + body.replace("十", "九"), "utf-8")
+    (tmp / "c.txt").write_text("丙镇工作报告\n" + body.replace("十", "八"), "utf-8")
+    return tmp
+
+
+def test_extra_front_matter_columns_do_not_depend_on_chunking(tmp_path):
+    folder = _front_matter_folder(tmp_path)
+    files = sorted(p for p in folder.iterdir())
+    whole = load_corpus(folder).documents
+    assert "region_code" in whole.columns and "region_code" not in DOCUMENT_COLUMNS
+    assert whole["region_code"].tolist() == ["3301", "", ""]
+    for n_chunks in (1, 2, 3):
+        docs = ingest_files(files, n_chunks=n_chunks, folder=folder).documents
+        pd.testing.assert_frame_equal(docs, whole)
