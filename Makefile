@@ -11,6 +11,8 @@ LOCK   := requirements.lock
 # uv only resolves the lock (`make lock`); installs use plain pip.
 UV_VERSION := 0.13.9
 ARGS   ?=
+# make test runs on this many processes (pytest-xdist; TEST_WORKERS=0: one process, no xdist)
+TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help venv lock figures test corpus lab lint bench clean-cache
@@ -40,8 +42,8 @@ lock: ## Re-resolve requirements.lock after editing dependencies in pyproject.to
 figures: $(STAMP) ## Regenerate every table and figure from $(DATA) into $(OUT) (FORCE=1: recompute all)
 	$(PY) -m analysis figures --data $(DATA) --out $(OUT) $(if $(FORCE),--force)
 
-test: $(STAMP) ## Run the test suite (includes notebooks and the glyph test)
-	$(PY) -m pytest -q --durations=15
+test: $(STAMP) ## Run the test suite (includes notebooks and the glyph test; TEST_WORKERS=2 processes)
+	$(PY) -m pytest -q --durations=15 $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 corpus: $(STAMP) ## Only the corpus tables (documents, paragraphs, quality)
 	$(PY) -m analysis corpus --data $(DATA) --out $(OUT)/tables

@@ -190,7 +190,7 @@ def source_names(files: list[Path], folder: Path) -> dict[Path, str]:
     return out
 
 
-_NON_CJK = re.compile(r"[^\u4e00-\u9fff]")
+_NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")  # runs: one substitution per run, not per character
 REPEAT_MIN_CJK = 30  # shorter paragraphs may legitimately recur (headings, formulas)
 REPEAT_NEIGHBOURS = 2  # a fragment repeats the tail of one of this many previous paragraphs
 
