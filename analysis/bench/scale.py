@@ -63,6 +63,8 @@ class TreeMemory:
         self._interval = interval
         self._peak = 0
         self._max = 0
+        self._generation = 0  # bumped by reset(): a sample taken before it is not this stage's
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -84,8 +86,12 @@ class TreeMemory:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._peak = max(self._peak, self._sample())
-            self._max = max(self._max, self._peak)
+            generation = self._generation
+            sample = self._sample()
+            with self._lock:
+                self._max = max(self._max, sample)
+                if generation == self._generation:
+                    self._peak = max(self._peak, sample)
             self._stop.wait(self._interval)
 
     def start(self) -> TreeMemory:
@@ -93,13 +99,18 @@ class TreeMemory:
         return self
 
     def reset(self) -> None:
-        self._peak = self._sample()
+        sample = self._sample()
+        with self._lock:
+            self._generation += 1
+            self._peak = sample
 
     def peak(self) -> int:
         """Peak since the last :meth:`reset`."""
-        self._peak = max(self._peak, self._sample())
-        self._max = max(self._max, self._peak)
-        return self._peak
+        sample = self._sample()
+        with self._lock:
+            self._peak = max(self._peak, sample)
+            self._max = max(self._max, self._peak)
+            return self._peak
 
     def overall(self) -> int:
         """Peak since :meth:`start`."""
