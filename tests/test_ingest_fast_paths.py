@@ -285,3 +285,18 @@ def test_near_duplicate_pairs_equal_the_pair_loop_in_content_and_order():
     pd.testing.assert_frame_equal(near_duplicate_pairs(texts), want)
     empty = pd.Series([], dtype=object)
     pd.testing.assert_frame_equal(near_duplicate_pairs(empty), _plain_near_duplicate_pairs(empty))
+
+
+def test_batched_line_reductions_equal_the_per_line_regexes():
+    from analysis.corpus.build import _NON_CJK, _cjk_cores
+    from analysis.corpus.meta import _NORM, _norm, _norm_removed, _norms
+
+    removed = [cp for cp in range(0x110000) if _NORM.fullmatch(chr(cp))]
+    assert np.flatnonzero(_norm_removed()).tolist() == removed  # the table is the class
+    alphabet = [chr(cp) for cp in removed] + list("中文丂龥a1。，\x00") + ["\U00020000", "\u4dff"]
+    rng = random.Random(9)
+    for _ in range(3000):
+        lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(4)]
+        lines = lines[: rng.randint(0, 4)]
+        assert _norms(lines) == [_norm(x) for x in lines], lines
+        assert _cjk_cores(lines) == [_NON_CJK.sub("", x) for x in lines], lines
