@@ -144,6 +144,32 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="speed: characters for the jieba/rjieba references (default 2,000,000)",
     )
+    p.add_argument(
+        "--multiply",
+        type=int,
+        nargs="+",
+        default=None,
+        metavar="N",
+        help="scale: raw -> topics on N x the corpus (seeded perturbed copies), e.g. 2 4 10",
+    )
+    p.add_argument(
+        "--mode",
+        choices=["local", "dask", "both"],
+        default="both",
+        help="scale --multiply: process pool on this machine, Dask LocalCluster, or both",
+    )
+    p.add_argument(
+        "--log-json",
+        default=None,
+        metavar="FILE",
+        help="scale --multiply: append each run's measurements to FILE (one JSON line)",
+    )
+    p.add_argument(
+        "--multiply-dir",
+        default=None,
+        metavar="DIR",
+        help="scale --multiply: keep (and reuse) the copies in DIR (default: temporary)",
+    )
     p.add_argument("--k", type=int, default=None, help="speed: topics of the one fit (default 20)")
     p.add_argument(
         "--iterations",

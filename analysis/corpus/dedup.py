@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,23 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
     return h[np.concatenate(([True], h[1:] != h[:-1]))]
 
 
+class _SetCache:
+    """Shingle sets of ``texts`` by position, the most recently used few kept in memory."""
+
+    def __init__(self, texts: pd.Series, size: int = 64) -> None:
+        self._texts, self._size = texts, size
+        self._sets: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        if i in self._sets:
+            self._sets.move_to_end(i)
+            return self._sets[i]
+        s = self._sets[i] = shingle_hashes(self._texts.iloc[i])
+        if len(self._sets) > self._size:
+            self._sets.popitem(last=False)
+        return s
+
+
 def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
     """Confirmed near-duplicate pairs among documents.
 
@@ -72,15 +90,24 @@ def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
         order), one row per confirmed pair.
     """
     ids = list(texts.index)
-    sets = [shingle_hashes(t) for t in texts]
-    rows = []
-    for a, b, _ in _candidate_pairs(sets):
+    # keep only each document's sketch and set size: the full shingle sets (8 bytes per
+    # character of the corpus) are recomputed for candidate pairs only, a few at a time
+    sizes, sketches = [], []
+    for t in texts:
+        s = shingle_hashes(t)
+        sizes.append(len(s))
+        sketches.append(s[:SKETCH].copy())
+    candidates = [(a, b) for a, b, _ in _candidate_pairs(sketches)]
+    sets = _SetCache(texts)
+    confirmed = {}
+    for a, b in sorted(candidates):  # by first document: its set is computed once
         inter = len(np.intersect1d(sets[a], sets[b], assume_unique=True))
-        union = len(sets[a]) + len(sets[b]) - inter
+        union = sizes[a] + sizes[b] - inter
         jac = inter / union if union else 0.0
-        con = inter / min(len(sets[a]), len(sets[b]))
+        con = inter / min(sizes[a], sizes[b])
         if jac >= JACCARD or con >= CONTAINMENT:
-            rows.append((ids[a], ids[b], round(jac, 4), round(con, 4)))
+            confirmed[(a, b)] = (round(jac, 4), round(con, 4))
+    rows = [(ids[a], ids[b], *confirmed[(a, b)]) for a, b in candidates if (a, b) in confirmed]
     return pd.DataFrame(rows, columns=["doc_a", "doc_b", "jaccard", "containment"])
 
 
