@@ -57,6 +57,65 @@ def test_find_all_reports_nested_and_overlapping_matches():
     assert got == {(0, 1, 5), (0, 1, 9), (0, 5, 7), (1, 0, 2)}
 
 
+def _all_occurrences(terms, texts):
+    """Brute force: every (paragraph, start, end, term) with text[start:end] == term."""
+    return sorted(
+        (i, s, s + len(t), t)
+        for i, text in enumerate(texts)
+        for t in set(terms)
+        if t and "\n" not in t
+        for s in range(len(text) - len(t) + 1)
+        if text.startswith(t, s)
+    )
+
+
+def _found(m, terms):
+    return sorted(
+        (int(p), int(s), int(e), terms[k])
+        for p, s, e, k in zip(m.para, m.start, m.end, m.term, strict=True)
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_find_all_equals_brute_force_on_random_text(seed):
+    rng = np.random.default_rng(seed)
+    alphabet = list("创先争优为民服务两学一做\U00020000 、")  # an astral character and separators
+    terms = sorted({"".join(rng.choice(alphabet, size=rng.integers(1, 7))) for _ in range(80)})
+    terms += ["", "跨\n段"]  # ignored: empty, and a line break (the paragraph join)
+    texts = ["".join(rng.choice(alphabet, size=rng.integers(0, 80))) for _ in range(40)]
+    texts[3] = terms[5][:-1]  # a term cut by the end of a paragraph is no match
+    m = find_all(build_automaton(terms), texts)
+    expected = _all_occurrences(terms, texts)
+    assert _found(m, terms) == expected and len(expected) > 100
+    # sorted by paragraph, start, longest first (the order find_longest relies on)
+    order = np.lexsort((m.start - m.end, m.start, m.para))
+    assert (order == np.arange(len(m))).all()
+
+
+def test_find_all_confirms_matches_when_hashes_collide(monkeypatch):
+    import analysis.measures.matching as matching
+
+    # base 0: a window's hash is its last character, so windows collide with terms
+    monkeypatch.setattr(matching, "_BASE", np.uint64(0))
+    matching._build.cache_clear()
+    try:
+        terms = ["创先争优", "为民服务"]  # no two of one length collide: the numpy table is used
+        a = build_automaton(terms)
+        assert a.table is not None
+        # 创先服优 passes every prefix level (先, 服 of 为民服务, 优) but is no term
+        texts = ["创先服优 创先争优", "为先争务为民服务"]
+        assert _found(find_all(a, texts), terms) == _all_occurrences(terms, texts)
+        assert len(_all_occurrences(terms, texts)) == 2
+        # two terms of one length with one hash: the Aho–Corasick fallback, same matches
+        terms = ["创先争优", "力争上优", "为民"]
+        a = build_automaton(terms)
+        assert a.table is None and a.automaton is not None
+        texts = ["力争上优，创先争优为民"]
+        assert _found(find_all(a, texts), terms) == _all_occurrences(terms, texts)
+    finally:
+        matching._build.cache_clear()
+
+
 def test_recount_matches_keys_across_flexible_separators(patterns):
     texts = [
         "推进升级晋档 , 科学发展活动",

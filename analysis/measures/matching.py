@@ -1,8 +1,15 @@
-"""Many-term matching over whole corpora with one Aho–Corasick automaton (pyahocorasick).
+"""Many-term matching over whole corpora: all terms of a list in one pass, no per-term scan.
 
 The theme lexicon, the slogan keys and the discovered formulations are all matched with one
-automaton per term list, built once and run over the paragraphs joined into one string (C speed,
-no per-paragraph Python loop). Two match rules:
+matcher per term list, built once and run over the paragraphs joined into one string (no
+per-paragraph Python loop). The matcher walks the terms' prefix tree level by level with numpy:
+the positions whose first character starts a term, then, one character at a time, the positions
+whose polynomial hash is still the hash of some term's prefix (every match is then confirmed by
+comparing the strings, so hash collisions cannot create or hide a match). On large term lists it
+is several times faster than pyahocorasick's automaton, whose root node scans its children
+linearly (1,333 distinct first characters for the slogan keys of the 874 reports: 5.6 s against
+about 0.5 s here); pyahocorasick is kept as the fallback when two terms of one length share a
+hash. Two match rules:
 
 - :func:`find_all`: every occurrence of every term, overlapping and nested ones included
   (slogan counting: 创先争优 is found inside 创先争优、为民服务 too).
@@ -42,24 +49,96 @@ class Matches:
         return len(self.para)
 
 
+_BASE = np.uint64(0x100000001B3)  # odd: multiplication by it is invertible modulo 2**64
+
+
+@dataclass(frozen=True)
+class _Level:
+    """Term hashes of one length: ``done`` sorted hashes of whole terms (``done_term`` their
+    term indices), ``more`` sorted hashes of the prefixes of longer terms."""
+
+    done: np.ndarray
+    done_term: np.ndarray
+    more: np.ndarray
+    bits: int  # the filter has 2**bits slots
+    filter: np.ndarray  # bool per slot: some hash of ``done`` or ``more`` falls in it
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _slots(h: np.ndarray, bits: int) -> np.ndarray:
+    """Multiply-shift hash of ``h`` into ``bits`` bits (the filter slot)."""
+    return ((h * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _level(done: np.ndarray, done_term: np.ndarray, more: np.ndarray) -> _Level:
+    both = np.concatenate([done, more])
+    bits = max(10, int(np.ceil(np.log2(max(len(both), 1) * 64))))
+    filt = np.zeros(1 << bits, dtype=bool)
+    filt[_slots(both, bits)] = True
+    return _Level(done, done_term, more, bits, filt)
+
+
+@dataclass(frozen=True)
+class PrefixTable:
+    """The terms' prefix tree as sorted hash arrays, one :class:`_Level` per length."""
+
+    first: np.ndarray  # bool per code point: starts a term
+    levels: tuple[_Level, ...]  # levels[L - 1] for length L
+
+
 @dataclass(frozen=True)
 class TermAutomaton:
-    """An Aho–Corasick automaton over ``terms`` (value = index of the term)."""
+    """A matcher over ``terms`` (match values are term indices): the numpy prefix table, or
+    an Aho–Corasick automaton when two terms of one length share a hash."""
 
     terms: tuple[str, ...]
     automaton: ahocorasick.Automaton | None
+    table: PrefixTable | None = None
+
+
+def _hashes(codes: list[list[int]], n: int) -> np.ndarray:
+    """Polynomial hash (Horner, modulo 2**64) of the first ``n`` code points of each term."""
+    h = np.zeros(len(codes), dtype=np.uint64)
+    for j in range(n):
+        h = h * _BASE + np.array([c[j] for c in codes], dtype=np.uint64)
+    return h
+
+
+def _prefix_table(terms: tuple[str, ...], valid: list[int]) -> PrefixTable | None:
+    """The prefix table of the valid terms; ``None`` on a hash collision between two terms."""
+    codes = [[ord(ch) for ch in terms[i]] for i in valid]
+    lens = np.array([len(c) for c in codes], dtype=np.int64)
+    first = np.zeros(0x110000, dtype=bool)
+    first[[c[0] for c in codes]] = True
+    levels = []
+    with np.errstate(over="ignore"):
+        for n in range(1, int(lens.max()) + 1):
+            sel = np.flatnonzero(lens >= n)
+            h = _hashes([codes[i] for i in sel], n)
+            whole = lens[sel] == n
+            done, done_term = h[whole], np.asarray(valid, dtype=np.int64)[sel[whole]]
+            order = np.argsort(done, kind="stable")
+            done, done_term = done[order], done_term[order]
+            if len(done) > 1 and (done[1:] == done[:-1]).any():
+                return None  # terms are unique: equal hashes would be a collision
+            levels.append(_level(done, done_term, np.unique(h[~whole])))
+    return PrefixTable(first, tuple(levels))
 
 
 @lru_cache(maxsize=16)
 def _build(terms: tuple[str, ...]) -> TermAutomaton:
-    a = ahocorasick.Automaton()
-    n = 0
-    for i, t in enumerate(terms):
-        if t and JOIN not in t:
-            a.add_word(t, (i, len(t)))
-            n += 1
-    if not n:
+    valid = [i for i, t in enumerate(terms) if t and JOIN not in t]
+    if not valid:
         return TermAutomaton(terms, None)
+    unique = len({terms[i] for i in valid}) == len(valid)
+    table = _prefix_table(terms, valid) if unique else None
+    if table is not None:
+        return TermAutomaton(terms, None, table)
+    a = ahocorasick.Automaton()
+    for i in valid:
+        a.add_word(terms[i], (i, len(terms[i])))
     a.make_automaton()
     return TermAutomaton(terms, a)
 
@@ -91,11 +170,68 @@ def _locate(ends: np.ndarray, lens: np.ndarray, idx: np.ndarray, starts: np.ndar
     return Matches(para[order], start[order], (start + lens)[order], idx[order])
 
 
+def _member(sorted_values: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``h`` in ``sorted_values`` (bool) and the position of each found value."""
+    if not len(sorted_values):
+        return np.zeros(len(h), dtype=bool), np.zeros(len(h), dtype=np.int64)
+    pos = np.searchsorted(sorted_values, h)
+    np.minimum(pos, len(sorted_values) - 1, out=pos)
+    return sorted_values[pos] == h, pos
+
+
+def _scan(table: PrefixTable, terms: tuple[str, ...], big: str) -> tuple[np.ndarray, ...]:
+    """End offsets, term indices and lengths of every occurrence of every term in ``big``."""
+    # padded so that a window may run past the end (such a match fails the string check)
+    codes = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.concatenate([codes, np.zeros(len(table.levels), dtype=np.uint32)])
+    idx = np.flatnonzero(table.first[codes])
+    h = codes[idx].astype(np.uint64)
+    found_start, found_term, found_len = [], [], []
+    with np.errstate(over="ignore"):
+        for length, level in enumerate(table.levels, start=1):
+            if length > 1:
+                h = h * _BASE + codes[idx + (length - 1)]
+            elif not len(level.done):
+                continue  # ``table.first`` already kept only the first characters of terms
+            maybe = level.filter[_slots(h, level.bits)]  # cheap: drops almost every position
+            idx, h = idx[maybe], h[maybe]
+            hit, pos = _member(level.done, h)
+            if hit.any():
+                found_start.append(idx[hit])
+                found_term.append(level.done_term[pos[hit]])
+                found_len.append(np.full(int(hit.sum()), length, dtype=np.int64))
+            go, _ = _member(level.more, h)
+            idx, h = idx[go], h[go]
+            if not len(idx):
+                break
+    if not found_start:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z
+    start = np.concatenate(found_start)
+    term = np.concatenate(found_term)
+    lens = np.concatenate(found_len)
+    # confirm every match on the strings (a hash collision cannot make a false match)
+    real = np.fromiter(
+        (
+            big[s : s + n_] == terms[t]
+            for s, t, n_ in zip(start.tolist(), term.tolist(), lens.tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(start),
+    )
+    return start[real] + lens[real] - 1, term[real], lens[real]
+
+
 def find_all(automaton: TermAutomaton, texts: Sequence[str]) -> Matches:
     """Every occurrence of every term in ``texts`` (overlapping and nested ones included)."""
-    if automaton.automaton is None or not texts:
+    if (automaton.automaton is None and automaton.table is None) or not texts:
         return _empty()
     big, starts = joined(texts)
+    if automaton.table is not None:
+        ends, idx, lens = _scan(automaton.table, automaton.terms, big)
+        if not len(ends):
+            return _empty()
+        return _locate(ends, lens, idx, starts)
     found = list(automaton.automaton.iter(big))
     if not found:
         return _empty()

@@ -16,6 +16,7 @@ import logging
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -420,14 +421,15 @@ def _discover(texts: list[str], p: SloganPatterns) -> tuple[list[_Hit], list[lis
     """
     hits: list[_Hit] = []
     regions: list[list[tuple[int, int]]] = [[] for _ in texts]
-    big, starts = joined(texts)
-    ends = starts + np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    big, starts_arr = joined(texts)
+    starts = starts_arr.tolist()
+    ends = [s + len(t) for s, t in zip(starts, texts, strict=True)]
 
     def locate(gs: int, ge: int) -> tuple[int, int, int] | None:
-        pos = int(np.searchsorted(starts, gs, side="right")) - 1
+        pos = bisect_right(starts, gs) - 1
         if ge > ends[pos]:
             return None
-        return pos, gs - int(starts[pos]), ge - int(starts[pos])
+        return pos, gs - starts[pos], ge - starts[pos]
 
     accepted: dict[str, str | None] = {}
     quoted: dict[int, list[_Hit]] = {}
@@ -490,14 +492,18 @@ def _separator_normalised(big: str, p: SloganPatterns) -> tuple[str, np.ndarray]
     if not len(codes):
         return big, np.zeros(1, dtype=np.int64)
     seps = set(p.separators) | set(",，、;；")
-    is_ws = np.zeros(len(codes), dtype=bool)
-    for c in _WHITESPACE:
-        if c != JOIN:
-            is_ws |= codes == ord(c)
-    is_sep = np.zeros(len(codes), dtype=bool)
-    for c in seps:
-        if not c.isspace():
-            is_sep |= codes == ord(c)
+    ws_chars = [ord(c) for c in _WHITESPACE if c != JOIN]
+    sep_chars = [ord(c) for c in seps if not c.isspace()]
+    # one lookup table per class (one pass over the text, not one per character)
+    size = max([*ws_chars, *sep_chars, 0]) + 1
+    ws_table = np.zeros(size, dtype=bool)
+    ws_table[ws_chars] = True
+    sep_table = np.zeros(size, dtype=bool)
+    sep_table[sep_chars] = True
+    small = np.minimum(codes, size - 1)
+    inside = codes < size
+    is_ws = ws_table[small] & inside
+    is_sep = sep_table[small] & inside
     in_run = is_ws | is_sep
     if not in_run.any():
         return big, np.arange(len(codes) + 1, dtype=np.int64)
@@ -512,7 +518,7 @@ def _separator_normalised(big: str, p: SloganPatterns) -> tuple[str, np.ndarray]
     out[qualifies & run_start] = ord("、")
     index = np.flatnonzero(keep)
     text = out[keep].tobytes().decode("utf-32-le")
-    return text, np.append(index, len(codes)).astype(np.int64)
+    return text, np.append(index, len(codes)).astype(np.int64, copy=False)
 
 
 def _recount(texts: list[str], keys: set[str], p: SloganPatterns) -> list[_Hit]:
@@ -698,16 +704,20 @@ def _merge_leading(hits: list[_Hit], p: SloganPatterns) -> list[_Hit]:
             target[k] = base
     if not target:
         return hits
-    merged = [replace(h, key=target.get(h.key, h.key)) for h in hits]
-    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    merged = [replace(h, key=target[h.key]) if h.key in target else h for h in hits]
+    spans: dict[tuple[int, str], set[tuple[int, int]]] = {}
     for h in merged:
-        spans.setdefault((h.pos, h.key), []).append((h.start, h.end))
+        spans.setdefault((h.pos, h.key), set()).add((h.start, h.end))
+    # a hit is dropped when another span of its (paragraph, key) strictly contains it: only
+    # possible where the (paragraph, key) has more than one distinct span
+    several = {k: v for k, v in spans.items() if len(v) > 1}
     return [
         h
         for h in merged
-        if not any(
+        if (h.pos, h.key) not in several
+        or not any(
             s <= h.start and h.end <= e and (s, e) != (h.start, h.end)
-            for s, e in spans[(h.pos, h.key)]
+            for s, e in several[(h.pos, h.key)]
         )
     ]
 
@@ -742,8 +752,8 @@ def slogan_mentions(
     paras = drop_duplicate_documents(
         paragraphs, documents, include_duplicates=include_duplicates
     ).reset_index(drop=True)
-    texts = [str(t) for t in paras["text"].fillna("")]
-    originals = [str(t) for t in paras["text_original"].fillna("")]
+    texts = [str(t) for t in paras["text"].fillna("").tolist()]
+    originals = [str(t) for t in paras["text_original"].fillna("").tolist()]
     doc_ids = paras["doc_id"].astype(str).to_numpy()
     found, regions = _discover(texts, p)
     phrases = set(p.phrases)
@@ -878,38 +888,44 @@ def extract_slogans(
     cols = [*SLOGAN_COLUMNS, "recurring", "example_doc_id", "example_para_id"]
     if mentions.empty:
         return pd.DataFrame(columns=cols)
+    # plain lists (iterating Arrow-backed columns element by element is slow)
     lookup = {
         (d, int(i)): (str(t), str(o))
         for d, i, t, o in zip(
-            paras["doc_id"].astype(str),
-            paras["para_id"],
-            paras["text"].fillna(""),
-            paras["text_original"].fillna(""),
+            paras["doc_id"].astype(str).tolist(),
+            paras["para_id"].tolist(),
+            paras["text"].fillna("").tolist(),
+            paras["text_original"].fillna("").tolist(),
             strict=True,
         )
     }
-    groups: dict[str, list] = {}
-    for m in mentions.itertuples(index=False):  # in reading order
-        groups.setdefault(m.slogan, []).append(m)
+    cols_m = [
+        mentions[c].tolist()
+        for c in ("slogan", "doc_id", "para_id", "start", "end", "kind", "surface_original")
+    ]
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(cols_m[0]):  # in reading order
+        groups.setdefault(key, []).append(i)
+    m_doc, m_para, m_start, m_end, m_kind, m_surface = cols_m[1:]
     rows = []
     for key, ms in groups.items():
-        first = ms[0]
-        text, original = lookup[(first.doc_id, int(first.para_id))]
-        counts = Counter(m.surface_original for m in ms)
+        f = ms[0]
+        text, original = lookup[(m_doc[f], int(m_para[f]))]
+        counts = Counter(m_surface[i] for i in ms)
         variants = sorted(counts, key=lambda v: -counts[v])  # stable: first seen breaks ties
-        docs = sorted({m.doc_id for m in ms})
+        docs = sorted({m_doc[i] for i in ms})
         rows.append(
             (
                 key,
-                first.kind,
+                m_kind[f],
                 len(docs),
                 len(ms),
                 DOC_SEP.join(docs),
                 VARIANT_SEP.join(variants),
-                example_sentence(original, text, int(first.start), int(first.end)),
+                example_sentence(original, text, int(m_start[f]), int(m_end[f])),
                 len(docs) >= 2,
-                first.doc_id,
-                int(first.para_id),
+                m_doc[f],
+                int(m_para[f]),
             )
         )
     out = pd.DataFrame(rows, columns=cols)
