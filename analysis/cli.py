@@ -34,6 +34,13 @@ COMMANDS: dict[str, str] = {
     "validate": "analysis.measures.validation:cli_validate",
 }
 
+#: subcommand -> "module:function" asked before the inputs are validated: it returns an exit
+#: code when the command has nothing to do (``figures`` with nothing changed since the last
+#: complete run into ``--out``), else ``None`` and the command runs.
+SHORTCUTS: dict[str, str] = {
+    "figures": "analysis.figures.current:cli_figures_current",
+}
+
 
 def _add_data_out(p: argparse.ArgumentParser, out_default: str) -> None:
     p.add_argument("--data", default=str(paths.RAW), help="folder of raw report files")
@@ -137,12 +144,49 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="speed: characters for the jieba/rjieba references (default 2,000,000)",
     )
+    p.add_argument(
+        "--multiply",
+        type=int,
+        nargs="+",
+        default=None,
+        metavar="N",
+        help="scale: raw -> topics on N x the corpus (seeded perturbed copies), e.g. 2 4 10",
+    )
+    p.add_argument(
+        "--mode",
+        choices=["local", "dask", "both"],
+        default="both",
+        help="scale --multiply: process pool on this machine, Dask LocalCluster, or both",
+    )
+    p.add_argument(
+        "--log-json",
+        default=None,
+        metavar="FILE",
+        help="scale --multiply: append each run's measurements to FILE (one JSON line)",
+    )
+    p.add_argument(
+        "--multiply-dir",
+        default=None,
+        metavar="DIR",
+        help="scale --multiply: keep (and reuse) the copies in DIR (default: temporary)",
+    )
     p.add_argument("--k", type=int, default=None, help="speed: topics of the one fit (default 20)")
     p.add_argument(
         "--iterations",
         type=int,
         default=None,
-        help="speed: Gibbs sweeps of the one fit (default 200)",
+        help="speed: Gibbs sweeps of the one fit, a maximum under the stopping rule "
+        "(default: tomotopy's large_iterations, 200)",
+    )
+    p.add_argument(
+        "--fixed-sweeps",
+        action="store_true",
+        help="speed: run exactly --iterations sweeps (no convergence-based stopping)",
+    )
+    p.add_argument(
+        "--no-growth",
+        action="store_true",
+        help="speed: skip the half-corpus run that measures the growth exponent",
     )
     p.add_argument(
         "--sample", type=int, default=None, help="sweep: sample files drawn (default 150)"
@@ -214,6 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         check_options(args)
+        if args.command in SHORTCUTS:
+            code = _resolve(SHORTCUTS[args.command])(args)
+            if code is not None:
+                return int(code)
         if getattr(args, "data", None) is not None:  # corpus, figures, kwic, vocab
             from .validate import check_inputs
 

@@ -30,6 +30,7 @@ import json
 import platform
 import sys
 import types
+import weakref
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -134,10 +135,11 @@ def content_hash(value: Any) -> str:
 
 
 def _update(h, value: Any) -> None:
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
+    # a value can only be a DataFrame or an array once pandas / numpy are imported: hashing
+    # plain options (the fingerprint of a warm ``figures`` run) must not import them
+    pd = sys.modules.get("pandas")
+    np = sys.modules.get("numpy")
+    if pd is not None and isinstance(value, pd.DataFrame):
         h.update(json.dumps([str(c) for c in value.columns]).encode())
         floats = value.select_dtypes("float").columns
         if len(floats):
@@ -147,7 +149,7 @@ def _update(h, value: Any) -> None:
             .to_numpy()
             .tobytes()
         )
-    elif isinstance(value, pd.Series):
+    elif pd is not None and isinstance(value, pd.Series):
         h.update(
             pd.util.hash_pandas_object(
                 value.map(_scalar) if value.dtype == object else value, index=True
@@ -155,7 +157,7 @@ def _update(h, value: Any) -> None:
             .to_numpy()
             .tobytes()
         )
-    elif isinstance(value, np.ndarray):
+    elif np is not None and isinstance(value, np.ndarray):
         h.update(str(value.shape).encode() + str(value.dtype).encode())
         if value.dtype.kind == "f":
             value = np.round(value, HASH_DECIMALS)
@@ -271,6 +273,27 @@ def source_digest(*names: str) -> str:
     return digest(*parts)
 
 
+def source_fingerprint(
+    data_dir: str | Path, lexicon_dir: str | Path, options_key: dict[str, Any]
+) -> str:
+    """SHA-256 of everything a study's results are computed from, without computing anything:
+    the bytes of every file of the data folder, of the lexicon folder and of the gazetteer
+    (``data/gazetteer/admin_divisions.csv``), every file of the ``analysis`` package, the library versions and the
+    options that change results (``StudyOptions.key()``). Light: imports neither pandas nor
+    numpy, so ``python -m analysis figures`` can tell that nothing changed in a fraction of a
+    second."""
+    from analysis import paths
+
+    return digest(
+        folder_digest(data_dir),
+        folder_digest(lexicon_dir),
+        package_digest(),
+        content_hash(library_versions()),
+        content_hash(options_key),
+        file_digest(paths.DATA / "gazetteer" / "admin_divisions.csv"),
+    )
+
+
 def package_digest() -> str:
     """SHA-256 of every file of the ``analysis`` package (source and style file)."""
     return folder_digest(PACKAGE_DIR, "**/*")
@@ -325,10 +348,7 @@ def _closure(funcs: Iterable[Callable[..., Any]]) -> dict[str, str]:
         key = f"{obj.__module__}:{obj.__qualname__}"
         if key in out:
             continue
-        try:
-            out[key] = inspect.getsource(obj)
-        except (OSError, TypeError):
-            out[key] = repr(obj)
+        out[key] = _source(obj)
         module = inspect.getmodule(obj)
         namespace = vars(module) if module is not None else {}
         if inspect.isclass(obj):
@@ -364,6 +384,28 @@ def _closure(funcs: Iterable[Callable[..., Any]]) -> dict[str, str]:
                     continue
                 _reach(value, f"{getattr(obj, '__module__', '')}.{name}", stack, out)
     return out
+
+
+#: source text of functions and classes, per process: every output's code closure reaches the
+#: same helpers, and ``inspect.getsource`` re-tokenizes the module each time. Keyed weakly by
+#: the object (a reloaded module makes new function and class objects).
+_SOURCES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _source(obj: Any) -> str:
+    try:
+        return _SOURCES[obj]
+    except (KeyError, TypeError):
+        pass
+    try:
+        text = inspect.getsource(obj)
+    except (OSError, TypeError):
+        text = repr(obj)
+    try:
+        _SOURCES[obj] = text
+    except TypeError:  # not weak-referenceable: not cached
+        pass
+    return text
 
 
 def _reach_module(modname: str, names: set[str], stack: list, out: dict[str, str]) -> None:

@@ -161,6 +161,7 @@ class Study:
         if unknown:
             raise ValueError(f"unknown tokenizer option(s): {', '.join(sorted(unknown))}")
         self._values: dict[str, Any] = {}
+        self._hashes: dict[str, tuple[Any, str]] = {}  # name -> (value, content hash)
 
     # -- options, shortcuts ----------------------------------------------------------------
     @property
@@ -262,20 +263,26 @@ class Study:
         h = hashlib.sha256(f"seed={self.seed}".encode())
         for name in names:
             h.update(name.encode())
-            h.update(hashing.content_hash(self.get(name)).encode())
+            h.update(self._content_hash(name).encode())
         return h.hexdigest()
 
+    def _content_hash(self, name: str) -> str:
+        """:func:`~analysis.hashing.content_hash` of result ``name``, once per value: every
+        output reading ``documents`` (or ``topic_model``) would otherwise hash it again."""
+        value = self.get(name)
+        hashes = self.__dict__.setdefault("_hashes", {})
+        known = hashes.get(name)
+        if known is not None and known[0] is value:
+            return known[1]
+        digest = hashing.content_hash(value)
+        hashes[name] = (value, digest)
+        return digest
+
     def source_fingerprint(self) -> str:
-        """SHA-256 of everything the results are computed from, without computing anything:
-        the bytes of every file of the data folder and of the lexicon folder, every file of the
-        ``analysis`` package, the library versions and the options that change results."""
-        return hashing.digest(
-            hashing.folder_digest(self.data_dir),
-            hashing.folder_digest(self.lexicon_dir),
-            hashing.package_digest(),
-            hashing.content_hash(hashing.library_versions()),
-            hashing.content_hash(self.options.key()),
-        )
+        """SHA-256 of everything the results are computed from, without computing anything
+        (:func:`analysis.hashing.source_fingerprint`: data folder, lexicon folder, gazetteer,
+        package code, library versions, the options that change results)."""
+        return hashing.source_fingerprint(self.data_dir, self.lexicon_dir, self.options.key())
 
     def seeds(self, names: Iterable[str]) -> dict[str, Any]:
         """Seeds that the given results were computed with (for the manifest)."""

@@ -6,6 +6,8 @@ tiny topic model — enough for every plot function to draw every element it has
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -339,7 +341,16 @@ COOCCURRENCE = pd.DataFrame(
 
 
 def inputs() -> dict[str, object]:
-    """Every figure input by name, as :class:`analysis.figures.FigureContext` would compute it."""
+    """Every figure input by name, as :class:`analysis.figures.FigureContext` would compute it.
+
+    Computed once per process (a build asks for inputs dozens of times); each call returns a new
+    dict, and the frames are shared like a Study's cached results.
+    """
+    return dict(_inputs())
+
+
+@functools.cache
+def _inputs() -> dict[str, object]:
     from analysis.figures.plots_themes import slogan_document_counts, theme_labels
 
     return {

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -24,6 +25,7 @@ from analysis.corpus.clean import (
     chrome_category,
     normalise_width,
 )
+from analysis.corpus.dedup import _KEEP, near_duplicate_pairs, shingle_hashes
 from analysis.corpus.genre import (
     _SENTENCE,
     SUBSTANCE,
@@ -32,6 +34,7 @@ from analysis.corpus.genre import (
     _unanchored,
     document_roles,
 )
+from analysis.corpus.places import _SELF, SELF_REFERENCE, _self_counts
 from analysis.corpus.structure import _infer_wrap_width, infer_wrap_width
 
 
@@ -50,6 +53,12 @@ def test_normalise_width_equals_translate_tables():
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
         assert normalise_width(text) == _plain_normalise_width(text), repr(text)
+    alphabet += ["\U00020000", "\n"]  # long texts take the code-point table path
+    for size in (1999, 2000, 5000, 20000):
+        text = "".join(rng.choice(alphabet) for _ in range(size))
+        assert normalise_width(text) == _plain_normalise_width(text)
+    plain = "中文" * 2000  # nothing to fold
+    assert normalise_width(plain) == (plain, 0)
 
 
 def _patterns(**line: list[str]) -> ChromePatterns:
@@ -97,6 +106,12 @@ def test_chrome_category_equals_one_search_of_the_alternation():
     lines += ["".join(rng.choice(words) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
     for line in lines:
         assert chrome_category(line, pats) == _plain_category(line, pats), line
+    backref = _patterns(
+        nav=[r"^首页", r"(?P<a>上)(?P=a)一篇"], counter=[r"(?P<d>\d)(?P=d)次浏览", r"阅读"]
+    )
+    assert not backref._line_rest_list  # the alternation is searched as a whole
+    for line in [*lines, "上上一篇", "首页 11次浏览"]:
+        assert chrome_category(line, backref) == _plain_category(line, backref), line
 
 
 def _plain_share(text: str, pats) -> float:
@@ -181,3 +196,107 @@ def test_extra_front_matter_columns_do_not_depend_on_chunking(tmp_path):
     for n_chunks in (1, 2, 3):
         docs = ingest_files(files, n_chunks=n_chunks, folder=folder).documents
         pd.testing.assert_frame_equal(docs, whole)
+
+
+def test_self_reference_counts_equal_findall_per_level():
+    literals = [x for p in SELF_REFERENCE.values() for x in p.split("|")]
+    pieces = literals + list("全省市县区镇乡我自治人民政府委长大会党，。\n")
+    rng = random.Random(11)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        want = {k: len(p.findall(text)) for k, p in _SELF.items()}
+        got = _self_counts(text)
+        assert dict(got) == want and list(got) == list(_SELF), text
+
+
+def _plain_shingles(text: str, k: int = 5) -> np.ndarray:
+    chars = _KEEP.sub("", text)
+    if len(chars) < k:
+        return np.empty(0, dtype=np.uint64)
+    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    h = np.zeros(len(codes) - k + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = (h * np.uint64(1099511628211)) ^ codes[j : len(codes) - k + 1 + j]
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+    return np.unique(h)
+
+
+def test_shingles_from_the_code_point_table_equal_the_regex_reduction():
+    edges = (0x3399, 0x3400, 0x4DBF, 0x4DC0, 0x4E00, 0x9FFF, 0xA000, 0x2F, 0x30, 0x39, 0x3A)
+    edges += (0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x20, 0x0A, 0xFF10, 0x20000, 0x3002)
+    alphabet = [chr(c) for c in edges]
+    rng = random.Random(2)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert np.array_equal(shingle_hashes(text), _plain_shingles(text)), repr(text)
+
+
+def _plain_near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
+    from collections import Counter, defaultdict
+
+    from analysis.corpus.dedup import CANDIDATE_SHARE, CONTAINMENT, JACCARD, SKETCH
+
+    ids, sets = list(texts.index), [shingle_hashes(t) for t in texts]
+    index: dict[int, list[int]] = defaultdict(list)
+    for i, s in enumerate(sets):
+        for h in s[:SKETCH].tolist():
+            index[h].append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for members in index.values():
+        if 1 < len(members) <= 1000:
+            for k, a in enumerate(members):
+                for b in members[k + 1 :]:
+                    shared[(a, b)] += 1
+    rows = []
+    for (a, b), n in shared.items():
+        smaller = min(len(sets[a]), len(sets[b]), SKETCH)
+        if smaller == 0 or n < CANDIDATE_SHARE * smaller:
+            continue
+        inter = len(np.intersect1d(sets[a], sets[b], assume_unique=True))
+        jac = inter / (len(sets[a]) + len(sets[b]) - inter)
+        con = inter / min(len(sets[a]), len(sets[b]))
+        if jac >= JACCARD or con >= CONTAINMENT:
+            rows.append((ids[a], ids[b], round(jac, 4), round(con, 4)))
+    return pd.DataFrame(rows, columns=["doc_a", "doc_b", "jaccard", "containment"])
+
+
+def test_near_duplicate_pairs_equal_the_pair_loop_in_content_and_order():
+    rng = random.Random(4)
+    alphabet = "建设发展改革创新乡村振兴基层党组织经济社会民生保障项目投资服务"
+    sources = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(200, 900))) for _ in range(8)
+    ]
+    docs = []
+    for _ in range(60):
+        src, r = rng.choice(sources), rng.random()
+        if r < 0.1:
+            docs.append("")
+        elif r < 0.2:
+            docs.append(src[: rng.randint(0, 8)])
+        else:
+            cut = rng.randint(0, len(src) // 3)
+            docs.append(src[cut : cut + rng.randint(100, 900)])
+    texts = pd.Series(docs, index=[f"d{i:02d}" for i in range(len(docs))])
+    want = _plain_near_duplicate_pairs(texts)
+    assert len(want) > 20  # many pairs, so their order is tested
+    pd.testing.assert_frame_equal(near_duplicate_pairs(texts), want)
+    empty = pd.Series([], dtype=object)
+    pd.testing.assert_frame_equal(near_duplicate_pairs(empty), _plain_near_duplicate_pairs(empty))
+
+
+def test_batched_line_reductions_equal_the_per_line_regexes():
+    from analysis.corpus.build import _NON_CJK, _cjk_cores
+    from analysis.corpus.meta import _NORM, _norm, _norm_removed, _norms
+
+    removed = [cp for cp in range(0x110000) if _NORM.fullmatch(chr(cp))]
+    assert np.flatnonzero(_norm_removed()).tolist() == removed  # the table is the class
+    alphabet = [chr(cp) for cp in removed] + list("中文丂龥a1。，\x00") + ["\U00020000", "\u4dff"]
+    rng = random.Random(9)
+    for _ in range(3000):
+        lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(4)]
+        lines = lines[: rng.randint(0, 4)]
+        assert _norms(lines) == [_norm(x) for x in lines], lines
+        assert _cjk_cores(lines) == [_NON_CJK.sub("", x) for x in lines], lines

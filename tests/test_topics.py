@@ -220,6 +220,10 @@ def test_large_corpus_policy_sweeps_a_sample_and_keeps_all_units_in_the_model(un
     choice = out["topic_choice"].iloc[0]
     assert choice["n_units_sweep"] == 30 < choice["n_units"] == len(out["model"].unit_ids)
     assert out["model"].params["iterations"] == BACKEND_SPECS["tomotopy"].large_iterations == 200
+    # large corpus: sampling stops by the backend's convergence rule, recorded in topic_choice
+    assert BACKEND_SPECS["tomotopy"].large_convergence is not None
+    assert choice["stopping"].startswith("stop when log-likelihood/word changes")
+    assert choice["iterations_run"] == out["model"].params["iterations_run"] <= 200
     assert np.isfinite(out["model"].metrics["c_v"])  # computed on the sample
     assert len(out["topic_stability"]) == out["chosen_k"]  # 3 runs by default when large
     again = _run_topic_analysis(units, ks=(3, 4), n_seeds=1, max_sweep_units=30, seed=7)

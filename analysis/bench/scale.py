@@ -63,6 +63,8 @@ class TreeMemory:
         self._interval = interval
         self._peak = 0
         self._max = 0
+        self._generation = 0  # bumped by reset(): a sample taken before it is not this stage's
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -84,8 +86,12 @@ class TreeMemory:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._peak = max(self._peak, self._sample())
-            self._max = max(self._max, self._peak)
+            generation = self._generation
+            sample = self._sample()
+            with self._lock:
+                self._max = max(self._max, sample)
+                if generation == self._generation:
+                    self._peak = max(self._peak, sample)
             self._stop.wait(self._interval)
 
     def start(self) -> TreeMemory:
@@ -93,13 +99,18 @@ class TreeMemory:
         return self
 
     def reset(self) -> None:
-        self._peak = self._sample()
+        sample = self._sample()
+        with self._lock:
+            self._generation += 1
+            self._peak = sample
 
     def peak(self) -> int:
         """Peak since the last :meth:`reset`."""
-        self._peak = max(self._peak, self._sample())
-        self._max = max(self._max, self._peak)
-        return self._peak
+        sample = self._sample()
+        with self._lock:
+            self._peak = max(self._peak, sample)
+            self._max = max(self._max, self._peak)
+            return self._peak
 
     def overall(self) -> int:
         """Peak since :meth:`start`."""
@@ -245,20 +256,103 @@ def pipeline(spec: dict) -> dict:
         out["ru_maxrss_children"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
 
+def copies_flagged(documents) -> Any:
+    """True for documents marked as a near-duplicate of a document from *another copy* of the
+    same source file (``copy_of`` equal, ``source_file`` different): a perturbation that was
+    too weak. Duplicates inside one file (``002-1``/``002-2``) or between different source
+    files (present in the original corpus) are not counted.
+
+    Returns:
+        Boolean Series aligned with ``documents``.
+    """
+    copy_of = dict(zip(documents["doc_id"], documents["copy_of"].astype(str), strict=True))
+    source = dict(zip(documents["doc_id"], documents["source_file"].astype(str), strict=True))
+    parent = documents["duplicate_of"].fillna("").astype(str)
+    return (parent != "") & (
+        (parent.map(copy_of) == documents["doc_id"].map(copy_of))
+        & (parent.map(source) != documents["source_file"].astype(str))
+    )
+
+
+def pipeline_large(spec: dict) -> dict:
+    """Raw → topics with :func:`analysis.scale.large.raw_to_topics` in this process; return
+    measurements (stages ``ingest_tokenize``, ``finish``, ``lda``; the executor is closed after
+    the first, so later stages do not carry idle workers).
+
+    ``spec`` keys: ``files``, ``manifest`` (CSV path; rows of other files are ignored),
+    ``executor`` (``"processes"`` or ``"dask"``), ``workers``, ``k``, ``tmp`` (folder for the
+    partitioned output, removed afterwards).
+    """
+    import shutil
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis.scale.large import LDA_DEFAULTS, raw_to_topics
+    from analysis.scale.parallel import make_executor
+
+    files = [Path(f) for f in spec["files"]]
+    manifest = None
+    if spec.get("manifest"):
+        manifest = pd.read_csv(spec["manifest"], dtype=str, keep_default_na=False)
+        manifest = manifest[manifest["file"].isin({f.name for f in files})]
+    out: dict[str, Any] = {"stages": {}, "workers": int(spec["workers"]), "n_files": len(files)}
+    out["executor"] = spec["executor"]
+    mem = TreeMemory().start()
+    run_dir = Path(tempfile.mkdtemp(prefix="analysis-large-", dir=spec.get("tmp")))
+
+    @contextmanager
+    def timer(name: str) -> Iterator[None]:
+        with stage(name, out["stages"], mem):
+            yield
+
+    try:
+        executor = make_executor(spec["executor"], workers=int(spec["workers"]))
+        with executor:
+            run = raw_to_topics(
+                files, run_dir, executor=executor, manifest=manifest, k=int(spec.get("k", K)),
+                seed=1, timer=timer, close_executor=True,
+            )  # fmt: skip
+        docs = run.documents
+        parts = run.partitions
+        out["n_documents"] = len(docs)
+        out["n_kept"] = run.n_kept
+        out["n_duplicates"] = len(run.duplicates)
+        if "copy_of" in docs:  # a multiplied corpus: one copy flagged as duplicate of another
+            out["n_duplicates_same_source"] = int(copies_flagged(docs).sum())
+        out["n_chars"] = int(parts["n_chars"].sum())
+        out["n_tokens"] = int(parts["n_tokens"].sum())
+        out["n_partitions"] = len(parts)
+        result = run.result
+        out["lda"] = {
+            "backend": result.backend,
+            **LDA_DEFAULTS,
+            "n_units": len(result.unit_ids),
+            "vocab": len(result.vocab),
+            "rows_sum_to_1": bool(np.allclose(result.doc_topic.sum(axis=1), 1.0)),
+        }
+        return out
+    finally:
+        out["peak_rss"] = mem.overall()
+        mem.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
 def _child_main(argv: list[str]) -> int:
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     import logging
 
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("distributed").setLevel(logging.ERROR)
     t0 = time.perf_counter()
-    result = pipeline(spec)
+    result = pipeline_large(spec) if spec.get("mode") == "large" else pipeline(spec)
     result["total_seconds"] = time.perf_counter() - t0
     result["loadavg"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     print("RESULT " + json.dumps(result), flush=True)
     return 0
 
 
-def run_child(spec: dict, *, timeout: float = 1800) -> dict:
+def run_child(spec: dict, *, timeout: float | None = 1800) -> dict:
     """Run :func:`pipeline` for ``spec`` in a fresh interpreter and return its measurements.
 
     Also records the child's own maximum RSS as seen by this process
@@ -416,6 +510,8 @@ def run(args: argparse.Namespace) -> int:
     from analysis.corpus.io import list_raw_files
     from analysis.scale import parallel
 
+    if getattr(args, "multiply", None):
+        return run_multiplied(args)
     corpus = Path(args.corpus)
     files = list_raw_files(corpus)
     workers = parallel.resolve_workers(getattr(args, "workers", None))
@@ -461,5 +557,204 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------------------------
+# N× the corpus: ``bench scale --multiply 2 4 10 [--mode local|dask|both]``
+# --------------------------------------------------------------------------------------------
+
+MULTIPLY_SEED = 20240601
+LARGE_STAGES = ("ingest_tokenize", "finish", "lda")
+MODES = {"local": "processes", "dask": "dask"}
+
+
+def prepare_multiplied(corpus: Path, folder: Path, factor: int, *, seed: int = MULTIPLY_SEED):
+    """Generate (or reuse) the ``factor``× copy of ``corpus`` in ``folder``
+    (:func:`analysis.scale.multiply.multiply_corpus`); reused when ``folder/STAMP.json`` names
+    the same corpus, seed, generator code and at least this factor.
+
+    Returns:
+        ``(originals, seconds spent generating)``: the corpus's raw files (copy ``c`` of file
+        ``f`` is ``folder / copy_name(f, c)``).
+    """
+    from analysis.corpus.io import list_raw_files
+
+    originals = list_raw_files(corpus)
+    stamp_path = folder / "STAMP.json"
+    import hashlib
+
+    from analysis.scale import multiply
+
+    code = hashlib.sha256(Path(multiply.__file__).read_bytes()).hexdigest()[:16]
+    want = {"corpus": str(corpus.resolve()), "seed": seed, "n_files": len(originals), "code": code}
+    if stamp_path.exists():
+        stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+        if {k: stamp.get(k) for k in want} == want and stamp.get("factor", 0) >= factor:
+            return originals, 0.0
+    t0 = time.perf_counter()
+    multiply.multiply_corpus(corpus, folder, factor=factor, seed=seed, files=originals)
+    stamp_path.write_text(json.dumps({**want, "factor": factor}), encoding="utf-8")
+    return originals, time.perf_counter() - t0
+
+
+def multiplied_files(folder: Path, originals: list[Path], factor: int) -> list[str]:
+    """The raw files of the ``factor``× corpus (copies 0 … factor−1 of each file), sorted by
+    name (the copies of a file are contiguous)."""
+    from analysis.scale.multiply import copy_name
+
+    return sorted(str(folder / copy_name(f, c)) for f in originals for c in range(factor))
+
+
+def format_large_report(runs: list[dict], *, target_factor: int = 10) -> str:
+    """Report of the N× runs: per factor and mode the stages, kept documents, peak memory and
+    the < 4 GB target; growth between factors and the extrapolation to ``target_factor``.
+
+    Args:
+        runs: child results of :func:`pipeline_large` with ``factor`` and ``mode`` added.
+
+    Returns:
+        The report text.
+    """
+    lines = [
+        "raw -> topics on N x the corpus: wall s [CPU s incl. workers] per stage; peak GB = RSS "
+        f"of the process tree (client + workers); LDA K={K}, online gensim streamed from the "
+        "token partitions, near-duplicates skipped",
+        f"{'N':>3} {'mode':<6} {'files':>6} {'Mchars':>7} {'docs':>6} {'kept':>6} {'Mtok':>6} | "
+        + " | ".join(f"{n:^20}" for n in LARGE_STAGES)
+        + f" | {'total':^17} | peak GB | < {TARGET_MEMORY_GB:.0f} GB",
+    ]
+    for r in runs:
+        st = r["stages"]
+        peak = r["peak_rss"]
+        row = (
+            f"{r['factor']:>3} {r['mode']:<6} {r['n_files']:>6} {r['n_chars'] / 1e6:>7.1f} "
+            f"{r['n_documents']:>6} {r['n_kept']:>6} {r['n_tokens'] / 1e6:>6.1f} | "
+        )
+        row += " | ".join(
+            f"{st[n]['seconds']:6.0f} [{st[n]['cpu_seconds']:6.0f}] {st[n]['peak_rss'] / 2**30:4.2f}"
+            if n in st
+            else f"{'n/a':^20}"
+            for n in LARGE_STAGES
+        )
+        row += f" | {_total(r):7.0f} [{_total(r, 'cpu_seconds'):7.0f}] | {gb(peak):>7} | "
+        row += "MET" if peak < TARGET_MEMORY_GB * 2**30 else "NOT MET"
+        lines.append(row)
+    lines.append("")
+    lines.append("documents kept after near-duplicate detection (copies flagged as duplicates of")
+    lines.append("another copy of the same file = perturbation too weak):")
+    for r in runs:
+        lines.append(
+            f"  {r['factor']:>3}x {r['mode']:<6}: {r['n_kept']} of {r['n_documents']} kept; "
+            f"{r['n_duplicates']} near-duplicates, of which {r.get('n_duplicates_same_source', 0)}"
+            " between copies of one file"
+        )
+    by_mode: dict[str, list[dict]] = {}
+    for r in runs:
+        by_mode.setdefault(r["mode"], []).append(r)
+    lines += ["", "growth between factors (exponent b in t ∝ chars^b; 1 = linear):"]
+    for mode, rs in by_mode.items():
+        rs = sorted(rs, key=lambda r: r["factor"])
+        for a, b in zip(rs[:-1], rs[1:], strict=True):
+            parts = [
+                f"{mode} {a['factor']}x→{b['factor']}x: chars ×{b['n_chars'] / a['n_chars']:.2f}"
+            ]
+            for key, label in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+                ta, tb = _total(a, key), _total(b, key)
+                exp = growth_exponent(ta, tb, a["n_chars"], b["n_chars"])
+                parts.append(f"{label} ×{tb / ta:.2f} (b={exp:.2f})")
+            parts.append(f"peak ×{b['peak_rss'] / a['peak_rss']:.2f}")
+            lines.append("  " + "; ".join(parts))
+        big = rs[-1]
+        if len(rs) > 1 and big["factor"] < target_factor:
+            a = rs[-2]
+            scale = target_factor / big["factor"]
+            est = []
+            for key, label in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+                ta, tb = _total(a, key), _total(big, key)
+                exp = growth_exponent(ta, tb, a["n_chars"], big["n_chars"])
+                est.append(f"{label} ≈ {tb * scale**exp:.0f} s")
+            b_mem = growth_exponent(a["peak_rss"], big["peak_rss"], a["n_chars"], big["n_chars"])
+            est.append(f"peak ≈ {big['peak_rss'] * scale**b_mem / 2**30:.2f} GB")
+            lines.append(
+                f"  extrapolated to {target_factor}x ({mode}, from the last two factors): "
+                + ", ".join(est)
+            )
+    load = runs[-1].get("loadavg") if runs else None
+    if load:
+        lines.append(f"machine load average at the end: {load:.2f} on {os.cpu_count()} CPU(s)")
+    return "\n".join(lines)
+
+
+def run_multiplied(args: argparse.Namespace) -> int:
+    """``bench scale --multiply N [N …] [--mode local|dask|both] [--multiply-dir DIR]``.
+
+    Builds the largest N× copy of ``--corpus`` once (seeded, :mod:`analysis.scale.multiply`;
+    into ``--multiply-dir`` to keep and reuse it, else a temporary folder removed at the end —
+    never into the corpus), then for each N and mode runs raw → topics
+    (:func:`pipeline_large`) in a fresh subprocess: ``local`` = a process pool of ``--workers``
+    (default 2) on this machine, ``dask`` = a LocalCluster of ``--workers`` single-threaded
+    worker processes. ``--log-json FILE`` appends each run's measurements as one JSON line
+    (``python -m analysis.bench.scale --report FILE`` prints the report of all lines of a file,
+    e.g. of runs made by separate invocations).
+    """
+    import shutil
+
+    factors = sorted(set(int(f) for f in args.multiply))
+    if factors[0] < 1:
+        raise SystemExit("error: --multiply must be at least 1")
+    modes = ["local", "dask"] if getattr(args, "mode", "both") in (None, "both") else [args.mode]
+    workers = int(args.workers or 2)
+    corpus = Path(args.corpus)
+    keep = getattr(args, "multiply_dir", None)
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="analysis-multiplied-"))
+    try:
+        originals, gen = prepare_multiplied(corpus, folder, factors[-1])
+        how = f"generated in {gen:.0f} s" if gen else "reused"
+        print(
+            f"scale benchmark on {factors} x {corpus} ({len(originals)} files): copies in {folder}"
+            f" ({how}; seed {MULTIPLY_SEED}); modes "
+            f"{modes}, {workers} workers; {os.cpu_count()} CPU(s) visible",
+            flush=True,
+        )
+        runs = []
+        for factor in factors:
+            for mode in modes:
+                spec = {
+                    "mode": "large",
+                    "files": multiplied_files(folder, originals, factor),
+                    "manifest": str(folder / "manifest.csv"),
+                    "executor": MODES[mode],
+                    "workers": workers,
+                    "k": K,
+                    "tmp": getattr(args, "tmp", None),
+                }
+                result = run_child(spec, timeout=None)
+                result.update(factor=factor, mode=mode)
+                runs.append(result)
+                if getattr(args, "log_json", None):  # one JSON line per run, appended
+                    with open(args.log_json, "a", encoding="utf-8") as fh:
+                        fh.write(json.dumps(result) + "\n")
+                cpu = ", ".join(f"{k} {v['cpu_seconds']:.0f}" for k, v in result["stages"].items())
+                print(
+                    f"  {factor}x {mode}: wall {_stages_line(result)}; CPU s {cpu}; "
+                    f"{result['n_kept']} of {result['n_documents']} documents kept; "
+                    f"peak {gb(result['peak_rss'])} GB",
+                    flush=True,
+                )
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    print()
+    print(format_large_report(runs))
+    return 0
+
+
+def report_from_log(path: str | Path) -> str:
+    """:func:`format_large_report` of the runs logged with ``--log-json`` (by factor, mode)."""
+    runs = [json.loads(ln) for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln]
+    return format_large_report(sorted(runs, key=lambda r: (r["factor"], r["mode"])))
+
+
 if __name__ == "__main__":  # benchmark child: python -m analysis.bench.scale SPEC.json
+    if sys.argv[1:2] == ["--report"]:
+        print(report_from_log(sys.argv[2]))
+        sys.exit(0)
     sys.exit(_child_main(sys.argv[1:]))

@@ -1,6 +1,7 @@
-"""``python -m analysis bench speed [--corpus DIR] [--sample-chars N] [--k K] [--iterations N] [--ingest-only]``.
+"""``python -m analysis bench speed [--corpus DIR] [--sample-chars N] [--k K] [--iterations N]
+[--fixed-sweeps] [--no-growth] [--ingest-only]``.
 
-The issue-14 targets that concern ingestion and the raw → topics path, measured in ONE process
+The issue-14 targets that concern ingestion and the raw → topics path, measured in-process
 and printed with the measured figure and whether each target is met (never asserted):
 
 * **ingestion** (:func:`analysis.corpus.load_corpus`: decode + clean + structure + metadata +
@@ -10,11 +11,19 @@ and printed with the measured figure and whether each target is met (never asser
   paragraphs: plain ``jieba.lcut`` and raw ``rjieba.cut`` (characters per CPU second), so the
   ingestion rate can be read against the tokenizer's cost on the same machine and load.
 * **raw → topics**: ingestion + the topic tokenizer (no cache) + bag of words + ONE final
-  tomotopy fit at ``--k`` topics and ``--iterations`` Gibbs sweeps (the K sweep, stability and
-  seeded fits of the full analysis are NOT included: they are the topic stage's own benchmark).
-  Target ≤ 30 CPU seconds with peak memory < 1.5 GB. **tomotopy alone** (the same units added
-  to a bare ``tomotopy.LDAModel`` and trained the same sweeps) is the reference for the fit.
+  tomotopy fit at ``--k`` topics (the K sweep, stability and seeded fits of the full analysis
+  are NOT included: they are the topic stage's own benchmark). The fit samples as the topic
+  pipeline does on a large corpus: at most ``--iterations`` Gibbs sweeps (default the backend's
+  ``large_iterations``) with its ``large_convergence`` stopping rule (``--fixed-sweeps``: exactly
+  ``--iterations``); the sweeps run and the final log-likelihood per word are printed. Target
+  ≤ 30 CPU seconds with peak memory < 1.5 GB. **tomotopy alone** (the same units added to a
+  bare ``tomotopy.LDAModel`` and trained the same number of sweeps) is the reference for the fit.
+* **growth exponent per doubling**: the same raw → topics run on every other file of the
+  corpus; ``log(CPU whole / CPU half) / log(chars whole / chars half)``, target ≤ 1.1
+  (``--no-growth`` skips it).
 
+Each corpus is measured in a fresh process (spawned), so neither run profits from the other's
+per-process memo tables; one-time set-up (dictionaries) is done there before timing starts.
 CPU seconds are ``time.process_time()`` (this process only; the machine may be loaded, so wall
 time is printed but not judged); peak memory is the process's maximum resident set size.
 """
@@ -27,10 +36,12 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 INGEST_TARGET = 2_000_000  # characters per CPU second
 TOPICS_CPU_TARGET = 30.0  # CPU seconds, raw -> topics
 PEAK_TARGET_MB = 1536  # 1.5 GB
+GROWTH_TARGET = 1.1  # CPU-time exponent per doubling of the corpus
 
 
 def peak_mb() -> float:
@@ -39,10 +50,10 @@ def peak_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
-def measure(fn: Callable[[], object]) -> tuple[float, float, object]:
-    """``(cpu_seconds, wall_seconds, result)`` of one call."""
+def measure(fn: Callable[..., object], *args) -> tuple[float, float, object]:
+    """``(cpu_seconds, wall_seconds, result)`` of one call ``fn(*args)``."""
     c0, w0 = time.process_time(), time.perf_counter()
-    result = fn()
+    result = fn(*args)
     return time.process_time() - c0, time.perf_counter() - w0, result
 
 
@@ -52,6 +63,8 @@ def verdict(met: bool) -> str:
 
 def _setup() -> None:
     """Per-process set-up that ingestion pays once (reported, not counted in the rate)."""
+    import tomotopy  # noqa: F401  (its import is set-up, not fitting)
+
     from analysis.corpus.clean import load_chrome_patterns
     from analysis.corpus.gazetteer import default_gazetteer, jieba_words
     from analysis.corpus.genre import load_genre_profiles
@@ -65,7 +78,7 @@ def _setup() -> None:
     load_genre_profiles()
 
 
-def _tomotopy_alone(texts: list[list[str]], *, k: int, iterations: int, seed: int) -> None:
+def _tomotopy_alone(texts, *, k: int, iterations: int, seed: int) -> None:
     import tomotopy as tp
 
     model = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed, min_cf=0, min_df=0, rm_top=0)
@@ -76,116 +89,227 @@ def _tomotopy_alone(texts: list[list[str]], *, k: int, iterations: int, seed: in
     model.train(iterations, workers=1, parallel=tp.ParallelScheme.NONE)
 
 
-def _print_ingestion(args, corpus, files, n_raw, setup, ingest, total, refs, tok) -> None:
-    """Print the corpus, the set-up and the ingestion rate against the tokenizer references."""
-    cpu_setup, wall_setup = setup
-    cpu_ing, wall_ing, peak_ingest = ingest
-    cpu_j, cpu_r = refs
-    n_para_chars, cpu_tok = tok
-    rate = n_raw / cpu_ing if cpu_ing else float("inf")
-    n_docs = len(corpus.documents)
-    print(f"corpus: {args.corpus}")
-    print(f"  {len(files)} files, {n_raw:,} raw characters -> {n_docs} documents, "
-          f"{len(corpus.paragraphs):,} paragraphs")  # fmt: skip
-    print(f"  one-time set-up (gazetteer, jieba dictionary, OpenCC, chrome and genre patterns): {cpu_setup:.2f} CPU s "
-          f"({wall_setup:.1f} s wall), not counted below")  # fmt: skip
-    print()
-    print("ingestion (decode + clean + structure + metadata + dedup, 1 process)")
-    print(f"  {cpu_ing:.2f} CPU s, {wall_ing:.1f} s wall, peak {peak_ingest:,.0f} MB")
-    print(f"  {rate / 1e6:.2f} M chars per CPU second (target >= {INGEST_TARGET / 1e6:.0f} M): "
-          f"{verdict(rate >= INGEST_TARGET)}")  # fmt: skip
-    print(f"  references on {total:,} cleaned characters, same process:")
-    print(f"    plain jieba.lcut  {total / cpu_j / 1e6:.2f} M chars/CPU-s  "
-          f"(ingestion = {rate * cpu_j / total:.2f}x plain jieba)")  # fmt: skip
-    print(f"    raw rjieba.cut    {total / cpu_r / 1e6:.2f} M chars/CPU-s  "
-          f"(ingestion = {rate * cpu_r / total:.2f}x raw rjieba)")  # fmt: skip
-    print(f"    project tokenizer {n_para_chars / cpu_tok / 1e6:.2f} M chars/CPU-s "
-          f"(target: ingestion within 2x of it: "
-          f"{verdict(rate * 2 >= n_para_chars / cpu_tok)})")  # fmt: skip
-
-
-def run(args: argparse.Namespace) -> int:
-    """Measure and print the targets (returns 0; the verdicts are printed, not asserted)."""
+def _raw_to_topics(
+    corpus: str,
+    *,
+    k: int,
+    iterations: int,
+    convergence,
+    seed: int,
+    references: bool,
+    sample_chars: int,
+    ingest_only: bool = False,
+) -> dict:
+    """Ingestion + topic tokenizer + bag of words + one fit on ``corpus``, in THIS process
+    (run in a fresh process by :func:`run`, so each corpus starts cold). CPU s per step."""  # fmt: skip
     import jieba
     import rjieba
 
     from analysis.corpus.build import analysis_paragraphs, load_corpus
-    from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
-    from analysis.topics import build_bow, fit_topics
+    from analysis.text.tokens import TokenizerOptions, tokenize
+    from analysis.topics import fit_topics
 
     logging.getLogger("analysis.corpus").setLevel(logging.ERROR)
     jieba.setLogLevel(logging.WARNING)
-    sample_chars = int(getattr(args, "sample_chars", None) or 2_000_000)
-    k = int(getattr(args, "k", None) or 20)
-    iterations = int(getattr(args, "iterations", None) or 200)
-    seed = 0
-
-    cpu_setup, wall_setup, _ = measure(_setup)
-    cpu_ing, wall_ing, corpus = measure(lambda: load_corpus(args.corpus))
-    files = corpus.quality[corpus.quality["doc_id"] == ""]
-    n_raw = int(files["n_chars_raw"].sum())
-    peak_ingest = peak_mb()
-
-    paragraphs = analysis_paragraphs(corpus, include_titles=False)
-    texts, total = [], 0
-    for t in paragraphs["text"].tolist():
-        if total >= sample_chars:
-            break
-        texts.append(t)
-        total += len(t)
+    out: dict = {}
+    out["setup"] = measure(_setup)[:2]
+    options = TokenizerOptions(remove_generic=True)
+    tokenize(pd_head(), options=options, cache=False)  # dictionary set-up, not timed
     jieba.lcut("预热")
     rjieba.cut("预热")
-    cpu_j, _, _ = measure(lambda: [jieba.lcut(t) for t in texts])
-    cpu_r, _, _ = measure(lambda: [rjieba.cut(t) for t in texts])
+    out["peak_setup"] = peak_mb()
+    cpu, wall, loaded = measure(lambda: load_corpus(corpus))
+    out["ingestion"] = (cpu, wall)
+    files = loaded.quality[loaded.quality["doc_id"] == ""]
+    out["n_files"], out["n_raw"] = len(files), int(files["n_chars_raw"].sum())
+    out["n_docs"], out["n_paras"] = len(loaded.documents), len(loaded.paragraphs)
+    out["peak_ingest"] = peak_mb()
+    paragraphs = analysis_paragraphs(loaded, include_titles=False)[["doc_id", "para_id", "text"]]
+    del loaded
+    if references:
+        texts, total = [], 0
+        for t in paragraphs["text"].tolist():
+            if total >= sample_chars:
+                break
+            texts.append(t)
+            total += len(t)
+        out["ref_chars"] = total
+        out["jieba"] = measure(lambda: [jieba.lcut(t) for t in texts])[0]
+        out["rjieba"] = measure(lambda: [rjieba.cut(t) for t in texts])[0]
+        del texts
+    out["n_para_chars"] = int(paragraphs["text"].str.len().sum())
+    cpu, wall, tokens = measure(_tokens, paragraphs, options)
+    out["tokenize"] = (cpu, wall)
+    del paragraphs
+    if ingest_only:
+        return out
 
-    options = TokenizerOptions(remove_generic=True)
-    tokenize(paragraphs.head(20), options=options, cache=False)  # dictionary set-up, not timed
-    cpu_tok, wall_tok, tokens = measure(lambda: tokenize(paragraphs, options=options, cache=False))
-    n_para_chars = int(paragraphs["text"].str.len().sum())
-    if getattr(args, "ingest_only", False):
-        _print_ingestion(
-            args, corpus, files, n_raw, (cpu_setup, wall_setup), (cpu_ing, wall_ing, peak_ingest),
-            total, (cpu_j, cpu_r), (n_para_chars, cpu_tok),
-        )  # fmt: skip
+    cpu, wall, bow = measure(_bag, tokens)
+    out["bow"] = (cpu, wall)
+    del tokens
+    cpu, wall, result = measure(
+        lambda: fit_topics(bow, k=k, seed=seed, iterations=iterations, convergence=convergence,
+                           measures=("npmi",))
+    )  # fmt: skip
+    out["fit"] = (cpu, wall)
+    out["peak"] = peak_mb()
+    out["iterations_run"] = result.params["iterations_run"]
+    out["stopping"] = result.params["stopping"]
+    out["ll_per_word"] = result.metrics["ll_per_word"]
+    out["npmi"] = result.metrics["npmi"]
+    out["n_units"], out["n_terms"] = len(bow.unit_ids), len(bow.vocab)
+    out["n_tokens"] = int(bow.counts.sum())
+    if references:
+        out["tomotopy"] = measure(
+            lambda: _tomotopy_alone(bow.texts, k=k, iterations=out["iterations_run"], seed=seed)
+        )[:2]
+    return out
+
+
+def _tokens(paragraphs, options):
+    from analysis.text.tokens import tokenize
+
+    return tokenize(paragraphs, options=options, cache=False)
+
+
+def _bag(tokens):
+    from analysis.text.tokens import unit_tokens
+    from analysis.topics import build_bow
+
+    return build_bow(unit_tokens(tokens, "paragraph"), min_df=2, max_df=0.5)
+
+
+def pd_head():
+    import pandas as pd
+
+    return pd.DataFrame(
+        {"doc_id": ["0"], "para_id": [0], "text": ["各位代表，现在我代表镇政府作报告。"]}
+    )
+
+
+def _half_corpus(corpus: Path, into: Path) -> bool:
+    """Every other report file of ``corpus`` (sorted by name) linked into ``into``, with the
+    matching ``manifest.csv`` rows. False when the corpus has fewer than two files."""
+    import pandas as pd
+
+    files = sorted(p for p in corpus.iterdir() if p.is_file() and p.name != "manifest.csv")
+    if len(files) < 2:
+        return False
+    half = files[::2]
+    for f in half:
+        (into / f.name).symlink_to(f.resolve())
+    manifest = corpus / "manifest.csv"
+    if manifest.is_file():
+        table = pd.read_csv(manifest, dtype=str, keep_default_na=False)
+        if "file" in table.columns:
+            keep = {f.name for f in half}
+            table[table["file"].isin(keep)].to_csv(into / "manifest.csv", index=False)
+    return True
+
+
+def _in_fresh_process(fn, **kwargs):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+        return pool.submit(fn, **kwargs).result()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Measure and print the targets (returns 0; the verdicts are printed, not asserted)."""
+    import math
+    import tempfile
+
+    from analysis.topics.engines import discover
+
+    spec = discover()["tomotopy"]
+    sample_chars = int(getattr(args, "sample_chars", None) or 2_000_000)
+    k = int(getattr(args, "k", None) or 20)
+    iterations = int(getattr(args, "iterations", None) or spec.large_iterations)
+    convergence = None if getattr(args, "fixed_sweeps", False) else spec.large_convergence
+    ingest_only = bool(getattr(args, "ingest_only", False))
+    growth = not getattr(args, "no_growth", False) and not ingest_only
+    seed = 0
+    common = dict(k=k, iterations=iterations, convergence=convergence, seed=seed,
+                  sample_chars=sample_chars, ingest_only=ingest_only)  # fmt: skip
+    half = None
+    if growth:
+        with tempfile.TemporaryDirectory(prefix="bench-half-") as tmp:
+            if _half_corpus(Path(args.corpus), Path(tmp)):
+                half = _in_fresh_process(_raw_to_topics, corpus=tmp, references=False, **common)
+    r = _in_fresh_process(_raw_to_topics, corpus=str(args.corpus), references=True, **common)
+
+    def total(m: dict) -> float:
+        return sum(m[s][0] for s in ("ingestion", "tokenize", "bow", "fit"))
+
+    cpu_ing, wall_ing = r["ingestion"]
+    rate = r["n_raw"] / cpu_ing if cpu_ing else float("inf")
+    n_raw, total_ref = r["n_raw"], r["ref_chars"]
+    cpu_tok = r["tokenize"][0]
+    print(f"corpus: {args.corpus}")
+    print(f"  {r['n_files']} files, {n_raw:,} raw characters -> {r['n_docs']} documents, "
+          f"{r['n_paras']:,} paragraphs")  # fmt: skip
+    print(f"  one-time set-up (gazetteer, jieba dictionary, OpenCC, chrome and genre patterns): "
+          f"{r['setup'][0]:.2f} CPU s "
+          f"({r['setup'][1]:.1f} s wall), not counted below; each corpus is measured in a "
+          f"fresh process")  # fmt: skip
+    print()
+    print("ingestion (decode + clean + structure + metadata + dedup, 1 process)")
+    print(f"  {cpu_ing:.2f} CPU s, {wall_ing:.1f} s wall, peak {r['peak_ingest']:,.0f} MB")
+    print(f"  {rate / 1e6:.2f} M chars per CPU second (target >= {INGEST_TARGET / 1e6:.0f} M): "
+          f"{verdict(rate >= INGEST_TARGET)}")  # fmt: skip
+    print(f"  references on {total_ref:,} cleaned characters, same process:")
+    print(f"    plain jieba.lcut  {total_ref / r['jieba'] / 1e6:.2f} M chars/CPU-s  "
+          f"(ingestion = {rate * r['jieba'] / total_ref:.2f}x plain jieba)")  # fmt: skip
+    print(f"    raw rjieba.cut    {total_ref / r['rjieba'] / 1e6:.2f} M chars/CPU-s  "
+          f"(ingestion = {rate * r['rjieba'] / total_ref:.2f}x raw rjieba)")  # fmt: skip
+    tok_rate = r["n_para_chars"] / cpu_tok
+    print(f"    project tokenizer {tok_rate / 1e6:.2f} M chars/CPU-s "
+          f"(target: ingestion within 2x of it: {verdict(rate * 2 >= tok_rate)})")  # fmt: skip
+    if ingest_only:
         print("(--ingest-only: bag of words and topic fit not run)")
         return 0
-    cpu_bow, wall_bow, bow = measure(
-        lambda: build_bow(unit_tokens(tokens, "paragraph"), min_df=2, max_df=0.5)
-    )
-    cpu_fit, wall_fit, _ = measure(
-        lambda: fit_topics(bow, k=k, seed=seed, iterations=iterations, measures=("npmi",))
-    )
-    cpu_tp, wall_tp, _ = measure(
-        lambda: _tomotopy_alone(bow.texts, k=k, iterations=iterations, seed=seed)
-    )
-    peak_all = peak_mb()
-    cpu_total = cpu_ing + cpu_tok + cpu_bow + cpu_fit
-    wall_total = wall_ing + wall_tok + wall_bow + wall_fit
-
-    _print_ingestion(
-        args, corpus, files, n_raw, (cpu_setup, wall_setup), (cpu_ing, wall_ing, peak_ingest),
-        total, (cpu_j, cpu_r), (n_para_chars, cpu_tok),
-    )  # fmt: skip
+    cpu_total = total(r)
+    wall_total = sum(r[s][1] for s in ("ingestion", "tokenize", "bow", "fit"))
     print()
     print(f"raw -> topics (ingestion + topic tokenizer + bag of words + one tomotopy fit, "
-          f"K = {k}, {iterations} sweeps; no K sweep/stability/seeded fits)")  # fmt: skip
-    print(f"  {'step':<28}{'CPU s':>9}{'wall s':>9}")
-    for name, c, w in (
-        ("ingestion", cpu_ing, wall_ing),
-        ("tokenize (no cache)", cpu_tok, wall_tok),
-        ("bag of words", cpu_bow, wall_bow),
-        ("tomotopy fit (fit_topics)", cpu_fit, wall_fit),
-        ("total", cpu_total, wall_total),
-    ):
-        print(f"  {name:<28}{c:>9.2f}{w:>9.1f}")
-    print(f"  reference, tomotopy alone on the same units: {cpu_tp:.2f} CPU s "
-          f"(fit_topics = {cpu_fit / cpu_tp:.2f}x)")  # fmt: skip
-    print(f"  {len(bow.unit_ids):,} units, V = {len(bow.vocab):,}, "
-          f"{int(bow.counts.sum()):,} tokens")  # fmt: skip
+          f"K = {k}; no K sweep/stability/seeded fits)")  # fmt: skip
+    print(f"  sampling: {r['stopping']} -> {r['iterations_run']} sweeps run, "
+          f"log-likelihood/word {r['ll_per_word']:.4f}, NPMI {r['npmi']:.4f}")  # fmt: skip
+    head = f"{'half: CPU s':>14}{'exponent':>10}" if half is not None else ""
+    print(f"  {'step':<28}{'CPU s':>9}{'wall s':>9}{head}")
+
+    def per_step(c: float, h: float | None) -> str:
+        if half is None or h is None:
+            return ""
+        ratio = math.log(r["n_raw"] / half["n_raw"]) if half["n_raw"] else 0.0
+        exp = math.log(c / h) / ratio if ratio > 0 and c > 0 and h > 0 else float("nan")
+        return f"{h:>14.2f}{exp:>10.2f}"
+
+    for name, key in (("ingestion", "ingestion"), ("tokenize (no cache)", "tokenize"),
+                      ("bag of words", "bow"), ("tomotopy fit (fit_topics)", "fit")):  # fmt: skip
+        h = half[key][0] if half is not None else None
+        print(f"  {name:<28}{r[key][0]:>9.2f}{r[key][1]:>9.1f}{per_step(r[key][0], h)}")
+    h_total = total(half) if half is not None else None
+    print(f"  {'total':<28}{cpu_total:>9.2f}{wall_total:>9.1f}{per_step(cpu_total, h_total)}")
+    cpu_tp = r["tomotopy"][0]
+    print(f"  reference, tomotopy alone on the same units and sweeps: {cpu_tp:.2f} CPU s "
+          f"(fit_topics = {r['fit'][0] / cpu_tp:.2f}x)")  # fmt: skip
+    print(f"  {r['n_units']:,} units, V = {r['n_terms']:,}, {r['n_tokens']:,} tokens")
     print(f"  total {cpu_total:.1f} CPU s (target <= {TOPICS_CPU_TARGET:.0f}): "
           f"{verdict(cpu_total <= TOPICS_CPU_TARGET)}")  # fmt: skip
-    print(f"  peak memory {peak_all:,.0f} MB (target < {PEAK_TARGET_MB:,} MB): "
-          f"{verdict(peak_all < PEAK_TARGET_MB)}")  # fmt: skip
-    print("  growth exponent per doubling: not measured by this command (run it on half and on "
-          "the whole corpus and compare)")  # fmt: skip
+    print(f"  peak memory {r['peak']:,.0f} MB (target < {PEAK_TARGET_MB:,} MB): "
+          f"{verdict(r['peak'] < PEAK_TARGET_MB)}")  # fmt: skip
+    if half is None:
+        why = "--no-growth" if not growth else "fewer than two files"
+        print(f"  growth exponent per doubling: not applicable ({why})")
+        return 0
+    cpu_half = total(half)
+    size = math.log(r["n_raw"] / half["n_raw"]) if half["n_raw"] else 0.0
+    exponent = math.log(cpu_total / cpu_half) / size if size > 0 else float("nan")
+    print(f"  half corpus (every other file): {half['n_raw']:,} raw characters, "
+          f"{cpu_half:.1f} CPU s ({half['iterations_run']} sweeps), peak {half['peak']:,.0f} MB")  # fmt: skip
+    print(f"  growth exponent per doubling: {exponent:.2f} = log(CPU whole / CPU half) / "
+          f"log(chars whole / chars half) (target <= {GROWTH_TARGET}): "
+          f"{verdict(exponent <= GROWTH_TARGET)}")  # fmt: skip
     return 0

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -190,7 +191,7 @@ def source_names(files: list[Path], folder: Path) -> dict[Path, str]:
     return out
 
 
-_NON_CJK = re.compile(r"[^\u4e00-\u9fff]")
+_NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")  # runs: one substitution per run, not per character
 REPEAT_MIN_CJK = 30  # shorter paragraphs may legitimately recur (headings, formulas)
 REPEAT_NEIGHBOURS = 2  # a fragment repeats the tail of one of this many previous paragraphs
 
@@ -212,8 +213,8 @@ def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], list[int]]:
     seen: set[str] = set()
     heads: list[str] = []  # sorted: the earlier paragraphs starting with ``core`` follow it
     recent: list[str] = []
-    for i, line in enumerate(lines[start:], start=start):
-        core = _NON_CJK.sub("", line)
+    cores = _cjk_cores(lines[start:])
+    for i, (line, core) in enumerate(zip(lines[start:], cores), start=start):
         if len(core) >= REPEAT_MIN_CJK and (
             core in seen
             or ((k := bisect_left(heads, core)) < len(heads) and heads[k].startswith(core))
@@ -227,6 +228,20 @@ def _drop_repeats(lines: list[str], start: int) -> tuple[list[str], list[int]]:
         recent = [*recent, core][-REPEAT_NEIGHBOURS:]
         kept.append(line)
     return kept, dropped
+
+
+def _cjk_cores(lines: list[str]) -> list[str]:
+    """``_NON_CJK.sub("", line)`` for every line, in one pass over code points (numpy): the
+    regex cost ~45 ns per character."""
+    text = "\n".join(lines)
+    if len(lines) < 2 or text.count("\n") != len(lines) - 1:  # a line break inside a line
+        return [_NON_CJK.sub("", line) for line in lines]
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        return [_NON_CJK.sub("", line) for line in lines]
+    keep = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | (codes == 0x0A)
+    return codes[keep].tobytes().decode("utf-32-le").split("\n")
 
 
 def _norm_title(s: str) -> str:
@@ -263,7 +278,12 @@ def _paragraph_breaks(lines: list[str], nos: list[int], blank_nos: list[int]) ->
     """
     if not blank_nos or len(lines) < 2:
         return set()
-    after = [i for i in range(1, len(lines)) if _blank_between(blank_nos, nos[i - 1], nos[i])]
+    # _blank_between for every pair of neighbouring lines, by one binary search (numpy)
+    blanks = np.asarray(blank_nos, dtype=np.int64)
+    at = np.asarray(nos, dtype=np.int64)
+    k = np.searchsorted(blanks, at[:-1] + 1, side="left")
+    hit = (k < len(blanks)) & (blanks[np.minimum(k, len(blanks) - 1)] < at[1:])
+    after = (np.flatnonzero(hit) + 1).tolist()
     if len(after) > BLANK_SEPARATED_MAX * (len(lines) - 1) and infer_wrap_width(lines):
         return set()
     return set(after)

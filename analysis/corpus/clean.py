@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from analysis import paths
 from analysis._files import read_yaml
 from analysis.errors import InputFileError
@@ -149,6 +151,45 @@ def _fold_wide(m: re.Match[str]) -> str:
     return _wide_map()[m.group()]
 
 
+@lru_cache(maxsize=1)
+def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Code point -> folded code point, and code point -> removed (zero-width), as tables."""
+    fold = np.arange(0x110000, dtype=np.uint32)
+    drop = np.zeros(0x110000, dtype=bool)
+    for ch, new in _wide_map().items():
+        if new:
+            fold[ord(ch)] = ord(new)
+        else:
+            drop[ord(ch)] = True
+    return fold, drop
+
+
+FOLD_TABLE_MIN = 2000  # shorter texts: the regex; longer ones: the tables (numpy)
+
+
+def _fold_width(text: str) -> tuple[str, int]:
+    """``_WIDE.subn(_fold_wide, text)``: fold every full-width form, drop zero-width characters.
+
+    Chinese text holds a full-width form every few characters (，：；（）), so on a long text
+    the substitution is done over code-point arrays instead of one callback per character.
+    """
+    if len(text) < FOLD_TABLE_MIN:
+        return _WIDE.subn(_fold_wide, text)
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        return _WIDE.subn(_fold_wide, text)
+    fold, drop = _fold_tables()
+    folded = fold[codes]
+    removed = drop[codes]
+    n = int(np.count_nonzero(folded != codes)) + int(np.count_nonzero(removed))
+    if not n:
+        return text, 0
+    if removed.any():
+        folded = folded[~removed]
+    return folded.tobytes().decode("utf-32-le"), n
+
+
 def normalise_width(text: str) -> tuple[str, int]:
     """Fold full-width ASCII forms to half-width, unify spaces, drop zero-width characters.
 
@@ -159,7 +200,7 @@ def normalise_width(text: str) -> tuple[str, int]:
     """
     # a substitution per folded character (str.translate with a dict costs a failed lookup
     # for EVERY character of the text: it was the single most expensive step of ingestion)
-    text, changed = _WIDE.subn(_fold_wide, text)
+    text, changed = _fold_width(text)
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip(" "), changed
 
 
@@ -229,6 +270,25 @@ class ChromePatterns:
     def _long_rest(self) -> re.Pattern[str] | None:
         return self._unanchored(sorted(self.long_sentence_categories))
 
+    def _unanchored_list(self, names: Sequence[str] | None) -> tuple[tuple[re.Pattern, str], ...]:
+        """The unanchored patterns one by one, in alternation order, with their category; empty
+        when one holds a back-reference (its group number differs inside the alternation)."""
+        out = []
+        for name, compiled in self.line.items():
+            if names is None or name in names:
+                out += [(rx, name) for rx in compiled if not _anchored(rx)]
+        if any(_BACKREFERENCE.search(rx.pattern) for rx, _ in out):
+            return ()
+        return tuple(out)
+
+    @cached_property
+    def _line_rest_list(self) -> tuple[tuple[re.Pattern, str], ...]:
+        return self._unanchored_list(None)
+
+    @cached_property
+    def _long_rest_list(self) -> tuple[tuple[re.Pattern, str], ...]:
+        return self._unanchored_list(sorted(self.long_sentence_categories))
+
     @cached_property
     def _categories(self) -> dict[str, str]:
         return {f"c{i}": name for i, name in enumerate(self.line)}
@@ -241,6 +301,9 @@ class ChromePatterns:
     @cached_property
     def _field(self) -> tuple[re.Pattern[str], dict[str, str]]:
         return _field_regex(self.byline_labels)
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
 def _anchored(rx: re.Pattern[str]) -> bool:
@@ -414,7 +477,7 @@ def _load_chrome_patterns(p: Path) -> ChromePatterns:
     )
     try:
         _ = pats._line_any, pats._long_any, pats._block_any, pats._field
-        _ = pats._line_rest, pats._long_rest
+        _ = pats._line_rest, pats._long_rest, pats._line_rest_list, pats._long_rest_list
     except re.error as exc:  # e.g. the same named group in two patterns
         raise InputFileError(p, f"patterns cannot be combined: {exc}") from None
     return pats
@@ -441,18 +504,32 @@ def chrome_category(line_simplified: str, patterns: ChromePatterns) -> str | Non
         return None
     if _sentence_shaped(line_simplified, CHROME_SENTENCE_MAX):
         rx = patterns._long_any  # (most report paragraphs: only a few patterns to try)
-        rest = patterns._long_rest
+        rest, rest_list = patterns._long_rest, patterns._long_rest_list
     else:
-        rx, rest = patterns._line_any, patterns._line_rest
+        rx, rest, rest_list = patterns._line_any, patterns._line_rest, patterns._line_rest_list
     if rx is None:
         return None
-    # rx.search(line), in two steps: every pattern at position 0, then from position 1 only the
-    # patterns not anchored at the line start (the same leftmost match, 2-3x faster: re tries
-    # each alternative at each position)
+    # rx.search(line), in steps (re tries every alternative at every position; one pattern at a
+    # time, it skips ahead to the pattern's first characters): every pattern at position 0,
+    # then from position 1 only the patterns not anchored at the line start, each on its own;
+    # the earliest match wins, and at one position the pattern listed first - the alternation's
+    # own rule, so the category is the same
     m = rx.match(line_simplified)
-    if m is None and rest is not None:
+    if m is not None:
+        return patterns._categories[m.lastgroup] if m.lastgroup else None
+    if rest is None:
+        return None
+    if not rest_list:  # a back-reference: the alternation itself
         m = rest.search(line_simplified, 1)
-    return patterns._categories[m.lastgroup] if m and m.lastgroup else None
+        return patterns._categories[m.lastgroup] if m and m.lastgroup else None
+    best, category = len(line_simplified) + 1, None
+    for pattern, name in rest_list:
+        m = pattern.search(line_simplified, 1)
+        if m is not None and m.start() < best:
+            best, category = m.start(), name
+            if best == 1:
+                break  # nothing starts earlier; ties go to the pattern listed first
+    return category
 
 
 def parse_byline(line_simplified: str, patterns: ChromePatterns) -> dict[str, str]:

@@ -15,26 +15,42 @@ Method (documented for methods sections):
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import Counter, defaultdict
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
 
 SHINGLE = 5
 SKETCH = 128
+MAX_POSTING = 1000  # a sketch hash in more documents than this proposes no pairs
 CANDIDATE_SHARE = 0.2
 JACCARD = 0.5
 CONTAINMENT = 0.8
 _KEEP = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1)
+def _kept_table() -> np.ndarray:
+    """Is this code point kept for shingles (the complement of ``_KEEP``'s class)?"""
+    table = np.zeros(0x110000, dtype=bool)
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (65, 90), (97, 122), (48, 57)):
+        table[lo : hi + 1] = True
+    return table
+
+
 def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
     """Sorted unique 64-bit hashes of the ``k``-character shingles of ``text`` (see module doc)."""
-    chars = _KEEP.sub("", text)
-    if len(chars) < k:
+    try:  # the characters _KEEP does not remove, selected through a table (no regex pass)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        codes = codes[_kept_table()[codes]]
+    except UnicodeEncodeError:  # a lone surrogate
+        chars = _KEEP.sub("", text)
+        codes = np.frombuffer(chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(codes) < k:
         return np.empty(0, dtype=np.uint64)
-    codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = codes.astype(np.uint64)
     h = np.zeros(len(codes) - k + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
@@ -44,6 +60,23 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
         h ^= h >> np.uint64(33)
     h.sort()  # sorted unique by neighbour comparison: several times faster than np.unique
     return h[np.concatenate(([True], h[1:] != h[:-1]))]
+
+
+class _SetCache:
+    """Shingle sets of ``texts`` by position, the most recently used few kept in memory."""
+
+    def __init__(self, texts: pd.Series, size: int = 64) -> None:
+        self._texts, self._size = texts, size
+        self._sets: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        if i in self._sets:
+            self._sets.move_to_end(i)
+            return self._sets[i]
+        s = self._sets[i] = shingle_hashes(self._texts.iloc[i])
+        if len(self._sets) > self._size:
+            self._sets.popitem(last=False)
+        return s
 
 
 def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
@@ -57,29 +90,75 @@ def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
         order), one row per confirmed pair.
     """
     ids = list(texts.index)
-    sets = [shingle_hashes(t) for t in texts]
-    index: dict[int, list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
-        for h in s[:SKETCH].tolist():
-            index[h].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in index.values():
-        if 1 < len(members) <= 1000:
-            for a_pos, a in enumerate(members):
-                for b in members[a_pos + 1 :]:
-                    shared[(a, b)] += 1
-    rows = []
-    for (a, b), n in shared.items():
-        smaller = min(len(sets[a]), len(sets[b]), SKETCH)
-        if smaller == 0 or n < CANDIDATE_SHARE * smaller:
-            continue
+    # keep only each document's sketch and set size: the full shingle sets (8 bytes per
+    # character of the corpus) are recomputed for candidate pairs only, a few at a time
+    sizes, sketches = [], []
+    for t in texts:
+        s = shingle_hashes(t)
+        sizes.append(len(s))
+        sketches.append(s[:SKETCH].copy())
+    candidates = [(a, b) for a, b, _ in _candidate_pairs(sketches)]
+    sets = _SetCache(texts)
+    confirmed = {}
+    for a, b in sorted(candidates):  # by first document: its set is computed once
         inter = len(np.intersect1d(sets[a], sets[b], assume_unique=True))
-        union = len(sets[a]) + len(sets[b]) - inter
+        union = sizes[a] + sizes[b] - inter
         jac = inter / union if union else 0.0
-        con = inter / min(len(sets[a]), len(sets[b]))
+        con = inter / min(sizes[a], sizes[b])
         if jac >= JACCARD or con >= CONTAINMENT:
-            rows.append((ids[a], ids[b], round(jac, 4), round(con, 4)))
+            confirmed[(a, b)] = (round(jac, 4), round(con, 4))
+    rows = [(ids[a], ids[b], *confirmed[(a, b)]) for a, b in candidates if (a, b) in confirmed]
     return pd.DataFrame(rows, columns=["doc_a", "doc_b", "jaccard", "containment"])
+
+
+def _candidate_pairs(sets: list[np.ndarray]) -> list[tuple[int, int, int]]:
+    """``(a, b, n)`` for every candidate pair of documents (``a < b``): ``n`` shared sketch
+    hashes (counting hashes in at most :data:`MAX_POSTING` sketches), at least
+    ``CANDIDATE_SHARE`` of the smaller sketch. In the order a scan of the sketch index meets
+    the pairs (postings in order of first appearance, members in document order).
+
+    The counts come from one sparse product (the incidence matrix times its transpose) instead
+    of a Python loop over every pair of every posting list.
+    """
+    from scipy import sparse
+
+    sketches = [s[:SKETCH] for s in sets]
+    lengths = np.array([len(s) for s in sketches], dtype=np.int64)
+    if lengths.sum() == 0:
+        return []
+    doc_of = np.repeat(np.arange(len(sets), dtype=np.int64), lengths)
+    hashes = np.concatenate(sketches)
+    # postings numbered in order of first appearance (the order of the dict it replaces)
+    uniq, first_at, posting = np.unique(hashes, return_index=True, return_inverse=True)
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[np.argsort(first_at, kind="stable")] = np.arange(len(uniq))
+    posting = rank[posting.ravel()]
+    size = np.bincount(posting, minlength=len(uniq))
+    keep = (size[posting] > 1) & (size[posting] <= MAX_POSTING)
+    if not keep.any():
+        return []
+    doc_of, posting = doc_of[keep], posting[keep]
+    m = sparse.csr_matrix(
+        (np.ones(len(doc_of), dtype=np.int64), (doc_of, posting)), shape=(len(sets), len(uniq))
+    )
+    shared = sparse.triu(m @ m.T, k=1).tocoo()
+    a, b, n = shared.row, shared.col, shared.data
+    smaller = np.minimum(np.minimum(lengths[a], lengths[b]), SKETCH)
+    ok = (smaller != 0) & ~(n < CANDIDATE_SHARE * smaller)
+    a, b, n = a[ok], b[ok], n[ok]
+    if not len(a):
+        return []
+    # the first posting holding both documents orders the pairs as the Python scan met them
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(doc_of, minlength=len(sets)))))
+    by_doc = [np.sort(posting[bounds[i] : bounds[i + 1]]) for i in range(len(sets))]
+    first = np.array(
+        [
+            np.intersect1d(by_doc[x], by_doc[y], assume_unique=True)[0]
+            for x, y in zip(a.tolist(), b.tolist())
+        ]
+    )
+    order = np.lexsort((b, a, first))
+    return [(int(a[k]), int(b[k]), int(n[k])) for k in order.tolist()]
 
 
 def mark_duplicates(documents: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:

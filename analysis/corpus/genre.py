@@ -423,10 +423,13 @@ def genre_evidence(
     """
     profiles = profiles or load_genre_profiles()
     head, tail = profiles.head_paragraphs, profiles.tail_paragraphs
-    by_doc = {
-        d: g["text"].astype(str).tolist()
-        for d, g in paragraphs[paragraphs.get("kind", "") != "title"].groupby("doc_id", sort=False)
-    }
+    # plain lists: filtering the whole paragraphs frame (both text columns) and a groupby cost
+    # more than the cues
+    kinds = paragraphs["kind"].tolist() if "kind" in paragraphs else [""] * len(paragraphs)
+    by_doc: dict[object, list[str]] = {}
+    for d, k, t in zip(paragraphs["doc_id"].tolist(), kinds, paragraphs["text"].tolist()):
+        if k != "title":
+            by_doc.setdefault(d, []).append(str(t))
     rows = []
     for doc_id, title in zip(documents["doc_id"], documents.get("title", ""), strict=False):
         texts = by_doc.get(doc_id, [])

@@ -91,7 +91,7 @@ class PlaceGuess:
 def self_level(text: str) -> tuple[str, Counter[str]]:
     """The level a report speaks as (``province``, ``city``, ``county``, ``district``,
     ``township``, ``national``) and the counts behind it; "" when no level dominates."""
-    counts = Counter({k: len(p.findall(text)) for k, p in _SELF.items()})
+    counts = _self_counts(text)
     ranked = counts.most_common()
     top, n_top = ranked[0]
     n_next = ranked[1][1] if len(ranked) > 1 else 0
@@ -100,6 +100,52 @@ def self_level(text: str) -> tuple[str, Counter[str]]:
     if top == "district" and counts["province"] and n_top >= MIN_SELF:
         return top, counts  # an autonomous region: 全区 and 自治区党委 both say "region"
     return "", counts
+
+
+@functools.lru_cache(maxsize=1)
+def _self_automaton():
+    """One Aho–Corasick automaton over the literals of every :data:`SELF_REFERENCE` level
+    (literal -> its length and ``(level, position in the alternation)``), or None when some
+    pattern is not a plain alternation of literals."""
+    import ahocorasick
+
+    where: dict[str, list[tuple[str, int]]] = {}
+    for level, pattern in SELF_REFERENCE.items():
+        for k, literal in enumerate(pattern.split("|")):
+            if not literal or re.escape(literal) != literal:
+                return None
+            where.setdefault(literal, []).append((level, k))
+    automaton = ahocorasick.Automaton()
+    for literal, levels in where.items():
+        automaton.add_word(literal, (len(literal), tuple(levels)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _self_counts(text: str) -> Counter[str]:
+    """``len(_SELF[level].findall(text))`` for every level, from one scan of the text.
+
+    The automaton reports every occurrence of every literal (overlaps included); per level,
+    findall's leftmost-first rule is replayed: from the current position, the earliest
+    occurrence wins, at one position the alternative listed first, and the next match starts
+    after it.
+    """
+    automaton = _self_automaton()
+    if automaton is None:
+        return Counter({k: len(p.findall(text)) for k, p in _SELF.items()})
+    found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for end, (n, levels) in automaton.iter(text):
+        for level, k in levels:
+            found[level].append((end - n + 1, k, end + 1))
+    counts = Counter(dict.fromkeys(_SELF, 0))
+    for level, occurrences in found.items():
+        occurrences.sort()
+        cursor = 0
+        for start, _, stop in occurrences:
+            if start >= cursor:
+                counts[level] += 1
+                cursor = stop
+    return counts
 
 
 def _compatible(level: str, name: str, self_lv: str) -> bool:
@@ -127,6 +173,7 @@ def _word_kind(s: str) -> str:
     return "common" if f >= COMMON_WORD_FREQ else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (jieba_words is read once per process)
 def _stem_kind(stem: str) -> str:
     """The worst word kind inside a township stem (农民|进 -> common, 太平 -> place-word)."""
     kinds = {_word_kind(stem[i:j]) for i in range(len(stem)) for j in range(i + 2, len(stem) + 1)}

@@ -35,9 +35,10 @@ import pandas as pd
 from analysis import hashing
 from analysis.atomic import file_sha256, remove_stale_temporaries
 from analysis.errors import AnalysisError
-from analysis.options import Lexicons, StudyOptions
+from analysis.options import Lexicons
 from analysis.study import NotApplicable, StageUnavailable, Study
 
+from .current import print_report, record_run, study_options
 from .manifest import (
     display_path,
     output_code_hash,
@@ -127,6 +128,8 @@ def build_all(
         manifest["tables"] = {**old["tables"], **manifest["tables"]}
         write_manifest(manifest, out)
         write_index(manifest, out, order=list(FIGURES))
+        if not only:
+            record_run(out, [(spec.kind, spec.name) for spec in specs])
         log.info("inputs, code and library versions unchanged: nothing to rebuild")
         return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
     rows = []
@@ -190,6 +193,8 @@ def build_all(
             row["seconds"] = round(time.perf_counter() - t0, 3)
     write_manifest(manifest, out)
     write_index(manifest, out, order=list(FIGURES))
+    if not only:
+        record_run(out, [(spec.kind, spec.name) for spec in specs])
     return pd.DataFrame(rows, columns=["kind", "name", "status", "seconds", "reason"])
 
 
@@ -350,14 +355,7 @@ def _progress(specs: list[OutputSpec], enabled: bool):
 def study_from_args(args: argparse.Namespace) -> Study:
     """The :class:`analysis.Study` described by the command line (``--data``, ``--lexicons``,
     ``--seed``, ``--genre``, ``--workers``, ``--scheduler``, ``--force``)."""
-    options = StudyOptions(
-        seed=args.seed,
-        genre=getattr(args, "genre", "auto"),
-        workers=getattr(args, "workers", 1),
-        scheduler=getattr(args, "scheduler", None),
-        force=bool(getattr(args, "force", False)),
-        exclude_templates=getattr(args, "exclude_templates", None),
-    )
+    options = study_options(args)
     lexicons = getattr(args, "lexicons", None)
     return Study(args.data, lexicons=Lexicons(lexicons) if lexicons else None, options=options)
 
@@ -388,9 +386,5 @@ def cli_figures(args: argparse.Namespace) -> int:
 
         book = write_workbook(Path(args.out) / "tables", Path(args.out) / "tables.xlsx")
         print(f"wrote {book} (one sheet per table; not reproducible to the byte, not committed)")
-    counts = report["status"].value_counts().to_dict()
-    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-    print(f"{len(report)} outputs into {args.out} in {time.perf_counter() - t0:.1f} s: {summary}")
-    for row in report[report["status"].isin(["skipped", "failed", "not applicable"])].itertuples():
-        print(f"  {row.status}: {row.kind} {row.name} — {row.reason}")
+    print_report(report.to_dict("records"), args.out, time.perf_counter() - t0)
     return 1 if (report["status"] == "failed").any() else 0

@@ -16,9 +16,19 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from analysis.atomic import atomic_write
-from analysis.tables import write_table  # noqa: F401  (the one table writer; re-exported)
 
 log = logging.getLogger(__name__)
+
+
+def __getattr__(name: str):
+    # the one table writer, re-exported; imported on use so that a process that only saves
+    # figures (a render worker) does not import pandas
+    if name == "write_table":
+        from analysis.tables import write_table
+
+        return write_table
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 FORMATS: tuple[str, ...] = ("png", "svg")
 

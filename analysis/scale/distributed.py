@@ -319,12 +319,14 @@ def ingest_and_tokenize(
     *,
     client: Any = None,
     address: str | None = None,
+    executor: Any = None,
     n_partitions: int | None = None,
     target_mb: float = 8.0,
     manifest: pd.DataFrame | None = None,
     chrome: str | Path | None = None,
     tokenizer: Callable[..., pd.DataFrame] = default_tokenizer,
     tokenize_kwargs: dict | None = None,
+    finish: bool = True,
 ) -> pd.DataFrame:
     """Raw folder → partitioned Parquet (paragraphs, tokens) + documents/quality, with Dask.
 
@@ -334,12 +336,17 @@ def ingest_and_tokenize(
         client: a ``distributed.Client``; if None, one is made from ``address`` (or a
             LocalCluster with one single-threaded worker process per core) for this call.
         address: scheduler address used when ``client`` is None.
+        executor: run the partition tasks on this :class:`~analysis.scale.parallel.Executor`
+            instead (e.g. a local process pool: the same partitioned output on one machine,
+            memory bounded by a partition per worker); ``client`` and ``address`` are ignored.
         n_partitions: number of partitions (default: ~``target_mb`` MB of raw text each, and
             at least two per worker so every worker is busy).
         target_mb: partition size when ``n_partitions`` is not given.
         manifest: manifest frame (default: the ``manifest.csv`` of a ``source`` folder).
         chrome: alternative chrome-pattern YAML (path visible to the workers).
         tokenizer, tokenize_kwargs: see :func:`process_partition`.
+        finish: run :func:`finish_run` (near-duplicates, manifest) at the end; ``False`` leaves
+            it to the caller (e.g. to time it as a stage of its own).
 
     Returns:
         One row per partition: ``part, n_files, n_documents, n_paragraphs, n_tokens,
@@ -354,7 +361,7 @@ def ingest_and_tokenize(
         files = [Path(f) for f in source]
     if not files:
         raise FileNotFoundError(f"no raw report files in {source}")
-    if client is None:
+    if client is None and executor is None:
         with local_client(address) as own:
             return ingest_and_tokenize(
                 files,
@@ -366,22 +373,31 @@ def ingest_and_tokenize(
                 chrome=chrome,
                 tokenizer=tokenizer,
                 tokenize_kwargs=tokenize_kwargs,
+                finish=finish,
             )
     _clear(out)
-    n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+    executor = executor if executor is not None else DaskExecutor(client=client)
+    n_workers = max(1, executor.workers)
     if n_partitions is None:
         by_size = max(1, round(sum(f.stat().st_size for f in files) / (target_mb * 2**20)))
         n_partitions = min(len(files), max(by_size, 2 * n_workers))
     bases = {str(f): b for f, b in doc_id_bases(files).items()}
     batches = partition_files(files, n_partitions=n_partitions)
-    log.info("dask: %d files in %d partitions on %d workers", len(files), len(batches), n_workers)
+    log.info(
+        "%s: %d files in %d partitions on %d workers",
+        executor.kind,
+        len(files),
+        len(batches),
+        n_workers,
+    )
     tasks = [
         (batch, {f: bases[f] for f in batch}, i, str(out), str(chrome) if chrome else None,
          tokenizer, tokenize_kwargs)
         for i, batch in enumerate(batches)
     ]  # fmt: skip
-    summaries = DaskExecutor(client=client).map(_partition_task, tasks)
-    finish_run(out, manifest=manifest, files=files)
+    summaries = executor.map(_partition_task, tasks)
+    if finish:
+        finish_run(out, manifest=manifest, files=files)
     return pd.DataFrame(summaries).sort_values("part").reset_index(drop=True)
 
 

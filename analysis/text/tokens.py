@@ -537,11 +537,18 @@ def unit_tokens(
     """
     if unit not in ("paragraph", "document"):
         raise ValueError("unit must be 'paragraph' or 'document'")
-    doc = pd.Categorical(tokens["doc_id"].astype(str))
+    doc = _sorted_categorical(tokens["doc_id"])
     para = tokens["para_id"].to_numpy(dtype=np.int64)
-    order = np.lexsort((tokens["start"].to_numpy(), para, doc.codes))
+    start = tokens["start"].to_numpy()
+    if _in_order(doc.codes, para, start):  # tokenize's output: reading order already
+        order = np.arange(len(para))
+    else:
+        order = np.lexsort((start, para, doc.codes))
     codes, para = doc.codes[order], para[order]
-    values = tokens["token"].to_numpy(dtype=object)[order]
+    # one Python string per DISTINCT token (shared by every list), not one per occurrence
+    token_codes, uniques = pd.factorize(tokens["token"])
+    values = uniques.to_numpy(dtype=object)[token_codes[order]]
+    del token_codes
     if len(values):
         change = np.diff(codes) != 0
         if unit == "paragraph":
@@ -551,7 +558,7 @@ def unit_tokens(
         lists = [part.tolist() for part in np.split(values, cuts)]
         names = doc.categories.to_numpy(dtype=object)[codes[firsts]]
         if unit == "paragraph":
-            index = [f"{d}#{p}" for d, p in zip(names, para[firsts], strict=True)]
+            index = [f"{d}#{p}" for d, p in zip(names, para[firsts].tolist(), strict=True)]
         else:
             index = list(names)
     else:
@@ -564,6 +571,35 @@ def unit_tokens(
         out = out.reindex(wanted)
         out = out.apply(lambda v: v if isinstance(v, list) else [])
     return out
+
+
+def _in_order(*keys: np.ndarray) -> bool:
+    """Whether rows are already sorted by ``keys`` (first key most significant), i.e. whether
+    the stable ``np.lexsort(keys[::-1])`` is the identity."""
+    if len(keys[0]) < 2:
+        return True
+    later = np.zeros(len(keys[0]) - 1, dtype=bool)  # row i+1 > row i on a more significant key
+    for key in keys:
+        step = np.diff(key.astype(np.int64, copy=False))
+        if (step[~later] < 0).any():
+            return False
+        later |= step > 0
+    return True
+
+
+def _sorted_categorical(values: pd.Series) -> pd.Categorical:
+    """``pd.Categorical(values.astype(str))`` (categories sorted), without converting every row
+    to a Python string when ``values`` is already categorical (a token frame's ``doc_id``)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = values.cat.categories.astype(str)
+        if cats.is_unique:
+            order = np.argsort(cats.to_numpy(dtype=object), kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            codes = values.cat.codes.to_numpy()
+            if (codes >= 0).all():
+                return pd.Categorical.from_codes(rank[codes], categories=cats[order])
+    return pd.Categorical(values.astype(str))
 
 
 def token_agreement(a: Iterable[tuple[int, int]], b: Iterable[tuple[int, int]]) -> float:

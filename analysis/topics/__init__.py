@@ -36,6 +36,7 @@ from __future__ import annotations
 from .backends import BACKENDS, DEFAULT_BACKEND, fit_topics
 from .bow import Bow, build_bow
 from .coherence import topic_metrics
+from .engines import DEFAULT_CONVERGENCE, Convergence
 from .html import topic_html
 from .interpret import representative_units, term_relevance, topic_terms, word_intrusion
 from .pipeline import run_topic_analysis, topic_units
@@ -47,7 +48,9 @@ from .stability import align_topics, stability_from_results, topic_stability
 __all__ = [
     "BACKENDS",
     "DEFAULT_BACKEND",
+    "DEFAULT_CONVERGENCE",
     "Bow",
+    "Convergence",
     "TopicResult",
     "align_topics",
     "build_bow",

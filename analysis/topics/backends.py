@@ -27,7 +27,7 @@ from analysis import hashing
 
 from .bow import Bow, build_bow, split_units
 from .coherence import fold_in, heldout_perplexity, topic_metrics
-from .engines import TopicBackend, discover
+from .engines import Convergence, TopicBackend, as_convergence, discover
 from .result import TopicResult
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ def fit_topics(
     word_prior: np.ndarray | None = None,
     topic_labels: list[str] | None = None,
     online: bool = False,
+    convergence: Convergence | Mapping | bool | None = None,
 ) -> TopicResult:
     """Fit LDA with one backend and return a backend-independent result.
 
@@ -89,7 +90,8 @@ def fit_topics(
         alpha: symmetric Dirichlet prior on unit-topic shares (same for all backends).
         eta: symmetric Dirichlet prior on topic-term distributions.
         iterations: passes (gensim), EM iterations (sklearn) or Gibbs sweeps (tomotopy);
-            None uses :data:`DEFAULT_ITERATIONS`.
+            None uses :data:`DEFAULT_ITERATIONS`. With a ``convergence`` rule this is the
+            maximum.
         min_df, max_df: vocabulary pruning, see :func:`analysis.topics.bow.build_bow`.
         holdout: share of units held out from fitting (split by ``split_seed``, the same for
             every backend, K and seed); their topic shares are folded in
@@ -104,6 +106,15 @@ def fit_topics(
         online: gensim and scikit-learn only: online variational Bayes (Hoffman et al. 2010)
             in mini-batches of :data:`ONLINE_CHUNK` units, ``iterations`` = passes; the usual
             choice for large corpora. Default: batch VB (every pass sees all units).
+        convergence: stopping rule for backends that support one (tomotopy): ``None``
+            (default; also ``False``) runs exactly ``iterations``; a
+            :class:`~analysis.topics.engines.Convergence`, a mapping of its fields, or ``True``
+            (:data:`~analysis.topics.engines.DEFAULT_CONVERGENCE`: stop when log-likelihood per
+            word changes by less than 0.5 % over 10 sweeps, after at least 20) stops earlier
+            once converged, ``iterations`` being the maximum. The topic pipeline uses the
+            backend's ``large_convergence`` on a large corpus. ``params`` record ``stopping``
+            (the rule in words) and ``iterations_run``; ``metrics["ll_per_word"]`` the final
+            log-likelihood per word (NaN for backends without one).
 
     Returns:
         :class:`TopicResult` whose ``doc_topic`` rows follow ``bow.unit_ids`` (units left empty
@@ -129,15 +140,23 @@ def fit_topics(
         word_prior = np.asarray(word_prior, dtype=np.float64)
         if word_prior.shape != (k, len(bow.vocab)):
             raise ValueError(f"word_prior must have shape {(k, len(bow.vocab))}")
+    rule = as_convergence(convergence) if spec.convergence else None
+    extra = {"convergence": rule} if spec.convergence else {}
     t0 = time.perf_counter()
-    topic_word, theta_train = spec.fit(
+    fitted = spec.fit(
         train, k=k, seed=seed, alpha=alpha, eta=eta, iterations=iterations,
-        word_prior=word_prior, online=online,
+        word_prior=word_prior, online=online, **extra,
     )  # fmt: skip
     fit_seconds = time.perf_counter() - t0
+    topic_word, theta_train = fitted[0], fitted[1]
+    info = fitted[2] if len(fitted) > 2 else {}
     doc_topic = np.zeros((len(bow.unit_ids), k))
     doc_topic[train_idx] = theta_train
-    metrics: dict = {"perplexity": float("nan"), "fit_seconds": fit_seconds}
+    metrics: dict = {
+        "perplexity": float("nan"),
+        "fit_seconds": fit_seconds,
+        "ll_per_word": info.get("ll_per_word", float("nan")),
+    }
     if out_idx.size:
         held = bow.subset(out_idx)
         doc_topic[out_idx] = fold_in(topic_word, held.counts, alpha=alpha)
@@ -151,6 +170,8 @@ def fit_topics(
         "alpha": alpha,
         "eta": eta if word_prior is None else "word_prior",
         "iterations": iterations,
+        "iterations_run": int(info.get("iterations_run", iterations)),
+        "stopping": rule.describe(iterations) if rule is not None else f"fixed {iterations}",
         "min_df": bow.min_df,
         "max_df": bow.max_df,
         "n_units": len(bow.unit_ids),

@@ -15,14 +15,89 @@ Units left empty after pruning are dropped (their ids are kept in ``Bow.dropped`
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 log = logging.getLogger(__name__)
+
+
+class TokenLists(Sequence):
+    """Token lists stored as integer codes: a read-only sequence of ``list[str]``.
+
+    ``ids`` (int32) concatenates every list's token codes into ``terms``; list ``i`` is
+    ``ids[offsets[i]:offsets[i + 1]]``. Millions of tokens cost 4 bytes each instead of a
+    Python list slot per token; a list of strings is built only when one is asked for
+    (``texts[i]``, iteration), and the coherence measures read the codes directly.
+    """
+
+    __slots__ = ("ids", "offsets", "terms")
+
+    def __init__(self, ids: np.ndarray, offsets: np.ndarray, terms: np.ndarray) -> None:
+        self.ids = np.asarray(ids, dtype=np.int32)
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+        self.terms = np.asarray(terms, dtype=object)
+
+    @classmethod
+    def from_lists(cls, lists: Iterable[Sequence[str]]) -> TokenLists:
+        lists = [list(t) for t in lists]
+        flat = list(chain.from_iterable(lists))
+        codes, terms = pd.factorize(pd.Series(flat, dtype=object))
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
+        return cls(codes, offsets, np.asarray(terms, dtype=object))
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return self.terms[self.ids[self.offsets[i] : self.offsets[i + 1]]].tolist()
+
+    def __iter__(self) -> Iterator[list[str]]:
+        words = self.terms[self.ids].tolist() if len(self.ids) else []
+        off = self.offsets.tolist()
+        for a, b in zip(off[:-1], off[1:], strict=True):
+            yield words[a:b]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == list(b) for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def take(self, rows: Sequence[int] | np.ndarray) -> TokenLists:
+        """The lists ``rows`` (in that order), sharing ``terms``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, lengths = self.offsets[rows], self.lengths[rows]
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
+        pos = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+        return TokenLists(self.ids[pos], offsets, self.terms)
+
+    def codes_for(self, words: Sequence[str]) -> np.ndarray:
+        """Per token, the index of its term in ``words`` (-1 when absent), shape (n_tokens,)."""
+        index = pd.Index(self.terms).get_indexer(pd.Index(list(words), dtype=object))
+        lookup = np.full(len(self.terms) + 1, -1, dtype=np.int64)
+        found = index >= 0
+        lookup[index[found]] = np.flatnonzero(found)
+        return lookup[self.ids]
 
 
 @dataclass(frozen=True)
@@ -33,8 +108,10 @@ class Bow:
         unit_ids: ids of the kept units, in input order.
         vocab: terms, sorted by descending corpus frequency then by term (deterministic).
         counts: CSR matrix (n_units, V) of term counts.
-        texts: per unit, the tokens kept by pruning, in reading order (for coherence windows).
-        raw_texts: per unit, all input tokens in reading order (windows over the original text).
+        texts: per unit, the tokens kept by pruning, in reading order (for coherence windows);
+            a :class:`TokenLists` (integer-coded, reads as ``list[str]`` per unit).
+        raw_texts: per unit, all input tokens in reading order (windows over the original
+            text); a :class:`TokenLists`.
         dropped: ids of units with no token left after pruning.
         min_df, max_df: the pruning thresholds used.
     """
@@ -42,8 +119,8 @@ class Bow:
     unit_ids: list[str]
     vocab: list[str]
     counts: sparse.csr_matrix
-    texts: list[list[str]]
-    raw_texts: list[list[str]]
+    texts: Sequence[list[str]]
+    raw_texts: Sequence[list[str]]
     dropped: list[str] = field(default_factory=list)
     min_df: float = 2
     max_df: float = 0.5
@@ -69,12 +146,18 @@ class Bow:
             unit_ids=[self.unit_ids[i] for i in rows],
             vocab=self.vocab,
             counts=self.counts[rows],
-            texts=[self.texts[i] for i in rows],
-            raw_texts=[self.raw_texts[i] for i in rows],
+            texts=_take(self.texts, rows),
+            raw_texts=_take(self.raw_texts, rows),
             dropped=list(self.dropped),
             min_df=self.min_df,
             max_df=self.max_df,
         )
+
+
+def _take(texts: Sequence[list[str]], rows: np.ndarray) -> Sequence[list[str]]:
+    if isinstance(texts, TokenLists):
+        return texts.take(rows)
+    return [texts[i] for i in rows]
 
 
 def _threshold(value: float, n: int) -> float:
@@ -116,46 +199,76 @@ def build_bow(
     Returns:
         A :class:`Bow`; its ``vocab`` is ordered by descending frequency, ties by term.
     """
-    s = as_units(units)
+    s = units if isinstance(units, pd.Series) else pd.Series(dict(units), dtype=object)
     n = len(s)
     if n == 0:
         raise ValueError("no units to model")
-    df: dict[str, int] = {}
-    cf: dict[str, int] = {}
-    for toks in s:
-        for t in toks:
-            cf[t] = cf.get(t, 0) + 1
-        for t in set(toks):
-            df[t] = df.get(t, 0) + 1
+    try:  # lists of str: encoded by Arrow in C++, no per-token Python work below
+        index = s.index.map(str)
+        values = s.tolist()
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+        flat = pa.array(list(chain.from_iterable(values)), pa.string())
+    except (TypeError, pa.ArrowException):  # anything else: coerce every token with str()
+        s = as_units(s)
+        index, values = s.index, s.tolist()
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+        flat = pa.array(list(chain.from_iterable(values)), pa.string())
+    if not index.is_unique:
+        raise ValueError("unit ids must be unique")
+    del values
+    encoded = pc.dictionary_encode(flat)
+    del flat
+    terms = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    del encoded
+    n_terms = len(terms)
+    unit_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    cf = np.bincount(codes, minlength=n_terms)
+    occurs = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.int32), (unit_of, codes)), shape=(n, n_terms)
+    )  # duplicates summed: one stored entry per (unit, term)
+    df = np.bincount(occurs.indices, minlength=n_terms)
+    del occurs
     lo, hi = _threshold(min_df, n), _threshold(max_df, n)
-    forced = set(keep_terms)
-    keep = [t for t, d in df.items() if lo <= d <= hi and t not in forced]
-    keep.sort(key=lambda t: (-cf[t], t))
+    term_id = {t: i for i, t in enumerate(terms.tolist())}
+    forced = {term_id[t] for t in set(keep_terms) if t in term_id}
+    cf_list, term_list = cf.tolist(), terms.tolist()
+
+    def order(i: int) -> tuple[int, str]:
+        return (-cf_list[i], term_list[i])
+
+    ok = np.flatnonzero((df >= lo) & (df <= hi)).tolist()
+    keep = sorted((i for i in ok if i not in forced), key=order)
     if max_terms is not None:
         keep = keep[:max_terms]
-    keep = sorted(set(keep) | (forced & df.keys()), key=lambda t: (-cf[t], t))
-    token2id = {t: i for i, t in enumerate(keep)}
-    rows, cols, ids, texts, raw, dropped = [], [], [], [], [], []
-    for uid, toks in s.items():
-        kept = [t for t in toks if t in token2id]
-        if not kept:
-            dropped.append(uid)
-            continue
-        r = len(ids)
-        ids.append(uid)
-        texts.append(kept)
-        raw.append(list(toks))
-        rows.extend([r] * len(kept))
-        cols.extend(token2id[t] for t in kept)
+    keep = sorted(set(keep) | forced, key=order)
+    vocab = [term_list[i] for i in keep]
+    new_id = np.full(n_terms, -1, dtype=np.int64)
+    new_id[np.asarray(keep, dtype=np.int64)] = np.arange(len(keep))
+    kept_codes = new_id[codes]
+    in_vocab = kept_codes >= 0
+    kept_len = np.bincount(unit_of[in_vocab], minlength=n)
+    has = kept_len > 0
+    ids = index[has].tolist()
+    dropped = index[~has].tolist()
     if not ids:
         raise ValueError(f"vocabulary pruning (min_df={min_df}, max_df={max_df}) left no tokens")
+    row_of_unit = np.cumsum(has) - 1
+    rows = row_of_unit[unit_of[in_vocab]]
+    cols = kept_codes[in_vocab]
     counts = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(len(ids), len(keep))
     )
     counts.sum_duplicates()
+    texts = TokenLists(
+        cols, np.concatenate(([0], np.cumsum(kept_len[has]))), np.asarray(vocab, dtype=object)
+    )
+    raw_texts = TokenLists(
+        codes[has[unit_of]], np.concatenate(([0], np.cumsum(lengths[has]))), terms
+    )
     if dropped:
         log.info("%d of %d units empty after vocabulary pruning; dropped", len(dropped), n)
-    return Bow(ids, keep, counts, texts, raw, dropped, min_df, max_df)
+    return Bow(ids, vocab, counts, texts, raw_texts, dropped, min_df, max_df)
 
 
 def split_units(n: int, *, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

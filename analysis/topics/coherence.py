@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from .bow import Bow
+from .bow import Bow, TokenLists
 
 EPS = 1e-12
 NPMI_WINDOW = 10
@@ -54,8 +54,10 @@ def window_counts(
         ``(occ, co, n_windows)``: occ (r,) windows containing each word; co (r, r) windows
         containing both (diagonal = occ); number of windows counted.
     """
-    wid = {w: i for i, w in enumerate(words)}
     r = len(words)
+    if isinstance(texts, TokenLists):
+        return _window_counts_coded(texts, words, window=window)
+    wid = {w: i for i, w in enumerate(words)}
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     offset = 0
@@ -90,6 +92,43 @@ def window_counts(
     x.data[:] = 1.0
     co = (x.T @ x).toarray()
     return np.diag(co).copy(), co, offset
+
+
+def _window_counts_coded(
+    texts: TokenLists, words: Sequence[str], *, window: int | None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`window_counts` over integer-coded units, vectorised over all units at once
+    (same windows, same counts: a unit of ``length <= window`` or ``window=None`` is one
+    window, a longer one has ``length - window + 1``; empty units have none)."""
+    r = len(words)
+    lengths = texts.lengths
+    if window is None:
+        n_win = (lengths > 0).astype(np.int64)
+    else:
+        n_win = np.where(lengths > window, lengths - window + 1, (lengths > 0).astype(np.int64))
+    first_win = np.concatenate(([0], np.cumsum(n_win)))
+    n_windows = int(first_win[-1])
+    if n_windows == 0:
+        return np.zeros(r), np.zeros((r, r)), 0
+    word = texts.codes_for(words)
+    pos = np.flatnonzero(word >= 0)
+    unit = np.searchsorted(texts.offsets, pos, side="right") - 1
+    j = pos - texts.offsets[unit]  # position inside the unit
+    if window is None:
+        lo = hi = np.zeros_like(j)
+    else:
+        long = lengths[unit] > window
+        lo = np.where(long, np.maximum(0, j - window + 1), 0)
+        hi = np.where(long, np.minimum(j, n_win[unit] - 1), 0)
+    span = hi - lo + 1
+    starts = np.repeat(first_win[unit] + lo - np.concatenate(([0], np.cumsum(span)[:-1])), span)
+    row = starts + np.arange(span.sum())
+    col = np.repeat(word[pos], span)
+    x = sparse.csr_matrix((np.ones(row.size, dtype=np.float64), (row, col)), shape=(n_windows, r))
+    x.sum_duplicates()
+    x.data[:] = 1.0
+    co = (x.T @ x).toarray()
+    return np.diag(co).copy(), co, n_windows
 
 
 def _npmi_matrix(occ: np.ndarray, co: np.ndarray, n: int) -> np.ndarray:

@@ -184,7 +184,9 @@ def _run_topic_analysis(
         max_sweep_units: a corpus with more units than this is *large*: the K sweep runs on a
             seeded sample of this many units (same vocabulary), the final, stability and seeded
             models on all units with the backend's ``large_iterations`` (its spec in :mod:`analysis.topics.engines`) unless ``iterations`` is
-            given, and their c_v is computed on the sample (c_v's 110-token windows over
+            given — as a maximum, with the spec's ``large_convergence`` stopping rule unless
+            ``convergence`` is given (``topic_choice`` records ``stopping`` and
+            ``iterations_run`` of the final model) — and their c_v is computed on the sample (c_v's 110-token windows over
             millions of tokens cost more than the fit). ``topic_choice`` records ``n_units_sweep``.
         backend: backend of the final model and of the K choice.
         compare_backends: further backends swept side by side (reported, not used to choose).
@@ -221,6 +223,7 @@ def _run_topic_analysis(
     sweep_bow = bow
     if large:
         params.setdefault("iterations", BACKEND_SPECS[backend].large_iterations)
+        params.setdefault("convergence", BACKEND_SPECS[backend].large_convergence)
         rows = np.random.default_rng(seed).choice(len(bow.unit_ids), max_sweep_units, replace=False)
         sweep_bow = bow.subset(np.sort(rows))
         full_measures = ("npmi", "u_mass", "diversity")
@@ -320,6 +323,8 @@ def _run_topic_analysis(
         "n_units_sweep": len(sweep_bow.unit_ids),
         "k_searched": _k_range(searched), "k_extended": " ".join(map(str, added)),
         "k_edge": edge, "k_note": note,
+        "stopping": model.params.get("stopping", ""),
+        "iterations_run": model.params.get("iterations_run"),
     }])  # fmt: skip
     model_examples = examples[examples["model"] == model.name] if len(examples) else None
     sweep.attrs.update(chosen_k=k, rule=RULE)  # also after an edge extension (concatenated sweep)
@@ -420,13 +425,23 @@ def _digest_paragraphs(paragraphs: pd.DataFrame | None) -> str | None:
     )
 
 
+def _key_value(value: Any) -> Any:
+    """An option as a JSON-able cache-key part (ranges and tuples as lists, dataclass options
+    such as :class:`~analysis.topics.engines.Convergence` as their fields)."""
+    if isinstance(value, range | tuple):
+        return list(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"type": type(value).__name__, **dataclasses.asdict(value)}
+    return value
+
+
 def topic_cache_key(units, paragraphs, **options) -> dict[str, object]:
     """Cache key of :func:`run_topic_analysis`: unit tokens, quoted paragraphs, every option,
     the theme terms, the source of the code that computes it (import closure of this module)
     and the library versions (:mod:`analysis.hashing`)."""
     themes = options.pop("themes", None)
     pt = options.pop("paragraph_themes", None)
-    opts = {k: (list(v) if isinstance(v, range | tuple) else v) for k, v in options.items()}
+    opts = {k: _key_value(v) for k, v in options.items()}
     return {
         "stage": "topics",
         "version": TOPICS_CACHE_VERSION,

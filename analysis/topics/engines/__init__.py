@@ -23,13 +23,64 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 ONLINE_CHUNK = 2000  # units per online update (gensim, scikit-learn online VB)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Convergence:
+    """When an iterative fit may stop before its maximum number of iterations.
+
+    The fit runs in blocks of ``every`` iterations (Gibbs sweeps for tomotopy); after each
+    block, from ``min_iterations`` on, it computes the log-likelihood per word ``ll`` and stops
+    when ``|ll - ll_prev| / |ll_prev| < tol``, ``ll_prev`` being the value one block earlier.
+    ``iterations`` (the fit's argument) stays the maximum. Sampling is not changed: a fit
+    stopped after ``s`` sweeps is exactly the fit run for ``s`` sweeps with the same seed, so
+    results stay deterministic.
+
+    Attributes:
+        tol: relative change of log-likelihood per word over one block below which the fit stops.
+        every: iterations per block (the check interval).
+        min_iterations: never stop before this many iterations.
+    """
+
+    tol: float = 5e-3
+    every: int = 10
+    min_iterations: int = 20
+
+    def __post_init__(self) -> None:
+        if not self.tol > 0 or self.every < 1 or self.min_iterations < 0:
+            raise ValueError(f"invalid convergence rule {self}")
+
+    def describe(self, max_iterations: int) -> str:
+        """One line for tables and notes, e.g. ``ll/word rel. change < 0.005 per 10 sweeps``."""
+        return (
+            f"stop when log-likelihood/word changes < {self.tol:g} (relative) over "
+            f"{self.every} iterations; min {self.min_iterations}, max {max_iterations}"
+        )
+
+
+#: the default stopping rule of backends that support one (see :class:`Convergence` and the
+#: README's topic section for what it changes against fixed sweeps).
+DEFAULT_CONVERGENCE = Convergence()
+
+
+def as_convergence(value: Convergence | Mapping[str, Any] | bool | None) -> Convergence | None:
+    """``None``/``False``: fixed iterations; ``True``: the default rule; a mapping: its fields."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return DEFAULT_CONVERGENCE
+    if isinstance(value, Convergence):
+        return value
+    if isinstance(value, Mapping):
+        return Convergence(**dict(value))
+    raise TypeError(f"convergence must be a Convergence, a mapping, True/False or None: {value!r}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +103,11 @@ class TopicBackend:
         provenance: optional ``() -> dict`` of extra build facts recorded with a fit.
         fit_source: optional ``(source, *, k, seed, alpha, eta, iterations, min_df, max_df,
             **kw) -> TopicResult`` fitting straight from a tokens Parquet source (streaming).
+        convergence: the fit takes ``convergence=`` (a :class:`Convergence` or None) and
+            returns a third element, a dict with ``iterations_run`` and ``ll_per_word``.
+        large_convergence: the stopping rule of the fits on a large corpus (the topic
+            pipeline above ``MAX_SWEEP_UNITS`` units and ``python -m analysis bench speed``),
+            with ``large_iterations`` as the maximum; None = always ``large_iterations``.
     """
 
     name: str
@@ -65,6 +121,8 @@ class TopicBackend:
     order: int = 100
     provenance: Callable[[], dict[str, Any]] | None = None
     fit_source: Callable[..., Any] | None = None
+    convergence: bool = False
+    large_convergence: Convergence | None = None
 
 
 def normalize(a: np.ndarray) -> np.ndarray:

@@ -6,20 +6,51 @@ import numpy as np
 
 from analysis.topics.bow import Bow
 
-from . import TopicBackend, normalize
+from . import DEFAULT_CONVERGENCE, Convergence, TopicBackend, normalize
 
 
-def fit(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
+def train(model, iterations: int, convergence: Convergence | None) -> int:
+    """Gibbs sweeps on an initialised tomotopy model; returns the number run.
+
+    Without ``convergence``: exactly ``iterations``. With it: blocks of ``convergence.every``
+    sweeps until the relative change of log-likelihood per word over one block falls below
+    ``convergence.tol`` (checked from ``min_iterations`` on) or ``iterations`` is reached.
+    Training in blocks samples exactly as one call (tomotopy keeps its random state).
+    """
+    import tomotopy as tp
+
+    if convergence is None:
+        model.train(iterations, workers=1, parallel=tp.ParallelScheme.NONE)
+        return iterations
+    done, previous = 0, None
+    while done < iterations:
+        step = min(convergence.every, iterations - done)
+        model.train(step, workers=1, parallel=tp.ParallelScheme.NONE)
+        done += step
+        if done + convergence.every >= convergence.min_iterations:
+            ll = model.ll_per_word
+            if (
+                previous is not None
+                and done >= convergence.min_iterations
+                and abs(ll - previous) < convergence.tol * abs(previous)
+            ):
+                break
+            previous = ll
+    return done
+
+
+def fit(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False, convergence=None):
     import tomotopy as tp
 
     model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=seed, min_cf=0, min_df=0, rm_top=0)
+    add = model.add_doc
     for text in bow.texts:
-        model.add_doc(text)
+        add(text)
     if word_prior is not None:
         for j in np.flatnonzero((word_prior != eta).any(axis=0)):
             model.set_word_prior(bow.vocab[j], [float(v) for v in word_prior[:, j]])
     model.train(0, workers=1)  # initialise, so burn-in below is counted in `iterations`
-    model.train(iterations, workers=1, parallel=tp.ParallelScheme.NONE)
+    run = train(model, iterations, convergence)
     pos = {w: i for i, w in enumerate(model.used_vocabs)}
     cols = np.array([pos.get(w, -1) for w in bow.vocab])
     raw = np.stack([model.get_topic_word_dist(t) for t in range(k)])
@@ -27,7 +58,8 @@ def fit(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False):
     if (cols < 0).any():  # terms absent from the training units: prior mass only
         topic_word[:, cols < 0] = raw.min(axis=1, keepdims=True)
     doc_topic = np.stack([d.get_topic_dist() for d in model.docs])
-    return normalize(topic_word), normalize(doc_topic)
+    info = {"iterations_run": run, "ll_per_word": float(model.ll_per_word)}
+    return normalize(topic_word), normalize(doc_topic), info
 
 
 def provenance() -> dict[str, str]:
@@ -49,4 +81,6 @@ SPEC = TopicBackend(
     iterations_mean="Gibbs sweeps",
     order=1,
     provenance=provenance,
+    convergence=True,
+    large_convergence=DEFAULT_CONVERGENCE,
 )

@@ -1,0 +1,150 @@
+"""N× corpus generator (analysis.scale.multiply), raw → topics for large corpora
+(analysis.scale.large) and the report of ``bench scale --multiply``."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.bench import scale as bench
+from analysis.corpus import analysis_paragraphs, load_corpus
+from analysis.corpus.dedup import near_duplicate_pairs
+from analysis.corpus.io import list_raw_files
+from analysis.scale import multiply
+from analysis.scale.large import raw_to_topics
+from analysis.scale.parallel import Executor
+from analysis.scale.streaming import read_tokens_parquet
+from analysis.text.tokens import tokenize
+
+
+@pytest.fixture(scope="module")
+def tripled(tmp_path_factory):
+    """data/raw (five real reports, one holding two near-identical articles) copied 3×."""
+    out = tmp_path_factory.mktemp("x3")
+    manifest = multiply.multiply_corpus(paths.RAW, out, factor=3, seed=7)
+    return out, manifest
+
+
+def test_perturbation_is_seeded_and_keeps_head_and_short_lines():
+    text = list_raw_files(paths.RAW)[0].read_text(encoding="utf-8")
+    a = multiply.perturb_text(text, random.Random(3))
+    assert a == multiply.perturb_text(text, random.Random(3))
+    assert a != multiply.perturb_text(text, random.Random(4)) and a != text
+    head = [ln for ln in text.split("\n") if ln.strip()][:3]
+    assert [ln for ln in a.split("\n") if ln.strip()][:3] == head
+    short = [ln for ln in text.split("\n") if ln.strip() and len(ln.strip()) < 30]
+    kept = set(a.split("\n"))
+    assert all(ln in kept for ln in short)
+
+
+def test_numbered_heading_stays_first_and_segments_are_only_reordered():
+    line = (
+        "（一）着力扩大投资。扭转增速下滑趋势，必须扩大国内需求，增强内需拉动作用。一是扩大投资规模"
+    )
+    out = multiply._shuffle_segments(line, random.Random(1))
+    assert out.startswith("（一）着力扩大投资。") and out != line
+    assert sorted(out.replace("，", "")) == sorted(line.replace("，", ""))
+
+
+def test_copies_are_not_near_duplicates_but_unperturbed_copies_are(tripled):
+    out, manifest = tripled
+    texts = pd.Series({f: (out / f).read_text(encoding="utf-8") for f in manifest["file"]})
+    pairs = near_duplicate_pairs(texts)
+    source = dict(zip(manifest["file"], manifest["copy_of"], strict=True))
+    assert not (pairs["doc_a"].map(source) == pairs["doc_b"].map(source)).any()
+    # the check can fail: the same copies without perturbation are all flagged
+    plain = pd.Series({f: (paths.RAW / source[f]).read_text(encoding="utf-8") for f in texts.index})
+    plain_pairs = near_duplicate_pairs(plain)
+    assert len(plain_pairs) >= 2 * len(list_raw_files(paths.RAW))
+
+
+def test_manifest_rows_and_source_untouched(tripled, tmp_path):
+    out, manifest = tripled
+    originals = list_raw_files(paths.RAW)
+    assert len(manifest) == 3 * len(originals)
+    assert sorted(p.name for p in list_raw_files(out)) == sorted(manifest["file"])
+    assert set(manifest["copy"]) == {0, 1, 2}
+    first = manifest[manifest["copy"] == 0]
+    assert (first["file"] == first["copy_of"]).all() and (first["perturb_seed"] == "").all()
+    for f in originals:  # copy 0 is the file itself
+        assert (out / f.name).read_text(encoding="utf-8") == f.read_text(encoding="utf-8")
+    assert pd.read_csv(out / "manifest.csv")["file"].tolist() == manifest["file"].tolist()
+    with pytest.raises(ValueError, match="source folder"):
+        multiply.multiply_corpus(paths.RAW, paths.RAW / "copies", factor=2)
+
+
+def test_dedup_keeps_every_copy_after_ingestion(tripled):
+    out, _ = tripled
+    docs = load_corpus(out).documents
+    original = load_corpus(paths.RAW).documents
+    n_dups = int((original["duplicate_of"] != "").sum())
+    assert n_dups >= 1  # 002-2 repeats 002-1 inside one file
+
+    # copy 0 is the corpus itself, with its duplicates; the perturbed copies perturb the two
+    # articles of a file independently, so they are distinct documents too: every copy kept
+    def pairs(d):  # (file, title) of each duplicate and of the document it repeats
+        key = dict(zip(d["doc_id"], zip(d["source_file"], d["title"], strict=True), strict=True))
+        dup = d[d["duplicate_of"] != ""]
+        return sorted(zip(dup["doc_id"].map(key), dup["duplicate_of"].map(key), strict=True))
+
+    assert pairs(docs) == pairs(original) and len(docs) == 3 * len(original)
+    assert not bench.copies_flagged(docs).any()
+    broken = docs.copy()  # a copy flagged as a duplicate of another copy is counted
+    i = broken.index[broken["doc_id"].str.contains("-x01")][0]
+    first = broken.loc[broken["source_file"] == broken.loc[i, "copy_of"], "doc_id"].iloc[0]
+    broken.loc[i, "duplicate_of"] = first
+    assert bench.copies_flagged(broken).sum() == 1
+
+
+def test_raw_to_topics_matches_the_in_process_path(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.RAW, raw)
+    run = raw_to_topics(raw, tmp_path / "run", executor=Executor(), k=3, seed=1, target_mb=0.05)
+    assert len(run.partitions) > 1
+    corpus = load_corpus(raw)
+    pd.testing.assert_series_equal(
+        run.documents["duplicate_of"].reset_index(drop=True),
+        corpus.documents["duplicate_of"].reset_index(drop=True),
+    )
+    assert run.duplicates == corpus.documents.query("duplicate_of != ''")["doc_id"].tolist()
+    expected = tokenize(analysis_paragraphs(corpus, include_duplicates=True), cache=False)
+    got = read_tokens_parquet(tmp_path / "run" / "tokens")
+    assert got["token"].tolist() == expected["token"].astype(str).tolist()
+    assert got["doc_id"].tolist() == expected["doc_id"].astype(str).tolist()
+    result = run.result
+    assert set(result.unit_ids) == set(corpus.documents["doc_id"]) - set(run.duplicates)
+    assert run.n_kept == len(result.unit_ids)
+    assert np.allclose(result.doc_topic.sum(axis=1), 1.0) and result.topic_word.shape[0] == 3
+
+
+def _run(factor, mode, seconds, cpu, peak_gb):
+    stages = {
+        n: {"seconds": seconds / 3, "cpu_seconds": cpu / 3, "peak_rss": peak_gb * 2**30}
+        for n in bench.LARGE_STAGES
+    }
+    return {
+        "factor": factor, "mode": mode, "stages": stages, "peak_rss": peak_gb * 2**30,
+        "n_files": 874 * factor, "n_chars": 16e6 * factor, "n_documents": 874 * factor,
+        "n_kept": 874 * factor - 1, "n_tokens": 9e6 * factor, "n_duplicates": 1,
+        "n_duplicates_same_source": 0,
+    }  # fmt: skip
+
+
+def test_large_report_targets_growth_and_extrapolation():
+    runs = [_run(2, "local", 100, 80, 1.0), _run(4, "local", 200, 160, 1.5)]
+    runs += [_run(2, "dask", 100, 80, 3.0), _run(4, "dask", 400, 320, 4.5)]
+    text = bench.format_large_report(runs)
+    local = [ln for ln in text.splitlines() if ln.startswith("  4 local")][0]
+    dask = [ln for ln in text.splitlines() if ln.startswith("  4 dask")][0]
+    assert local.endswith("MET") and not local.endswith("NOT MET") and dask.endswith("NOT MET")
+    assert "local 2x→4x: chars ×2.00; wall ×2.00 (b=1.00); CPU ×2.00 (b=1.00)" in text
+    # linear growth: 10x = 2.5 × the 4x figures; dask doubles per doubling (b = 2)
+    assert (
+        "extrapolated to 10x (local, from the last two factors): wall ≈ 500 s, CPU ≈ 400 s" in text
+    )
+    assert "extrapolated to 10x (dask, from the last two factors): wall ≈ 2500 s" in text

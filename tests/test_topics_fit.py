@@ -1,0 +1,187 @@
+"""One topic fit, made cheap: integer-coded bag of words, vectorised coherence windows, and the
+convergence-based stopping rule of Gibbs sampling (issue 14)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from fixtures_topics import fixture_units
+from scipy import sparse
+
+from analysis.text.tokens import unit_tokens
+from analysis.topics import DEFAULT_CONVERGENCE, Convergence, build_bow, fit_topics
+from analysis.topics.bow import TokenLists
+from analysis.topics.coherence import window_counts
+from analysis.topics.engines import as_convergence
+
+
+def _reference_bow(units: pd.Series, *, min_df, max_df, max_terms=None, keep_terms=()):
+    """The straightforward dict-and-list algorithm build_bow must reproduce exactly."""
+    s = units.map(lambda toks: [str(t) for t in toks])
+    n = len(s)
+    df, cf = {}, {}
+    for toks in s:
+        for t in toks:
+            cf[t] = cf.get(t, 0) + 1
+        for t in set(toks):
+            df[t] = df.get(t, 0) + 1
+
+    def thr(v):
+        return v * n if isinstance(v, float) and v <= 1.0 else float(v)
+
+    lo, hi, forced = thr(min_df), thr(max_df), set(keep_terms)
+    keep = sorted((t for t, d in df.items() if lo <= d <= hi and t not in forced),
+                  key=lambda t: (-cf[t], t))  # fmt: skip
+    if max_terms is not None:
+        keep = keep[:max_terms]
+    keep = sorted(set(keep) | (forced & df.keys()), key=lambda t: (-cf[t], t))
+    tid = {t: i for i, t in enumerate(keep)}
+    ids, texts, raw, dropped, rows, cols = [], [], [], [], [], []
+    for uid, toks in s.items():
+        kept = [t for t in toks if t in tid]
+        if not kept:
+            dropped.append(str(uid))
+            continue
+        rows += [len(ids)] * len(kept)
+        cols += [tid[t] for t in kept]
+        ids.append(str(uid))
+        texts.append(kept)
+        raw.append(list(toks))
+    counts = sparse.csr_matrix(
+        (np.ones(len(rows), np.int64), (rows, cols)), shape=(len(ids), len(keep))
+    )
+    counts.sum_duplicates()
+    return ids, keep, counts, texts, raw, dropped
+
+
+def _random_units(seed: int, n: int = 60) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    words = [f"词{i}" for i in range(40)] + ["党建", "项目", "道路"]
+    p = 1 / np.arange(1, len(words) + 1)
+    lists = [list(rng.choice(words, size=rng.integers(0, 25), p=p / p.sum())) for _ in range(n)]
+    lists[3] = [7, "党建", 7]  # a non-string token is coerced with str()
+    return pd.Series(lists, index=[f"d{i % 7}#{i}" for i in range(n)], dtype=object)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"min_df": 2, "max_df": 0.5},
+        {"min_df": 1, "max_df": 1.0},
+        {"min_df": 0.05, "max_df": 30, "max_terms": 10, "keep_terms": ["道路", "不存在"]},
+    ],
+)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_build_bow_reproduces_the_reference_algorithm(kw, seed):
+    units = _random_units(seed)
+    bow = build_bow(units, **kw)
+    ids, vocab, counts, texts, raw, dropped = _reference_bow(units, **kw)
+    assert bow.unit_ids == ids and bow.vocab == vocab and bow.dropped == dropped
+    assert bow.counts.dtype == counts.dtype and bow.counts.shape == counts.shape
+    for part in ("indptr", "indices", "data"):
+        np.testing.assert_array_equal(getattr(bow.counts, part), getattr(counts, part))
+    assert list(bow.texts) == texts and list(bow.raw_texts) == raw
+    assert bow.texts[-1] == texts[-1] and bow.raw_texts[1] == raw[1]
+    rows = [4, 0, 2]
+    sub = bow.subset(rows)
+    assert list(sub.texts) == [texts[i] for i in rows]
+    assert list(sub.raw_texts) == [raw[i] for i in rows]
+    assert sub.unit_ids == [ids[i] for i in rows]
+
+
+def test_token_lists_behave_like_lists_of_strings():
+    lists = [["a", "b", "a"], [], ["c"]]
+    tl = TokenLists.from_lists(lists)
+    assert len(tl) == 3 and list(tl) == lists and tl == lists and tl[-1] == ["c"]
+    assert tl[0:2] == lists[0:2] and tl.take([2, 0]) == [["c"], ["a", "b", "a"]]
+    with pytest.raises(IndexError):
+        tl[3]
+    np.testing.assert_array_equal(tl.codes_for(["a", "c"]), [0, -1, 0, 1])
+
+
+@pytest.mark.parametrize("window", [None, 1, 3, 10])
+def test_coded_window_counts_equal_the_per_unit_loop(window):
+    units = _random_units(2, n=80)
+    bow = build_bow(units, min_df=1, max_df=1.0)
+    words = bow.vocab[:12] + ["不存在"]
+    for texts in (bow.raw_texts, bow.texts):
+        coded = window_counts(texts, words, window=window)
+        plain = window_counts(list(texts), words, window=window)
+        assert coded[2] == plain[2]
+        np.testing.assert_array_equal(coded[0], plain[0])
+        np.testing.assert_array_equal(coded[1], plain[1])
+
+
+def test_unit_tokens_sorts_tokens_that_are_out_of_reading_order():
+    tokens = pd.DataFrame(
+        {
+            "doc_id": pd.Categorical(["b", "a", "a", "b", "a"], categories=["b", "a"]),
+            "para_id": np.array([0, 1, 0, 0, 0], np.int32),
+            "token": ["乙", "丙", "甲", "丁", "戊"],
+            "start": np.array([0, 0, 4, 2, 0], np.int32),
+            "end": np.array([1, 1, 5, 3, 1], np.int32),
+        }
+    )
+    out = unit_tokens(tokens, "paragraph")
+    assert out.index.tolist() == ["a#0", "a#1", "b#0"]
+    assert out.tolist() == [["戊", "甲"], ["丙"], ["乙", "丁"]]
+    ordered = tokens.iloc[[4, 2, 1, 0, 3]].reset_index(drop=True)
+    assert unit_tokens(ordered, "paragraph").equals(out)
+    assert unit_tokens(tokens, "document").tolist() == [["戊", "甲", "丙"], ["乙", "丁"]]
+
+
+@pytest.fixture(scope="module")
+def bow():
+    return build_bow(fixture_units())
+
+
+def test_convergence_stops_early_and_equals_the_fixed_fit_of_that_length(bow):
+    rule = Convergence(tol=1e-2, every=5, min_iterations=10)
+    stopped = fit_topics(bow, k=4, seed=3, iterations=300, convergence=rule, measures=())
+    run = stopped.params["iterations_run"]
+    assert 10 <= run < 300 and run % 5 == 0
+    assert stopped.params["iterations"] == 300
+    assert "0.01" in stopped.params["stopping"] and "max 300" in stopped.params["stopping"]
+    fixed = fit_topics(bow, k=4, seed=3, iterations=run, measures=())
+    np.testing.assert_array_equal(stopped.topic_word, fixed.topic_word)
+    np.testing.assert_array_equal(stopped.doc_topic, fixed.doc_topic)
+    assert fixed.params["stopping"] == f"fixed {run}" and fixed.params["iterations_run"] == run
+    assert stopped.metrics["ll_per_word"] == fixed.metrics["ll_per_word"] < 0
+    again = fit_topics(bow, k=4, seed=3, iterations=300, convergence=rule, measures=())
+    np.testing.assert_array_equal(again.topic_word, stopped.topic_word)
+
+
+def test_convergence_bounds_min_and_max(bow):
+    never = Convergence(tol=1e-12, every=7, min_iterations=0)
+    assert fit_topics(bow, k=4, seed=0, iterations=30, convergence=never,
+                      measures=()).params["iterations_run"] == 30  # fmt: skip
+    at_once = Convergence(tol=1.0, every=5, min_iterations=15)
+    assert fit_topics(bow, k=4, seed=0, iterations=300, convergence=at_once,
+                      measures=()).params["iterations_run"] == 15  # fmt: skip
+
+
+def test_backends_without_a_stopping_rule_ignore_it(bow):
+    r = fit_topics(bow, k=3, backend="sklearn", seed=0, iterations=5, convergence=True, measures=())
+    assert r.params["stopping"] == "fixed 5" and np.isnan(r.metrics["ll_per_word"])
+
+
+def test_as_convergence():
+    assert as_convergence(None) is None and as_convergence(False) is None
+    assert as_convergence(True) is DEFAULT_CONVERGENCE
+    assert as_convergence({"tol": 0.01}) == Convergence(tol=0.01)
+    with pytest.raises(ValueError):
+        Convergence(tol=0)
+    with pytest.raises(TypeError):
+        as_convergence(0.01)
+
+
+def test_topic_cache_key_takes_a_convergence_rule():
+    from analysis.cache import cache_path
+    from analysis.topics.pipeline import topic_cache_key
+
+    units = fixture_units()
+    a = topic_cache_key(units, None, convergence=Convergence(tol=0.01))
+    b = topic_cache_key(units, None, convergence=Convergence(tol=0.02))
+    c = topic_cache_key(units, None, convergence={"tol": 0.01})
+    assert cache_path(a, "topics") != cache_path(b, "topics") != cache_path(c, "topics")
