@@ -334,8 +334,11 @@ def score_formulations(
     dic = g.isin(dictionary)
     heads = tuple(rules.policy_heads)
     followed = np.zeros(len(g))
-    for h in heads:
-        followed += np.array([tf.get(x + h, 0) for x in g.tolist()], dtype=float)
+    if heads:
+        # tf as a Series (the dict's last value wins for a repeated gram, as in ``tf``)
+        tf_series = pd.Series(list(tf.values()), index=list(tf.keys()), dtype="int64")
+        for h in heads:
+            followed += tf_series.reindex(g + h).fillna(0).to_numpy(dtype=float)
     ends = np.array([x.endswith(heads) for x in g.tolist()], dtype=bool) if heads else False
     frame = pd.Series(ends | (followed >= rules.frame_min_share * c["mentions"].to_numpy()))
     score = (
