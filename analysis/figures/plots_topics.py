@@ -266,11 +266,13 @@ def plot_topic_stability(
     ax.set_yticks(y, [(names or {}).get(int(t), f"T{int(t)}") for t in s["topic"]])
     ax.set_xlim(0, 1.02)
     runs = int(s["n_runs"].iloc[0]) if "n_runs" in s else None
-    what = f"{runs - 1} other runs" if runs else "other runs"
-    if "stability_runs" in s and str(s["stability_runs"].iloc[0]).startswith(f"{runs - 1} K-sweep"):
-        what = f"{runs - 1} K-sweep fits: other seeds, 90 % subsamples"
+    what = f"{runs - 1} re-fits with other seeds" if runs else "re-fits with other seeds"
+    title = "Topic stability across seeds 主题稳定性"
+    if "stability_runs" in s and "K-sweep fit" in str(s["stability_runs"].iloc[0]):
+        what = f"{runs - 1} K-sweep fits" if runs else "the K-sweep fits"
+        title = "Topic stability across seeds and 90 % subsamples 主题稳定性"
     ax.set_xlabel(f"Similarity to the reported topic after matching ({what}) 稳定性")
-    ax.set_title("Topic stability across seeds 主题稳定性")
+    ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.22), ncols=3, fontsize=6)
     return fig
 
