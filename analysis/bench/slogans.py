@@ -19,6 +19,7 @@ import argparse
 import resource
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 TARGET_SECONDS = 15.0
 
@@ -44,7 +45,13 @@ def _inputs(corpus: str, workers: int):
     key = {
         "bench": "measures-inputs",
         "corpus": hashing.folder_digest(corpus),
-        "code": hashing.source_digest("analysis.study", "analysis.corpus", "analysis.text.tokens"),
+        # the ingestion and tokenizer code and the Study file (not the measures being timed)
+        "code": hashing.digest(
+            hashing.source_digest(
+                "analysis.corpus", "analysis.text.tokens", "analysis.scale.parallel"
+            ),
+            hashing.file_digest(Path(hashing.__file__).parent / "study.py"),
+        ),
         "versions": hashing.library_versions(),
     }
     state: dict = {}

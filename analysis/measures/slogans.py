@@ -508,11 +508,13 @@ def _separator_normalised(big: str, p: SloganPatterns) -> tuple[str, np.ndarray]
     if not in_run.any():
         return big, np.arange(len(codes) + 1, dtype=np.int64)
     run_start = in_run & ~np.concatenate([[False], in_run[:-1]])
-    run_id = np.cumsum(run_start) - 1
-    n_runs = int(run_start.sum())
-    hard = np.bincount(run_id[is_sep], minlength=n_runs)
+    # run ids only for the positions inside runs (not a full-length int64 array)
+    pos = np.flatnonzero(in_run)
+    run_id = np.cumsum(run_start[pos]) - 1
+    n_runs = int(run_id[-1]) + 1
+    hard = np.bincount(run_id[is_sep[pos]], minlength=n_runs)
     qualifies = np.zeros(len(codes), dtype=bool)
-    qualifies[in_run] = hard[run_id[in_run]] <= 1
+    qualifies[pos[hard[run_id] <= 1]] = True
     keep = ~qualifies | run_start
     out = codes.copy()
     out[qualifies & run_start] = ord("、")
