@@ -13,6 +13,8 @@ single largest document — so one report cannot make a term key.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -172,30 +174,45 @@ def keyness_dispersion(
         k = keyness.assign(group="target")
     else:
         k = keyness
-    wanted = set(k["term"].astype(str))
-    doc = s.index.map(lambda u: u.split("#", 1)[0])
-    recs = []
-    for unit_doc, grp, toks in zip(doc, g.to_numpy(), s, strict=True):
-        for t in toks:
-            if t in wanted:
-                recs.append((unit_doc, "" if grp is None or grp != grp else str(grp), t))
-    if not recs:
+    wanted = pd.Index(pd.unique(k["term"].astype(str).to_numpy()))
+    doc_codes, _ = pd.factorize(s.index.map(lambda u: u.split("#", 1)[0]), sort=False)
+    labels = np.array(
+        ["" if grp is None or grp != grp else str(grp) for grp in g.to_numpy()], dtype=object
+    )
+    # every token of every unit, as (unit row, position in ``wanted`` or -1): one vectorised
+    # lookup instead of a Python membership test per token
+    lengths = np.fromiter((len(toks) for toks in s), dtype=np.int64, count=len(s))
+    flat = list(itertools.chain.from_iterable(s))
+    term_codes = wanted.get_indexer(flat) if flat else np.empty(0, dtype=np.intp)
+    rows = np.repeat(np.arange(len(s)), lengths)[term_codes >= 0]
+    term_codes = term_codes[term_codes >= 0]
+    if not len(term_codes):
         extra = {"docs_target": 0, "docs_ref": 0, "max_doc_share": np.nan, "dispersed": False}
         return keyness.assign(**extra)
-    occ = pd.DataFrame(recs, columns=["doc_id", "group", "term"])
-    per_doc = occ.groupby(["group", "term", "doc_id"]).size().rename("count").reset_index()
-    in_group = per_doc.groupby(["group", "term"]).agg(
-        docs_target=("doc_id", "nunique"), total=("count", "sum"), top=("count", "max")
+    group_codes, group_names = pd.factorize(labels[rows], sort=False)
+    occ = pd.DataFrame(
+        {"group": group_codes, "term": term_codes, "doc_id": doc_codes[rows]}, copy=False
     )
-    docs_all = per_doc.groupby("term")["doc_id"].apply(set)
+    per_doc = occ.groupby(["group", "term", "doc_id"]).size().rename("count").reset_index()
+    in_group = (
+        per_doc.groupby(["group", "term"])
+        .agg(docs_target=("doc_id", "nunique"), total=("count", "sum"), top=("count", "max"))
+        .reset_index()
+    )
+    docs_all = per_doc.groupby("term")["doc_id"].nunique()
+    in_group["docs_all"] = docs_all.reindex(in_group["term"]).to_numpy()
+    in_group["group"] = np.asarray(group_names, dtype=object)[in_group["group"].to_numpy()]
+    in_group["term"] = wanted.to_numpy(dtype=object)[in_group["term"].to_numpy()]
     k = k.assign(group=k["group"].astype(str), term=k["term"].astype(str))
-    merged = k.merge(in_group.reset_index(), on=["group", "term"], how="left")
+    merged = k.merge(in_group, on=["group", "term"], how="left")
     merged["docs_target"] = merged["docs_target"].fillna(0).astype(int)
-    group_docs = per_doc.groupby(["group", "term"])["doc_id"].apply(set)
-    merged["docs_ref"] = [
-        len(docs_all.get(t, set()) - group_docs.get((grp, t), set()))
-        for grp, t in zip(merged["group"], merged["term"], strict=True)
-    ]
+    # documents using the term outside the group's own documents that use it (a subset of all
+    # documents using it): |all(t)| - |group(t)|; a term the group never uses counts all of them
+    all_docs = docs_all.reindex(wanted.get_indexer(merged["term"].to_numpy())).fillna(0)
+    merged["docs_ref"] = (
+        all_docs.to_numpy().astype(int) - merged["docs_target"].to_numpy()
+    ).tolist()
+    merged = merged.drop(columns=["docs_all"])
     merged["max_doc_share"] = np.where(
         merged["total"] > 0, merged["top"] / merged["total"].where(merged["total"] > 0, 1), np.nan
     )
