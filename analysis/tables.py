@@ -328,10 +328,10 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "independent; topics: topic coherence: mean normalised PMI of the top-10 term pairs (boolean sliding "
     "windows of 10 tokens), in [−1, 1], higher = more coherent (Lau et al. 2014); "
     "topic_choice.csv: of the final model",
-    "stopping": "topic_choice.csv: how the final model's Gibbs sampling stopped: `fixed N` sweeps, "
+    "stopping": "how the final model's Gibbs sampling stopped: `fixed N` sweeps, "
     "or the convergence rule (relative change of log-likelihood per word over a block of sweeps "
     "below a tolerance; used on large corpora, see README)",
-    "iterations_run": "topic_choice.csv: iterations (Gibbs sweeps for tomotopy) the final model ran",
+    "iterations_run": "iterations (Gibbs sweeps for tomotopy) the final model ran",
     "c_v": "topic coherence c_v (Röder et al. 2015; boolean sliding windows of 110 tokens, as "
     "gensim), in [0, 1], higher = more coherent",
     "u_mass": "topic coherence u_mass (Mimno et al. 2011; document co-occurrence), ≤ 0, closer "

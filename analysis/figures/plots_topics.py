@@ -273,7 +273,9 @@ def plot_topic_stability(
         title = "Topic stability across seeds and 90 % subsamples 主题稳定性"
     ax.set_xlabel(f"Similarity to the reported topic after matching ({what}) 稳定性")
     ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.22), ncols=3, fontsize=6)
+    # centred under the axes: anchored at its left edge it ran off the figure when the topic
+    # labels are long
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=3, fontsize=6)
     return fig
 
 
