@@ -377,6 +377,8 @@ def cli_figures(args: argparse.Namespace) -> int:
         "analysis.text.lexicons",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # one line per run with the topic stage's CPU seconds per step (read by `bench sweep`)
+    logging.getLogger("analysis.topics.pipeline.cpu").setLevel(logging.INFO)
     t0 = time.perf_counter()
     study = study_from_args(args)
     workers = min(2, os.cpu_count() or 1)  # figures are drawn while the next inputs compute

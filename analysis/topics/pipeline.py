@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from analysis.scale.parallel import Executor
 
 log = logging.getLogger(__name__)
+#: the per-step CPU line has its own logger, so it stays visible when a caller quiets this module
+cpu_log = logging.getLogger(f"{__name__}.cpu")
 
 SMALL_KS = range(3, 11)  # a few hundred paragraphs: K is weakly identified above ~10
 LARGE_KS = (10, 15, 20, 25, 30)  # tens of thousands of paragraphs
@@ -331,7 +333,7 @@ def _run_topic_analysis(
     sweep.attrs.update(chosen_k=k, rule=RULE)  # also after an edge extension (concatenated sweep)
     html = topic_html(model, examples=model_examples)
     cpu.lap("tables")
-    log.info("%s %s", CPU_LOG_PREFIX, cpu.summary())
+    cpu_log.info("%s %s", CPU_LOG_PREFIX, cpu.summary())
     return {
         "topic_k_selection": sweep,
         "k_summary": k_summary(sweep),
