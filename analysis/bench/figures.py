@@ -36,14 +36,19 @@ from pathlib import Path
 TARGETS = {"cold": 25.0, "warm": 2.0}
 
 
-def _run(data: str, out: Path, cache: Path) -> dict[str, object]:
-    """One ``figures`` run in a fresh process: CPU and wall seconds, peak MB, summary line."""
+def run_figures(data: str | Path, out: str | Path, cache: str | Path) -> dict[str, object]:
+    """One ``figures`` run in a fresh process with the cache folder ``cache``.
+
+    Returns:
+        dict with ``cpu`` (the run + its workers: RUSAGE_CHILDREN), ``wall``, ``peak`` (MB, the
+        largest child so far), ``summary`` (first stdout line) and ``stderr``.
+    """
     env = {**os.environ, "ANALYSIS_CACHE": str(cache), "TQDM_DISABLE": "1"}
     env.pop("ANALYSIS_NO_CACHE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis", "figures", "--data", data, "--out", str(out)],
+        [sys.executable, "-m", "analysis", "figures", "--data", str(data), "--out", str(out)],
         env=env,
         capture_output=True,
         text=True,
@@ -58,7 +63,7 @@ def _run(data: str, out: Path, cache: Path) -> dict[str, object]:
     summary = proc.stdout.strip().splitlines()[0] if proc.stdout.strip() else ""
     # ru_maxrss of the children is the largest process so far (Linux: KB, macOS: bytes)
     peak = after.ru_maxrss / (2**20 if sys.platform == "darwin" else 1024)
-    return {"cpu": cpu, "wall": wall, "peak": peak, "summary": summary}
+    return {"cpu": cpu, "wall": wall, "peak": peak, "summary": summary, "stderr": proc.stderr}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,10 +77,10 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-figures-") as tmp:
         tmp_path = Path(tmp)
         cache, out = tmp_path / "cache", tmp_path / "out"
-        rows = [("cold", _run(data, out, cache))]
-        warm = [_run(data, out, cache) for _ in range(repeat)]
+        rows = [("cold", run_figures(data, out, cache))]
+        warm = [run_figures(data, out, cache) for _ in range(repeat)]
         rows.append(("warm", min(warm, key=lambda r: r["cpu"])))
-        rows.append(("redraw", _run(data, tmp_path / "out2", cache)))
+        rows.append(("redraw", run_figures(data, tmp_path / "out2", cache)))
     print(f"{'run':<8}{'CPU s':>8}{'wall s':>8}{'peak MB':>9}  {'target':<16}summary")
     for name, r in rows:
         target = f"<= {TARGETS[name]:g} CPU s" if name in TARGETS else ""

@@ -25,12 +25,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import resource
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -161,32 +157,13 @@ def topic_stage_seconds(log_text: str) -> dict[str, float]:
 
 
 def run_figures(data: str | Path, out: str | Path, cache: str | Path) -> dict[str, object]:
-    """One cold ``python -m analysis figures`` run in a subprocess.
+    """One cold ``python -m analysis figures`` run in a subprocess
+    (:func:`analysis.bench.figures.run_figures`) plus ``stages``: the topic stage's CPU seconds
+    per step, read from its log."""
+    from analysis.bench.figures import run_figures as figures_run
 
-    Returns:
-        dict with ``wall``, ``cpu`` (run + its workers: RUSAGE_CHILDREN), ``stages`` (topic
-        stage CPU seconds per step), ``stderr``.
-    """
-    env = {**os.environ, "ANALYSIS_CACHE": str(cache), "TQDM_DISABLE": "1"}
-    env.pop("ANALYSIS_NO_CACHE", None)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "analysis", "figures", "--data", str(data), "--out", str(out)],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr[-3000:])
-        raise SystemExit(f"figures run failed (exit {proc.returncode})")
-    return {
-        "wall": wall,
-        "cpu": cpu,
-        "stages": topic_stage_seconds(proc.stderr),
-        "stderr": proc.stderr,
-    }
+    res = figures_run(data, out, cache)
+    return {**res, "stages": topic_stage_seconds(str(res["stderr"]))}
 
 
 def run(args: argparse.Namespace) -> int:
