@@ -475,17 +475,7 @@ def process_file(
     name: str | None = None,
     drop_shapes: frozenset[str] = frozenset(),
 ) -> tuple[list[dict], list[pd.DataFrame], list[dict], list[dict]]:
-    """Ingest one raw file: decode, (markdown → lines), split articles, clean, structure.
-
-    Args:
-        path: the raw file (``.txt``-like, or markdown by its suffix).
-        doc_id_base: stable id stem (see :func:`doc_id_bases`).
-        patterns: compiled chrome patterns (default ``data/lexicons/chrome.yaml``).
-        name: the ``source_file`` value (default: the file name; the relative path when a
-            folder is read recursively).
-        drop_shapes: line shapes found to be boilerplate across the corpus (removed right
-            after cleaning, rule ``recurring_line``, so titles and sections are found without
-            them).
+    """:func:`file_rows` with each document's paragraphs as a DataFrame.
 
     Returns:
         ``(document_rows, paragraph_frames, quality_rows, removed_rows)``; a skipped file yields
@@ -520,9 +510,11 @@ def file_rows(
             them).
 
     Returns:
-        ``(document_rows, paragraph_columns, quality_rows, removed_rows)`` as
-        :func:`process_file`, with each document's paragraphs as plain column lists
-        (:data:`PARAGRAPH_COLUMNS` -> list), so a corpus builds ONE paragraphs DataFrame.
+        ``(document_rows, paragraph_columns, quality_rows, removed_rows)``; a skipped file
+        yields no documents and one quality row whose ``reason`` names the problem.
+        ``removed_rows`` has the :data:`REMOVED_COLUMNS` of every line cleaning dropped; each
+        document's paragraphs are plain column lists (:data:`PARAGRAPH_COLUMNS` -> list), so a
+        corpus builds ONE paragraphs DataFrame.
     """
     pats = patterns if patterns is not None else load_chrome_patterns()
     raw = read_raw_file(path)

@@ -200,7 +200,6 @@ def keyness_dispersion(
         .reset_index()
     )
     docs_all = per_doc.groupby("term")["doc_id"].nunique()
-    in_group["docs_all"] = docs_all.reindex(in_group["term"]).to_numpy()
     in_group["group"] = np.asarray(group_names, dtype=object)[in_group["group"].to_numpy()]
     in_group["term"] = wanted.to_numpy(dtype=object)[in_group["term"].to_numpy()]
     k = k.assign(group=k["group"].astype(str), term=k["term"].astype(str))
@@ -209,10 +208,7 @@ def keyness_dispersion(
     # documents using the term outside the group's own documents that use it (a subset of all
     # documents using it): |all(t)| - |group(t)|; a term the group never uses counts all of them
     all_docs = docs_all.reindex(wanted.get_indexer(merged["term"].to_numpy())).fillna(0)
-    merged["docs_ref"] = (
-        all_docs.to_numpy().astype(int) - merged["docs_target"].to_numpy()
-    ).tolist()
-    merged = merged.drop(columns=["docs_all"])
+    merged["docs_ref"] = all_docs.to_numpy().astype(int) - merged["docs_target"].to_numpy()
     merged["max_doc_share"] = np.where(
         merged["total"] > 0, merged["top"] / merged["total"].where(merged["total"] > 0, 1), np.nan
     )
