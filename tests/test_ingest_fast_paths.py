@@ -300,3 +300,60 @@ def test_batched_line_reductions_equal_the_per_line_regexes():
         lines = lines[: rng.randint(0, 4)]
         assert _norms(lines) == [_norm(x) for x in lines], lines
         assert _cjk_cores(lines) == [_NON_CJK.sub("", x) for x in lines], lines
+
+
+def _script_lines(rng: random.Random, n: int) -> list[str]:
+    # Traditional phrases OpenCC converts as phrases (and characters it maps one to one),
+    # Simplified text, punctuation, spaces and empty lines
+    words = ["發展", "經濟", "統戰", "乾燥", "乾隆", "頭髮", "發現", "後來", "皇后", "著作", "瞭解",
+             "臺灣", "里程", "裡面", "鬆", "髮", "干", "建设", "发展", "，", "。", " ", "a"]  # fmt: skip
+    return ["".join(rng.choice(words) for _ in range(rng.randint(0, 8))) for _ in range(n)]
+
+
+def test_simplified_lines_give_each_lines_own_conversion():
+    from analysis.corpus.script import simplified_lines, to_simplified, to_simplified_many
+
+    rng = random.Random(21)
+    for _ in range(300):
+        lines = _script_lines(rng, rng.randint(1, 12))
+        text = "\n".join(lines)
+        pieces, known = simplified_lines(text)
+        assert pieces == to_simplified(text).split("\n")
+        assert all(known[x] == to_simplified(x) for x in known)
+        assert set(known) <= set(lines) and "" not in known
+        others = _script_lines(rng, 5)  # texts not in ``known``: converted as before
+        texts = [*lines, *others, *lines[:2]]
+        assert to_simplified_many(texts, known) == [to_simplified(t) for t in texts]
+
+
+class _LengthChangingConverter:
+    """A stand-in for OpenCC with phrases that change the length of a line."""
+
+    def __init__(self, *pairs: tuple[str, str]) -> None:
+        self.pairs = pairs
+
+    def convert(self, text: str) -> str:
+        for old, new in self.pairs:
+            text = text.replace(old, new)
+        return text
+
+
+def test_simplified_lines_skip_lines_whose_conversion_changes_length(monkeypatch):
+    from analysis.corpus import script
+
+    fake = _LengthChangingConverter(("乾", "干干"), ("發", "发"))
+    monkeypatch.setattr(script, "_converter", lambda config: fake)
+    # the whole text changes length: to_simplified converts it character by character
+    pieces, known = script.simplified_lines("發展\n乾燥\n發")
+    assert pieces == script.to_simplified("發展\n乾燥\n發").split("\n") == ["发展", "乾燥", "发"]
+    assert known == {}
+    assert script.to_simplified_many(["乾燥", "發"], known) == ["乾燥", "发"]
+    # one line longer by one, one shorter by one: the whole keeps its length, those lines do not
+    fake.pairs = (("乾", "干干"), ("發發", "发"))
+    text = "乾燥\n發發展\n建設"
+    pieces, known = script.simplified_lines(text)
+    assert pieces == script.to_simplified(text).split("\n") == ["干干燥", "发展", "建設"]
+    assert known == {"建設": "建設"}
+    lines = text.split("\n")
+    assert script.to_simplified_many(lines, known) == [script.to_simplified(t) for t in lines]
+    assert script.to_simplified_many(lines, known) == ["乾燥", "發發展", "建設"]

@@ -298,8 +298,12 @@ def _blank_between(blank_nos: list[int], a: int, b: int) -> bool:
 def _drop_shapes(cleaned: CleanResult, shapes: frozenset[str], removed: list) -> int:
     """Remove lines whose :func:`~analysis.boilerplate.line_shape` is in ``shapes``, in place."""
     keep_lines, keep_nos, n = [], [], 0
+    known = cleaned.simplified
     for line, no in zip(cleaned.lines, cleaned.line_nos):
-        if len(line) <= BOILERPLATE_MAX_CHARS and line_shape(to_simplified(line)) in shapes:
+        if (
+            len(line) <= BOILERPLATE_MAX_CHARS
+            and line_shape(known.get(line) or to_simplified(line)) in shapes
+        ):
             removed.append((no, "recurring_line", line))
             n += 1
             continue
@@ -354,6 +358,7 @@ class _Article:
     paras: dict[str, list]  # STRUCTURE_COLUMNS + line_no (empty lists: no paragraph)
     counts: Counter
     removed: list[tuple[int, str, str]]
+    simplified: dict[str, str] = field(default_factory=dict)  # see CleanResult.simplified
 
 
 def _article(
@@ -436,7 +441,7 @@ def _article(
         date=byline_date or sig_date or header_date(final),
         signature=signature,
     )
-    return _Article(meta, paras, counts, removed)
+    return _Article(meta, paras, counts, removed, cleaned.simplified)
 
 
 FRONT_MATTER_COLUMNS = {"title": "title", "date": "date", "source": "source", "author": "author"}
@@ -571,7 +576,8 @@ def file_rows(
             continue
         # plain columns: the corpus builds one paragraphs DataFrame (see paragraphs_frame)
         columns = dict(paras)
-        texts = to_simplified_many(originals)  # one OpenCC call per document
+        known = art.simplified  # lines clean_lines converted already: not converted again
+        texts = to_simplified_many(originals, known)  # (at most) one OpenCC call per document
         is_body = [k != "title" for k in kinds]
         n = len(originals)
         span = max(1, n - 1)
@@ -586,11 +592,10 @@ def file_rows(
         frame = {c: columns[c] for c in PARAGRAPH_COLUMNS}
         original = "\n".join(o for o, b in zip(originals, is_body) if b)
         simplified = "\n".join(t for t, b in zip(texts, is_body) if b)
-        title = to_simplified(meta["title_original"])
+        title = known.get(meta["title_original"]) or to_simplified(meta["title_original"])
         header = "\n".join(t for t, b in zip(texts, is_body) if not b and t != title)
-        place = infer_place(
-            title, simplified, header=header, signature=to_simplified(meta["signature"])
-        )
+        signature = known.get(meta["signature"]) or to_simplified(meta["signature"])
+        place = infer_place(title, simplified, header=header, signature=signature)
         q["n_chars_clean"] = sum(len(t) for t in texts)
         front_date = parse_date(front.get("date", "")) if front.get("date") else ""
         date = front_date or meta["date"]

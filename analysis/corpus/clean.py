@@ -32,7 +32,7 @@ from analysis import paths
 from analysis._files import read_yaml
 from analysis.errors import InputFileError
 
-from .script import to_simplified
+from .script import simplified_lines, to_simplified
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -564,6 +564,9 @@ class CleanResult:
             ``chrome:<category>``, ``related_block``, ``field:<field>`` and
             ``field_value:<field>`` (the value of a label left alone on the line before).
         blank_nos: line numbers of blank lines (paragraph separators in many exports).
+        simplified: ``{line: to_simplified(line)}`` for lines the article's one OpenCC call
+            converted (see :func:`analysis.corpus.script.simplified_lines`), so later steps do
+            not convert them again.
     """
 
     lines: list[str]
@@ -572,6 +575,7 @@ class CleanResult:
     line_nos: list[int] = field(default_factory=list)
     removed: list[tuple[int, str, str]] = field(default_factory=list)
     blank_nos: list[int] = field(default_factory=list)
+    simplified: dict[str, str] = field(default_factory=dict)
 
 
 def clean_line(line: str) -> tuple[str, Counter[str]]:
@@ -614,10 +618,10 @@ def clean_lines(
     """
     text, counts = clean_line("\n".join(raw_lines))
     lines = [line.strip() for line in text.split("\n")]
-    simple_lines = to_simplified("\n".join(lines)).split("\n")
+    simple_lines, known = simplified_lines("\n".join(lines))
     if len(simple_lines) != len(lines):  # pragma: no cover - to_simplified keeps length
-        simple_lines = [to_simplified(line) for line in lines]
-    result = CleanResult(lines=[], counts=counts)
+        simple_lines, known = [to_simplified(line) for line in lines], {}
+    result = CleanResult(lines=[], counts=counts, simplified=known)
     block = patterns._block_any
     numbers = list(line_nos) if line_nos is not None else range(1, len(lines) + 1)
     pending = ""

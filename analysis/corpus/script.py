@@ -40,15 +40,47 @@ def to_simplified(text: str) -> str:
     return "".join(c if len(c := conv.convert(ch)) == 1 else ch for ch in text)
 
 
-def to_simplified_many(texts: list[str]) -> list[str]:
+def simplified_lines(text: str) -> tuple[list[str], dict[str, str]]:
+    """``to_simplified(text).split("\n")``, and ``{line: to_simplified(line)}`` for the lines
+    of ``text`` that this one OpenCC call already converted.
+
+    OpenCC phrases never span a line break (the assumption :func:`to_simplified_many` rests
+    on), so when the whole conversion keeps the length each piece is the line's own
+    conversion, and it is ``to_simplified(line)`` whenever it keeps the line's length. Later
+    steps look converted lines up here instead of converting the document's text again.
+    """
+    if not text:
+        return [text], {}
+    converted = _converter("t2s").convert(text)
+    if len(converted) != len(text):  # to_simplified's character-by-character fallback
+        return to_simplified(text).split("\n"), {}
+    pieces = converted.split("\n")
+    known = {
+        line: piece
+        for line, piece in zip(text.split("\n"), pieces, strict=True)
+        if line and len(line) == len(piece)
+    }
+    return pieces, known
+
+
+def to_simplified_many(texts: list[str], known: dict[str, str] | None = None) -> list[str]:
     """:func:`to_simplified` of each text, with one OpenCC call for all of them.
 
     The texts are joined by newlines (OpenCC phrases never span a line break) and split back;
     a text whose conversion changed its length — or any text containing a newline — is
     converted on its own, so the result is always ``[to_simplified(t) for t in texts]``.
+    ``known`` maps texts already converted (``{t: to_simplified(t)}``, e.g. the lines of
+    :func:`simplified_lines`) to their conversion: only the others are sent to OpenCC.
     """
     if not texts:
         return []
+    if known:
+        out = [known.get(t) for t in texts]
+        missing = [t for t, s in zip(texts, out, strict=True) if s is None]
+        if missing:
+            converted = iter(to_simplified_many(missing))
+            out = [s if s is not None else next(converted) for s in out]
+        return out
     if any("\n" in t for t in texts):
         return [to_simplified(t) for t in texts]
     pieces = _converter("t2s").convert("\n".join(texts)).split("\n")
