@@ -357,3 +357,34 @@ def test_simplified_lines_skip_lines_whose_conversion_changes_length(monkeypatch
     lines = text.split("\n")
     assert script.to_simplified_many(lines, known) == [script.to_simplified(t) for t in lines]
     assert script.to_simplified_many(lines, known) == ["乾燥", "發發展", "建設"]
+
+
+def test_squeezed_spaces_equal_the_regex_substitution():
+    from analysis.corpus.clean import FOLD_TABLE_MIN, _squeeze_spaces
+
+    spaces = [" ", "\t", "\u00a0", "\u2000", "\u200a", "\u202f", "\u205f", "\u3000"]
+    others = ["中", "a", "\n", "\u1fff", "\u200b", "\u2010", "\u3001", "\U00020000"]
+    rng = random.Random(5)
+    for size in (0, 3, FOLD_TABLE_MIN - 1, FOLD_TABLE_MIN, 5000):
+        for p_space in (0.0, 0.05, 0.5, 0.9):
+            text = "".join(
+                rng.choice(spaces if rng.random() < p_space else others) for _ in range(size)
+            )
+            assert _squeeze_spaces(text) == _SPACES.sub(" ", text), (size, p_space)
+    long = "中 文" * FOLD_TABLE_MIN
+    assert _squeeze_spaces(long) is long  # single plain spaces only: the text itself
+    for tricky in (" \u00a0", "\u00a0", "  ", "\u3000 ", "\t"):  # runs and non-plain spaces
+        text = long + tricky + long
+        assert _squeeze_spaces(text) == _SPACES.sub(" ", text) != text, repr(tricky)
+    surrogate = "中\ud800 \u00a0文" * FOLD_TABLE_MIN  # not encodable: the regex
+    assert _squeeze_spaces(surrogate) == _SPACES.sub(" ", surrogate)
+
+
+def test_url_screen_keeps_every_url():
+    from analysis.corpus.clean import _URL, strip_urls
+
+    rng = random.Random(8)
+    pieces = ["www.", "WwW.", "wWw", "w.", "W.", ":", "//", "http", "s", "gov.cn", "中文", " "]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert strip_urls(text) == _URL.subn("", text), text

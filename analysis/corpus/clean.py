@@ -201,7 +201,33 @@ def normalise_width(text: str) -> tuple[str, int]:
     # a substitution per folded character (str.translate with a dict costs a failed lookup
     # for EVERY character of the text: it was the single most expensive step of ingestion)
     text, changed = _fold_width(text)
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip(" "), changed
+    return _squeeze_spaces(unicodedata.normalize("NFC", text)).strip(" "), changed
+
+
+@lru_cache(maxsize=1)
+def _space_table() -> np.ndarray:
+    """Code point -> is it one of the characters ``_SPACES`` matches?"""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[cp for cp in range(0x3001) if _SPACES.fullmatch(chr(cp))]] = True
+    return table
+
+
+def _squeeze_spaces(text: str) -> str:
+    """``_SPACES.sub(" ", text)``: every run of space characters becomes one space; on a long
+    text over code-point arrays (re tests the character class at every position)."""
+    if len(text) < FOLD_TABLE_MIN:
+        return _SPACES.sub(" ", text)
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        return _SPACES.sub(" ", text)
+    space = _space_table()[codes]
+    first = space.copy()
+    first[1:] &= ~space[:-1]  # the first character of each run
+    if np.array_equal(first, space) and np.array_equal(space, codes == 0x20):
+        return text  # every run is one plain space already
+    out = np.where(first, np.uint32(0x20), codes)[~space | first]
+    return out.tobytes().decode("utf-32-le")
 
 
 # --- 4-6. line-level chrome, field lines and URLs ----------------------------------------------
@@ -548,7 +574,9 @@ _URL_HINT = re.compile(r"://|[wW][wW][wW]\.")
 
 def strip_urls(text: str) -> tuple[str, int]:
     """Remove inline URLs (``http(s)://…``, ``www.…``)."""
-    if not _URL_HINT.search(text):
+    # str's own search first (the regex tests every position): www. needs "w." or "W."
+    maybe_www = ("w." in text or "W." in text) and _URL_HINT.search(text) is not None
+    if "://" not in text and not maybe_www:
         return text, 0
     return _URL.subn("", text)
 
