@@ -63,3 +63,40 @@ def test_use_cjk_font_is_idempotent():
 
 def test_css_names_the_same_family():
     assert fonts.cjk_font_css().startswith(f'"{fonts.cjk_font_family()}"')
+
+
+def _tables(woff2: bytes) -> dict[str, bytes]:
+    """The decompressed sfnt tables of a WOFF2 file, raw bytes by tag."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(woff2))
+    assert font.flavor == "woff2"
+    return {tag: font.reader[tag] for tag in font.reader.keys()}
+
+
+def test_woff2_subset_at_lower_brotli_quality_holds_the_same_font():
+    """The embedded subset is compressed at WOFF2_QUALITY, not fontTools' 11: other bytes,
+    same decompressed tables, and fontTools' own brotli is restored afterwards."""
+    from fontTools.ttLib import woff2
+
+    text = "招商引资 基層組織建設 高质量发展 Investment 2024"
+    chars = "".join(sorted(set(text + fonts._ALWAYS)))
+    path = fonts.cjk_font_file()
+    original = woff2.brotli
+    fast = fonts._subset(path, chars)
+    slow = fonts._subset(path, chars, quality=11)
+    assert woff2.brotli is original  # restored
+    assert fonts.WOFF2_QUALITY < 11
+    assert fast != slow  # the quality reached the writer
+    assert _tables(fast) == _tables(slow)
+    assert fonts._subset(path, chars) == fast  # reproducible bytes
+
+
+def test_woff2_quality_is_restored_after_an_error():
+    from fontTools.ttLib import woff2
+
+    original = woff2.brotli
+    with pytest.raises(RuntimeError), fonts._woff2_quality(1):
+        assert woff2.brotli.compress is not original.compress
+        raise RuntimeError
+    assert woff2.brotli is original
