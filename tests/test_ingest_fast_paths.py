@@ -26,6 +26,7 @@ from analysis.corpus.clean import (
     normalise_width,
 )
 from analysis.corpus.dedup import _KEEP, near_duplicate_pairs, shingle_hashes
+from analysis.corpus.gazetteer import LEVELS
 from analysis.corpus.genre import (
     _SENTENCE,
     SUBSTANCE,
@@ -388,3 +389,34 @@ def test_url_screen_keeps_every_url():
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert strip_urls(text) == _URL.subn("", text), text
+
+
+def _plain_scan(gaz, text: str) -> list[tuple[int, int, str]]:
+    out, resume = [], 0
+    for i in range(len(text) - 1):
+        if i < resume or len(text[i : i + 2]) < 2 or text[i : i + 2] not in gaz.by_prefix:
+            continue
+        for length in gaz.by_prefix[text[i : i + 2]]:
+            if text[i : i + length] in gaz.surface:
+                out.append((i, i + length, text[i : i + length]))
+                resume = i + length
+                break
+    return out
+
+
+def test_gazetteer_scan_equals_the_position_by_position_definition():
+    from analysis.corpus.gazetteer import default_gazetteer, find_mentions
+
+    gaz = default_gazetteer()
+    names = sorted(gaz.surface)
+    rng = random.Random(13)
+    pieces = [*rng.sample(names, 300), "市", "县", "区", "省", "中", "\n", "a", "\U00020000"]
+    pieces += [w[:2] for w in rng.sample(names, 50)] + [w[1:] for w in rng.sample(names, 50)]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert list(gaz.scan(text)) == _plain_scan(gaz, text), text
+    text = "".join(rng.choice(pieces) for _ in range(20000))
+    assert list(gaz.scan(text)) == _plain_scan(gaz, text)
+    levels = {m.name: m.level for m in find_mentions(text)}
+    for name, level in levels.items():  # the precomputed level is the highest of the name's
+        assert level == min((d.level for d in gaz.by_name[name]), key=LEVELS.index)

@@ -67,19 +67,6 @@ class Mention:
     divisions: tuple[Division, ...]
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique`` for 1-D integers by sort + neighbour comparison (several times faster)."""
-    values = np.sort(values)
-    if len(values) < 2:
-        return values
-    return values[np.concatenate(([True], values[1:] != values[:-1]))]
-
-
-def _bigram_code(pair: str) -> int:
-    """Two characters as one integer (21 bits each), as :meth:`Gazetteer.scan` computes them."""
-    return (ord(pair[0]) << 21) | ord(pair[1])
-
-
 def read_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     """Read and check the gazetteer CSV.
 
@@ -129,6 +116,13 @@ class Gazetteer:
         for row in table.itertuples(index=False):
             d = Division(row.name, row.short, row.level, row.parent, row.province, row.code)
             self.by_name[d.name] = (*self.by_name.get(d.name, ()), d)
+        # a name's level (the highest when the divisions of one name differ)
+        self.level = {
+            name: divs[0].level
+            if len({d.level for d in divs}) == 1
+            else min((d.level for d in divs), key=LEVELS.index)
+            for name, divs in self.by_name.items()
+        }
         self.surface: dict[str, tuple[str, bool]] = {}  # surface -> (full name, is_short)
         for name, divs in self.by_name.items():
             for d in divs:
@@ -141,17 +135,23 @@ class Gazetteer:
             lengths.setdefault(word[:2], set()).add(len(word))
         # the automaton: first two characters -> candidate lengths, longest first
         self.by_prefix = {p: tuple(sorted(n, reverse=True)) for p, n in lengths.items()}
-        # the same prefixes as sorted bigram codes, to find candidate positions with numpy
-        self.prefix_codes = _sorted_unique(
-            np.array([_bigram_code(p) for p in self.by_prefix if len(p) == 2], dtype=np.uint64)
-        )
         # which code points occur first / second in those prefixes: a cheap filter before the
-        # binary search (most positions of a text fail it)
+        # prefix table (most positions of a text fail it)
         self.first_chars = np.zeros(0x110000, dtype=bool)
         self.second_chars = np.zeros(0x110000, dtype=bool)
         pairs = [p for p in self.by_prefix if len(p) == 2]
         self.first_chars[[ord(p[0]) for p in pairs]] = True
         self.second_chars[[ord(p[1]) for p in pairs]] = True
+        # the prefixes as a table: [first character's number, second character's number], the
+        # numbers counting those characters from 1 (one look-up per position, no search)
+        self.first_ids = np.cumsum(self.first_chars, dtype=np.int32) * self.first_chars
+        self.second_ids = np.cumsum(self.second_chars, dtype=np.int32) * self.second_chars
+        self.prefix_table = np.zeros(
+            (int(self.first_chars.sum()) + 1, int(self.second_chars.sum()) + 1), dtype=bool
+        )
+        self.prefix_table[
+            self.first_ids[[ord(p[0]) for p in pairs]], self.second_ids[[ord(p[1]) for p in pairs]]
+        ] = True
 
     def scan(self, text: str):
         """Yield ``(start, end, surface)`` for the longest name at each position, left to right,
@@ -163,11 +163,8 @@ class Gazetteer:
         # only positions whose two characters start some name can start a match; the scan
         # visits them left to right and skips those inside the previous match
         maybe = np.flatnonzero(self.first_chars[codes[:-1]] & self.second_chars[codes[1:]])
-        bigrams = (codes[maybe].astype(np.uint64) << np.uint64(21)) | codes[maybe + 1]
-        table = self.prefix_codes
-        at = np.searchsorted(table, bigrams)
-        at[at == len(table)] = 0
-        candidates = maybe[table[at] == bigrams]
+        first, second = self.first_ids[codes[maybe]], self.second_ids[codes[maybe + 1]]
+        candidates = maybe[self.prefix_table[first, second]]
         resume = 0
         for i in candidates.tolist():
             if i < resume:
@@ -236,11 +233,5 @@ def find_mentions(
             continue
         if len(surface) <= MIN_FULL_NAME and _starts_inside_word(text, start, surface, freq):
             continue
-        divs = gaz.by_name[name]
-        level = (
-            divs[0].level
-            if len({d.level for d in divs}) == 1
-            else min((d.level for d in divs), key=LEVELS.index)
-        )
-        out.append(Mention(start, end, surface, name, level, is_short, divs))
+        out.append(Mention(start, end, surface, name, gaz.level[name], is_short, gaz.by_name[name]))
     return out
