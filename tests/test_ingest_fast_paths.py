@@ -420,3 +420,43 @@ def test_gazetteer_scan_equals_the_position_by_position_definition():
     levels = {m.name: m.level for m in find_mentions(text)}
     for name, level in levels.items():  # the precomputed level is the highest of the name's
         assert level == min((d.level for d in gaz.by_name[name]), key=LEVELS.index)
+
+
+def test_marker_first_character_screen_equals_the_three_patterns():
+    from analysis.corpus.structure import _NUM, _SUB, _TOP, _marker, _numeral_value
+
+    def plain(line: str):
+        for level, rx in (("top", _TOP), ("sub", _SUB), ("num", _NUM)):
+            m = rx.match(line)
+            if m:
+                return level, _numeral_value(m.group(1))
+        return "", 0
+
+    firsts = [chr(cp) for cp in range(0x110000) if chr(cp).isdecimal()]  # every \d digit
+    firsts += list("一二三四五六七八九十(（)）〔[、.．0１٣ ") + ["", "\U0001d7ce"]
+    rests = ["", "、", ".", "．", "）", ")", "十", "1、", "一）", "、全市", " 、", "2.5"]
+    rng = random.Random(17)
+    for first in firsts:
+        for _ in range(3):
+            line = first + "".join(rng.choice(rests) for _ in range(rng.randint(0, 3)))
+            mk = _marker(line)
+            assert (mk.level, mk.number) == plain(line), repr(line)
+
+
+def test_field_line_start_check_equals_the_first_segment_rule():
+    from analysis.corpus.clean import load_chrome_patterns, parse_field_line
+
+    pats = load_chrome_patterns()
+    rx, names = pats._field
+    labels = [w for ws in pats.byline_labels.values() for w in ws][:30]
+    pieces = [*labels, ":", "：", " ", "|", "张三", "2019-03-01 10:20 ", "全市", "【", "。"]
+    rng = random.Random(19)
+    for _ in range(3000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        parsed = parse_field_line(line, pats)
+        text = line.strip(" 【】[]")
+        m = re.match(r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+)?", text)  # fmt: skip
+        segments = list(rx.finditer(text, m.end()))
+        starts_with_label = bool(segments) and segments[0].start() == m.end()
+        if not starts_with_label or not text or len(text) > pats.byline_max_chars:
+            assert parsed is None, line

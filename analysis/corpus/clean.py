@@ -348,6 +348,7 @@ def _scoped(pattern: str) -> str:
 _DATE_PREFIX = (
     r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+)?"
 )
+_DATE_PREFIX_RX = re.compile(_DATE_PREFIX)
 _DATE_VALUE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 
 
@@ -402,11 +403,11 @@ def parse_field_line(line_simplified: str, patterns: ChromePatterns) -> FieldLin
     if not text or len(text) > patterns.byline_max_chars:
         return None
     rx, names = patterns._field
-    prefix = re.match(_DATE_PREFIX, text)
+    prefix = _DATE_PREFIX_RX.match(text)
     start = prefix.end() if prefix else 0
-    segments = list(rx.finditer(text, start))
-    if not segments or segments[0].start() != start:
+    if rx.match(text, start) is None:  # = the first segment found does not start there
         return None
+    segments = list(rx.finditer(text, start))
     found: dict[str, str] = {}
     pending = ""
     for n, seg in enumerate(segments):

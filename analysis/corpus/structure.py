@@ -83,7 +83,12 @@ class _Marker:
     number: int
 
 
+_MARKER_FIRST = frozenset(NUMERALS + "(（")  # how _TOP and _SUB start (_NUM: a digit, \\d)
+
+
 def _marker(line: str) -> _Marker:
+    if not line or (line[0] not in _MARKER_FIRST and not line[0].isdecimal()):
+        return _Marker("", 0)  # (most lines: no pattern can match, none is tried)
     for level, rx in (("top", _TOP), ("sub", _SUB), ("num", _NUM)):
         m = rx.match(line)
         if m:
