@@ -128,3 +128,89 @@ def test_keyness_by_group_equals_one_keyness_per_group():
         slow = keyness(units, groups == label, min_freq=2)
         got = fast[fast["group"] == label].drop(columns="group").reset_index(drop=True)
         pd.testing.assert_frame_equal(got, slow, check_dtype=False)
+
+
+def _random_units(seed: int) -> tuple[pd.Series, pd.Series]:
+    """Units with Zipf-like terms (many tied totals), a tiny group (absent terms can be
+    over-used there: log ratio > 0 with a = 0), empty units and unlabelled units."""
+    rng = np.random.default_rng(seed)
+    vocab = [f"词{i}" for i in range(300)]
+    weights = 1.0 / np.arange(1, len(vocab) + 1)
+    weights /= weights.sum()
+    units, groups = {}, {}
+    for d in range(12):
+        for p in range(int(rng.integers(1, 6))):
+            size = 0 if rng.random() < 0.1 else int(rng.integers(1, 120))
+            units[f"{d:03d}#{p}"] = list(rng.choice(vocab, size=size, p=weights))
+            groups[f"{d:03d}#{p}"] = None if rng.random() < 0.2 else f"g{rng.integers(0, 4)}"
+    units["tiny#0"] = ["词0"]  # a one-token group: almost every absent term is "over-used"
+    groups["tiny#0"] = "tiny"
+    return pd.Series(units), pd.Series(groups)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(("n", "min_freq"), [(5, 1), (20, 2), (400, 3)])
+def test_keyness_by_group_top_n_equals_plain_keyness(seed, n, min_freq):
+    """The batched top-n computation (per distinct total for absent terms, weighted BH, one χ²
+    call) gives exactly the first n over-used rows of keyness() group by group."""
+    units, groups = _random_units(seed)
+    fast = keyness_by_group(units, groups, n=n, min_freq=min_freq)
+    labels = sorted(groups.dropna().unique())
+    assert sorted(fast["group"].unique()) == labels
+    for label in labels:
+        slow = keyness(units, groups == label, min_freq=min_freq)
+        slow = slow[slow["log_ratio"] > 0].head(n).reset_index(drop=True)
+        got = fast[fast["group"] == label].drop(columns="group").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, slow, check_exact=True)
+
+
+def test_keyness_by_group_tiny_group_lists_absent_terms():
+    units, groups = _random_units(0)
+    out = keyness_by_group(units, groups, n=50, min_freq=1)
+    tiny = out[out["group"] == "tiny"]
+    assert len(tiny) == 50 and (tiny["freq_target"] == 0).sum() >= 49
+
+
+def _dispersion_by_hand(k: pd.DataFrame, units: pd.Series, groups: pd.Series) -> pd.DataFrame:
+    doc = {u: u.split("#", 1)[0] for u in units.index}
+    rows = []
+    for grp, term in zip(k["group"], k["term"], strict=True):
+        per_doc: dict[str, int] = {}
+        for u, toks in units.items():
+            if groups.get(u) == grp and toks.count(term):
+                per_doc[doc[u]] = per_doc.get(doc[u], 0) + toks.count(term)
+        all_docs = {doc[u] for u, toks in units.items() if term in toks}
+        total = sum(per_doc.values())
+        share = max(per_doc.values()) / total if total else np.nan
+        rows.append((len(per_doc), len(all_docs) - len(per_doc), share,
+                     len(per_doc) >= 2 and share <= 0.8))  # fmt: skip
+    return pd.DataFrame(rows, columns=["docs_target", "docs_ref", "max_doc_share", "dispersed"])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_keyness_dispersion_on_shared_counts_equals_counting_by_hand(seed):
+    from analysis.measures.groups import keyness_dispersion
+    from analysis.measures.keywords import unit_term_counts
+
+    units, groups = _random_units(seed)
+    k = keyness_by_group(units, groups, n=15, min_freq=1)
+    k = pd.concat([k, pd.DataFrame({"group": ["g0"], "term": ["不在语料"]})], ignore_index=True)
+    shared = keyness_dispersion(k, units, groups, counts=unit_term_counts(units))
+    alone = keyness_dispersion(k, units, groups)
+    pd.testing.assert_frame_equal(shared, alone, check_exact=True)
+    by_hand = _dispersion_by_hand(k, units, groups)
+    got = shared[by_hand.columns].astype({"dispersed": bool})
+    pd.testing.assert_frame_equal(got, by_hand, check_dtype=False, check_exact=True)
+
+
+def test_keyness_table_is_the_keyness_of_keyword_tables():
+    from analysis.measures.keywords import keyness_table
+
+    units = fixture_units()
+    pt = pd.DataFrame({
+        "doc_id": [u.split("#")[0] for u in units.index],
+        "para_id": [int(u.split("#")[1]) for u in units.index],
+        "dominant_theme": ["agri" if int(u.split("#")[1]) % 3 else "none" for u in units.index],
+    })  # fmt: skip
+    whole = keyword_tables(units, n=5, paragraph_themes=pt)["keyness"]
+    pd.testing.assert_frame_equal(keyness_table(units, n=5, paragraph_themes=pt), whole)

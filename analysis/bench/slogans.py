@@ -10,9 +10,11 @@ the stage, and prints whether each stage is within :data:`TARGET_SECONDS` CPU se
 - slogans: :func:`analysis.slogans.extract_slogans` (quoted, numbered, phrases, formulations);
 - themes: :func:`theme_hits`, :func:`paragraph_themes` and :func:`theme_scores` together;
 - keyness: :func:`analysis.keywords.keyness_by_group`, each report vs the rest and each
-  dominant theme vs the rest (the ``keyness`` table of ``keyword_tables``);
-- +dispersion: the same keyness plus :func:`analysis.measures.groups.keyness_dispersion` (the
-  documents-per-term columns): the whole ``keyness`` table as ``make figures`` writes it.
+  dominant theme vs the rest, on one shared unit x term count matrix (the ``keyness`` table of
+  ``keyword_tables`` without its dispersion columns);
+- +dispersion: :func:`analysis.measures.keywords.keyness_table`, timed on its own: the same
+  keyness plus :func:`analysis.measures.groups.keyness_dispersion` (the documents-per-term
+  columns), i.e. the whole ``keyness`` table as ``make figures`` writes it.
 """
 
 from __future__ import annotations
@@ -82,8 +84,7 @@ def _inputs(corpus: str, workers: int):
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from analysis.measures.groups import keyness_dispersion
-    from analysis.measures.keywords import keyness_by_group
+    from analysis.measures.keywords import keyness_by_group, keyness_table, unit_term_counts
     from analysis.measures.slogans import extract_slogans
     from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
     from analysis.scale import parallel
@@ -116,27 +117,26 @@ def run(args: argparse.Namespace) -> int:
 
     units = unit_tokens(tokens, unit="paragraph")
 
-    def keyness_stage():
-        by_doc = pd.Series({u: u.split("#", 1)[0] for u in units.index})
+    def theme_labels():
         ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
         theme = pd.Series(pt["dominant_theme"].astype(str).to_numpy(), index=ids)
-        theme = theme[~theme.isin(["", "none"])]
-        return keyness_by_group(units, by_doc, n=20), keyness_by_group(units, theme, n=20)
+        return theme[~theme.isin(["", "none"])]
+
+    def keyness_stage():
+        counts = unit_term_counts(units)
+        by_doc = pd.Series({u: u.split("#", 1)[0] for u in counts.index})
+        return (
+            keyness_by_group(units, by_doc, n=20, counts=counts),
+            keyness_by_group(units, theme_labels(), n=20, counts=counts),
+        )
 
     (kd, kt), cpu, wall, peak = timed(keyness_stage)
     rows.append(("keyness", cpu, wall, peak, f"{len(kd) + len(kt):,} rows"))
 
-    def dispersion_stage():
-        # the documents-per-term evidence the keyness table of ``keyword_tables`` carries too
-        by_doc = pd.Series({u: u.split("#", 1)[0] for u in units.index})
-        ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
-        theme = pd.Series(pt["dominant_theme"].astype(str).to_numpy(), index=ids)
-        theme = theme[~theme.isin(["", "none"])]
-        return keyness_dispersion(kd, units, by_doc), keyness_dispersion(kt, units, theme)
-
-    _, cpu_d, wall_d, peak = timed(dispersion_stage)
+    # with the documents-per-term evidence the keyness table of ``keyword_tables`` carries too
+    table, cpu, wall, peak = timed(lambda: keyness_table(units, n=20, paragraph_themes=pt))
     rows.append(
-        ("+dispersion", cpu + cpu_d, wall + wall_d, peak, "keyness with docs_target, docs_ref, "
+        ("+dispersion", cpu, wall, peak, f"{len(table):,} rows with docs_target, docs_ref, "
          "max_doc_share, dispersed: the keyness table as written")
     )  # fmt: skip
 

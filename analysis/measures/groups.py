@@ -13,11 +13,11 @@ single largest document — so one report cannot make a term key.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
+
+from analysis.measures.keywords import UnitTerms, shared_counts
 
 COMPARE_COLUMNS = [
     "outcome",
@@ -145,7 +145,11 @@ def compare_groups(
 
 
 def keyness_dispersion(
-    keyness: pd.DataFrame, units: pd.Series, groups: pd.Series | None = None
+    keyness: pd.DataFrame,
+    units: pd.Series,
+    groups: pd.Series | None = None,
+    *,
+    counts: UnitTerms | None = None,
 ) -> pd.DataFrame:
     """Add dispersion evidence to a keyness table.
 
@@ -155,6 +159,8 @@ def keyness_dispersion(
         units: tokens per unit (``"{doc_id}#{para_id}"`` or document ids) as used for keyness.
         groups: group label per unit id (``keyness_by_group``'s ``groups``); for a plain
             keyness table, a boolean Series (True = target).
+        counts: :func:`analysis.measures.keywords.unit_term_counts` of ``units``, if already
+            computed (e.g. for the keyness table itself).
 
     Returns:
         ``keyness`` with ``docs_target`` (documents of the group using the term), ``docs_ref``
@@ -166,6 +172,7 @@ def keyness_dispersion(
     s.index = s.index.map(str)
     if groups is None:
         raise ValueError("groups: give the unit → group labels used for the keyness table")
+    counts = shared_counts(s, counts)
     g = groups.copy()
     g.index = g.index.map(str)
     g = g.reindex(s.index)
@@ -175,40 +182,50 @@ def keyness_dispersion(
     else:
         k = keyness
     wanted = pd.Index(pd.unique(k["term"].astype(str).to_numpy()))
-    doc_codes, _ = pd.factorize(s.index.map(lambda u: u.split("#", 1)[0]), sort=False)
+    doc_codes, doc_names = pd.factorize(s.index.map(lambda u: u.split("#", 1)[0]), sort=False)
     labels = np.array(
         ["" if grp is None or grp != grp else str(grp) for grp in g.to_numpy()], dtype=object
     )
-    # every token of every unit, as (unit row, position in ``wanted`` or -1): one vectorised
-    # lookup instead of a Python membership test per token
-    lengths = np.fromiter((len(toks) for toks in s), dtype=np.int64, count=len(s))
-    flat = list(itertools.chain.from_iterable(s))
-    term_codes = wanted.get_indexer(flat) if flat else np.empty(0, dtype=np.intp)
-    rows = np.repeat(np.arange(len(s)), lengths)[term_codes >= 0]
-    term_codes = term_codes[term_codes >= 0]
-    if not len(term_codes):
+    group_codes, group_names = pd.factorize(labels, sort=False)
+    # the wanted terms' columns of the unit x term counts, summed per (group, document) of the
+    # units: one sparse product instead of a pass over every token
+    column = counts.vocab.get_indexer(wanted)
+    found = np.flatnonzero(column >= 0)
+    sub = counts.counts[:, column[found]]
+    pair_codes, pairs = pd.factorize(group_codes.astype(np.int64) * len(doc_names) + doc_codes)
+    indicator = sparse.csr_matrix(
+        (np.ones(len(pair_codes)), (pair_codes, np.arange(len(pair_codes)))),
+        shape=(len(pairs), len(pair_codes)),
+    )
+    per_pair = (indicator @ sub).tocoo()  # (group, document) x found term: count
+    if not per_pair.nnz:
         extra = {"docs_target": 0, "docs_ref": 0, "max_doc_share": np.nan, "dispersed": False}
         return keyness.assign(**extra)
-    group_codes, group_names = pd.factorize(labels[rows], sort=False)
-    occ = pd.DataFrame(
-        {"group": group_codes, "term": term_codes, "doc_id": doc_codes[rows]}, copy=False
+    pair_group = np.asarray(pairs) // len(doc_names)
+    pair_doc = np.asarray(pairs) % len(doc_names)
+    grp = pair_group[per_pair.row]
+    term = found[per_pair.col]  # position in ``wanted``
+    n_count = per_pair.data.astype(np.int64)
+    key_codes, keys = pd.factorize(grp * len(wanted) + term)
+    in_group = pd.DataFrame(
+        {
+            "group": np.asarray(group_names, dtype=object)[np.asarray(keys) // len(wanted)],
+            "term": wanted.to_numpy(dtype=object)[np.asarray(keys) % len(wanted)],
+            "docs_target": np.bincount(key_codes, minlength=len(keys)),
+            "total": np.bincount(key_codes, weights=n_count, minlength=len(keys)).astype(np.int64),
+            "top": _group_max(key_codes, n_count, len(keys)),
+        }
     )
-    per_doc = occ.groupby(["group", "term", "doc_id"]).size().rename("count").reset_index()
-    in_group = (
-        per_doc.groupby(["group", "term"])
-        .agg(docs_target=("doc_id", "nunique"), total=("count", "sum"), top=("count", "max"))
-        .reset_index()
-    )
-    docs_all = per_doc.groupby("term")["doc_id"].nunique()
-    in_group["group"] = np.asarray(group_names, dtype=object)[in_group["group"].to_numpy()]
-    in_group["term"] = wanted.to_numpy(dtype=object)[in_group["term"].to_numpy()]
+    # documents using each term, whatever the group
+    term_doc = pd.unique(term * len(doc_names) + pair_doc[per_pair.row])
+    docs_all = np.bincount(term_doc // len(doc_names), minlength=len(wanted))
     k = k.assign(group=k["group"].astype(str), term=k["term"].astype(str))
     merged = k.merge(in_group, on=["group", "term"], how="left")
     merged["docs_target"] = merged["docs_target"].fillna(0).astype(int)
     # documents using the term outside the group's own documents that use it (a subset of all
     # documents using it): |all(t)| - |group(t)|; a term the group never uses counts all of them
-    all_docs = docs_all.reindex(wanted.get_indexer(merged["term"].to_numpy())).fillna(0)
-    merged["docs_ref"] = all_docs.to_numpy().astype(int) - merged["docs_target"].to_numpy()
+    all_docs = docs_all[wanted.get_indexer(merged["term"].to_numpy())]
+    merged["docs_ref"] = all_docs.astype(int) - merged["docs_target"].to_numpy()
     merged["max_doc_share"] = np.where(
         merged["total"] > 0, merged["top"] / merged["total"].where(merged["total"] > 0, 1), np.nan
     )
@@ -217,3 +234,10 @@ def keyness_dispersion(
     if "group" not in keyness:
         merged = merged.drop(columns=["group"])
     return merged
+
+
+def _group_max(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Largest value per code (0..n-1; every code occurs)."""
+    out = np.zeros(n, dtype=values.dtype)
+    np.maximum.at(out, codes, values)
+    return out

@@ -7,7 +7,9 @@ documents by :func:`document_units` where a function needs documents.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -185,12 +187,7 @@ def _keyness_frame(
 ) -> pd.DataFrame:
     """G², log ratio, p and BH q for term frequencies ``a`` (target) and ``b`` (reference) in
     corpora of ``c`` and ``d`` tokens (see :func:`keyness`), sorted by signed G² then term."""
-    e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g2 = 2.0 * (
-            np.where(a > 0, a * np.log(a / e1), 0.0) + np.where(b > 0, b * np.log(b / e2), 0.0)
-        )
-    lr = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
+    g2, lr = _g2_log_ratio(a, b, c, d)
     out = pd.DataFrame(
         {
             "term": terms,
@@ -203,6 +200,7 @@ def _keyness_frame(
     )
     out["q"] = _bh(out["p"].to_numpy())
     if chi2:
+        e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
         obs = np.stack([a, b, c - a, d - b], axis=1)
         exp = np.stack([e1, e2, c - e1, d - e2], axis=1)
         out["chi2"] = ((obs - exp) ** 2 / exp).sum(axis=1) if c + d > 0 else np.nan
@@ -211,39 +209,152 @@ def _keyness_frame(
     return out.iloc[order].reset_index(drop=True)
 
 
-def _top_over_used(
-    terms: np.ndarray, a: np.ndarray, b: np.ndarray, c: float, d: float, n: int
-) -> pd.DataFrame:
-    """The ``n`` most over-used terms: the rows of ``_keyness_frame(...)`` with log_ratio > 0,
-    first ``n`` in its order (signed G² descending, then term), computed without building and
-    sorting the frame of all terms. G², log ratio and p are the same element-wise formulas;
-    q is the Benjamini–Hochberg adjustment over all tested terms, as there."""
+def _g2_log_ratio(
+    a: np.ndarray, b: np.ndarray, c: float, d: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """G² and log ratio (see :func:`keyness`), element-wise."""
     e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
     with np.errstate(divide="ignore", invalid="ignore"):
         g2 = 2.0 * (
             np.where(a > 0, a * np.log(a / e1), 0.0) + np.where(b > 0, b * np.log(b / e2), 0.0)
         )
     lr = np.log2((np.where(a > 0, a, 0.5) / c) / (np.where(b > 0, b, 0.5) / d))
-    p = _chi2_sf(g2)
-    q = _bh(p)
-    over = np.flatnonzero(lr > 0)
-    signed = g2[over]  # sign(log_ratio) = +1 here
-    if len(over) > n:
-        cut = np.partition(signed, len(signed) - n)[len(signed) - n]
-        over = over[signed >= cut]  # the n largest, ties at the cut included
-    order = np.lexsort((terms[over], -g2[over]))
-    sel = over[order][:n]
-    return pd.DataFrame(
-        {
-            "term": terms[sel],
-            "freq_target": a[sel].astype(int),
-            "freq_ref": b[sel].astype(int),
-            "log_ratio": lr[sel],
-            "g2": g2[sel],
-            "p": p[sel],
-            "q": q[sel],
-        }
-    )
+    return g2, lr
+
+
+@dataclass(frozen=True)
+class _Totals:
+    """The kept terms grouped by corpus total: ``values`` the distinct totals, ``code`` each
+    term's position in it, ``count`` terms per total, ``members`` the terms of each total
+    (``members[offsets[t]:offsets[t + 1]]``, ascending)."""
+
+    values: np.ndarray
+    code: np.ndarray
+    count: np.ndarray
+    members: np.ndarray
+    offsets: np.ndarray
+
+    @classmethod
+    def of(cls, total: np.ndarray) -> _Totals:
+        values, code = np.unique(total, return_inverse=True)
+        code = code.ravel()
+        count = np.bincount(code, minlength=len(values))
+        members = np.argsort(code, kind="stable")
+        return cls(values, code, count, members, np.concatenate([[0], np.cumsum(count)]))
+
+
+def _top_over_used_groups(
+    by_group: sparse.csr_matrix,
+    sizes: np.ndarray,
+    n_all: float,
+    terms: np.ndarray,
+    total: np.ndarray,
+    n: int,
+) -> list[tuple[int, dict[str, np.ndarray]]]:
+    """The ``n`` most over-used terms of every group (row of ``by_group``, groups x kept terms),
+    as :func:`_keyness_frame` would list them: rows with log_ratio > 0, first ``n`` in its order
+    (signed G² descending, then term), q the Benjamini–Hochberg adjustment over all tested
+    terms. Groups with an empty target or reference are skipped.
+
+    Computed without a dense pass over all terms per group: a term absent from the group has
+    a = 0 and b = its corpus total, so its G², log ratio and p depend on the total alone; they
+    are computed once per distinct total (the same element-wise formulas on the same numbers),
+    the terms present in the group one by one. The BH adjustment runs on the distinct p values
+    weighted by their multiplicity (tied p values share one q in the plain computation too),
+    and the χ² tail is evaluated once, for all groups together.
+    """
+    tot = _Totals.of(total)
+    n_tests = len(total)
+    zeros = np.zeros(len(tot.values))
+    todo = []  # (group, present terms, a, g2, lr of present terms, g2, lr per total, weights)
+    for i in range(by_group.shape[0]):
+        c = float(sizes[i])
+        if c == 0 or n_all - c == 0:
+            continue
+        d = n_all - c
+        lo, hi = by_group.indptr[i], by_group.indptr[i + 1]
+        j = by_group.indices[lo:hi]
+        a = by_group.data[lo:hi]
+        g2_j, lr_j = _g2_log_ratio(a, total[j] - a, c, d)
+        g2_t, lr_t = _g2_log_ratio(zeros, tot.values, c, d)
+        weight = tot.count - np.bincount(tot.code[j], minlength=len(tot.values))
+        todo.append((i, j, a, g2_j, lr_j, g2_t, lr_t, weight))
+    if not todo:
+        return []
+    # the χ² tail of every G² of every group in one call (element-wise as stats.chi2.sf)
+    flat = np.concatenate([np.concatenate([t[3], t[5]]) for t in todo])
+    p_all = _chi2_sf(flat)
+    out = []
+    at = 0
+    for i, j, a, g2_j, lr_j, g2_t, lr_t, weight in todo:
+        p_j = p_all[at : at + len(j)]
+        p_t = p_all[at + len(j) : at + len(j) + len(g2_t)]
+        at += len(j) + len(g2_t)
+        q_j, q_t = _bh_weighted(p_j, p_t, weight, n_tests)
+        # candidates: present terms with log_ratio > 0, and absent terms of a total with
+        # log_ratio > 0 (all absent terms of one total tie on G²)
+        cj = np.flatnonzero(lr_j > 0)
+        ct = np.flatnonzero((lr_t > 0) & (weight > 0))
+        vals = np.concatenate([g2_j[cj], g2_t[ct]])
+        wts = np.concatenate([np.ones(len(cj), dtype=np.int64), weight[ct]])
+        if wts.sum() > n:
+            # the n-th largest G² counting multiplicities (np.partition's cut value)
+            desc = np.argsort(-vals, kind="stable")
+            cut = vals[desc[np.searchsorted(np.cumsum(wts[desc]), n)]]
+            cj = cj[g2_j[cj] >= cut]
+            ct = ct[g2_t[ct] >= cut]
+        present = np.zeros(len(total), dtype=bool)
+        present[j] = True
+        absent = [tot.members[tot.offsets[t] : tot.offsets[t + 1]] for t in ct.tolist()]
+        absent_terms = np.concatenate([np.empty(0, dtype=np.int64), *absent])
+        keep = ~present[absent_terms]
+        absent_terms = absent_terms[keep]
+        absent_code = tot.code[absent_terms]
+        idx = np.concatenate([j[cj], absent_terms])
+        sel_a = np.concatenate([a[cj], np.zeros(len(absent_terms))])
+        sel_g2 = np.concatenate([g2_j[cj], g2_t[absent_code]])
+        order = np.lexsort((terms[idx], -sel_g2))[:n]
+        idx, sel_a = idx[order], sel_a[order]
+        out.append(
+            (
+                i,
+                {
+                    "term": terms[idx],
+                    "freq_target": sel_a.astype(int),
+                    "freq_ref": (total[idx] - sel_a).astype(int),
+                    "log_ratio": np.concatenate([lr_j[cj], lr_t[absent_code]])[order],
+                    "g2": sel_g2[order],
+                    "p": np.concatenate([p_j[cj], p_t[absent_code]])[order],
+                    "q": np.concatenate([q_j[cj], q_t[absent_code]])[order],
+                },
+            )
+        )
+    return out
+
+
+def _bh_weighted(
+    p_j: np.ndarray, p_t: np.ndarray, weight: np.ndarray, n_tests: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_bh` over ``n_tests`` p values given as ``p_j`` (one term each) and ``p_t``
+    (``weight`` terms each): the same q per term. In the plain computation a run of tied p
+    values v ending at rank K gets min over later runs of v·n/K (its own last rank gives the
+    smallest ratio), whatever the order inside the run; that is computed here per run."""
+    v = np.concatenate([p_j, p_t])
+    w = np.concatenate([np.ones(len(p_j), dtype=np.int64), weight])
+    if not len(v):
+        return p_j, p_t
+    order = np.argsort(v, kind="stable")
+    vs = v[order]
+    rank = np.cumsum(w[order])
+    used = w[order] > 0
+    vs, rank, pos = vs[used], rank[used], order[used]
+    last = np.concatenate([vs[1:] != vs[:-1], [True]])
+    run = np.concatenate([[0], np.cumsum(last[:-1])])
+    ranked = vs[last] * n_tests / rank[last]
+    q_run = np.minimum(np.minimum.accumulate(ranked[::-1])[::-1], 1.0)
+    q = np.full(len(v), np.nan)
+    q[pos] = q_run[run]
+    return q[: len(p_j)], q[len(p_j) :]
 
 
 def _chi2_sf(g2: np.ndarray) -> np.ndarray:
@@ -268,8 +379,50 @@ def _bh(p: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class UnitTerms:
+    """Term counts of every unit: ``counts`` (units x terms, float64, CSR) with rows in the
+    order of ``index`` (unit ids as str) and columns in ``vocab`` (terms, first-seen order).
+    Built once by :func:`unit_term_counts` and shared by :func:`keyness_by_group` and
+    :func:`analysis.measures.groups.keyness_dispersion` (each would otherwise re-read every
+    token)."""
+
+    index: pd.Index
+    counts: sparse.csr_matrix
+    vocab: pd.Index
+
+    def matches(self, index: pd.Index) -> bool:
+        return len(index) == len(self.index) and bool(self.index.equals(index))
+
+
+def unit_term_counts(units: Units) -> UnitTerms:
+    """The :class:`UnitTerms` of ``units`` (tokens per unit)."""
+    s = units if isinstance(units, pd.Series) else pd.Series(dict(units), dtype=object)
+    toks = [v if v is not None else () for v in s.tolist()]
+    lengths = np.fromiter((len(t) for t in toks), dtype=np.int64, count=len(toks))
+    codes, vocab = pd.factorize(pd.Series(list(itertools.chain.from_iterable(toks)), dtype=object))
+    rows = np.repeat(np.arange(len(toks)), lengths)
+    counts = sparse.csr_matrix((np.ones(len(codes)), (rows, codes)), shape=(len(toks), len(vocab)))
+    return UnitTerms(s.index.map(str), counts, pd.Index(vocab, dtype=object))
+
+
+def shared_counts(units: Units, counts: UnitTerms | None) -> UnitTerms:
+    """``counts`` when it was built from units with the same ids (in order), else
+    :func:`unit_term_counts` of ``units``."""
+    if counts is not None:
+        index = units.index if isinstance(units, pd.Series) else pd.Index(list(units))
+        if counts.matches(index.map(str)):
+            return counts
+    return unit_term_counts(units)
+
+
 def keyness_by_group(
-    units: Units, groups: pd.Series | Mapping[str, str], *, n: int | None = 20, min_freq: int = 3
+    units: Units,
+    groups: pd.Series | Mapping[str, str],
+    *,
+    n: int | None = 20,
+    min_freq: int = 3,
+    counts: UnitTerms | None = None,
 ) -> pd.DataFrame:
     """Keyness of every group against all other units (e.g. each report vs the rest).
 
@@ -279,48 +432,57 @@ def keyness_by_group(
             ``{unit: doc_id}`` or a paragraph's dominant theme.
         n: keep the ``n`` most over-used terms per group (None: all terms).
         min_freq: as in :func:`keyness`.
+        counts: :func:`unit_term_counts` of ``units``, if already computed.
 
     Returns:
         DataFrame[group, term, freq_target, freq_ref, log_ratio, g2, p, q].
     """
-    s = _as_series(units)
+    counts = shared_counts(units, counts)
     g = pd.Series(groups) if not isinstance(groups, pd.Series) else groups
     g = g.copy()
     g.index = g.index.map(str)
-    g = g.reindex(s.index)
+    g = g.reindex(counts.index)
     cols = ["group", "term", "freq_target", "freq_ref", "log_ratio", "g2", "p", "q"]
     labels = sorted(g.dropna().unique(), key=str)
     if not labels:
         return pd.DataFrame(columns=cols)
-    # One unit x term count matrix; group sums by a sparse indicator product: the counts of
-    # every group in one pass instead of recounting all tokens for each group.
-    codes, vocab = pd.factorize(pd.Series([t for toks in s for t in toks], dtype=object))
-    rows = np.repeat(np.arange(len(s)), [len(toks) for toks in s])
-    counts = sparse.csr_matrix((np.ones(len(codes)), (rows, codes)), shape=(len(s), len(vocab)))
+    # group sums by a sparse indicator product: the counts of every group in one pass instead
+    # of recounting all tokens for each group
+    m = counts.counts
     label_of = {lab: i for i, lab in enumerate(labels)}
     member = g.map(label_of)
     has = member.notna().to_numpy()
     indicator = sparse.csr_matrix(
         (np.ones(has.sum()), (member[has].astype(int).to_numpy(), np.flatnonzero(has))),
-        shape=(len(labels), len(s)),
+        shape=(len(labels), m.shape[0]),
     )
-    by_group = (indicator @ counts).tocsr()  # sparse: groups × terms
-    total = np.asarray(counts.sum(axis=0)).ravel()
+    by_group = (indicator @ m).tocsr()  # sparse: groups × terms
+    total = np.asarray(m.sum(axis=0)).ravel()
     n_all = float(total.sum())
-    terms = np.asarray(vocab, dtype=object).astype(str)
+    terms = np.asarray(counts.vocab, dtype=object).astype(str)
     keep = total >= min_freq  # a + b = the term's corpus total, whatever the group
     kept_terms, kept_total = terms[keep], total[keep]
+    sizes = np.asarray(by_group.sum(axis=1)).ravel()
+    if n is not None:
+        found = _top_over_used_groups(
+            by_group[:, np.flatnonzero(keep)].tocsr(), sizes, n_all, kept_terms, kept_total, n
+        )
+        if not found:
+            return pd.DataFrame(columns=cols)
+        lengths = [len(part["term"]) for _, part in found]
+        names = np.array([str(labels[i]) for i, _ in found], dtype=object)
+        out = {"group": np.repeat(names, lengths)}
+        for col in cols[1:]:
+            out[col] = np.concatenate([part[col] for _, part in found])
+        return pd.DataFrame(out, columns=cols)
     parts = []
     for i, label in enumerate(labels):
         a = by_group[i].toarray().ravel()[keep]
-        c = float(by_group[i].sum())
+        c = float(sizes[i])
         if c == 0 or n_all - c == 0:
             continue
         b = kept_total - a
-        if n is None:
-            k = _keyness_frame(kept_terms, a, b, c, n_all - c)
-        else:
-            k = _top_over_used(kept_terms, a, b, c, n_all - c, n)
+        k = _keyness_frame(kept_terms, a, b, c, n_all - c)
         k.insert(0, "group", str(label))
         parts.append(k)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
@@ -353,23 +515,40 @@ def keyword_tables(
         :func:`analysis.measures.groups.keyness_dispersion` (a per-report comparison holds one
         document by construction, so ``dispersed`` is False there).
     """
+    s = _as_series(units)
+    return {
+        "tfidf_keywords": tfidf_keywords(s, n=n),
+        "similarity": doc_similarity(s),
+        "keyness": keyness_table(s, n=n, paragraph_themes=paragraph_themes, min_freq=min_freq),
+    }
+
+
+def keyness_table(
+    units: Units,
+    *,
+    n: int = 20,
+    paragraph_themes: pd.DataFrame | None = None,
+    min_freq: int = 3,
+) -> pd.DataFrame:
+    """The ``keyness`` table of :func:`keyword_tables` (each report, and each dominant theme's
+    paragraphs, against the rest, with the dispersion columns); one unit x term count matrix
+    (:func:`unit_term_counts`) serves both comparisons and their dispersion."""
     from analysis.measures.groups import keyness_dispersion
 
-    s = _as_series(units)
-    by_doc = pd.Series({u: u.split("#", 1)[0] for u in s.index})
-    doc_key = keyness_by_group(s, by_doc, n=n, min_freq=min_freq)
-    parts = [keyness_dispersion(doc_key, s, by_doc).assign(comparison="document")]
+    counts = unit_term_counts(units)
+    by_doc = pd.Series({u: u.split("#", 1)[0] for u in counts.index})
+    doc_key = keyness_by_group(units, by_doc, n=n, min_freq=min_freq, counts=counts)
+    parts = [
+        keyness_dispersion(doc_key, units, by_doc, counts=counts).assign(comparison="document")
+    ]
     if paragraph_themes is not None and len(paragraph_themes):
         pt = paragraph_themes
         ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
         theme = pd.Series(pt["dominant_theme"].to_numpy(), index=ids)
         theme = theme[theme.notna() & ~theme.astype(str).isin(["", "none"])]  # no dominant theme
-        theme_key = keyness_by_group(s, theme, n=n, min_freq=min_freq)
-        parts.append(keyness_dispersion(theme_key, s, theme).assign(comparison="theme"))
+        theme_key = keyness_by_group(units, theme, n=n, min_freq=min_freq, counts=counts)
+        parts.append(
+            keyness_dispersion(theme_key, units, theme, counts=counts).assign(comparison="theme")
+        )
     key = pd.concat(parts, ignore_index=True)
-    key = key[["comparison", *[c for c in key.columns if c != "comparison"]]]
-    return {
-        "tfidf_keywords": tfidf_keywords(s, n=n),
-        "similarity": doc_similarity(s),
-        "keyness": key,
-    }
+    return key[["comparison", *[c for c in key.columns if c != "comparison"]]]
