@@ -378,10 +378,38 @@ def test_worker_rendering_gives_the_same_files(tmp_path):
     """Figures drawn in worker processes are byte-identical to in-process ones."""
     _build(tmp_path / "serial", only=FEW, formats=("png", "svg"))
     _build(tmp_path / "workers", only=FEW, formats=("png", "svg"), render_workers=2)
+    _build(tmp_path / "shared", only=FEW, formats=("png", "svg"), render_workers=1,
+           render_share=True)  # fmt: skip
     for name in FEW:
         for ext in ("png", "svg"):
             a = (tmp_path / "serial" / f"{name}.{ext}").read_bytes()
             assert a == (tmp_path / "workers" / f"{name}.{ext}").read_bytes(), (name, ext)
+            assert a == (tmp_path / "shared" / f"{name}.{ext}").read_bytes(), (name, ext)
+
+
+def test_shared_rendering_takes_turns_with_the_worker(tmp_path, monkeypatch):
+    """Renderer(1, share=True): the worker draws figures 0, 2, 4…, this process 1, 3, 5…"""
+    from analysis.figures import render
+
+    here = []
+    original = render.save_figure
+
+    def recording(fig, out_dir, name, **kw):
+        here.append(name)
+        return original(fig, out_dir, name, **kw)
+
+    monkeypatch.setattr(render, "save_figure", recording)
+    with render.Renderer(1, share=True) as renderer:
+        futures = []
+        for i in range(4):
+            fig = Figure(figsize=(1, 1))
+            fig.add_subplot().plot([0, i])
+            futures.append(renderer.submit(fig, tmp_path, f"f{i}", ("png",)))
+        assert here == ["f1", "f3"] and futures[1].done() and futures[3].done()
+        for future in futures:
+            renderer.result(future)
+    assert all((tmp_path / f"f{i}.png").stat().st_size > 0 for i in range(4))
+    assert render.Renderer(0, share=True).share is False  # no worker: everything here
 
 
 def test_write_table_keeps_only_named_indexes(tmp_path):

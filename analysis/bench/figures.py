@@ -2,7 +2,7 @@
 
 Runs the real command, ``python -m analysis figures --data DIR --out TMP``, in fresh processes
 (so imports, font registration, worker start-up and the cache are part of the cost), and prints
-for each run the CPU seconds of the process and of its children (the two render workers), the
+for each run the CPU seconds of the process and of its children (the render worker), the
 wall time and the peak resident memory:
 
 - **cold**: an empty cache directory (``ANALYSIS_CACHE`` pointed at a new temporary folder) and
@@ -98,6 +98,6 @@ def run(args: argparse.Namespace) -> int:
     print(
         "cold = empty cache and output; warm = same cache and output, nothing changed (best of "
         f"{repeat}); redraw = same cache, new output folder (every output written again). "
-        "CPU = the figures process + its render workers; peak MB = largest process so far."
+        "CPU = the figures process + its render worker; peak MB = largest process so far."
     )
     return 0

