@@ -491,3 +491,27 @@ def test_opencc_only_sees_lines_it_can_change():
         text = text * (1 + script.CHANGING_LINES_MIN // max(1, len(text)))  # long: the fast path
         assert script._convert_changing_lines(text) == convert(text)
         assert script.simplified_lines(text)[0] == script.to_simplified(text).split("\n")
+
+
+def test_recurring_lines_read_only_the_short_texts():
+    from analysis.corpus.boilerplate import MAX_CHARS, recurring_lines
+
+    rng = random.Random(29)
+    lines = ["浏览次数：12", "【打印本页】", "各位代表：", "一、总体情况", "扫一扫 www", "分享到"]
+    rows = []
+    for d in range(40):
+        for k in range(rng.randint(1, 14)):
+            r = rng.random()
+            if r < 0.4:
+                text = rng.choice(lines)
+            elif r < 0.6:  # at and around the limit
+                text = rng.choice(lines) + "文" * rng.randint(MAX_CHARS - 12, MAX_CHARS + 3)
+            else:
+                text = "全市经济平稳增长。" * rng.randint(1, 40)
+            rows.append((f"d{d}", k, "title" if k == 0 else "body", text))
+    full = pd.DataFrame(rows, columns=["doc_id", "para_id", "kind", "text"])
+    want = recurring_lines(full, 40)
+    assert want["removed"].any() and len(want) > 3
+    stand_in = full.copy()
+    stand_in["text"] = [t if len(t) <= MAX_CHARS else " " * (MAX_CHARS + 1) for t in full["text"]]
+    pd.testing.assert_frame_equal(recurring_lines(stand_in, 40), want)

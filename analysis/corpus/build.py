@@ -824,8 +824,13 @@ def _reingest_boilerplate(
     if not any(p.paras["text"] for p in parts):
         return parts, pd.DataFrame(columns=CANDIDATE_COLUMNS)
     n_docs = sum(len(p.docs) for p in parts)
-    columns = ("doc_id", "para_id", "kind", "text")  # what recurring_lines reads
+    columns = ("doc_id", "para_id", "kind")  # with "text", what recurring_lines reads
     first = pd.DataFrame({c: [x for p in parts for x in p.paras[c]] for c in columns})
+    # recurring_lines reads only the short texts; a longer one counts as a paragraph and is
+    # passed as one stand-in longer than the limit, not copied into the frame
+    long = " " * (BOILERPLATE_MAX_CHARS + 1)
+    first["text"] = [t if len(t) <= BOILERPLATE_MAX_CHARS else long for p in parts
+                     for t in p.paras["text"]]  # fmt: skip
     candidates = recurring_lines(first, n_docs)
     shapes = frozenset(candidates.loc[candidates["removed"].astype(bool), "shape"])
     if not shapes:
