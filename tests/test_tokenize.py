@@ -238,3 +238,63 @@ def test_token_agreement():
     assert token_agreement([(0, 2), (2, 4)], [(0, 2), (2, 4)]) == 1.0
     assert token_agreement([(0, 4)], [(0, 2), (2, 4)]) == 0.0
     assert token_agreement([(0, 2), (2, 4)], [(0, 2), (2, 3), (3, 4)]) == pytest.approx(0.4)
+
+
+def _plain_tokens(paras: pd.DataFrame, options: TokenizerOptions) -> list[tuple]:
+    """The per-paragraph, per-word loop the vectorised tokenizer must reproduce exactly:
+    segment each paragraph alone, keep a word when drop_reason says so, offsets by a running
+    sum of word lengths."""
+    from analysis.text.tokens import _dictionary
+
+    dictionary = _dictionary(options)
+    rows = []
+    for doc, para, text in zip(paras["doc_id"], paras["para_id"], paras["text"], strict=True):
+        pos = 0
+        for word in cut(text if isinstance(text, str) else "", options=options):
+            if drop_reason(word, options, dictionary) is None:
+                rows.append((str(doc), int(para), word, pos, pos + len(word)))
+            pos += len(word)
+    return rows
+
+
+@pytest.mark.parametrize("chunk_chars", [7, 60, 2_000_000])
+@pytest.mark.parametrize(
+    "options", [TokenizerOptions(), TokenizerOptions(remove_generic=True, min_chars=1)]
+)
+def test_vectorised_tokenizer_equals_the_plain_loop(paras, chunk_chars, options, monkeypatch):
+    """Word ids from one decision table, offsets by cumulative sums, paragraph rows by search,
+    over several segmentation chunks: the same rows as the plain loop (with empty, blank,
+    newline-holding and token-less paragraphs in between)."""
+    import analysis.text.tokens as tk
+
+    extra = pd.DataFrame(
+        {
+            "doc_id": ["a0", "a0", "a0", "a1", "a1"],
+            "para_id": [0, 1, 2, 0, 1],
+            "text": ["", "的，了。", "招商引资\n战斗堡垒  两委", None, "创先争优，党建引领。"],
+        }
+    )
+    many = pd.concat([extra, paras, paras.assign(doc_id=paras["doc_id"] + "x")])
+    many = many.reset_index(drop=True)
+    monkeypatch.setattr(tk, "_CHUNK_CHARS", chunk_chars)
+    got = tokenize(many, options=options, cache=False)
+    rows = list(
+        zip(got["doc_id"].astype(str), got["para_id"].tolist(), got["token"].tolist(),
+            got["start"].tolist(), got["end"].tolist(), strict=True)
+    )  # fmt: skip
+    assert rows == _plain_tokens(many, options)
+    assert len(rows) > 50
+
+
+def test_unit_tokens_equals_a_groupby(tokens):
+    """unit_tokens (codes, one split per unit) against pandas groupby on the same rows."""
+    per_para = unit_tokens(tokens)
+    keys = tokens["doc_id"].astype(str) + "#" + tokens["para_id"].astype(str)
+    expected = tokens.groupby([tokens["doc_id"].astype(str), tokens["para_id"]], sort=True)[
+        "token"
+    ].agg(list)
+    assert per_para.tolist() == expected.tolist()
+    assert sorted(per_para.index) == sorted(set(keys))
+    per_doc = unit_tokens(tokens, "document")
+    docs = tokens.groupby(tokens["doc_id"].astype(str), sort=True)["token"].agg(list)
+    assert per_doc.tolist() == docs.tolist() and per_doc.index.tolist() == docs.index.tolist()
