@@ -226,5 +226,10 @@ def test_large_corpus_policy_sweeps_a_sample_and_keeps_all_units_in_the_model(un
     assert choice["iterations_run"] == out["model"].params["iterations_run"] <= 200
     assert np.isfinite(out["model"].metrics["c_v"])  # computed on the sample
     assert len(out["topic_stability"]) == out["chosen_k"]  # 3 runs by default when large
+    # large corpus: alpha kept symmetric and fixed (issue 14); a small corpus re-estimates it
+    assert BACKEND_SPECS["tomotopy"].large_learn_alpha is False
+    assert out["model"].params["learn_alpha"] is False
+    small = _run_topic_analysis(units, ks=(3,), n_seeds=1, iterations=50, seed=7)
+    assert small["model"].params["learn_alpha"] is True
     again = _run_topic_analysis(units, ks=(3, 4), n_seeds=1, max_sweep_units=30, seed=7)
     assert again["topics"].equals(out["topics"])

@@ -13,7 +13,7 @@ from analysis.text.tokens import unit_tokens
 from analysis.topics import DEFAULT_CONVERGENCE, Convergence, build_bow, fit_topics
 from analysis.topics.bow import TokenLists
 from analysis.topics.coherence import window_counts
-from analysis.topics.engines import as_convergence
+from analysis.topics.engines import as_convergence, normalize
 
 
 def _reference_bow(units: pd.Series, *, min_df, max_df, max_terms=None, keep_terms=()):
@@ -185,3 +185,41 @@ def test_topic_cache_key_takes_a_convergence_rule():
     b = topic_cache_key(units, None, convergence=Convergence(tol=0.02))
     c = topic_cache_key(units, None, convergence={"tol": 0.01})
     assert cache_path(a, "topics") != cache_path(b, "topics") != cache_path(c, "topics")
+
+
+def _bare_tomotopy(bow, *, k, seed, iterations, optim_interval):
+    """tomotopy used directly (no project code): the reference for ``learn_alpha``."""
+    import tomotopy as tp
+
+    model = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed, min_cf=0, min_df=0, rm_top=0)
+    if optim_interval is not None:
+        model.optim_interval = optim_interval
+    for text in bow.texts:
+        model.add_doc(text)
+    model.train(0, workers=1)
+    model.train(iterations, workers=1, parallel=tp.ParallelScheme.NONE)
+    pos = {w: i for i, w in enumerate(model.used_vocabs)}
+    raw = np.stack([model.get_topic_word_dist(t) for t in range(k)])
+    return raw[:, [pos[w] for w in bow.vocab]], model.ll_per_word
+
+
+def test_learn_alpha_switches_tomotopys_alpha_re_estimation(bow):
+    """learn_alpha=True is tomotopy's default sampler (alpha re-estimated every 10 sweeps),
+    False keeps the symmetric alpha fixed (optim_interval 0); both equal bare tomotopy."""
+    learnt = fit_topics(bow, k=4, seed=5, iterations=40, measures=())
+    fixed = fit_topics(bow, k=4, seed=5, iterations=40, learn_alpha=False, measures=())
+    assert learnt.params["learn_alpha"] is True and fixed.params["learn_alpha"] is False
+    for result, interval in ((learnt, None), (fixed, 0)):
+        ref, ll = _bare_tomotopy(bow, k=4, seed=5, iterations=40, optim_interval=interval)
+        np.testing.assert_array_equal(result.topic_word, normalize(ref))
+        assert result.metrics["ll_per_word"] == ll
+    assert not np.array_equal(learnt.topic_word, fixed.topic_word)
+    # the first 10 sweeps precede the first re-estimation: identical chains up to there
+    a = fit_topics(bow, k=4, seed=5, iterations=10, measures=())
+    b = fit_topics(bow, k=4, seed=5, iterations=10, learn_alpha=False, measures=())
+    np.testing.assert_array_equal(a.topic_word, b.topic_word)
+
+
+def test_backends_without_alpha_learning_record_it_as_off(bow):
+    r = fit_topics(bow, k=3, backend="sklearn", seed=0, iterations=5, learn_alpha=True, measures=())
+    assert r.params["learn_alpha"] is False

@@ -15,7 +15,8 @@ and printed with the measured figure and whether each target is met (never asser
   are NOT included: they are the topic stage's own benchmark). The fit samples as the topic
   pipeline does on a large corpus: at most ``--iterations`` Gibbs sweeps (default the backend's
   ``large_iterations``) with its ``large_convergence`` stopping rule (``--fixed-sweeps``: exactly
-  ``--iterations``); the sweeps run and the final log-likelihood per word are printed. Target
+  ``--iterations``) and its ``large_learn_alpha`` (symmetric alpha kept fixed); the sweeps run
+  and the final log-likelihood per word are printed. Target
   ≤ 30 CPU seconds with peak memory < 1.5 GB. **tomotopy alone** (the same units added to a
   bare ``tomotopy.LDAModel`` and trained the same number of sweeps) is the reference for the fit.
 * **growth exponent per doubling**: the same raw → topics run on every other file of the
@@ -79,10 +80,12 @@ def _setup() -> None:
     load_genre_profiles()
 
 
-def _tomotopy_alone(texts, *, k: int, iterations: int, seed: int) -> None:
+def _tomotopy_alone(texts, *, k: int, iterations: int, seed: int, learn_alpha: bool) -> None:
     import tomotopy as tp
 
     model = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed, min_cf=0, min_df=0, rm_top=0)
+    if not learn_alpha:  # the same sampler as fit_topics: symmetric alpha kept fixed
+        model.optim_interval = 0
     for text in texts:
         if text:
             model.add_doc(text)
@@ -98,6 +101,7 @@ def _raw_to_topics(
     convergence,
     seed: int,
     references: bool,
+    learn_alpha: bool = True,
     sample_chars: int,
     ingest_only: bool = False,
 ) -> dict:
@@ -150,7 +154,7 @@ def _raw_to_topics(
     del tokens
     cpu, wall, result = measure(
         lambda: fit_topics(bow, k=k, seed=seed, iterations=iterations, convergence=convergence,
-                           measures=("npmi",))
+                           learn_alpha=learn_alpha, measures=("npmi",))
     )  # fmt: skip
     out["fit"] = (cpu, wall)
     out["peak"] = peak_mb()
@@ -161,8 +165,11 @@ def _raw_to_topics(
     out["n_units"], out["n_terms"] = len(bow.unit_ids), len(bow.vocab)
     out["n_tokens"] = int(bow.counts.sum())
     if references:
+        run = out["iterations_run"]
         out["tomotopy"] = measure(
-            lambda: _tomotopy_alone(bow.texts, k=k, iterations=out["iterations_run"], seed=seed)
+            lambda: _tomotopy_alone(
+                bow.texts, k=k, iterations=run, seed=seed, learn_alpha=learn_alpha
+            )
         )[:2]
     return out
 
@@ -232,7 +239,8 @@ def run(args: argparse.Namespace) -> int:
     growth = not getattr(args, "no_growth", False) and not ingest_only
     seed = 0
     common = dict(k=k, iterations=iterations, convergence=convergence, seed=seed,
-                  sample_chars=sample_chars, ingest_only=ingest_only)  # fmt: skip
+                  sample_chars=sample_chars, ingest_only=ingest_only,
+                  learn_alpha=spec.large_learn_alpha)  # fmt: skip
     half = None
     if growth:
         with tempfile.TemporaryDirectory(prefix="bench-half-") as tmp:
@@ -276,7 +284,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"raw -> topics (ingestion + topic tokenizer + bag of words + one tomotopy fit, "
           f"K = {k}; no K sweep/stability/seeded fits)")  # fmt: skip
     print(f"  sampling: {r['stopping']} -> {r['iterations_run']} sweeps run, "
-          f"log-likelihood/word {r['ll_per_word']:.4f}, NPMI {r['npmi']:.4f}")  # fmt: skip
+          f"log-likelihood/word {r['ll_per_word']:.4f}, NPMI {r['npmi']:.4f}; alpha "
+          f"{'re-estimated' if spec.large_learn_alpha else 'symmetric, fixed'}")  # fmt: skip
     head = f"{'half: CPU s':>14}{'exponent':>10}" if half is not None else ""
     print(f"  {'step':<28}{'CPU s':>9}{'wall s':>9}{head}")
 

@@ -11,7 +11,9 @@ Methods, in the words a methods section needs (each choice is an argument):
 * **Units** -- paragraphs (``"{doc_id}#{para_id}"``) by default, documents as an option;
   near-duplicate documents are excluded upstream; one bag of words (:func:`build_bow`:
   terms in ≥ 2 units and ≤ 50 % of units) is shared by every backend and metric.
-* **Model** -- LDA with symmetric priors α = 0.1, η = 0.01; tomotopy (collapsed Gibbs, 1,000
+* **Model** -- LDA with priors α = 0.1, η = 0.01 (symmetric; tomotopy re-estimates an
+  asymmetric α every 10 sweeps, its own default, except on a large corpus where α stays
+  fixed: ``fit_topics(learn_alpha=...)``); tomotopy (collapsed Gibbs, 1,000
   sweeps) by default because it gave the highest NPMI at the lowest fit time on both the
   bundled reports and 874 government work reports (``python -m analysis bench topics``);
   gensim and scikit-learn (variational Bayes) give the same :class:`TopicResult`.

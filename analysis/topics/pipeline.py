@@ -189,7 +189,8 @@ def _run_topic_analysis(
             models on all units with the backend's ``large_iterations`` (its spec in :mod:`analysis.topics.engines`) unless ``iterations`` is
             given — as a maximum, with the spec's ``large_convergence`` stopping rule unless
             ``convergence`` is given (``topic_choice`` records ``stopping`` and
-            ``iterations_run`` of the final model) — and their c_v is computed on the sample (c_v's 110-token windows over
+            ``iterations_run`` of the final model) and with ``alpha`` kept symmetric and fixed
+            (the spec's ``large_learn_alpha``) unless ``learn_alpha`` is given — and their c_v is computed on the sample (c_v's 110-token windows over
             millions of tokens cost more than the fit). ``topic_choice`` records ``n_units_sweep``.
         backend: backend of the final model and of the K choice.
         compare_backends: further backends swept side by side (reported, not used to choose).
@@ -227,6 +228,7 @@ def _run_topic_analysis(
     if large:
         params.setdefault("iterations", BACKEND_SPECS[backend].large_iterations)
         params.setdefault("convergence", BACKEND_SPECS[backend].large_convergence)
+        params.setdefault("learn_alpha", BACKEND_SPECS[backend].large_learn_alpha)
         rows = np.random.default_rng(seed).choice(len(bow.unit_ids), max_sweep_units, replace=False)
         sweep_bow = bow.subset(np.sort(rows))
         full_measures = ("npmi", "u_mass", "diversity")

@@ -108,6 +108,10 @@ class TopicBackend:
         large_convergence: the stopping rule of the fits on a large corpus (the topic
             pipeline above ``MAX_SWEEP_UNITS`` units and ``python -m analysis bench speed``),
             with ``large_iterations`` as the maximum; None = always ``large_iterations``.
+        learn_alpha: the fit takes ``learn_alpha=`` (bool): re-estimate an asymmetric
+            ``alpha`` from the data while fitting (True) or keep the symmetric ``alpha`` fixed.
+        large_learn_alpha: ``learn_alpha`` of the fits on a large corpus (as
+            ``large_convergence``).
     """
 
     name: str
@@ -123,6 +127,8 @@ class TopicBackend:
     fit_source: Callable[..., Any] | None = None
     convergence: bool = False
     large_convergence: Convergence | None = None
+    learn_alpha: bool = False
+    large_learn_alpha: bool = False
 
 
 def normalize(a: np.ndarray) -> np.ndarray:

@@ -39,10 +39,37 @@ def train(model, iterations: int, convergence: Convergence | None) -> int:
     return done
 
 
-def fit(bow: Bow, *, k, seed, alpha, eta, iterations, word_prior, online=False, convergence=None):
+#: tomotopy's own default: with ``learn_alpha`` it re-estimates an asymmetric alpha (one value
+#: per topic, Minka's fixed point) every this many sweeps.
+OPTIM_INTERVAL = 10
+
+
+def new_model(*, k: int, alpha: float, eta: float, seed: int, learn_alpha: bool = True):
+    """An empty ``tomotopy.LDAModel`` as every fit builds it: priors ``alpha`` and ``eta``, no
+    vocabulary pruning of its own; ``learn_alpha=False`` keeps ``alpha`` symmetric and fixed
+    (``optim_interval = 0``), else tomotopy re-estimates it every :data:`OPTIM_INTERVAL`
+    sweeps (its default)."""
     import tomotopy as tp
 
     model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=seed, min_cf=0, min_df=0, rm_top=0)
+    model.optim_interval = OPTIM_INTERVAL if learn_alpha else 0
+    return model
+
+
+def fit(
+    bow: Bow,
+    *,
+    k,
+    seed,
+    alpha,
+    eta,
+    iterations,
+    word_prior,
+    online=False,
+    convergence=None,
+    learn_alpha=True,
+):
+    model = new_model(k=k, alpha=alpha, eta=eta, seed=seed, learn_alpha=learn_alpha)
     add = model.add_doc
     for text in bow.texts:
         add(text)
@@ -83,4 +110,6 @@ SPEC = TopicBackend(
     provenance=provenance,
     convergence=True,
     large_convergence=DEFAULT_CONVERGENCE,
+    learn_alpha=True,
+    large_learn_alpha=False,
 )
