@@ -205,6 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="speed: only ingestion and the tokenizer references (no bag of words, no topic fit)",
     )
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        help="speed: run half and whole corpus alternately N times, each step's fastest run "
+        "counts (default 1; for a loaded machine, whose load drifts between runs)",
+    )
     return parser
 
 

@@ -68,3 +68,18 @@ def test_bench_speed_prints_every_target():
                    "tomotopy alone", "raw -> topics", "peak memory"):  # fmt: skip
         assert needle in out
     assert len(re.findall(r": (MET|not met)", out)) >= 4
+
+
+def test_bench_speed_keeps_each_steps_fastest_run():
+    from analysis.bench.speed import fastest
+
+    runs = [
+        {"ingestion": (5.0, 9.0), "fit": (3.0, 3.5), "tomotopy": (2.0, 2.1), "n_raw": 10},
+        {"ingestion": (4.0, 12.0), "fit": (3.5, 3.6), "n_raw": 10},
+        {"ingestion": (4.5, 4.6), "fit": (2.5, 9.9), "n_raw": 10},
+    ]
+    best = fastest(runs)
+    assert best["ingestion"] == (4.0, 12.0) and best["fit"] == (2.5, 9.9)
+    assert best["tomotopy"] == (2.0, 2.1) and best["n_raw"] == 10
+    assert runs[0]["ingestion"] == (5.0, 9.0)  # the runs are not modified
+    assert fastest(runs[:1]) == runs[0]
