@@ -515,3 +515,51 @@ def test_recurring_lines_read_only_the_short_texts():
     stand_in = full.copy()
     stand_in["text"] = [t if len(t) <= MAX_CHARS else " " * (MAX_CHARS + 1) for t in full["text"]]
     pd.testing.assert_frame_equal(recurring_lines(stand_in, 40), want)
+
+
+def _plain_roles(texts: list[str], roles) -> list[str]:
+    stripped = [t.strip() for t in texts]
+    n, out = len(stripped), [SUBSTANCE] * len(stripped)
+
+    def any_of(pats, t):
+        return any(p.search(t) for p in pats)
+
+    for role in roles:
+        block_from = next(
+            (i for i, t in enumerate(stripped) if len(t) <= role.max_chars and any_of(role.block, t)),
+            n,
+        ) if role.rule == "block" else n  # fmt: skip
+        for i, t in enumerate(stripped):
+            if out[i] != SUBSTANCE or not t:
+                continue
+            short_hit = len(t) <= role.max_chars and any_of(role.line, t)
+            hit = {
+                "line": short_hit,
+                "sentences": role.rule == "sentences"
+                and _plain_share(t, role.sentences) >= role.min_share,
+                "block": i >= block_from or any_of(role.line, t),
+                "tail": i >= n - role.last_n and short_hit,
+            }[role.rule]
+            if hit:
+                out[i] = role.id
+    return out
+
+
+def test_document_roles_with_matchers_built_once_equal_the_rules():
+    c = re.compile
+    roles = (
+        Role(id="greet", rule="line", line=(c(r"^各位"), c(r"(?i)^dear")), max_chars=12),
+        Role(id="thanks", rule="sentences", sentences=(c(r"感谢"), c(r"(谢)\1")), min_share=0.5),
+        Role(id="notes", rule="block", block=(c(r"^注释$"),), line=(c(r"^〔\d〕"),), max_chars=8),
+        Role(id="sign", rule="tail", line=(c(r"政府$"), c(r"^\d{4}年")), last_n=2, max_chars=20),
+        Role(id="empty", rule="line"),
+    )  # fmt: skip
+    profiles = GenreProfiles(roles=roles, genres=())
+    words = ["各位", "Dear", "dear", "感谢", "谢谢", "。", "注释", "〔1〕", "政府", "2019年", " "]
+    rng = random.Random(31)
+    for _ in range(400):
+        texts = [
+            "".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
+            for _ in range(rng.randint(0, 12))
+        ]
+        assert document_roles(texts, profiles=profiles) == _plain_roles(texts, roles), texts

@@ -306,35 +306,48 @@ def _literal_screen(pats: tuple[re.Pattern, ...]) -> re.Pattern | None:
 
 
 def _formula_share(text: str, pats: Sequence[re.Pattern]) -> float:
-    total = formula = 0
-    key = tuple(pats)
-    literal = _literal_screen(key)
-    if literal is not None and not literal.search(text):
-        return 0.0  # not even the fixed words of a formula (most paragraphs)
-    screen = _unanchored(key)
-    if screen is not None and not any(p.search(text) for p in screen):
-        return 0.0  # no formula anywhere in the paragraph (most paragraphs)
-    combined = _any_of(key)
-    for m in _SENTENCE.finditer(text):
-        s = m.group().strip()
-        if not s:
-            continue
-        total += len(s)
-        if combined.search(s) if combined is not None else any(p.search(s) for p in pats):
-            formula += len(s)
-    return formula / total if total else 0.0
+    return _FormulaShare(pats)(text)
+
+
+class _FormulaShare:
+    """``_formula_share(text, pats)`` for one set of patterns, their screens looked up once
+    (hashing the patterns for the caches cost as much as screening a paragraph)."""
+
+    def __init__(self, pats: Sequence[re.Pattern]) -> None:
+        key = tuple(pats)
+        self.pats, self.literal, self.screen = key, _literal_screen(key), _unanchored(key)
+        self.combined = _any_of(key)
+
+    def __call__(self, text: str) -> float:
+        if self.literal is not None and not self.literal.search(text):
+            return 0.0  # not even the fixed words of a formula (most paragraphs)
+        if self.screen is not None and not any(p.search(text) for p in self.screen):
+            return 0.0  # no formula anywhere in the paragraph (most paragraphs)
+        combined, pats = self.combined, self.pats
+        total = formula = 0
+        for m in _SENTENCE.finditer(text):
+            s = m.group().strip()
+            if not s:
+                continue
+            total += len(s)
+            if combined.search(s) if combined is not None else any(p.search(s) for p in pats):
+                formula += len(s)
+        return formula / total if total else 0.0
 
 
 def _search_any(pats: Sequence[re.Pattern], text: str) -> bool:
     """``any(p.search(text) for p in pats)``, with one combined regex when that is safe."""
+    return _searcher(pats)(text)
+
+
+def _searcher(pats: Sequence[re.Pattern]):
+    """:func:`_search_any` for one set of patterns, as a function of the text (the combined
+    regex looked up once)."""
     combined = _any_of(tuple(pats))
     if combined is not None:
-        return combined.search(text) is not None
-    return any(p.search(text) for p in pats)
-
-
-def _line_match(text: str, role: Role) -> bool:
-    return len(text) <= role.max_chars and _search_any(role.line, text)
+        search = combined.search
+        return lambda text: search(text) is not None
+    return lambda text: any(p.search(text) for p in pats)
 
 
 def document_roles(texts: Sequence[str], *, profiles: GenreProfiles) -> list[str]:
@@ -351,27 +364,34 @@ def document_roles(texts: Sequence[str], *, profiles: GenreProfiles) -> list[str
     stripped = [str(t).strip() for t in texts]
     n = len(stripped)
     out = [SUBSTANCE] * n
-    for role in profiles.roles:
+    for role, line_any, share in _role_matchers(tuple(profiles.roles)):
         block_from = n
         if role.rule == "block":
+            block_any = _searcher(role.block)
             for i, t in enumerate(stripped):
-                if len(t) <= role.max_chars and _search_any(role.block, t):
+                if len(t) <= role.max_chars and block_any(t):
                     block_from = i
                     break
         for i, t in enumerate(stripped):
             if out[i] != SUBSTANCE or not t:
                 continue
             if role.rule == "line":
-                hit = _line_match(t, role)
+                hit = len(t) <= role.max_chars and line_any(t)
             elif role.rule == "sentences":
-                hit = _formula_share(t, role.sentences) >= role.min_share
+                hit = share(t) >= role.min_share
             elif role.rule == "block":
-                hit = i >= block_from or _search_any(role.line, t)
+                hit = i >= block_from or line_any(t)
             else:  # tail
-                hit = i >= n - role.last_n and _line_match(t, role)
+                hit = i >= n - role.last_n and len(t) <= role.max_chars and line_any(t)
             if hit:
                 out[i] = role.id
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _role_matchers(roles: tuple[Role, ...]) -> list[tuple[Role, object, _FormulaShare]]:
+    """Each role with its line matcher and its formula share, built once per set of roles."""
+    return [(role, _searcher(role.line), _FormulaShare(role.sentences)) for role in roles]
 
 
 def paragraph_roles(
