@@ -16,6 +16,7 @@ from analysis.corpus import analysis_paragraphs, load_corpus
 from analysis.corpus.dedup import near_duplicate_pairs
 from analysis.corpus.io import list_raw_files
 from analysis.scale import multiply
+from analysis.scale.distributed import read_table as _read_table
 from analysis.scale.large import raw_to_topics
 from analysis.scale.parallel import Executor
 from analysis.scale.streaming import read_tokens_parquet
@@ -148,3 +149,74 @@ def test_large_report_targets_growth_and_extrapolation():
         "extrapolated to 10x (local, from the last two factors): wall ≈ 500 s, CPU ≈ 400 s" in text
     )
     assert "extrapolated to 10x (dask, from the last two factors): wall ≈ 2500 s" in text
+
+
+def _finish_in_memory(out, manifest, files):
+    """The finish step as it was: every paragraph text of the run in one frame on the client."""
+    from analysis.corpus.build import finish_corpus
+    from analysis.scale.distributed import read_table
+
+    docs = read_table(out, "_documents")
+    quality = read_table(out, "_quality")
+    paras = read_table(out, "paragraphs", columns=["doc_id", "kind", "text"])
+    return finish_corpus(docs, paras, quality, manifest=manifest, files=files)
+
+
+def test_streaming_finish_equals_the_in_memory_finish(tripled, tmp_path):
+    """Sketches and labels per partition, texts read back for candidates only: the same
+    documents, quality rows and duplicate pairs as the finish step on all paragraph texts."""
+    from analysis.corpus.io import read_manifest
+    from analysis.scale import distributed
+
+    src, _ = tripled
+    raw = tmp_path / "raw"
+    shutil.copytree(src, raw)
+    # a cross-partition near-duplicate (the corpus's own is inside one file): the last file
+    # again under another name, so the pair's texts live in different partitions
+    last = list_raw_files(raw)[-1]
+    shutil.copy(last, raw / "zzz-copy.txt")
+    files = list_raw_files(raw)
+    manifest = read_manifest(raw)
+    out = tmp_path / "run"
+    distributed.ingest_and_tokenize(
+        files, out, executor=Executor(), manifest=manifest, target_mb=0.05, finish=False
+    )
+    assert len(list((out / "_labels").glob("part-*.parquet"))) > 2
+    want = _finish_in_memory(out, manifest, files)
+    got = distributed.finish_run(out, manifest=manifest, files=files)
+    assert len(want.duplicates) >= 2 and "zzz-copy" in " ".join(want.duplicates["doc_b"])
+    pd.testing.assert_frame_equal(got.documents, want.documents, check_exact=True)
+    pd.testing.assert_frame_equal(got.quality, want.quality, check_exact=True)
+    pd.testing.assert_frame_equal(got.duplicates, want.duplicates, check_exact=True)
+    assert (got.documents["genre"] != "none").any()  # the labels are not all defaults
+    run = distributed.read_run(out, tokens=False)
+    pd.testing.assert_frame_equal(run["documents"], distributed.read_run(out)["documents"])
+    # a run staged without _labels (older runs) is finished one partition at a time, the same
+    shutil.rmtree(out / "_labels")
+    old = distributed.finish_run(out, manifest=manifest, files=files)
+    pd.testing.assert_frame_equal(old.documents, want.documents, check_exact=True)
+    pd.testing.assert_frame_equal(old.duplicates, want.duplicates, check_exact=True)
+
+
+def test_streaming_finish_reads_texts_only_for_candidates(tmp_path, monkeypatch):
+    """The client reads paragraph texts back only for the documents of candidate pairs (on
+    data/raw: the one near-duplicate pair), never the whole paragraphs table."""
+    from analysis.scale import distributed
+
+    out = tmp_path / "run"
+    files = list_raw_files(paths.RAW)
+    distributed.ingest_and_tokenize(files, out, executor=Executor(), target_mb=0.05, finish=False)
+    loads = []
+    real = distributed._PartitionTexts.__call__
+    monkeypatch.setattr(
+        distributed._PartitionTexts, "__call__", lambda self, i: loads.append(i) or real(self, i)
+    )
+    monkeypatch.setattr(
+        distributed, "read_table",
+        lambda out, table, **kw: pytest.fail("paragraphs read whole")
+        if table == "paragraphs" else _read_table(out, table, **kw),
+    )  # fmt: skip
+    frames = distributed.finish_run(out, files=files)
+    ids = frames.documents["doc_id"].tolist()
+    pair_docs = set(frames.duplicates["doc_a"]) | set(frames.duplicates["doc_b"])
+    assert len(frames.duplicates) == 1 and {ids[i] for i in loads} == pair_docs

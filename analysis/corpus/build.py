@@ -55,6 +55,8 @@ from .structure import (
 if TYPE_CHECKING:  # pragma: no cover
     from analysis.scale.parallel import Executor
 
+    from .genre import GenreProfiles
+
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = [
@@ -946,6 +948,8 @@ def finish_corpus(
     boilerplate: bool = True,
     candidates: pd.DataFrame | None = None,
     genres: str | Path | None = None,
+    labels: pd.DataFrame | None = None,
+    pairs: pd.DataFrame | None = None,
 ) -> Corpus:
     """Corpus-wide steps after per-file ingestion (:func:`process_file`), shared by
     :func:`load_corpus`, :mod:`analysis.scale.parallel` and :mod:`analysis.scale.distributed`:
@@ -964,6 +968,11 @@ def finish_corpus(
             only ``doc_id, kind, text`` nothing is done).
         candidates: boilerplate candidates already found and removed by re-ingestion
             (:func:`load_corpus`); when given, they are reported and nothing more is removed.
+        labels: per-document genre labels already computed where the paragraphs are
+            (:func:`document_labels`, e.g. per partition by :mod:`analysis.scale.distributed`);
+            when given, paragraph roles and genres are not recomputed from ``paragraphs``.
+        pairs: near-duplicate pairs already found (:func:`analysis.corpus.dedup.pairs_from_sketches`);
+            when given, ``paragraphs`` are not read for them.
 
     Returns:
         The finished :class:`Corpus`.
@@ -994,16 +1003,12 @@ def finish_corpus(
             paragraphs, documents, quality, removed = _account_recurring(
                 paragraphs, documents, quality, removed, dropped
             )
-    paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
-    body: dict[str, list[str]] = {}  # each document's body text (plain lists: no groupby)
-    for doc_id, kind, text in zip(
-        paragraphs["doc_id"].tolist(), paragraphs["kind"].tolist(), paragraphs["text"].tolist()
-    ):
-        if kind != "title":
-            body.setdefault(doc_id, []).append(text)
-    ids = documents["doc_id"].tolist()
-    texts = pd.Series(["\n".join(body.get(d, ())) for d in ids], index=ids, dtype=object)
-    pairs = near_duplicate_pairs(texts)
+    if labels is None:
+        paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
+    else:
+        documents, quality = apply_document_labels(documents, quality, labels)
+    if pairs is None:
+        pairs = near_duplicate_pairs(body_texts(paragraphs, documents["doc_id"].tolist()))
     documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
     if manifest is not None:
         documents = _join_manifest(documents, manifest)
@@ -1063,6 +1068,23 @@ def _account_recurring(
     return paragraphs, documents, quality, removed
 
 
+def body_texts(paragraphs: pd.DataFrame, doc_ids: Sequence[str]) -> pd.Series:
+    """Each document's body text (its non-title paragraphs joined by newlines; "" for a
+    document without any), the text near-duplicates are detected on.
+
+    Returns:
+        Series of str indexed by ``doc_ids``, in that order.
+    """
+    body: dict[str, list[str]] = {}  # plain lists: no groupby
+    for doc_id, kind, text in zip(
+        paragraphs["doc_id"].tolist(), paragraphs["kind"].tolist(), paragraphs["text"].tolist()
+    ):
+        if kind != "title":
+            body.setdefault(doc_id, []).append(text)
+    ids = list(doc_ids)
+    return pd.Series(["\n".join(body.get(d, ())) for d in ids], index=ids, dtype=object)
+
+
 def _label_genre(
     paragraphs: pd.DataFrame,
     documents: pd.DataFrame,
@@ -1073,13 +1095,54 @@ def _label_genre(
     profiles = load_genre_profiles(genres)
     paragraphs = paragraphs.copy()
     paragraphs["role"] = paragraph_roles(paragraphs, profiles=profiles).to_numpy()
+    documents, quality = apply_document_labels(
+        documents, quality, document_labels(documents, paragraphs, profiles=profiles)
+    )
+    return paragraphs, documents, quality
+
+
+#: Columns of :func:`document_labels`.
+LABEL_COLUMNS = ["doc_id", "genre", "genre_evidence", "non_substance_paragraphs"]
+
+
+def document_labels(
+    documents: pd.DataFrame, paragraphs: pd.DataFrame, *, profiles: GenreProfiles
+) -> pd.DataFrame:
+    """Genre and evidence of each document and its non-substance paragraph count (paragraphs
+    need ``role``). Per document only, so it can be computed on any subset of whole documents
+    (a partition) and concatenated.
+
+    Returns:
+        :data:`LABEL_COLUMNS`, one row per document of ``documents``
+        (``non_substance_paragraphs`` NaN for a document without paragraphs).
+    """
     ev = genre_evidence(documents, paragraphs, profiles=profiles).set_index("doc_id")
-    documents["genre"] = documents["doc_id"].map(ev["genre"]).fillna("none").to_numpy()
-    documents["genre_evidence"] = documents["doc_id"].map(ev["evidence"]).fillna("").to_numpy()
     counts = role_counts(paragraphs).set_index("doc_id")["non_substance_paragraphs"]
+    ids = documents["doc_id"]
+    return pd.DataFrame(
+        {
+            "doc_id": ids.to_numpy(),
+            "genre": ids.map(ev["genre"]).fillna("none").to_numpy(),
+            "genre_evidence": ids.map(ev["evidence"]).fillna("").to_numpy(),
+            "non_substance_paragraphs": ids.map(counts).to_numpy(),
+        }
+    )
+
+
+def apply_document_labels(
+    documents: pd.DataFrame, quality: pd.DataFrame, labels: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documents with ``genre``/``genre_evidence`` and quality rows with
+    ``non_substance_paragraphs`` from :func:`document_labels` (matched by ``doc_id``)."""
+    by_doc = labels.set_index("doc_id")
+    documents["genre"] = documents["doc_id"].map(by_doc["genre"]).fillna("none").to_numpy()
+    documents["genre_evidence"] = (
+        documents["doc_id"].map(by_doc["genre_evidence"]).fillna("").to_numpy()
+    )
+    counts = by_doc["non_substance_paragraphs"]
     quality = quality.copy()
     quality["non_substance_paragraphs"] = quality["doc_id"].map(counts).fillna(0).to_numpy()
-    return paragraphs, documents, quality
+    return documents, quality
 
 
 def _finish_quality(quality: pd.DataFrame) -> pd.DataFrame:

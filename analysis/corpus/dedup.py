@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -63,20 +64,28 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
 
 
 class _SetCache:
-    """Shingle sets of ``texts`` by position, the most recently used few kept in memory."""
+    """Shingle sets of documents by position (``text_of(i)`` gives the text of document ``i``),
+    the most recently used few kept in memory."""
 
-    def __init__(self, texts: pd.Series, size: int = 64) -> None:
-        self._texts, self._size = texts, size
+    def __init__(self, text_of: Callable[[int], str], size: int = 64) -> None:
+        self._text_of, self._size = text_of, size
         self._sets: OrderedDict[int, np.ndarray] = OrderedDict()
 
     def __getitem__(self, i: int) -> np.ndarray:
         if i in self._sets:
             self._sets.move_to_end(i)
             return self._sets[i]
-        s = self._sets[i] = shingle_hashes(self._texts.iloc[i])
+        s = self._sets[i] = shingle_hashes(self._text_of(i))
         if len(self._sets) > self._size:
             self._sets.popitem(last=False)
         return s
+
+
+def document_sketch(text: str) -> tuple[int, np.ndarray]:
+    """``(number of distinct shingles, bottom-k sketch)`` of one document's text: all that
+    :func:`pairs_from_sketches` keeps of it (the sketch is a copy, not a view of the set)."""
+    s = shingle_hashes(text)
+    return len(s), s[:SKETCH].copy()
 
 
 def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
@@ -89,16 +98,34 @@ def near_duplicate_pairs(texts: pd.Series) -> pd.DataFrame:
         DataFrame with columns ``doc_a, doc_b, jaccard, containment`` (``doc_a`` first in corpus
         order), one row per confirmed pair.
     """
-    ids = list(texts.index)
     # keep only each document's sketch and set size: the full shingle sets (8 bytes per
     # character of the corpus) are recomputed for candidate pairs only, a few at a time
-    sizes, sketches = [], []
-    for t in texts:
-        s = shingle_hashes(t)
-        sizes.append(len(s))
-        sketches.append(s[:SKETCH].copy())
-    candidates = [(a, b) for a, b, _ in _candidate_pairs(sketches)]
-    sets = _SetCache(texts)
+    sized = [document_sketch(t) for t in texts]
+    return pairs_from_sketches(
+        list(texts.index), [n for n, _ in sized], [s for _, s in sized], texts.iloc.__getitem__
+    )
+
+
+def pairs_from_sketches(
+    ids: Sequence[str],
+    sizes: Sequence[int],
+    sketches: Sequence[np.ndarray],
+    text_of: Callable[[int], str],
+) -> pd.DataFrame:
+    """:func:`near_duplicate_pairs` from per-document sketches (:func:`document_sketch`, e.g.
+    computed where the texts are), reading the texts back only for candidate pairs.
+
+    Args:
+        ids: doc_ids in corpus order.
+        sizes, sketches: :func:`document_sketch` of each document, aligned with ``ids``.
+        text_of: ``text_of(i)`` = the text of document ``i`` (called for candidates only, in
+            increasing order of the pair's first document).
+
+    Returns:
+        As :func:`near_duplicate_pairs`.
+    """
+    candidates = [(a, b) for a, b, _ in _candidate_pairs(list(sketches))]
+    sets = _SetCache(text_of)
     confirmed = {}
     for a, b in sorted(candidates):  # by first document: its set is computed once
         inter = len(np.intersect1d(sets[a], sets[b], assume_unique=True))

@@ -53,7 +53,7 @@ from .parallel import DaskExecutor, chunk_by_weight
 
 log = logging.getLogger(__name__)
 
-TABLES = ("_documents", "_quality", "paragraphs", "tokens")  # partitioned folders
+TABLES = ("_documents", "_quality", "_labels", "paragraphs", "tokens")  # partitioned folders
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def _fs_and_path(target: str | Path):
     return fsspec.core.url_to_fs(target)
 
 
-def _write_parquet(df: pd.DataFrame, target: str, table: str, part: int) -> str:
+def _write_parquet(df: pd.DataFrame | Any, target: str, table: str, part: int) -> str:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -107,7 +107,9 @@ def _write_parquet(df: pd.DataFrame, target: str, table: str, part: int) -> str:
 
     fs, root = _fs_and_path(target)
     path = f"{root.rstrip('/')}/{table}/part-{part:05d}.parquet"
-    if table == "tokens":
+    if isinstance(df, pa.Table):
+        arrow = df
+    elif table == "tokens":
         arrow = tokens_table(df)
     else:
         arrow = pa.Table.from_pandas(_arrow_safe(df).reset_index(drop=True), preserve_index=False)
@@ -134,6 +136,15 @@ def _arrow_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _part_paths(out: str | Path, table: str) -> tuple[Any, list[str]]:
+    """``(filesystem or None, part file paths in order)`` of one partitioned table."""
+    fs, root = _fs_and_path(out)
+    folder = f"{root.rstrip('/')}/{table}"
+    if fs is None:
+        return None, sorted(str(p) for p in Path(folder).glob("part-*.parquet"))
+    return fs, sorted(fs.glob(f"{folder}/part-*.parquet"))
+
+
 def read_table(out: str | Path, table: str, *, columns: list[str] | None = None) -> pd.DataFrame:
     """Read one partitioned table (``documents``/``paragraphs``/``quality``/``tokens``) of a
     Dask run back into one frame, partitions in order.
@@ -144,14 +155,8 @@ def read_table(out: str | Path, table: str, *, columns: list[str] | None = None)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    fs, root = _fs_and_path(out)
-    folder = f"{root.rstrip('/')}/{table}"
-    if fs is None:
-        paths = sorted(str(p) for p in Path(folder).glob("part-*.parquet"))
-        tables = [pq.read_table(p, columns=columns) for p in paths]
-    else:
-        paths = sorted(fs.glob(f"{folder}/part-*.parquet"))
-        tables = [pq.read_table(p, filesystem=fs, columns=columns) for p in paths]
+    fs, paths = _part_paths(out, table)
+    tables = [pq.read_table(p, filesystem=fs, columns=columns) for p in paths]
     if not tables:
         return pd.DataFrame()
     return pa.concat_tables(tables, promote_options="default").to_pandas()
@@ -215,6 +220,7 @@ def process_partition(
     for name, df in (
         ("_documents", frames.documents),
         ("_quality", frames.quality),
+        ("_labels", partition_labels(frames.documents, frames.paragraphs)),
         ("paragraphs", frames.paragraphs),
         ("tokens", tokens),
     ):
@@ -246,6 +252,111 @@ def partition_files(
     return chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_partitions)
 
 
+def partition_labels(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Any:
+    """What the corpus-wide finish step needs of the documents of one partition, so that it
+    never holds their texts: :func:`analysis.corpus.build.document_labels` (genre, evidence,
+    non-substance paragraphs; ``paragraphs`` need ``role``) plus ``n_shingles`` and ``sketch``
+    (:func:`analysis.corpus.dedup.document_sketch` of the document's body text).
+
+    Returns:
+        A ``pyarrow.Table``, one row per document (``sketch``: list of uint64).
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    from analysis.corpus.build import LABEL_COLUMNS, body_texts, document_labels
+    from analysis.corpus.dedup import document_sketch
+    from analysis.corpus.genre import load_genre_profiles
+
+    ids = documents["doc_id"].astype(str).tolist()
+    if paragraphs.empty:
+        paragraphs = pd.DataFrame(columns=["doc_id", "kind", "text", "role"])
+    labels = document_labels(documents, paragraphs, profiles=load_genre_profiles(None))
+    sized = [document_sketch(t) for t in body_texts(paragraphs, ids)]
+    lengths = np.array([len(s) for _, s in sized], dtype=np.int32)
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
+    values = np.concatenate([s for _, s in sized]) if sized else np.empty(0, np.uint64)
+    return pa.table(
+        {
+            "doc_id": pa.array(ids, pa.string()),
+            "genre": pa.array(labels["genre"].tolist(), pa.string()),
+            "genre_evidence": pa.array(labels["genre_evidence"].tolist(), pa.string()),
+            "non_substance_paragraphs": pa.array(
+                pd.to_numeric(labels["non_substance_paragraphs"]).astype("float64"), pa.float64()
+            ),
+            "n_shingles": pa.array([n for n, _ in sized], pa.int64()),
+            "sketch": pa.ListArray.from_arrays(
+                pa.array(offsets), pa.array(values.astype(np.uint64), pa.uint64())
+            ),
+        }
+    ).select([*LABEL_COLUMNS, "n_shingles", "sketch"])
+
+
+class _PartitionTexts:
+    """Body texts of documents read back from the paragraph partitions on demand (the texts
+    of the ``keep`` most recently used partitions held), for the candidate pairs of
+    :func:`analysis.corpus.dedup.pairs_from_sketches`."""
+
+    def __init__(self, out: str | Path, ids: list[str], part_of: list[int], keep: int = 2):
+        self._fs, self._paths = _part_paths(out, "paragraphs")
+        self._ids, self._part_of, self._keep = ids, part_of, keep
+        self._members: dict[int, list[str]] = {}
+        for d, p in zip(ids, part_of, strict=True):
+            self._members.setdefault(p, []).append(d)
+        self._texts: dict[int, pd.Series] = {}
+
+    def __call__(self, i: int) -> str:
+        import pyarrow.parquet as pq
+
+        from analysis.corpus.build import body_texts
+
+        part = self._part_of[i]
+        if part not in self._texts:
+            if len(self._texts) >= self._keep:
+                self._texts.pop(next(iter(self._texts)))
+            paras = pq.read_table(
+                self._paths[part], filesystem=self._fs, columns=["doc_id", "kind", "text"]
+            ).to_pandas()
+            self._texts[part] = body_texts(paras, self._members[part])
+        else:  # most recently used last
+            self._texts[part] = self._texts.pop(part)
+        return self._texts[part][self._ids[i]]
+
+
+def _read_labels(out: str | Path) -> tuple[pd.DataFrame, list[int], list]:
+    """The staged ``_labels`` of every partition (computed from the partition files for a run
+    written before they were staged): ``(labels frame, partition number per row, sketches)``."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    fs, paths = _part_paths(out, "_labels")
+    if not paths:  # an older run: one partition at a time, never the whole corpus
+        _, doc_paths = _part_paths(out, "_documents")
+        _, para_paths = _part_paths(out, "paragraphs")
+        tables = []
+        for dp, pp in zip(doc_paths, para_paths, strict=True):
+            docs = pq.read_table(dp, filesystem=fs).to_pandas()
+            paras = pq.read_table(pp, filesystem=fs).to_pandas()
+            if "role" not in paras:
+                from analysis.corpus.genre import load_genre_profiles, paragraph_roles
+
+                roles = paragraph_roles(paras, profiles=load_genre_profiles(None))
+                paras["role"] = roles.to_numpy()
+            tables.append(partition_labels(docs, paras))
+    else:
+        tables = [pq.read_table(p, filesystem=fs) for p in paths]
+    part_of = [i for i, t in enumerate(tables) for _ in range(t.num_rows)]
+    sketches: list = []
+    for t in tables:
+        col = t.column("sketch").combine_chunks()
+        values = col.values.to_numpy(zero_copy_only=False).astype(np.uint64)
+        offsets = col.offsets.to_numpy()
+        sketches += [values[a:b].copy() for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    frames = [t.drop_columns(["sketch"]).to_pandas() for t in tables]
+    labels = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return labels, part_of, sketches
+
+
 def finish_run(
     out: str | Path,
     *,
@@ -254,19 +365,36 @@ def finish_run(
 ) -> Corpus:
     """Corpus-wide step on the client once every partition is written.
 
-    Reads the staged per-partition documents and quality rows, marks near-duplicates over all
-    documents (needs paragraph texts: only ``doc_id, kind, text`` are read), joins the
-    manifest, and writes ``documents.parquet``, ``quality.parquet`` and ``duplicates.parquet``
-    at the top of ``out``.
+    Reads the staged per-partition documents, quality rows and ``_labels`` (genre labels and
+    near-duplicate sketches, computed by the partition tasks: :func:`partition_labels`), finds
+    near-duplicate candidates from the sketches and reads the texts of candidate documents
+    back from the paragraph partitions (a partition or two at a time) to confirm them, joins
+    the manifest, and writes ``documents.parquet``, ``quality.parquet`` and
+    ``duplicates.parquet`` at the top of ``out``. The client never holds the corpus's texts:
+    the same tables as :func:`analysis.corpus.build.finish_corpus` on all paragraph texts.
 
     Returns:
-        :class:`~analysis.corpus.Corpus` with the finished documents and quality (paragraphs:
-        the three columns read for duplicate detection).
+        :class:`~analysis.corpus.Corpus` with the finished documents, quality and duplicate
+        pairs (paragraphs: an empty frame; they stay in ``out/paragraphs``).
     """
+    from analysis.corpus.dedup import pairs_from_sketches
+
     docs = read_table(out, "_documents")
     quality = read_table(out, "_quality")
-    paras = read_table(out, "paragraphs", columns=["doc_id", "kind", "text"])
-    frames = finish_corpus(docs, paras, quality, manifest=manifest, files=files)
+    labels, part_of, sketches = _read_labels(out)
+    ids = labels["doc_id"].astype(str).tolist() if len(labels) else []
+    if ids != docs.get("doc_id", pd.Series(dtype=str)).astype(str).tolist():
+        raise ValueError(f"the staged _labels of {out} do not match its _documents")
+    pairs = pairs_from_sketches(
+        ids,
+        labels["n_shingles"].tolist() if ids else [],
+        sketches,
+        _PartitionTexts(out, ids, part_of),
+    )
+    paras = pd.DataFrame(columns=["doc_id", "kind", "text"])
+    frames = finish_corpus(
+        docs, paras, quality, manifest=manifest, files=files, labels=labels, pairs=pairs
+    )
     for name, df in (
         ("documents", frames.documents),
         ("quality", frames.quality),
