@@ -64,6 +64,9 @@ class TreeMemory:
         self._peak = 0
         self._max = 0
         self._generation = 0  # bumped by reset(): a sample taken before it is not this stage's
+        self._main = 0  # peak RSS of this process alone
+        self._children = 0  # peak of the summed RSS of its descendants
+        self._by_pid: dict[int, tuple[str, int]] = {}  # each descendant: (name, peak RSS)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -71,18 +74,36 @@ class TreeMemory:
     def _sample(self) -> int:
         import psutil
 
-        total = 0
-        procs = [self._proc]
         try:
-            procs += self._proc.children(recursive=True)
+            main = self._proc.memory_info().rss
+            children = self._proc.children(recursive=True)
         except psutil.Error:
-            pass
-        for p in procs:
+            main, children = 0, []
+        rest = 0
+        for p in children:
             try:
-                total += p.memory_info().rss
+                rss = p.memory_info().rss
+                name = self._by_pid[p.pid][0] if p.pid in self._by_pid else _proc_name(p)
             except psutil.Error:
                 continue
-        return total
+            rest += rss
+            with self._lock:
+                peak = self._by_pid.get(p.pid, (name, 0))[1]
+                self._by_pid[p.pid] = (name, max(peak, rss))
+        with self._lock:
+            self._main = max(self._main, main)
+            self._children = max(self._children, rest)
+        return main + rest
+
+    def per_process(self) -> dict:
+        """Peak RSS of this process, of the summed descendants, and of each descendant
+        (``pid name``: bytes) since :meth:`start`."""
+        with self._lock:
+            return {
+                "main": self._main,
+                "children": self._children,
+                "by_process": {f"{pid} {n}": r for pid, (n, r) in sorted(self._by_pid.items())},
+            }
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -119,6 +140,18 @@ class TreeMemory:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _proc_name(p: Any) -> str:
+    """A short label of a descendant process (a Dask nanny/worker, a pool worker …)."""
+    try:
+        cmd = " ".join(p.cmdline())
+    except Exception:  # noqa: BLE001 - a process that went away or hides its command line
+        return p.name()
+    for key in ("nanny", "worker", "spawn", "forkserver", "resource_tracker"):
+        if key in cmd:
+            return key
+    return p.name()
 
 
 def cpu_seconds() -> float:
@@ -335,6 +368,9 @@ def pipeline_large(spec: dict) -> dict:
     finally:
         out["peak_rss"] = mem.overall()
         mem.stop()
+        per = mem.per_process()
+        out["peak_rss_main"], out["peak_rss_children"] = per["main"], per["children"]
+        out["peak_rss_by_process"] = per["by_process"]
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
@@ -646,6 +682,17 @@ def format_large_report(runs: list[dict], *, target_factor: int = 10) -> str:
             f"{r['n_duplicates']} near-duplicates, of which {r.get('n_duplicates_same_source', 0)}"
             " between copies of one file"
         )
+    if any("peak_rss_main" in r for r in runs):
+        lines += ["", "peak RSS per process (GB; psutil samples every 50 ms; total = the tree):"]
+    for r in runs:
+        if "peak_rss_main" in r:
+            each = sorted(r.get("peak_rss_by_process", {}).values(), reverse=True)
+            lines.append(
+                f"  {r['factor']:>3}x {r['mode']:<6}: main {gb(r['peak_rss_main'])}, "
+                f"descendants together {gb(r['peak_rss_children'])} (largest each: "
+                + ", ".join(gb(v) for v in each[:4])
+                + f"), total {gb(r['peak_rss'])}"
+            )
     by_mode: dict[str, list[dict]] = {}
     for r in runs:
         by_mode.setdefault(r["mode"], []).append(r)
