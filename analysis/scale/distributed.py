@@ -23,8 +23,9 @@ visible to every worker (shared filesystem, or an fsspec URL such as ``s3://buck
 
 Near-duplicate marking and the manifest join need every document, so they are not done per
 partition: once the tasks finish, :func:`finish_run` does them on the client from the small
-per-partition documents tables and the paragraph texts (staged in ``_documents/`` and
-``_quality/``).
+per-partition tables staged in ``_documents/``, ``_quality/`` and ``_labels/`` (genre labels and
+near-duplicate sketches, :func:`partition_labels`), reading paragraph texts back only for
+candidate pairs.
 
 Dask is imported lazily (inside functions): importing this module is cheap.
 

@@ -8,13 +8,15 @@ No stage holds the corpus as Python objects:
    ``tokens/part-*.parquet`` (tokens of *substance* paragraphs only, as
    :func:`analysis.corpus.analysis_paragraphs` selects them) and returns a one-line summary.
 2. **finish** (:func:`analysis.scale.distributed.finish_run`): near-duplicates and the manifest
-   join need every document, so the client reads ``doc_id, kind, text`` of the paragraphs and
-   marks near-duplicates (:mod:`analysis.corpus.dedup` keeps sketches, not shingle sets).
+   join need every document, so the client does them from what each partition task staged
+   (genre labels, near-duplicate sketches and set sizes), reading texts back from the
+   paragraph partitions only for candidate pairs.
 3. **topics** (:func:`analysis.scale.streaming.fit_streaming_lda`): online LDA that reads the
    token partitions batch by batch, near-duplicates skipped.
 
-Memory is bounded by one partition per worker, the paragraph texts of the finish step and the
-k × V topic matrix — not by the number of tokens.
+Memory is bounded by one partition per worker, the documents table with one sketch per document
+(1 KB) and a partition or two of texts in the finish step, and the k × V topic matrix — not by
+the number of tokens or characters.
 
     >>> from analysis.scale.large import raw_to_topics
     >>> from analysis.scale.parallel import make_executor
