@@ -220,3 +220,19 @@ def test_streaming_finish_reads_texts_only_for_candidates(tmp_path, monkeypatch)
     ids = frames.documents["doc_id"].tolist()
     pair_docs = set(frames.duplicates["doc_a"]) | set(frames.duplicates["doc_b"])
     assert len(frames.duplicates) == 1 and {ids[i] for i in loads} == pair_docs
+
+
+def test_candidate_product_in_blocks_equals_one_block(tripled, monkeypatch):
+    """The sketch-sharing counts computed a few rows at a time give the same candidates, in
+    the same order, as one product over all documents."""
+    from analysis.corpus import dedup
+
+    out, manifest = tripled
+    texts = [(out / f).read_text(encoding="utf-8") for f in manifest["file"]]
+    texts += [texts[0], texts[1][: len(texts[1]) // 2], texts[4]]  # copies and a contained half
+    sketches = [dedup.document_sketch(t)[1] for t in texts]
+    whole = dedup._candidate_pairs(sketches)
+    assert len(whole) >= 4
+    for cells in (len(texts), 3 * len(texts), 7 * len(texts) + 1):  # 1, 3 and 7 rows a block
+        monkeypatch.setattr(dedup, "PRODUCT_CELLS", cells)
+        assert dedup._candidate_pairs(sketches) == whole

@@ -27,6 +27,7 @@ SHINGLE = 5
 SKETCH = 128
 MAX_POSTING = 1000  # a sketch hash in more documents than this proposes no pairs
 CANDIDATE_SHARE = 0.2
+PRODUCT_CELLS = 1 << 20  # documents × documents cells of the candidate count product per block
 JACCARD = 0.5
 CONTAINMENT = 0.8
 _KEEP = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
@@ -168,11 +169,18 @@ def _candidate_pairs(sets: list[np.ndarray]) -> list[tuple[int, int, int]]:
     m = sparse.csr_matrix(
         (np.ones(len(doc_of), dtype=np.int64), (doc_of, posting)), shape=(len(sets), len(uniq))
     )
-    shared = sparse.triu(m @ m.T, k=1).tocoo()
-    a, b, n = shared.row, shared.col, shared.data
-    smaller = np.minimum(np.minimum(lengths[a], lengths[b]), SKETCH)
-    ok = (smaller != 0) & ~(n < CANDIDATE_SHARE * smaller)
-    a, b, n = a[ok], b[ok], n[ok]
+    # the product in blocks of rows, each filtered at once: the full product has a cell per
+    # pair of documents sharing any sketch hash (quadratic in the corpus: 1 GB at 150 M chars)
+    mt = m.T.tocsr()
+    step = max(1, PRODUCT_CELLS // max(1, len(sets)))
+    found = []
+    for start in range(0, len(sets), step):
+        shared = (m[start : start + step] @ mt).tocoo()
+        a, b, n = shared.row.astype(np.int64) + start, shared.col.astype(np.int64), shared.data
+        smaller = np.minimum(np.minimum(lengths[a], lengths[b]), SKETCH)
+        ok = (b > a) & (smaller != 0) & ~(n < CANDIDATE_SHARE * smaller)
+        found.append((a[ok], b[ok], n[ok]))
+    a, b, n = (np.concatenate(x) for x in zip(*found, strict=True))
     if not len(a):
         return []
     # the first posting holding both documents orders the pairs as the Python scan met them
