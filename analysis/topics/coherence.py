@@ -219,9 +219,16 @@ def fold_in(
     theta = np.full((n, k), 1.0 / k)
     rows, cols = counts.nonzero()
     vals = np.asarray(counts[rows, cols]).ravel()
+    # the ratio matrix has the same sparsity pattern in every iteration: built once, with
+    # ``order`` mapping its stored entries to (rows, cols); each iteration only replaces the
+    # values (the same matrix, entry for entry, as building it again: identical products)
+    ratio = sparse.csr_matrix(
+        (np.arange(1, rows.size + 1, dtype=np.float64), (rows, cols)), shape=counts.shape
+    )
+    order = ratio.data.astype(np.intp) - 1
     for _ in range(iterations):
         denom = np.einsum("ik,ki->i", theta[rows], phi[:, cols])
-        ratio = sparse.csr_matrix((vals / denom, (rows, cols)), shape=counts.shape)
+        ratio.data = (vals / denom)[order]
         theta = theta * (ratio @ phi.T) + alpha
         theta /= theta.sum(axis=1, keepdims=True)
     return theta
