@@ -10,7 +10,7 @@ from test_figures import FixtureContext
 
 from analysis.figures import make_figure
 from analysis.figures import save as save_module
-from analysis.figures.save import _METADATA, save_figure
+from analysis.figures.save import _METADATA, _WRITER_KWARGS, save_figure
 from analysis.figures.style import figure_style
 
 #: constrained layout with CJK tick labels, a colour bar, several panels, a legend
@@ -24,7 +24,7 @@ def _savefig_bytes(fig) -> dict[str, bytes]:
         if i == 1:
             fig.set_layout_engine("none")
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt])
+        fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], **_WRITER_KWARGS.get(fmt, {}))
         out[fmt] = buffer.getvalue()
     return out
 
@@ -73,3 +73,22 @@ def test_other_savefig_settings_fall_back_to_savefig(tmp_path, monkeypatch, rc):
             make_figure("theme_profile", FixtureContext()), tmp_path, "t", reuse_layout=True
         )
     assert (tmp_path / "t.png").stat().st_size > 0
+
+
+def test_png_compression_level_keeps_the_pixels(tmp_path):
+    """compress_level 3 (not PIL's default 6): other bytes, the same decoded pixels."""
+    import numpy as np
+    from PIL import Image
+
+    assert _WRITER_KWARGS["png"]["pil_kwargs"]["compress_level"] == 3
+    with figure_style():
+        save_figure(make_figure("topic_terms", FixtureContext()), tmp_path, "a", reuse_layout=True)
+        default = io.BytesIO()
+        make_figure("topic_terms", FixtureContext()).savefig(
+            default, format="png", metadata=_METADATA["png"]
+        )
+    ours = (tmp_path / "a.png").read_bytes()
+    assert ours != default.getvalue()
+    a = np.asarray(Image.open(io.BytesIO(ours)))
+    b = np.asarray(Image.open(io.BytesIO(default.getvalue())))
+    assert a.shape == b.shape and np.array_equal(a, b)

