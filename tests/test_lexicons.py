@@ -188,3 +188,40 @@ def test_user_word_table_shows_resolved_frequencies(tmp_path):
     assert table["line"].tolist() == [1, 2] and table["tag"].tolist() == ["nz", "n"]
     assert table["freq_given"].isna().tolist() == [True, False]
     assert (table["freq_resolved"] > 1).all()
+
+
+def test_base_dictionary_fast_path_equals_the_line_parser():
+    """jieba's dict.txt is read by one split of the whole text; the result (dicts, key order,
+    total) equals the line-by-line parser's, which still reads any other layout."""
+    from pathlib import Path
+
+    from analysis.text import lexicons as lx
+
+    path = str(lx.jieba_dict_path())
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    assert lx._PLAIN_DICTIONARY.fullmatch(text)  # the fast path is the one taken
+    fast = lx._base_dictionary.__wrapped__(path, "test")
+    slow = lx._parse_dictionary(text, path)
+    assert fast == slow and list(fast[0]) == list(slow[0]) and list(fast[1]) == list(slow[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("a 3 n\nb 4 v\na 5 x\n", True),  # duplicate: later value, first place, both counted
+        ("a 3 n\nb 4 v", True),  # no final newline
+        ("a 3\nb 4 v\n", False),  # a line without tag
+        ("a 3 n extra\n", False),
+        ("a  3 n\n", False),
+        ("a 3 N\n", False),
+    ],
+)
+def test_dictionary_layouts_parse_alike(tmp_path, text, plain):
+    from analysis.text import lexicons as lx
+
+    path = tmp_path / "dict.txt"
+    path.write_text(text, encoding="utf-8")
+    assert bool(lx._PLAIN_DICTIONARY.fullmatch(text)) is plain
+    got = lx._base_dictionary.__wrapped__(str(path), "test")
+    want = lx._parse_dictionary(text, str(path))
+    assert got == want and list(got[0]) == list(want[0])
