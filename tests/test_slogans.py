@@ -287,3 +287,68 @@ def test_recount_rules_inside_other_quotes(patterns):
     assert got.loc["五个一", "n_mentions"] == 1  # not again inside “五个一批”
     assert got.loc["为民服务", "doc_ids"] == "A"  # a fixed phrase counts anywhere
     assert got.loc["三联共建", "n_mentions"] == 2  # a whole part of the longer quote
+
+
+def _random_text(rng, n: int) -> str:
+    alphabet = list(
+        "一二三四五六七八九十两双第百千万零〇几个大五规划建设工作活动村品桥区抓突破"
+    ) + list('0123456789０１,，、;； 　\n“”"《》。')
+    return "".join(rng.choice(alphabet, size=n).tolist())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_first_character_first_regexes_find_the_same_matches(patterns, seed):
+    """A leading one-character lookbehind moved behind the first character class (the fast
+    form) finds exactly what the pattern of slogans.yaml finds, at the text's start too."""
+    import re
+
+    import numpy as np
+
+    from analysis.measures.slogans import _first_character_first
+
+    rng = np.random.default_rng(seed)
+    text = _random_text(rng, 20_000)
+    extra = [re.compile(r"(?<![第\d])[一二三]个"), re.compile(r"(?<![第])十五"),
+             re.compile(r"(?<![第])[一二]?个"), re.compile(r"(?<!x)\d+")]  # fmt: skip
+    rewritten = 0
+    for rx in [pat.regex for pat in patterns.numbered] + extra:
+        fast = _first_character_first(rx)
+        rewritten += fast is not rx
+        for t in (text, "三个创新" + text, "十三五规划"):
+            assert [(m.span(), m.group()) for m in fast.finditer(t)] == [
+                (m.span(), m.group()) for m in rx.finditer(t)
+            ]
+    assert rewritten >= 6  # five numbered patterns of slogans.yaml and two of the extra ones
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_separator_normalised_offsets_equal_a_character_by_character_rewrite(patterns, seed):
+    import numpy as np
+
+    from analysis.measures.slogans import _original_offsets, _separator_normalised
+
+    rng = np.random.default_rng(seed)
+    big = " " + _random_text(rng, 5_000) + "， "
+    seps = set(patterns.separators) | set(",，、;；")
+    # plain rewrite: maximal runs of whitespace (not line breaks) and separators with at most
+    # one non-whitespace separator become one 、
+    out, index, i = [], [], 0
+    while i < len(big):
+        j = i
+        while j < len(big) and big[j] != "\n" and (big[j].isspace() or big[j] in seps):
+            j += 1
+        if j > i and sum(not c.isspace() for c in big[i:j]) <= 1:
+            out.append("、")
+            index.append(i)
+            i = j
+        elif j > i:
+            out.extend(big[i:j])
+            index.extend(range(i, j))
+            i = j
+        else:
+            out.append(big[i])
+            index.append(i)
+            i += 1
+    text, shifted = _separator_normalised(big, patterns)
+    assert text == "".join(out)
+    assert _original_offsets(np.arange(len(text)), shifted).tolist() == index
