@@ -148,6 +148,44 @@ def test_recurring_ngrams_count_documents_like_brute_force():
     assert got == expected
 
 
+def test_recurring_ngrams_year_range_is_the_nearest_rank_quantile_of_document_years():
+    """The 10 % / 90 % year range (one integer sort of code x year-rank keys) equals the
+    nearest-rank quantiles of each gram's document years computed gram by gram."""
+    rng = np.random.default_rng(5)
+    alphabet = list("乡村振兴战略高质量发展")
+    texts = ["".join(rng.choice(alphabet, size=rng.integers(5, 40))) for _ in range(60)]
+    codes = np.repeat(np.arange(20), 3)
+    years = rng.choice([2001.0, 2005.0, 2010.0, np.nan, 2018.0], size=20)
+    table = recurring_ngrams(texts, codes, min_docs=2, max_n=4, years=years)
+    for gram, lo, hi in zip(table["gram"], table["year_lo"], table["year_hi"], strict=True):
+        ys = sorted(years[d] for d in {d for t, d in zip(texts, codes, strict=True) if gram in t}
+                    if not np.isnan(years[d]))  # fmt: skip
+        if not ys:
+            assert np.isnan(lo) and np.isnan(hi)
+            continue
+        k = len(ys) - 1
+        assert (lo, hi) == (ys[int(np.floor(0.1 * k))], ys[int(np.ceil(0.9 * k))])
+
+
+def test_strip_leading_equals_trying_every_listed_word():
+    from analysis.measures.formulations import strip_leading
+
+    leading = ["过", "坚持", "全面推进", "全面", "推进", "打好"]
+    known = {"紧日子", "乡村振兴", "推进改革", "攻坚战", ""}
+    keys = ["过紧日子", "全面推进乡村振兴", "推进改革", "坚持推进改革", "打好攻坚战", "紧日子",
+            "全面", "", "坚持", "过", "乡村振兴"]  # fmt: skip
+
+    def plain(key: str, words: list[str]) -> str:
+        for v in sorted(words, key=len, reverse=True):
+            if key.startswith(v) and key[len(v) :] in known:
+                return key[len(v) :]
+        return key
+
+    for key in keys:
+        for words in (leading, [*leading, ""], ["全面推进"]):
+            assert strip_leading(key, words, known) == plain(key, words)
+
+
 # --------------------------------------------------------------------------- formulations
 
 

@@ -208,8 +208,11 @@ def _year_range(
     is_good[good] = True
     keep = is_good[code] & ~np.isnan(y)
     code, y = code[keep], y[keep]
-    order = np.lexsort((y, code))
-    code, y = code[order], y[order]
+    # sorted by code, then year: one integer sort of (code, year rank) keys instead of a
+    # two-key lexsort (equal keys hold equal years, so the order among them does not matter)
+    values, rank = np.unique(y, return_inverse=True)
+    key = np.sort(code.astype(np.int64) * len(values) + rank.ravel())
+    code, y = key // max(len(values), 1), values[key % max(len(values), 1)]
     counts = np.bincount(code, minlength=n_codes)
     offsets = np.concatenate([[0], np.cumsum(counts)])
     lo = np.full(len(good), np.nan)
@@ -263,10 +266,18 @@ def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+@lru_cache(maxsize=8)
+def _first_chars(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w[:1] for w in words)
+
+
 def strip_leading(key: str, leading: Sequence[str], known: set[str] | dict) -> str:
     """``key`` without a listed leading verb/particle when the rest is itself a known key
     (过紧日子 → 紧日子); otherwise ``key`` unchanged. Longest listed prefix first."""
-    for v in _longest_first(tuple(leading)):
+    leading = tuple(leading)
+    if key[:1] not in _first_chars(leading):
+        return key  # no listed word can start it (the empty word starts every key)
+    for v in _longest_first(leading):
         if key.startswith(v) and key[len(v) :] in known:
             return key[len(v) :]
     return key
@@ -335,10 +346,12 @@ def score_formulations(
     heads = tuple(rules.policy_heads)
     followed = np.zeros(len(g))
     if heads:
-        # tf as a Series (the dict's last value wins for a repeated gram, as in ``tf``)
-        tf_series = pd.Series(list(tf.values()), index=list(tf.keys()), dtype="int64")
+        # counts of gram + head (0 when not a recurring n-gram): one hash lookup per head
+        tf_index = pd.Index(list(tf), dtype=object)
+        tf_counts = np.append(np.fromiter(tf.values(), dtype=float, count=len(tf)), 0.0)
+        g_obj = g.to_numpy(dtype=object)
         for h in heads:
-            followed += tf_series.reindex(g + h).fillna(0).to_numpy(dtype=float)
+            followed += tf_counts[tf_index.get_indexer(g_obj + h)]
     ends = np.array([x.endswith(heads) for x in g.tolist()], dtype=bool) if heads else False
     frame = pd.Series(ends | (followed >= rules.frame_min_share * c["mentions"].to_numpy()))
     score = (
@@ -353,7 +366,9 @@ def score_formulations(
     c, g, q, num, dic, frame, span, era, score = (
         x[keep].reset_index(drop=True) for x in (c, g, q, num, dic, frame, span, era, score)
     )
-    right, left = _extension_index(grams, mentions)
+    # only grams one character longer than a candidate extend one (queried below)
+    longer = [i for i, x in enumerate(grams) if len(x) > rules.min_chars]
+    right, left = _extension_index([grams[i] for i in longer], [mentions[i] for i in longer])
     units = set(rules.admin_units)
     reasons, shares = [], []
     for gram, m, sc in zip(g.tolist(), c["mentions"].tolist(), score.tolist(), strict=True):
