@@ -225,3 +225,18 @@ def test_dictionary_layouts_parse_alike(tmp_path, text, plain):
     got = lx._base_dictionary.__wrapped__(str(path), "test")
     want = lx._parse_dictionary(text, str(path))
     assert got == want and list(got[0]) == list(want[0])
+
+
+def test_jieba_dict_path_without_importing_jieba():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from analysis.text.lexicons import jieba_dict_path; p = jieba_dict_path(); "
+        "import jieba, pathlib; "
+        "assert p == pathlib.Path(jieba.__file__).resolve().parent / 'dict.txt' and p.is_file()"
+    )
+    check = "import sys; from analysis.text.lexicons import jieba_dict_path; jieba_dict_path(); "
+    check += "assert 'jieba' not in sys.modules"
+    for source in (code, check):
+        subprocess.run([sys.executable, "-c", source], check=True)
