@@ -299,3 +299,32 @@ def test_topic_view_names_topics_by_their_terms(units):
     res = fit_topics(units, k=3, seed=1, iterations=50, measures=())
     page = topic_html(res)
     assert all(name in page for name in readable_labels(res))
+
+
+_SEED_MASS = """
+import numpy as np
+from analysis.topics import TopicResult, seeded_topic_report
+rng = np.random.default_rng(0)
+vocab = [f"词{i}" for i in range(300)]
+tw = rng.dirichlet(np.full(300, 0.05), size=2)
+res = TopicResult(backend="x", k=2, seed=0, vocab=vocab, unit_ids=["a#0"], topic_word=tw,
+                  doc_topic=np.array([[0.5, 0.5]]), term_freq=np.ones(300), doc_lengths=np.ones(1),
+                  topic_labels=["t", "free_1"])
+rep = seeded_topic_report(res, {"t": vocab[::3]}, top_n=10)
+print([float(x).hex() for x in rep["seed_mass"]])
+"""
+
+
+def test_seed_mass_does_not_depend_on_the_string_hash_seed():
+    """seed_mass sums P(term | topic) over the seed terms in vocabulary order, not in set order
+    (which changes with PYTHONHASHSEED and moved the sum by ~1e-16 between runs)."""
+    import os
+    import sys
+
+    outs = set()
+    for hash_seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        run = subprocess.run([sys.executable, "-c", _SEED_MASS], env=env, capture_output=True,
+                             text=True, check=True, timeout=120)  # fmt: skip
+        outs.add(run.stdout)
+    assert len(outs) == 1

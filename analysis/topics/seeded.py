@@ -168,7 +168,7 @@ def seeded_topic_report(
     for t in range(result.k):
         theme = result.labels()[t] if result.labels()[t] in seeds else ""
         terms = set(seeds[theme]) if theme else all_seed
-        in_vocab = [pos[w] for w in terms if w in pos]
+        in_vocab = sorted(pos[w] for w in terms if w in pos)  # summed in vocabulary order
         top_terms = [result.vocab[j] for j in top[t]]
         hit = [w for w in top_terms if w in terms]
         rows.append(
