@@ -100,3 +100,37 @@ def test_woff2_quality_is_restored_after_an_error():
         assert woff2.brotli.compress is not original.compress
         raise RuntimeError
     assert woff2.brotli is original
+
+
+def _outlines(woff2: bytes) -> dict[str, list]:
+    """Every glyph's outline as recorded pen operations."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(woff2))
+    glyphs = font.getGlyphSet()
+    out = {}
+    for name in font.getGlyphOrder():
+        pen = RecordingPen()
+        glyphs[name].draw(pen)
+        out[name] = pen.value
+    return out
+
+
+def test_subset_with_inlined_subroutines_keeps_the_outlines(monkeypatch):
+    """desubroutinize changes the CFF charstrings' encoding, not the glyphs they draw."""
+    from fontTools import subset
+
+    text = "招商引资 基層組織建設 高质量发展 Investment 2024"
+    chars = "".join(sorted(set(text + fonts._ALWAYS)))
+    path = fonts.cjk_font_file()
+    inlined = fonts._subset(path, chars)
+    original = subset.Options.__setattr__
+
+    def keep_subroutines(self, name, value):
+        original(self, name, False if name == "desubroutinize" else value)
+
+    monkeypatch.setattr(subset.Options, "__setattr__", keep_subroutines)
+    with_subrs = fonts._subset(path, chars)
+    assert inlined != with_subrs  # the option reached the subsetter
+    assert _outlines(inlined) == _outlines(with_subrs)
