@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import ahocorasick
 import numpy as np
+import pandas as pd
 
 #: joins paragraphs into one searchable string; never part of a term (terms are checked)
 JOIN = "\n"
@@ -62,6 +63,8 @@ class _Level:
     more: np.ndarray
     bits: int  # the filter has 2**bits slots
     filter: np.ndarray  # bool per slot: some hash of ``done`` or ``more`` falls in it
+    done_lookup: pd.Index  # ``done`` and ``more`` as hash tables (membership tests)
+    more_lookup: pd.Index
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -77,7 +80,7 @@ def _level(done: np.ndarray, done_term: np.ndarray, more: np.ndarray) -> _Level:
     bits = max(10, int(np.ceil(np.log2(max(len(both), 1) * 64))))
     filt = np.zeros(1 << bits, dtype=bool)
     filt[_slots(both, bits)] = True
-    return _Level(done, done_term, more, bits, filt)
+    return _Level(done, done_term, more, bits, filt, pd.Index(done), pd.Index(more))
 
 
 @dataclass(frozen=True)
@@ -170,13 +173,11 @@ def _locate(ends: np.ndarray, lens: np.ndarray, idx: np.ndarray, starts: np.ndar
     return Matches(para[order], start[order], (start + lens)[order], idx[order])
 
 
-def _member(sorted_values: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``h`` in ``sorted_values`` (bool) and the position of each found value."""
-    if not len(sorted_values):
-        return np.zeros(len(h), dtype=bool), np.zeros(len(h), dtype=np.int64)
-    pos = np.searchsorted(sorted_values, h)
-    np.minimum(pos, len(sorted_values) - 1, out=pos)
-    return sorted_values[pos] == h, pos
+def _member(values: pd.Index, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``h`` in ``values`` (unique; bool) and the position of each found value (-1 if not).
+    A hash lookup: several times cheaper than a binary search of positions in text order."""
+    pos = values.get_indexer(h)
+    return pos >= 0, pos
 
 
 def _scan(table: PrefixTable, terms: tuple[str, ...], big: str) -> tuple[np.ndarray, ...]:
@@ -195,12 +196,12 @@ def _scan(table: PrefixTable, terms: tuple[str, ...], big: str) -> tuple[np.ndar
                 continue  # ``table.first`` already kept only the first characters of terms
             maybe = level.filter[_slots(h, level.bits)]  # cheap: drops almost every position
             idx, h = idx[maybe], h[maybe]
-            hit, pos = _member(level.done, h)
+            hit, pos = _member(level.done_lookup, h)
             if hit.any():
                 found_start.append(idx[hit])
                 found_term.append(level.done_term[pos[hit]])
                 found_len.append(np.full(int(hit.sum()), length, dtype=np.int64))
-            go, _ = _member(level.more, h)
+            go, _ = _member(level.more_lookup, h)
             idx, h = idx[go], h[go]
             if not len(idx):
                 break
