@@ -563,3 +563,94 @@ def test_document_roles_with_matchers_built_once_equal_the_rules():
             for _ in range(rng.randint(0, 12))
         ]
         assert document_roles(texts, profiles=profiles) == _plain_roles(texts, roles), texts
+
+
+def _plain_wrap_width(lines: list[str]) -> tuple[float, str] | None:
+    """The wrap-width inference as first written (_width per line, generator sums)."""
+    from collections import Counter
+
+    from analysis.corpus.structure import (
+        WRAP_MAX_ABOVE,
+        WRAP_MIN_LINES,
+        WRAP_MIN_SHARE,
+        WRAP_MIN_WIDTH,
+        _width,
+    )
+
+    if len(lines) < WRAP_MIN_LINES:
+        return None
+    best = None
+    for measure, values in (
+        ("chars", [float(len(x)) for x in lines]),
+        ("width", [_width(x) for x in lines]),
+    ):
+        counts = Counter(int(v) for v in values if v >= WRAP_MIN_WIDTH - 2)
+        if not counts:
+            continue
+        modes = [length for length, _ in counts.most_common(5)]
+        candidates = {w for m in modes for w in (m - 1, m, m + 1, m + 2) if w >= WRAP_MIN_WIDTH}
+        if not candidates:
+            continue
+        score, neg_width = max(
+            (sum(counts.get(w + d, 0) for d in (-2, -1, 0, 1)), -w) for w in candidates
+        )
+        width = -neg_width
+        share = score / len(values)
+        if score < WRAP_MIN_LINES or share < WRAP_MIN_SHARE:
+            continue
+        above = sum(v > width + 1.5 for v in values) / len(values)
+        if above <= WRAP_MAX_ABOVE and (best is None or share > best[0]):
+            best = (share, float(width), measure)
+    return (best[1], best[2]) if best else None
+
+
+def test_inlined_wrap_width_equals_the_per_line_width_function():
+    rng = random.Random(1414)
+    pieces = ["一", "二", "a", "1", "，", "。", " ", "Ａ", "\U00020000", "é"]
+    for _ in range(400):
+        width = rng.randint(8, 45)
+        mix = rng.sample(pieces, rng.randint(1, len(pieces)))
+        lines = [
+            "".join(
+                rng.choice(mix)
+                for _ in range(rng.choice([width, width - 1, width + 2, rng.randint(0, 2 * width)]))
+            )
+            for _ in range(rng.randint(0, 40))
+        ]
+        if rng.random() < 0.2:
+            lines.append("\ud800" * width)  # a lone surrogate: encoded with "replace"
+        assert infer_wrap_width(lines) == _plain_wrap_width(lines), lines
+    # ties between lengths and a band exactly at the share/above limits
+    for n in range(8, 30):
+        lines = ["一" * 20] * n + ["a" * 40] * (n // 3) + ["一" * 23] * (n // 10)
+        assert infer_wrap_width(lines) == _plain_wrap_width(lines)
+
+
+def test_official_count_equals_the_compiled_name_pattern():
+    from analysis.corpus.places import _official_form, official_count
+
+    rng = random.Random(56)
+    names = ["城关镇", "关镇", "新村乡", "镇镇", "城关镇城关镇"]
+    tails = [
+        "人民政府",
+        "政府",
+        "党委",
+        "委员会",
+        "委托",
+        "委",
+        "第三届人民代表大会",
+        "第届人大",
+        "人",
+        "",
+    ]
+    for _ in range(3000):
+        text = "".join(
+            rng.choice(names) + rng.choice(tails)
+            if rng.random() < 0.6
+            else rng.choice("在的了镇城关")
+            for _ in range(rng.randint(0, 12))
+        )
+        for name in names:
+            pattern = _official_form(name)
+            assert official_count(name, text) == len(pattern.findall(text)), (name, text)
+            assert official_count(name, text, first=True) == int(bool(pattern.search(text)))

@@ -246,7 +246,7 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
         longer = prev + name
         if prev and re.match(r"[\u4e00-\u9fff]", prev) and n_prev >= 0.7 * n and longer in stems:
             continue  # always preceded by the same character: a fragment of ``longer``
-        if name in wordy and not _official_form(name).search(text):
+        if name in wordy and not official_count(name, text, first=True):
             continue
         out[name] = n
     for name in list(out):
@@ -275,9 +275,30 @@ def _opening(body: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _official_form(name: str) -> re.Pattern[str]:
-    """``name`` followed by an official form (人民政府, 党委 …), compiled once per name (re's own
-    cache holds 512 patterns: a corpus with thousands of township names recompiled them)."""
+    """``name`` followed by an official form (人民政府, 党委 …) as one pattern (the plain
+    computation :func:`official_count` must equal; tests compare them)."""
     return re.compile(re.escape(name) + _OFFICIAL.pattern[1:])
+
+
+_OFFICIAL_TAIL = re.compile(_OFFICIAL.pattern[1:])  # _OFFICIAL unanchored, for match(text, pos)
+
+
+def official_count(name: str, text: str, *, first: bool = False) -> int:
+    """How many times ``name`` followed by an official form occurs in ``text`` (non-overlapping,
+    left to right: ``len(_official_form(name).findall(text))``), or with ``first`` 1 when it
+    occurs at all. The name is found with ``str.find`` and only the tail is a regex, so no
+    pattern is compiled per name (one compile per township name was most of this step)."""
+    n, pos, size, tail = 0, text.find(name), len(name), _OFFICIAL_TAIL.match
+    while pos >= 0:
+        m = tail(text, pos + size)
+        if m is None:
+            pos = text.find(name, pos + 1)
+            continue
+        n += 1
+        if first:
+            break
+        pos = text.find(name, m.end())
+    return n
 
 
 def _official(text: str, m: Mention) -> bool:
@@ -360,7 +381,7 @@ def infer_place(
             scores[m.name] += weight
         for name, n in township_mentions(text, covered).items():
             weight = WEIGHT[part]
-            official[name] += len(_official_form(name).findall(text))
+            official[name] += official_count(name, text)
             if part == "body" and name in opening:  # opening is a prefix of body
                 in_opening.add(name)
             scores[name] += weight * n
