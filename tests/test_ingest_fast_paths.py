@@ -553,6 +553,8 @@ def test_document_roles_with_matchers_built_once_equal_the_rules():
         Role(id="notes", rule="block", block=(c(r"^注释$"),), line=(c(r"^〔\d〕"),), max_chars=8),
         Role(id="sign", rule="tail", line=(c(r"政府$"), c(r"^\d{4}年")), last_n=2, max_chars=20),
         Role(id="empty", rule="line"),
+        Role(id="late", rule="tail", line=(c(r"年$"), c(r"^各")), last_n=30, max_chars=6),
+        Role(id="wide", rule="sentences", sentences=(c(r"。"),), min_share=0.0),
     )  # fmt: skip
     profiles = GenreProfiles(roles=roles, genres=())
     words = ["各位", "Dear", "dear", "感谢", "谢谢", "。", "注释", "〔1〕", "政府", "2019年", " "]

@@ -364,27 +364,34 @@ def document_roles(texts: Sequence[str], *, profiles: GenreProfiles) -> list[str
     stripped = [str(t).strip() for t in texts]
     n = len(stripped)
     out = [SUBSTANCE] * n
+    # one loop per rule, its settings read once (not the rule's name and limits per paragraph);
+    # a paragraph is tested when still substance and not empty, the cheap conditions first
     for role, line_any, share in _role_matchers(tuple(profiles.roles)):
-        block_from = n
-        if role.rule == "block":
+        rule, limit, label = role.rule, role.max_chars, role.id
+        if rule == "line":
+            for i, t in enumerate(stripped):
+                if t and len(t) <= limit and out[i] == SUBSTANCE and line_any(t):
+                    out[i] = label
+        elif rule == "sentences":
+            least = role.min_share
+            for i, t in enumerate(stripped):
+                if t and out[i] == SUBSTANCE and share(t) >= least:
+                    out[i] = label
+        elif rule == "block":
+            block_from = n
             block_any = _searcher(role.block)
             for i, t in enumerate(stripped):
-                if len(t) <= role.max_chars and block_any(t):
+                if len(t) <= limit and block_any(t):
                     block_from = i
                     break
-        for i, t in enumerate(stripped):
-            if out[i] != SUBSTANCE or not t:
-                continue
-            if role.rule == "line":
-                hit = len(t) <= role.max_chars and line_any(t)
-            elif role.rule == "sentences":
-                hit = share(t) >= role.min_share
-            elif role.rule == "block":
-                hit = i >= block_from or line_any(t)
-            else:  # tail
-                hit = i >= n - role.last_n and len(t) <= role.max_chars and line_any(t)
-            if hit:
-                out[i] = role.id
+            for i, t in enumerate(stripped):
+                if t and out[i] == SUBSTANCE and (i >= block_from or line_any(t)):
+                    out[i] = label
+        else:  # tail: only the last ``last_n`` paragraphs
+            for i in range(max(0, n - role.last_n), n):
+                t = stripped[i]
+                if t and len(t) <= limit and out[i] == SUBSTANCE and line_any(t):
+                    out[i] = label
     return out
 
 
