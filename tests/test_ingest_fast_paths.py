@@ -656,3 +656,42 @@ def test_official_count_equals_the_compiled_name_pattern():
             pattern = _official_form(name)
             assert official_count(name, text) == len(pattern.findall(text)), (name, text)
             assert official_count(name, text, first=True) == int(bool(pattern.search(text)))
+
+
+def test_finishing_lists_are_the_final_paragraphs_columns(tmp_path):
+    """finish_corpus converts doc_id/kind/text to lists once, after recurring lines are dropped:
+    roles, genres and near-duplicate pairs equal those computed from the final table."""
+    from analysis.corpus.boilerplate import MIN_CORPUS_DOCS
+    from analysis.corpus.build import (
+        body_texts,
+        doc_id_bases,
+        document_labels,
+        finish_corpus,
+        ingest_chunk,
+    )
+    from analysis.corpus.genre import load_genre_profiles, paragraph_roles
+
+    for i in range(MIN_CORPUS_DOCS + 5):
+        body = "\n".join(
+            f"全县第{k}项工作完成投资{i * 13 + k}亿元，同比增长{k}%。" for k in range(6)
+        )
+        text = (
+            f"关于工作的报告{i}\n各位代表：\n{body}\n扫码关注本站 获取更多资讯 第{i}期\n谢谢大家！"
+        )
+        (tmp_path / f"r{i:03d}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "r999.txt").write_text(text, encoding="utf-8")  # a duplicate
+    files = sorted(tmp_path.glob("*.txt"))
+    bases = {str(f): b for f, b in doc_id_bases(files).items()}
+    chunk = ingest_chunk(([str(f) for f in files], bases, None))
+    done = finish_corpus(chunk.documents, chunk.paragraphs, chunk.quality)
+    assert len(done.paragraphs) < len(chunk.paragraphs)  # recurring lines were dropped
+    profiles = load_genre_profiles()
+    roles = paragraph_roles(done.paragraphs, profiles=profiles)
+    assert roles.tolist() == done.paragraphs["role"].tolist()
+    assert (roles != SUBSTANCE).any()
+    labels = document_labels(done.documents, done.paragraphs, profiles=profiles)
+    assert labels["genre"].tolist() == done.documents["genre"].tolist()
+    assert labels["genre_evidence"].tolist() == done.documents["genre_evidence"].tolist()
+    pairs = near_duplicate_pairs(body_texts(done.paragraphs, done.documents["doc_id"].tolist()))
+    pd.testing.assert_frame_equal(pairs, done.duplicates)
+    assert len(pairs)

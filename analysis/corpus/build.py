@@ -34,7 +34,14 @@ from .boilerplate import CANDIDATE_COLUMNS, drop_recurring, line_shape, recurrin
 from .boilerplate import MAX_CHARS as BOILERPLATE_MAX_CHARS
 from .clean import ChromePatterns, CleanResult, clean_line, clean_lines, load_chrome_patterns
 from .dedup import duplicate_mask, mark_duplicates, near_duplicate_pairs
-from .genre import SUBSTANCE, genre_evidence, load_genre_profiles, paragraph_roles, role_counts
+from .genre import (
+    SUBSTANCE,
+    genre_evidence,
+    load_genre_profiles,
+    paragraph_lists,
+    paragraph_roles,
+    role_counts,
+)
 from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
 from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import header_date, parse_date, signature_date, title_block, title_year
@@ -1003,12 +1010,18 @@ def finish_corpus(
             paragraphs, documents, quality, removed = _account_recurring(
                 paragraphs, documents, quality, removed, dropped
             )
+    # the columns the genre and near-duplicate steps read, converted to lists once (the rows
+    # do not change from here on)
+    lists = {c: paragraphs[c].tolist() for c in ("doc_id", "kind", "text") if c in paragraphs}
     if labels is None:
-        paragraphs, documents, quality = _label_genre(paragraphs, documents, quality, genres)
+        paragraphs, documents, quality = _label_genre(
+            paragraphs, documents, quality, genres, lists=lists
+        )
     else:
         documents, quality = apply_document_labels(documents, quality, labels)
     if pairs is None:
-        pairs = near_duplicate_pairs(body_texts(paragraphs, documents["doc_id"].tolist()))
+        texts = body_texts(paragraphs, documents["doc_id"].tolist(), lists=lists)
+        pairs = near_duplicate_pairs(texts)
     documents["duplicate_of"] = mark_duplicates(documents, pairs).to_numpy()
     if manifest is not None:
         documents = _join_manifest(documents, manifest)
@@ -1068,16 +1081,23 @@ def _account_recurring(
     return paragraphs, documents, quality, removed
 
 
-def body_texts(paragraphs: pd.DataFrame, doc_ids: Sequence[str]) -> pd.Series:
+def body_texts(
+    paragraphs: pd.DataFrame, doc_ids: Sequence[str], *, lists: dict[str, list] | None = None
+) -> pd.Series:
     """Each document's body text (its non-title paragraphs joined by newlines; "" for a
     document without any), the text near-duplicates are detected on.
+
+    ``lists``: some columns of ``paragraphs`` already as plain lists
+    (:func:`analysis.corpus.genre.paragraph_lists`).
 
     Returns:
         Series of str indexed by ``doc_ids``, in that order.
     """
     body: dict[str, list[str]] = {}  # plain lists: no groupby
     for doc_id, kind, text in zip(
-        paragraphs["doc_id"].tolist(), paragraphs["kind"].tolist(), paragraphs["text"].tolist()
+        paragraph_lists(paragraphs, lists, "doc_id"),
+        paragraph_lists(paragraphs, lists, "kind"),
+        paragraph_lists(paragraphs, lists, "text"),
     ):
         if kind != "title":
             body.setdefault(doc_id, []).append(text)
@@ -1090,14 +1110,17 @@ def _label_genre(
     documents: pd.DataFrame,
     quality: pd.DataFrame,
     genres: str | Path | None,
+    *,
+    lists: dict[str, list] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Paragraph ``role``, document ``genre``/``genre_evidence``, non-substance counts."""
+    """Paragraph ``role``, document ``genre``/``genre_evidence``, non-substance counts
+    (``lists``: columns of ``paragraphs`` as plain lists, see
+    :func:`analysis.corpus.genre.paragraph_lists`)."""
     profiles = load_genre_profiles(genres)
     paragraphs = paragraphs.copy()
-    paragraphs["role"] = paragraph_roles(paragraphs, profiles=profiles).to_numpy()
-    documents, quality = apply_document_labels(
-        documents, quality, document_labels(documents, paragraphs, profiles=profiles)
-    )
+    paragraphs["role"] = paragraph_roles(paragraphs, profiles=profiles, lists=lists).to_numpy()
+    labels = document_labels(documents, paragraphs, profiles=profiles, lists=lists)
+    documents, quality = apply_document_labels(documents, quality, labels)
     return paragraphs, documents, quality
 
 
@@ -1106,7 +1129,11 @@ LABEL_COLUMNS = ["doc_id", "genre", "genre_evidence", "non_substance_paragraphs"
 
 
 def document_labels(
-    documents: pd.DataFrame, paragraphs: pd.DataFrame, *, profiles: GenreProfiles
+    documents: pd.DataFrame,
+    paragraphs: pd.DataFrame,
+    *,
+    profiles: GenreProfiles,
+    lists: dict[str, list] | None = None,
 ) -> pd.DataFrame:
     """Genre and evidence of each document and its non-substance paragraph count (paragraphs
     need ``role``). Per document only, so it can be computed on any subset of whole documents
@@ -1116,7 +1143,7 @@ def document_labels(
         :data:`LABEL_COLUMNS`, one row per document of ``documents``
         (``non_substance_paragraphs`` NaN for a document without paragraphs).
     """
-    ev = genre_evidence(documents, paragraphs, profiles=profiles).set_index("doc_id")
+    ev = genre_evidence(documents, paragraphs, profiles=profiles, lists=lists).set_index("doc_id")
     counts = role_counts(paragraphs).set_index("doc_id")["non_substance_paragraphs"]
     ids = documents["doc_id"]
     return pd.DataFrame(
