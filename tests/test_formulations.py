@@ -76,8 +76,14 @@ def _found(m, terms):
     )
 
 
+@pytest.mark.parametrize("block", [None, 1, 7, 100])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_find_all_equals_brute_force_on_random_text(seed):
+def test_find_all_equals_brute_force_on_random_text(seed, block, monkeypatch):
+    """Also with the text scanned in blocks of start positions (matches crossing blocks)."""
+    from analysis.measures import matching
+
+    if block is not None:
+        monkeypatch.setattr(matching, "_BLOCK", block)
     rng = np.random.default_rng(seed)
     alphabet = list("创先争优为民服务两学一做\U00020000 、")  # an astral character and separators
     terms = sorted({"".join(rng.choice(alphabet, size=rng.integers(1, 7))) for _ in range(80)})

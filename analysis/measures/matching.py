@@ -180,14 +180,51 @@ def _member(values: pd.Index, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pos >= 0, pos
 
 
+#: start positions scanned per block: the level arrays of a block stay a few MB, reused by the
+#: allocator, instead of hundreds of MB of fresh pages per level over a whole corpus
+_BLOCK = 1 << 20
+
+
 def _scan(table: PrefixTable, terms: tuple[str, ...], big: str) -> tuple[np.ndarray, ...]:
     """End offsets, term indices and lengths of every occurrence of every term in ``big``."""
     # padded so that a window may run past the end (such a match fails the string check)
     codes = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
     codes = np.concatenate([codes, np.zeros(len(table.levels), dtype=np.uint32)])
-    idx = np.flatnonzero(table.first[codes])
-    h = codes[idx].astype(np.uint64)
     found_start, found_term, found_len = [], [], []
+    n_text = len(codes) - len(table.levels)
+    for block in range(0, max(n_text, 1), _BLOCK):
+        _scan_block(table, codes, block, min(block + _BLOCK, n_text), found_start, found_term,
+                    found_len)  # fmt: skip
+    if not found_start:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z
+    start = np.concatenate(found_start)
+    term = np.concatenate(found_term)
+    lens = np.concatenate(found_len)
+    # confirm every match on the strings (a hash collision cannot make a false match)
+    real = np.fromiter(
+        (
+            big[s : s + n_] == terms[t]
+            for s, t, n_ in zip(start.tolist(), term.tolist(), lens.tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(start),
+    )
+    return start[real] + lens[real] - 1, term[real], lens[real]
+
+
+def _scan_block(
+    table: PrefixTable,
+    codes: np.ndarray,
+    lo: int,
+    hi: int,
+    found_start: list,
+    found_term: list,
+    found_len: list,
+) -> None:
+    """The matches of :func:`_scan` that start in ``lo:hi`` (appended to the lists)."""
+    idx = np.flatnonzero(table.first[codes[lo:hi]]) + lo
+    h = codes[idx].astype(np.uint64)
     with np.errstate(over="ignore"):
         for length, level in enumerate(table.levels, start=1):
             if length > 1:
@@ -205,22 +242,6 @@ def _scan(table: PrefixTable, terms: tuple[str, ...], big: str) -> tuple[np.ndar
             idx, h = idx[go], h[go]
             if not len(idx):
                 break
-    if not found_start:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, z
-    start = np.concatenate(found_start)
-    term = np.concatenate(found_term)
-    lens = np.concatenate(found_len)
-    # confirm every match on the strings (a hash collision cannot make a false match)
-    real = np.fromiter(
-        (
-            big[s : s + n_] == terms[t]
-            for s, t, n_ in zip(start.tolist(), term.tolist(), lens.tolist(), strict=True)
-        ),
-        dtype=bool,
-        count=len(start),
-    )
-    return start[real] + lens[real] - 1, term[real], lens[real]
 
 
 def find_all(automaton: TermAutomaton, texts: Sequence[str]) -> Matches:
