@@ -169,9 +169,10 @@ def recurring_ngrams(
         docs = np.bincount(code[first], minlength=len(uniq))
         mentions = np.bincount(code, minlength=len(uniq))
         ok = docs[code] >= min_docs
-        freq_prev = np.zeros(n_pos + 1, dtype=bool)
+        # cleared and refilled in place (not fresh full-length arrays per level)
+        freq_prev.fill(False)
         freq_prev[idx[ok]] = True
-        hprev = np.zeros(n_pos, dtype=np.uint64)
+        hprev.fill(0)
         hprev[idx] = h
         good = np.flatnonzero(docs >= min_docs)
         if n >= 2 and len(good):
