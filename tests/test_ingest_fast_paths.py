@@ -695,3 +695,16 @@ def test_finishing_lists_are_the_final_paragraphs_columns(tmp_path):
     pairs = near_duplicate_pairs(body_texts(done.paragraphs, done.documents["doc_id"].tolist()))
     pd.testing.assert_frame_equal(pairs, done.duplicates)
     assert len(pairs)
+
+
+def test_line_shape_screen_equals_the_three_substitutions():
+    from analysis.corpus.boilerplate import _MASK_DIGITS, _MASK_LATIN, _SPACE, line_shape
+
+    rng = random.Random(57)
+    alphabet = list("浏览次数:：.,0１9aZz中文") + [
+        " ", "\t", "\u3000", "\u00a0", "\x1c", "\x85", "\u2028", "\n", "ａ", "Ⅷ", "²", "٣"
+    ]  # fmt: skip
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        want = _SPACE.sub("", _MASK_LATIN.sub("a", _MASK_DIGITS.sub("0", text)))
+        assert line_shape(text) == want, repr(text)

@@ -55,7 +55,14 @@ def line_shape(text: str) -> str:
         >>> line_shape("浏览次数: 1234  www")
         '浏览次数:0a'
     """
+    if _SHAPE_CHANGES.search(text) is None:  # (most lines: no digit, Latin or space)
+        return text
     return _SPACE.sub("", _MASK_LATIN.sub("a", _MASK_DIGITS.sub("0", text)))
+
+
+# every character one of the three substitutions of line_shape can start at: a line without
+# any is its own shape (one search instead of three substitutions)
+_SHAPE_CHANGES = re.compile(r"[0-9０-９A-Za-z\s]")
 
 
 # A recurring line found as a document title is boilerplate only when it does not read like a
