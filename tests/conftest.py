@@ -13,6 +13,12 @@ import os
 import matplotlib
 import pytest
 
+from analysis.topics.engines import TOMOTOPY_ISA
+
+# A test that imports tomotopy directly must get the build the package asks for (see
+# analysis.topics.engines.import_tomotopy): the first import in a process fixes it.
+os.environ.setdefault("TOMOTOPY_ISA", TOMOTOPY_ISA)
+
 matplotlib.use("Agg")  # headless everywhere, before any pyplot import
 
 #: Tiny topic settings for every FigureContext of the session — the end-to-end build on

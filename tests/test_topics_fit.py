@@ -189,7 +189,7 @@ def test_topic_cache_key_takes_a_convergence_rule():
 
 def _bare_tomotopy(bow, *, k, seed, iterations, optim_interval):
     """tomotopy used directly (no project code): the reference for ``learn_alpha``."""
-    import tomotopy as tp
+    import tomotopy as tp  # the process's build is already fixed by the fits it is compared to
 
     model = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed, min_cf=0, min_df=0, rm_top=0)
     if optim_interval is not None:
@@ -223,3 +223,32 @@ def test_learn_alpha_switches_tomotopys_alpha_re_estimation(bow):
 def test_backends_without_alpha_learning_record_it_as_off(bow):
     r = fit_topics(bow, k=3, backend="sklearn", seed=0, iterations=5, learn_alpha=True, measures=())
     assert r.params["learn_alpha"] is False
+
+
+def _cpu_has_avx2() -> bool:
+    try:
+        return " avx2" in open("/proc/cpuinfo", encoding="utf-8").read()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"), [(None, "avx2"), ("sse2", "sse2")], ids=["default", "user-set"]
+)
+def test_import_tomotopy_fixes_the_instruction_set_build(environment, expected):
+    """A fresh process gets tomotopy's AVX2 build (not the widest the CPU has: the builds sample
+    differently), unless TOMOTOPY_ISA is set by the user."""
+    import os
+    import subprocess
+    import sys
+
+    if expected == "avx2" and not _cpu_has_avx2():
+        pytest.skip("this CPU has no AVX2: import_tomotopy falls back to SSE2 there")
+    env = {k: v for k, v in os.environ.items() if k != "TOMOTOPY_ISA"}
+    if environment:
+        env["TOMOTOPY_ISA"] = environment
+    code = "from analysis.topics.engines import import_tomotopy; print(import_tomotopy().isa)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == expected

@@ -67,7 +67,9 @@ def verdict(met: bool) -> str:
 
 def _setup() -> None:
     """Per-process set-up that ingestion pays once (reported, not counted in the rate)."""
-    import tomotopy  # noqa: F401  (its import is set-up, not fitting)
+    from analysis.topics.engines import import_tomotopy
+
+    import_tomotopy()  # its import is set-up, not fitting
 
     from analysis.corpus.clean import load_chrome_patterns
     from analysis.corpus.gazetteer import default_gazetteer, jieba_words
@@ -84,7 +86,9 @@ def _setup() -> None:
 
 
 def _tomotopy_alone(texts, *, k: int, iterations: int, seed: int, learn_alpha: bool) -> None:
-    import tomotopy as tp
+    from analysis.topics.engines import import_tomotopy
+
+    tp = import_tomotopy()
 
     model = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed, min_cf=0, min_df=0, rm_top=0)
     if not learn_alpha:  # the same sampler as fit_topics: symmetric alpha kept fixed

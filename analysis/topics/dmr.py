@@ -50,7 +50,9 @@ def fit_dmr(
         expected topic share under its prior (``α_k / Σ α``) — the metadata effect the model
         estimated.
     """
-    import tomotopy as tp
+    from analysis.topics.engines import import_tomotopy
+
+    tp = import_tomotopy()
 
     if k < 2:
         raise ValueError("k must be at least 2")

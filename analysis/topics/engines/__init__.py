@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import logging
+import os
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +32,42 @@ from typing import Any
 import numpy as np
 
 ONLINE_CHUNK = 2000  # units per online update (gensim, scikit-learn online VB)
+
+#: tomotopy ships one build per instruction set and picks the widest the CPU has, unless the
+#: environment variable ``TOMOTOPY_ISA`` names one. The builds do not sample identically (measured:
+#: data/raw's seeded topics differ between its AVX-512 and AVX2 builds, though its plain LDA fits
+#: agree), so the same seed would give other tables on a newer CPU. :func:`import_tomotopy` asks
+#: for AVX2 (most x86-64 CPUs since 2013, and the build the committed outputs were made with),
+#: falling back to SSE2, then none, where the CPU lacks it. Set ``TOMOTOPY_ISA`` yourself (before
+#: the first import) to choose another.
+TOMOTOPY_ISA = "avx2,sse2,none"
+
+log = logging.getLogger(__name__)
+
+
+def import_tomotopy():
+    """The ``tomotopy`` module, with its instruction-set build fixed (:data:`TOMOTOPY_ISA`).
+
+    Import tomotopy through this function: the choice is made once per process, at the first
+    import, from the environment. If tomotopy was imported before (by the caller) or the CPU
+    lacks AVX2, the build in use is logged once as a warning: fits are then reproducible on
+    that build but may differ from tables made with the AVX2 one.
+    """
+    os.environ.setdefault("TOMOTOPY_ISA", TOMOTOPY_ISA)
+    import tomotopy
+
+    _warn_isa(tomotopy.isa)
+    return tomotopy
+
+
+@functools.lru_cache(maxsize=1)
+def _warn_isa(isa: str) -> None:
+    if isa != TOMOTOPY_ISA.split(",")[0]:
+        log.warning(
+            "tomotopy runs its %r build (TOMOTOPY_ISA=%r): its fits are reproducible on this "
+            "build but can differ from tables made with the %r build",
+            isa, os.environ.get("TOMOTOPY_ISA", ""), TOMOTOPY_ISA.split(",")[0],
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)

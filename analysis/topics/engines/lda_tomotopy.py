@@ -6,7 +6,7 @@ import numpy as np
 
 from analysis.topics.bow import Bow
 
-from . import DEFAULT_CONVERGENCE, Convergence, TopicBackend, normalize
+from . import DEFAULT_CONVERGENCE, Convergence, TopicBackend, import_tomotopy, normalize
 
 
 def train(model, iterations: int, convergence: Convergence | None) -> int:
@@ -17,7 +17,7 @@ def train(model, iterations: int, convergence: Convergence | None) -> int:
     ``convergence.tol`` (checked from ``min_iterations`` on) or ``iterations`` is reached.
     Training in blocks samples exactly as one call (tomotopy keeps its random state).
     """
-    import tomotopy as tp
+    tp = import_tomotopy()
 
     if convergence is None:
         model.train(iterations, workers=1, parallel=tp.ParallelScheme.NONE)
@@ -49,7 +49,7 @@ def new_model(*, k: int, alpha: float, eta: float, seed: int, learn_alpha: bool 
     vocabulary pruning of its own; ``learn_alpha=False`` keeps ``alpha`` symmetric and fixed
     (``optim_interval = 0``), else tomotopy re-estimates it every :data:`OPTIM_INTERVAL`
     sweeps (its default)."""
-    import tomotopy as tp
+    tp = import_tomotopy()
 
     model = tp.LDAModel(k=k, alpha=alpha, eta=eta, seed=seed, min_cf=0, min_df=0, rm_top=0)
     model.optim_interval = OPTIM_INTERVAL if learn_alpha else 0
@@ -94,7 +94,7 @@ def provenance() -> dict[str, str]:
     ``TOMOTOPY_ISA`` environment variable). Results are identical for the same tokens and seed
     on one machine; a different instruction set can change floating-point sums and hence the
     sampled topics, so the set is recorded."""
-    import tomotopy as tp
+    tp = import_tomotopy()
 
     return {"tomotopy_isa": str(tp.isa)}
 
