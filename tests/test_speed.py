@@ -83,3 +83,16 @@ def test_bench_speed_keeps_each_steps_fastest_run():
     assert best["tomotopy"] == (2.0, 2.1) and best["n_raw"] == 10
     assert runs[0]["ingestion"] == (5.0, 9.0)  # the runs are not modified
     assert fastest(runs[:1]) == runs[0]
+
+
+def test_bench_topics_names_the_method_of_every_backend():
+    """`bench topics` prints one method per backend it fits; a backend added to the catalogue
+    (gensim-streaming was) must not end the benchmark with a KeyError."""
+    from analysis.bench.topics import method
+    from analysis.topics import BACKENDS
+
+    for large in (False, True):
+        methods = {b: method(b, large=large) for b in BACKENDS}
+        assert methods["tomotopy"] == "Gibbs"
+        assert methods["gensim-streaming"] == "online VB"
+        assert methods["gensim"] == ("online VB" if large else "batch VB")

@@ -42,6 +42,17 @@ def load_units(corpus: str | Path, *, workers: int):
     return unit_tokens(tokens, "paragraph"), int(paragraphs["text"].str.len().sum())
 
 
+def method(backend: str, *, large: bool) -> str:
+    """How a backend fits, as the table prints it: Gibbs sampling (tomotopy), online variational
+    Bayes (streaming backends always; the others on a large corpus) or batch VB."""
+    from analysis.topics.backends import BACKEND_SPECS
+
+    if backend.startswith("tomotopy"):
+        return "Gibbs"
+    streaming = BACKEND_SPECS[backend].fit_source is not None
+    return "online VB" if large or streaming else "batch VB"
+
+
 def run(args: argparse.Namespace) -> int:
     from analysis.scale.parallel import resolve_workers
     from analysis.topics import BACKENDS, DEFAULT_BACKEND, build_bow, fit_topics
@@ -78,9 +89,8 @@ def run(args: argparse.Namespace) -> int:
             log.info("%s seed %d: %.1f s, npmi %.4f", backend, seed, r.metrics["fit_seconds"],
                      r.metrics["npmi"])  # fmt: skip
         rows.append((backend, fits[0].params["iterations"], fits))
-    mode = {b: ("online VB" if large else "batch VB") for b in ("gensim", "sklearn")}
-    mode["tomotopy"] = "Gibbs"
-    print(f"\n  {'backend':<9} {'method':<10} {'iters':>5} {'fit s':>8} {'npmi':>16} "
+    mode = {b: method(b, large=large) for b, _, _ in rows}
+    print(f"\n  {'backend':<16} {'method':<10} {'iters':>5} {'fit s':>8} {'npmi':>16} "
           f"{'c_v':>7} {'u_mass':>7} {'divers.':>7}")  # fmt: skip
     best = max(statistics.mean(r.metrics["npmi"] for r in fits) for _, _, fits in rows)
     for backend, iters, fits in rows:
@@ -91,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         um = statistics.mean(r.metrics["u_mass"] for r in fits)
         dv = statistics.mean(r.metrics["diversity"] for r in fits)
         mark = " *default" if backend == DEFAULT_BACKEND else ""
-        print(f"  {backend:<9} {mode[backend]:<10} {iters:>5} {t:>8.2f} {statistics.mean(npmi):>9.4f} ±{sd:.4f} "
+        print(f"  {backend:<16} {mode[backend]:<10} {iters:>5} {t:>8.2f} {statistics.mean(npmi):>9.4f} ±{sd:.4f} "
               f"{cv:>7.3f} {um:>7.2f} {dv:>7.3f}{mark}")  # fmt: skip
     default = next(f for b, _, f in rows if b == DEFAULT_BACKEND)
     gap = statistics.mean(r.metrics["npmi"] for r in default) - best
