@@ -222,7 +222,11 @@ def _woff2_quality(quality: int):
     """Make fontTools' WOFF2 writer compress at ``quality`` inside the block (restored after)."""
     from fontTools.ttLib import woff2
 
-    original = woff2.brotli
+    original = getattr(woff2, "brotli", None)
+    if original is None:  # no brotli: fontTools raises its own clear error when it writes
+        yield
+        return
+    # swaps a module global: not for concurrent subsets in one process (we make one at a time)
     woff2.brotli = _BrotliAtQuality(original, quality)
     try:
         yield

@@ -191,6 +191,13 @@ def test_streaming_finish_equals_the_in_memory_finish(tripled, tmp_path):
     assert (got.documents["genre"] != "none").any()  # the labels are not all defaults
     run = distributed.read_run(out, tokens=False)
     pd.testing.assert_frame_equal(run["documents"], distributed.read_run(out)["documents"])
+    # texts are looked up by partition position in both folders: a missing part file is an
+    # error, not texts read from the wrong partition
+    part = sorted((out / "paragraphs").glob("part-*.parquet"))[1]
+    part.rename(tmp_path / part.name)
+    with pytest.raises(ValueError, match="part files of _labels"):
+        distributed.finish_run(out, manifest=manifest, files=files)
+    (tmp_path / part.name).rename(part)
     # a run staged without _labels (older runs) is finished one partition at a time, the same
     shutil.rmtree(out / "_labels")
     old = distributed.finish_run(out, manifest=manifest, files=files)

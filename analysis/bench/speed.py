@@ -87,12 +87,11 @@ def _setup() -> None:
 
 def _tomotopy_alone(texts, *, k: int, iterations: int, seed: int, learn_alpha: bool) -> None:
     from analysis.topics.engines import import_tomotopy
+    from analysis.topics.engines.lda_tomotopy import new_model
 
     tp = import_tomotopy()
-
-    model = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=seed, min_cf=0, min_df=0, rm_top=0)
-    if not learn_alpha:  # the same sampler as fit_topics: symmetric alpha kept fixed
-        model.optim_interval = 0
+    # the model fit_topics builds (same priors, no pruning, same alpha rule)
+    model = new_model(k=k, alpha=0.1, eta=0.01, seed=seed, learn_alpha=learn_alpha)
     for text in texts:
         if text:
             model.add_doc(text)

@@ -381,7 +381,9 @@ def cli_figures(args: argparse.Namespace) -> int:
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # one line per run with the topic stage's CPU seconds per step (read by `bench sweep`)
-    logging.getLogger("analysis.topics.pipeline.cpu").setLevel(logging.INFO)
+    from analysis.topics.pipeline import cpu_log
+
+    cpu_log.setLevel(logging.INFO)
     t0 = time.perf_counter()
     study = study_from_args(args)
     # figures are drawn in one worker process and in this one, taking turns (on 2 cores as

@@ -345,6 +345,13 @@ def _read_labels(out: str | Path) -> tuple[pd.DataFrame, list[int], list]:
                 paras["role"] = roles.to_numpy()
             tables.append(partition_labels(docs, paras))
     else:
+        _, para_paths = _part_paths(out, "paragraphs")
+        names = [Path(p).name for p in paths]
+        if names != [Path(p).name for p in para_paths]:  # part_of indexes both folders
+            raise ValueError(
+                f"{out}: the part files of _labels ({len(names)}) and paragraphs "
+                f"({len(para_paths)}) differ; run the partitions again"
+            )
         tables = [pq.read_table(p, filesystem=fs) for p in paths]
     part_of = [i for i, t in enumerate(tables) for _ in range(t.num_rows)]
     sketches: list = []
