@@ -195,8 +195,10 @@ def test_keyness_dispersion_on_shared_counts_equals_counting_by_hand(seed):
     units, groups = _random_units(seed)
     k = keyness_by_group(units, groups, n=15, min_freq=1)
     k = pd.concat([k, pd.DataFrame({"group": ["g0"], "term": ["不在语料"]})], ignore_index=True)
+    index = units.index
     shared = keyness_dispersion(k, units, groups, counts=unit_term_counts(units))
     alone = keyness_dispersion(k, units, groups)
+    assert units.index is index  # the caller's Series is not modified
     pd.testing.assert_frame_equal(shared, alone, check_exact=True)
     by_hand = _dispersion_by_hand(k, units, groups)
     got = shared[by_hand.columns].astype({"dispersed": bool})

@@ -335,14 +335,9 @@ class _FormulaShare:
         return formula / total if total else 0.0
 
 
-def _search_any(pats: Sequence[re.Pattern], text: str) -> bool:
-    """``any(p.search(text) for p in pats)``, with one combined regex when that is safe."""
-    return _searcher(pats)(text)
-
-
 def _searcher(pats: Sequence[re.Pattern]):
-    """:func:`_search_any` for one set of patterns, as a function of the text (the combined
-    regex looked up once)."""
+    """``any(p.search(text) for p in pats)`` for one set of patterns, as a function of the
+    text, with one combined regex (looked up once) when that is safe."""
     combined = _any_of(tuple(pats))
     if combined is not None:
         search = combined.search

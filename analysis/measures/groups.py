@@ -169,7 +169,7 @@ def keyness_dispersion(
         two documents of the group use the term and none holds more than 80 % of its count).
     """
     s = units if isinstance(units, pd.Series) else pd.Series(units)
-    s.index = s.index.map(str)
+    s = s.set_axis(s.index.map(str))  # a new Series: the caller's index is left as it was
     if groups is None:
         raise ValueError("groups: give the unit → group labels used for the keyness table")
     counts = shared_counts(s, counts)
