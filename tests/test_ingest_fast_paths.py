@@ -462,6 +462,60 @@ def test_field_line_start_check_equals_the_first_segment_rule():
             assert parsed is None, line
 
 
+def test_opencc_only_sees_lines_it_can_change():
+    from analysis.corpus import script
+
+    table = script._t2s_changing()
+    if table is None:
+        pytest.skip("OpenCC's dictionaries cannot be read here: every text goes to OpenCC")
+    convert = script._converter("t2s").convert
+    unmarked = [chr(cp) for cp in range(0x110000) if not table[cp] and not 0xD800 <= cp < 0xE000]
+    unmarked = [c for c in unmarked if c != "\n"]
+    assert convert("\n".join(unmarked)).split("\n") == unmarked  # each maps to itself
+    rng = random.Random(23)
+    common = [chr(cp) for cp in range(0x4E00, 0x9FA6) if not table[cp]]
+    assert len(common) > 15000
+    s2t = script._converter("s2t").convert
+    simplified = "".join(rng.choice(common) for _ in range(3000))
+    for _ in range(20):
+        lines = []
+        for _ in range(rng.randint(1, 60)):
+            piece = simplified[rng.randrange(3000) :][: rng.randint(0, 80)]
+            kind = rng.random()
+            if kind < 0.3:
+                piece = s2t(piece)  # Traditional text, with OpenCC's own phrases
+            elif kind < 0.4:
+                piece = "".join(rng.choice(common) for _ in range(40))  # nothing to change
+            lines.append(piece)
+        text = "\n".join(lines)
+        text = text * (1 + script.CHANGING_LINES_MIN // max(1, len(text)))  # long: the fast path
+        assert script._convert_changing_lines(text) == convert(text)
+        assert script.simplified_lines(text)[0] == script.to_simplified(text).split("\n")
+
+
+def test_opencc_table_is_not_read_from_an_unknown_configuration(tmp_path, monkeypatch, caplog):
+    """A t2s.json with a step this reading does not know (or without its tool) gives no table:
+    every text then goes to OpenCC whole, and the reason is logged."""
+    import json
+    import logging
+
+    import opencc
+
+    from analysis.corpus import script
+
+    share = tmp_path / "opencc" / "clib" / "share" / "opencc"
+    share.mkdir(parents=True)
+    config = {"name": "t2s", "conversion_chain": [], "post_processing": []}
+    (share / "t2s.json").write_text(json.dumps(config), encoding="utf-8")
+    monkeypatch.setattr(opencc, "__file__", str(tmp_path / "opencc" / "__init__.py"))
+    with caplog.at_level(logging.INFO, logger="analysis.corpus.script"):
+        assert script._t2s_changing.__wrapped__() is None
+    assert "post_processing" in caplog.text
+    del config["post_processing"]
+    (share / "t2s.json").write_text(json.dumps(config), encoding="utf-8")
+    assert script._t2s_changing.__wrapped__() is None  # no opencc_dict tool there
+
+
 def test_recurring_lines_read_only_the_short_texts():
     from analysis.corpus.boilerplate import MAX_CHARS, recurring_lines
 

@@ -74,11 +74,12 @@ def _setup() -> None:
     from analysis.corpus.clean import load_chrome_patterns
     from analysis.corpus.gazetteer import default_gazetteer, jieba_words
     from analysis.corpus.genre import load_genre_profiles
-    from analysis.corpus.script import _converter, _simplified_only_table
+    from analysis.corpus.script import _converter, _simplified_only_table, _t2s_changing
 
     default_gazetteer()
     jieba_words()
     _converter("t2s")
+    _t2s_changing()
     _simplified_only_table()
     load_chrome_patterns()  # compiled once per process and file content
     load_genre_profiles()

@@ -8,10 +8,13 @@ when a conversion would change the length, the text is converted character by ch
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 SCRIPT_THRESHOLD = 0.8  # share of script-specific characters needed to call a text one script
 MIN_EVIDENCE = 10  # fewer script-specific characters than this: too little evidence -> simplified
@@ -51,7 +54,7 @@ def simplified_lines(text: str) -> tuple[list[str], dict[str, str]]:
     """
     if not text:
         return [text], {}
-    converted = _converter("t2s").convert(text)
+    converted = _convert_changing_lines(text)
     if len(converted) != len(text):  # to_simplified's character-by-character fallback
         return to_simplified(text).split("\n"), {}
     pieces = converted.split("\n")
@@ -61,6 +64,112 @@ def simplified_lines(text: str) -> tuple[list[str], dict[str, str]]:
         if line and len(line) == len(piece)
     }
     return pieces, known
+
+
+def _convert_changing_lines(text: str) -> str:
+    """``_converter("t2s").convert(text)``, sending OpenCC only the lines that hold a character
+    its dictionaries can change (:func:`_t2s_changing`): on any other line every dictionary
+    entry that matches maps to itself, so the line is its own conversion (and no phrase spans
+    a line break)."""
+    table = _t2s_changing()
+    if table is None or len(text) < CHANGING_LINES_MIN:
+        return _converter("t2s").convert(text)
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate
+        return _converter("t2s").convert(text)
+    at = np.flatnonzero(table[codes])
+    if not len(at):
+        return text
+    lines = text.split("\n")
+    breaks = np.flatnonzero(codes == 0x0A)
+    dirty = np.unique(np.searchsorted(breaks, at)).tolist()  # line of each such character
+    pieces = _converter("t2s").convert("\n".join(lines[i] for i in dirty)).split("\n")
+    if len(pieces) != len(dirty):  # pragma: no cover - OpenCC keeps line breaks
+        return _converter("t2s").convert(text)
+    for i, piece in zip(dirty, pieces, strict=True):
+        lines[i] = piece
+    return "\n".join(lines)
+
+
+CHANGING_LINES_MIN = 2000  # shorter texts: one OpenCC call (numpy's overhead)
+
+
+@lru_cache(maxsize=1)
+def _t2s_changing() -> np.ndarray | None:
+    """Code point -> can OpenCC's t2s conversion change it, read from the dictionaries of the
+    installed OpenCC (its ``t2s.json``, dumped with its ``opencc_dict``); None when they cannot
+    be read (then every text goes to OpenCC).
+
+    OpenCC replaces each matched dictionary key by the first of its values. A character is
+    marked when it stands where a key and that value differ (every character of a key whose
+    value has another length): a text without a marked character maps to itself.
+    """
+    import json
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import opencc
+
+    clib = Path(opencc.__file__).parent / "clib"
+    tool, share = clib / "bin" / "opencc_dict", clib / "share" / "opencc"
+    try:
+        config = json.loads((share / "t2s.json").read_text(encoding="utf-8"))
+        if not set(config) <= _T2S_KEYS:  # a conversion step this reading does not know
+            return _no_table(f"t2s.json has other keys: {sorted(set(config) - _T2S_KEYS)}")
+        files = _dictionary_files([*config.get("normalization", []),
+                                   *config["conversion_chain"]])  # fmt: skip
+        if files is None or not tool.is_file():
+            return _no_table("no ocd2 dictionaries or no opencc_dict tool")
+        table = np.zeros(0x110000, dtype=bool)
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in files:
+                out = Path(tmp) / "dict.txt"
+                subprocess.run(
+                    [str(tool), "-i", str(share / name), "-o", str(out), "-f", "ocd2", "-t",
+                     "text"], check=True, capture_output=True, timeout=60,
+                    env={"LD_LIBRARY_PATH": str(clib / "lib64")},
+                )  # fmt: skip
+                for line in out.read_text(encoding="utf-8").splitlines():
+                    key, _, values = line.partition("\t")
+                    value = values.split(" ")[0]
+                    if len(value) != len(key):
+                        changed = key
+                    else:
+                        changed = "".join(k for k, v in zip(key, value, strict=True) if k != v)
+                    table[[ord(c) for c in changed]] = True
+    except (OSError, ValueError, KeyError, subprocess.SubprocessError) as err:
+        return _no_table(f"{type(err).__name__}: {err}")
+    return table
+
+
+#: the keys of OpenCC's ``t2s.json`` whose steps :func:`_t2s_changing` reads or can ignore
+_T2S_KEYS = {"name", "segmentation", "normalization", "conversion_chain"}
+
+
+def _no_table(why: str) -> None:
+    """Log (once per process: :func:`_t2s_changing` is cached) why every text goes to OpenCC."""
+    log.info("OpenCC's t2s dictionaries not read (%s): every text goes to OpenCC whole", why)
+    return None
+
+
+def _dictionary_files(steps: list) -> list[str] | None:
+    """The ``ocd2`` files of OpenCC configuration steps (groups flattened); None for any other
+    dictionary type."""
+    files: list[str] = []
+    for step in steps:
+        d = step.get("dict", step)
+        if d.get("type") == "group":
+            inner = _dictionary_files(d.get("dicts", []))
+            if inner is None:
+                return None
+            files += inner
+        elif d.get("type") == "ocd2" and d.get("file"):
+            files.append(d["file"])
+        else:
+            return None
+    return files
 
 
 def to_simplified_many(texts: list[str], known: dict[str, str] | None = None) -> list[str]:
