@@ -252,3 +252,76 @@ def test_import_tomotopy_fixes_the_instruction_set_build(environment, expected):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == expected
+
+
+def _assert_same_bow(got, want):
+    assert got.unit_ids == want.unit_ids and got.vocab == want.vocab
+    assert got.dropped == want.dropped and got.counts.shape == want.counts.shape
+    for part in ("indptr", "indices", "data"):
+        a, b = getattr(got.counts, part), getattr(want.counts, part)
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    for a, b in ((got.texts, want.texts), (got.raw_texts, want.raw_texts)):
+        for part in ("ids", "offsets", "terms"):
+            assert getattr(a, part).dtype == getattr(b, part).dtype
+            np.testing.assert_array_equal(getattr(a, part), getattr(b, part))
+
+
+def _token_table(seed: int, *, shuffled: bool, arrow: bool) -> pd.DataFrame:
+    """A token table made from random units: docs out of name order in the categories, several
+    paragraphs per document, rows shuffled or in reading order, tokens Arrow-backed or objects."""
+    units = _random_units(seed).map(lambda toks: [str(t) for t in toks])
+    rows = []
+    for i, toks in enumerate(units):
+        for j, t in enumerate(toks):
+            rows.append((f"d{(i * 5) % 9}", i // 3, t, 3 * j, 3 * j + len(t)))
+    doc, para, token, start, end = zip(*rows, strict=True)
+    table = pd.DataFrame(
+        {
+            "doc_id": pd.Categorical(
+                doc, categories=[f"d{i}" for i in (3, 1, 0, 8, 2, 7, 4, 6, 5)]
+            ),
+            "para_id": np.array(para, np.int32),
+            "token": pd.array(token, dtype="str" if arrow else object),
+            "start": np.array(start, np.int32),
+            "end": np.array(end, np.int32),
+        }
+    )
+    if shuffled:
+        return table.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    key = [table["doc_id"].astype(str), table["para_id"], table["start"]]
+    return table.iloc[np.lexsort(key[::-1])].reset_index(drop=True)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"min_df": 2, "max_df": 0.5},
+        {"min_df": 1, "max_df": 1.0},
+        {"min_df": 0.05, "max_df": 30, "max_terms": 10, "keep_terms": ["道路", "不存在"]},
+    ],
+)
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
+@pytest.mark.parametrize("shuffled", [False, True])
+@pytest.mark.parametrize("arrow", [False, True])
+def test_bow_from_tokens_equals_build_bow_of_unit_tokens(kw, unit, shuffled, arrow):
+    """The token-table shortcut (Arrow encoding in reading order, CSR from offsets) against
+    the plain route through per-unit lists, field by field and dtype by dtype."""
+    from analysis.topics.bow import bow_from_tokens
+
+    tokens = _token_table(3, shuffled=shuffled, arrow=arrow)
+    got = bow_from_tokens(tokens, unit, **kw)
+    _assert_same_bow(got, build_bow(unit_tokens(tokens, unit), **kw))
+    ids, vocab, counts, texts, raw, dropped = _reference_bow(unit_tokens(tokens, unit), **kw)
+    assert got.unit_ids == ids and got.vocab == vocab and list(got.texts) == texts
+
+
+def test_bow_from_tokens_coerces_non_strings_and_refuses_nothing_to_model():
+    from analysis.topics.bow import bow_from_tokens
+
+    tokens = _token_table(4, shuffled=False, arrow=False)
+    tokens["token"] = tokens["token"].astype(object)
+    tokens.loc[[2, 5], "token"] = 7
+    _assert_same_bow(bow_from_tokens(tokens), build_bow(unit_tokens(tokens)))
+    with pytest.raises(ValueError, match="no units"):
+        bow_from_tokens(tokens.iloc[:0])

@@ -187,10 +187,10 @@ def _tokens(paragraphs, options):
 
 
 def _bag(tokens):
-    from analysis.text.tokens import unit_tokens
-    from analysis.topics import build_bow
+    from analysis.topics import bow_from_tokens
 
-    return build_bow(unit_tokens(tokens, "paragraph"), min_df=2, max_df=0.5)
+    # the Bow of build_bow(unit_tokens(tokens, "paragraph"), ...), without per-unit lists
+    return bow_from_tokens(tokens, "paragraph", min_df=2, max_df=0.5)
 
 
 def pd_head():

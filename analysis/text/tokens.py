@@ -535,34 +535,14 @@ def unit_tokens(
     Returns:
         Series of ``list[str]`` indexed by unit id (index name ``unit``).
     """
-    if unit not in ("paragraph", "document"):
-        raise ValueError("unit must be 'paragraph' or 'document'")
-    doc = _sorted_categorical(tokens["doc_id"])
-    para = tokens["para_id"].to_numpy(dtype=np.int64)
-    start = tokens["start"].to_numpy()
-    if _in_order(doc.codes, para, start):  # tokenize's output: reading order already
-        order = np.arange(len(para))
-    else:
-        order = np.lexsort((start, para, doc.codes))
-    codes, para = doc.codes[order], para[order]
+    order, index, offsets = unit_spans(tokens, unit)
     # one Python string per DISTINCT token (shared by every list), not one per occurrence
     token_codes, uniques = pd.factorize(tokens["token"])
-    values = uniques.to_numpy(dtype=object)[token_codes[order]]
+    if order is not None:
+        token_codes = token_codes[order]
+    values = uniques.to_numpy(dtype=object)[token_codes]
     del token_codes
-    if len(values):
-        change = np.diff(codes) != 0
-        if unit == "paragraph":
-            change |= np.diff(para) != 0
-        cuts = np.flatnonzero(change) + 1
-        firsts = np.concatenate(([0], cuts))
-        lists = [part.tolist() for part in np.split(values, cuts)]
-        names = doc.categories.to_numpy(dtype=object)[codes[firsts]]
-        if unit == "paragraph":
-            index = [f"{d}#{p}" for d, p in zip(names, para[firsts].tolist(), strict=True)]
-        else:
-            index = list(names)
-    else:
-        lists, index = [], []
+    lists = [part.tolist() for part in np.split(values, offsets[1:-1])] if len(values) else []
     out = pd.Series(lists, index=pd.Index(index, name="unit"), dtype=object)
     if paragraphs is not None:
         pdoc = paragraphs["doc_id"].astype(str)
@@ -571,6 +551,40 @@ def unit_tokens(
         out = out.reindex(wanted)
         out = out.apply(lambda v: v if isinstance(v, list) else [])
     return out
+
+
+def unit_spans(
+    tokens: pd.DataFrame, unit: Literal["paragraph", "document"] = "paragraph"
+) -> tuple[np.ndarray | None, list[str], np.ndarray]:
+    """How :func:`unit_tokens` groups the rows of a token frame into units.
+
+    Returns:
+        ``(order, unit_ids, offsets)``: the rows in reading order are ``order`` (``None`` when
+        they already are, as :func:`tokenize` returns them), sorted by ``doc_id`` (as a string),
+        ``para_id``, ``start``; unit ``i`` (id ``unit_ids[i]``, ``"{doc_id}#{para_id}"`` or
+        ``doc_id``) is rows ``offsets[i]:offsets[i + 1]`` of that ordering. Only units with
+        tokens appear.
+    """
+    if unit not in ("paragraph", "document"):
+        raise ValueError("unit must be 'paragraph' or 'document'")
+    doc = _sorted_categorical(tokens["doc_id"])
+    para = tokens["para_id"].to_numpy(dtype=np.int64)
+    start = tokens["start"].to_numpy()
+    order = None if _in_order(doc.codes, para, start) else np.lexsort((start, para, doc.codes))
+    codes = doc.codes if order is None else doc.codes[order]
+    para = para if order is None else para[order]
+    if not len(codes):
+        return order, [], np.zeros(1, dtype=np.int64)
+    change = np.diff(codes) != 0
+    if unit == "paragraph":
+        change |= np.diff(para) != 0
+    firsts = np.concatenate(([0], np.flatnonzero(change) + 1))
+    names = doc.categories.to_numpy(dtype=object)[codes[firsts]]
+    if unit == "paragraph":
+        index = [f"{d}#{p}" for d, p in zip(names, para[firsts].tolist(), strict=True)]
+    else:
+        index = list(names)
+    return order, index, np.append(firsts, len(codes)).astype(np.int64)
 
 
 def _in_order(*keys: np.ndarray) -> bool:

@@ -36,7 +36,7 @@ this package stays fast and has no side effects.
 from __future__ import annotations
 
 from .backends import BACKENDS, DEFAULT_BACKEND, fit_topics
-from .bow import Bow, build_bow
+from .bow import Bow, bow_from_tokens, build_bow
 from .coherence import topic_metrics
 from .engines import DEFAULT_CONVERGENCE, Convergence
 from .html import topic_html
@@ -55,6 +55,7 @@ __all__ = [
     "Convergence",
     "TopicResult",
     "align_topics",
+    "bow_from_tokens",
     "build_bow",
     "choose_k",
     "doc_topics",

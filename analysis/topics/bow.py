@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -216,6 +217,74 @@ def build_bow(
     if not index.is_unique:
         raise ValueError("unit ids must be unique")
     del values
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    return _bow_from_tokens(index, offsets, flat, min_df, max_df, max_terms, keep_terms)
+
+
+def bow_from_tokens(
+    tokens: pd.DataFrame,
+    unit: Literal["paragraph", "document"] = "paragraph",
+    *,
+    min_df: float = 2,
+    max_df: float = 0.5,
+    max_terms: int | None = None,
+    keep_terms: Iterable[str] = (),
+) -> Bow:
+    """:func:`build_bow` straight from a token table: the same :class:`Bow` as
+    ``build_bow(unit_tokens(tokens, unit), ...)`` (same units, vocabulary order, counts and
+    texts), without a Python list per unit: the ``token`` column is encoded by Arrow in the
+    units' reading order (:func:`analysis.text.tokens.unit_spans`).
+
+    Args:
+        tokens: a token table (:func:`analysis.text.tokens.tokenize`: ``doc_id``, ``para_id``,
+            ``token``, ``start``).
+        unit: ``"paragraph"`` or ``"document"``.
+        min_df, max_df, max_terms, keep_terms: as :func:`build_bow`.
+    """
+    from analysis.text.tokens import unit_spans, unit_tokens
+
+    order, ids, offsets = unit_spans(tokens, unit)
+    index = pd.Index(ids)
+    if not len(index):
+        raise ValueError("no units to model")
+    if not index.is_unique:
+        raise ValueError("unit ids must be unique")
+    flat = _string_array(tokens["token"])
+    if flat is None:  # not all strings: build_bow coerces every token with str()
+        return build_bow(unit_tokens(tokens, unit), min_df=min_df, max_df=max_df,
+                         max_terms=max_terms, keep_terms=keep_terms)  # fmt: skip
+    if order is not None:
+        flat = flat.take(pa.array(order))
+    return _bow_from_tokens(index, offsets, flat, min_df, max_df, max_terms, keep_terms)
+
+
+def _string_array(values: pd.Series) -> pa.Array | None:
+    """``values`` as one Arrow string array (zero-copy for Arrow-backed strings), or None when
+    they are not all strings."""
+    try:
+        arr = pa.array(values.array)
+    except (TypeError, pa.ArrowException):
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    return arr
+
+
+def _bow_from_tokens(
+    index: pd.Index,
+    offsets: np.ndarray,
+    flat: pa.Array,
+    min_df: float,
+    max_df: float,
+    max_terms: int | None,
+    keep_terms: Iterable[str],
+) -> Bow:
+    """The bag of words of units ``index`` whose tokens (strings, in reading order) are
+    ``flat[offsets[i]:offsets[i + 1]]`` for unit ``i``."""
+    n = len(index)
+    lengths = np.diff(offsets)
     encoded = pc.dictionary_encode(flat)
     del flat
     terms = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
@@ -224,9 +293,12 @@ def build_bow(
     n_terms = len(terms)
     unit_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
     cf = np.bincount(codes, minlength=n_terms)
+    # rows are units in order: CSR from the offsets directly; duplicates summed, one stored
+    # entry per (unit, term)
     occurs = sparse.csr_matrix(
-        (np.ones(len(codes), dtype=np.int32), (unit_of, codes)), shape=(n, n_terms)
-    )  # duplicates summed: one stored entry per (unit, term)
+        (np.ones(len(codes), dtype=np.int32), codes, offsets), shape=(n, n_terms)
+    )
+    occurs.sum_duplicates()
     df = np.bincount(occurs.indices, minlength=n_terms)
     del occurs
     lo, hi = _threshold(min_df, n), _threshold(max_df, n)
@@ -253,16 +325,14 @@ def build_bow(
     dropped = index[~has].tolist()
     if not ids:
         raise ValueError(f"vocabulary pruning (min_df={min_df}, max_df={max_df}) left no tokens")
-    row_of_unit = np.cumsum(has) - 1
-    rows = row_of_unit[unit_of[in_vocab]]
     cols = kept_codes[in_vocab]
+    indptr = np.concatenate(([0], np.cumsum(kept_len[has])))
     counts = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(len(ids), len(keep))
+        (np.ones(len(cols), dtype=np.int64), cols.astype(np.int32), indptr),
+        shape=(len(ids), len(keep)),
     )
     counts.sum_duplicates()
-    texts = TokenLists(
-        cols, np.concatenate(([0], np.cumsum(kept_len[has]))), np.asarray(vocab, dtype=object)
-    )
+    texts = TokenLists(cols, indptr, np.asarray(vocab, dtype=object))
     raw_texts = TokenLists(
         codes[has[unit_of]], np.concatenate(([0], np.cumsum(lengths[has]))), terms
     )
