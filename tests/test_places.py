@@ -160,3 +160,58 @@ def test_places_on_real_provincial_reports():
         ["file", "got", "region"]
     ]
     assert (sub["got"] == sub["region"]).mean() >= 0.9
+
+
+def test_suffixed_abbreviations_are_full_names():
+    """延边州 keeps its suffix (how the prefecture names itself); 七台河 drops it."""
+    found = {m.surface: m.short for m in find_mentions("延边州和楚雄州，七台河与宁夏")}
+    assert found == {"延边州": False, "楚雄州": False, "七台河": True, "宁夏": True}
+
+
+def test_autonomous_prefecture_speaks_as_prefecture():
+    """全州 / 州委 / 州人民政府 is a self-reference level; its counties are not the subject."""
+    body = (
+        "现在，我代表州人民政府向大会报告工作。过去一年，全州经济稳中有进。\n"
+        "延吉市、珲春市、敦化市、龙井市分别完成各自目标，延吉市增长最快。\n"
+        "在州委的坚强领导下，全州各族人民团结奋斗，全州上下再创佳绩。"
+    )
+    guess = infer_place("延边州政府工作报告", body, header="——在延边州第十六届人民代表大会上")
+    assert (guess.place, guess.level, guess.province) == ("延边朝鲜族自治州", "prefecture", "吉林省")
+
+
+def test_township_whose_name_is_an_ordinary_word():
+    """大树镇, 黄土乡: ordinary words as stems count in an address or before the congress."""
+    header = "——在大树镇第十届人民代表大会第二次会议上"
+    body = (
+        "各位代表：\n在松桃县委、县政府和镇党委的领导下，全镇经济平稳发展。\n"
+        "镇政府坚持稳中求进，全镇农民增收。镇党委、镇政府团结带领全镇干部群众奋力拼搏。"
+    )
+    guess = infer_place("政府工作报告", body, header=header)
+    assert (guess.place, guess.level, guess.province) == ("大树镇", "township", "贵州省")
+    assert township_mentions("我代表镇人民政府报告工作，镇党委，全镇。") == {}
+    assert "大树镇" not in township_mentions("大树镇不是镇名，全镇。")
+    # in an address after its county (and in a title, the county is that address only)
+    guess = infer_place("宁乡市黄土乡：特色产业带富群众", "黄土乡发展特色产业，群众增收。")
+    assert (guess.place, guess.level, guess.province) == ("黄土乡", "township", "湖南省")
+
+
+def test_towns_and_subdistricts_are_not_a_township():
+    assert township_mentions("曲阜市紧扣镇街产业布局，推动各镇街发展") == {}
+
+
+def test_the_issuing_body_outranks_a_neighbour_named_in_the_body():
+    """A report signed and titled by 民权县人民政府 is about 民权县, however often it names the
+    neighbour it cooperates with; the issuing-body line above the dated signature counts as
+    the signature."""
+    body = (
+        "今年，全县与兰考县深化合作。兰考县企业来我县考察，我县赴兰考县学习。\n"
+        "我们与兰考县共建物流园区，兰考县与县委县政府签订协议，全县受益。\n"
+        "下一步，我县将继续加强与兰考县的合作。\n"
+        "民权县人民政府"
+    )
+    guess = infer_place("关于全年工作情况的报告", body, signature="2020年3月1日")
+    assert (guess.place, guess.level, guess.province) == ("民权县", "county", "河南省")
+    titled = infer_place("民权县人民政府关于全年工作情况的报告", body.rsplit("\n", 1)[0])
+    assert titled.place == "民权县"
+    # without the issuing body, the neighbour's mentions do not make it the subject
+    assert infer_place("关于全年工作情况的报告", body.rsplit("\n", 1)[0]).place != "民权县"

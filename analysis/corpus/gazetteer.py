@@ -53,7 +53,9 @@ class Mention:
         surface: the matched string (a full name such as 宁夏回族自治区 or a short form 宁夏).
         name: the full name it stands for.
         level: province / prefecture / county.
-        short: True when the surface is a short form (no administrative suffix).
+        short: True when the surface is a short form without an administrative suffix (宁夏,
+            七台河); an abbreviation that keeps the name's suffix (黔东南州 for 黔东南苗族侗族自治州,
+            青龙县 for 青龙满族自治县) is how such a unit names itself and counts as a full name.
         divisions: every gazetteer row with that full name (several when the name is ambiguous,
             e.g. 朝阳区 in Beijing and in Changchun).
     """
@@ -107,6 +109,13 @@ def _read_rows(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=GAZETTEER_COLUMNS)
 
 
+def suffixed_abbreviation(short: str, name: str) -> bool:
+    """Is ``short`` an abbreviation of ``name`` that keeps its administrative suffix (延边州 for
+    延边朝鲜族自治州, 青龙县 for 青龙满族自治县), rather than the name without its suffix (七台河 for
+    七台河市, 宁夏 for 宁夏回族自治区)?"""
+    return short[-1] == name[-1] and not name.startswith(short)
+
+
 class Gazetteer:
     """Names → divisions and the compiled matcher (build with :func:`default_gazetteer`)."""
 
@@ -127,7 +136,7 @@ class Gazetteer:
         for name, divs in self.by_name.items():
             for d in divs:
                 if d.short and d.short not in self.by_name and len(d.short) >= 2:
-                    self.surface.setdefault(d.short, (name, True))
+                    self.surface.setdefault(d.short, (name, not suffixed_abbreviation(d.short, name)))
         for name in self.by_name:
             self.surface[name] = (name, False)  # a full name wins over a short form
         lengths: dict[str, set[int]] = {}

@@ -35,6 +35,7 @@ SELF_REFERENCE = {
     "province": r"全省|我省|省委|省政府|省人民政府|省长|省人大|省政协|自治区党委|自治区人民政府"
     r"|自治区政府|自治区主席|自治区人大|自治区政协|全区各族",
     "city": r"全市|我市|市委|市政府|市人民政府|市长|市人大|市政协",
+    "prefecture": r"全州|我州|州委|州政府|州人民政府|州长|州人大|州政协|全盟|我盟|盟委|盟行政公署",
     "county": r"全县|我县|县委|县政府|县人民政府|县长|县人大|县政协|全旗|我旗|旗委|旗政府|旗人民政府",
     "district": r"全区|我区|区委|区政府|区人民政府|区长|区人大|区政协",
     "township": r"全镇|我镇|镇党委|镇政府|镇人民政府|镇长|镇人大|全乡|我乡|乡党委|乡政府|乡人民政府"
@@ -51,8 +52,9 @@ MIN_BODY_MENTIONS = 3  # without a title/header/signature mention: this many bod
 # one of them in an official form (××市人民政府, ××县委, ××镇党委, ××省第N届人民代表大会) or in
 # the opening paragraphs (the opening names the subject: "今年以来，天长镇在…")
 WEIGHT = {"title": 4.0, "header": 3.0, "signature": 3.0, "opening": 2.0, "body": 1.0}
-SHORT_WEIGHT = 0.5  # a short form of a city or prefecture (七台河, 延边州) counts half, and only
-# for a name also seen in full; province short forms (宁夏, 内蒙古, 四川) count as full names
+SHORT_WEIGHT = 0.5  # a short form of a city or prefecture (七台河, 晋中) counts half, and only
+# for a name also seen in full; province short forms (宁夏, 内蒙古, 四川) and abbreviations that
+# keep the suffix (延边州, 黔东南州: gazetteer.suffixed_abbreviation) count as full names
 _OFFICIAL = re.compile(
     r"^(?:第[一二三四五六七八九十\d]+届)?(?:人民代表大会|人大|人民政府|政府|党委|委员会|委(?!托))"
 )
@@ -156,6 +158,8 @@ def _compatible(level: str, name: str, self_lv: str) -> bool:
         return level == "province" and not name.endswith("市")
     if self_lv == "city":
         return name.endswith("市") and level in ("province", "prefecture", "county")
+    if self_lv == "prefecture":  # an autonomous prefecture (自治州) or a league (盟)
+        return level == "prefecture" and name.endswith(("州", "盟")) and not name.endswith("市")
     if self_lv == "county":
         return level == "county" and not name.endswith(("市", "区"))
     if self_lv == "district":
@@ -193,6 +197,7 @@ _SUFFIX_WORDS = {
     "乡音",
     "镇压",
     "镇守",
+    "镇街",  # 各镇街, 紧扣镇街产业布局: towns and subdistricts
 }
 
 
@@ -214,6 +219,7 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
     """
     freq = jieba_words()[0]
     stems: Counter[str] = Counter()
+    addressed: Counter[str] = Counter()  # stems that are ordinary words, right after a county
     wordy: set[str] = set()
     before: dict[str, Counter[str]] = defaultdict(Counter)
     for m in _SUFFIX.finditer(text):
@@ -234,12 +240,22 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
                 continue  # 扩|权强镇, 城|关镇 inside a longer word
             name = stem + m.group(1)
             kind = _stem_kind(stem)
-            if kind == "common":
-                continue  # 代表镇 (我代表镇人民政府), 接受镇, 农民进镇, 民族乡
+            if kind == "common":  # 代表镇 (我代表镇人民政府), 接受镇, 农民进镇, 民族乡 ...
+                if start and start - 1 in covered:  # ... but 安吉县石门镇: an address
+                    addressed[name] += 1
+                continue
             if kind == "place-word":
                 wordy.add(name)
             stems[name] += 1
             before[name][prev] += 1
+    for name, n in addressed.items():
+        # an ordinary word as a stem (青石, 石门) names a township only in an address
+        # (安吉县石门镇) or before its congress (青石镇第十八届人民代表大会): all its uses count
+        stems[name] = max(n, len(re.findall(re.escape(name), text)))
+        before[name][""] += stems[name]
+    for name in _congress_townships(text, covered) - set(stems):
+        stems[name] = text.count(name)
+        before[name][""] += stems[name]
     out: Counter[str] = Counter()
     for name, n in stems.items():
         prev, n_prev = before[name].most_common(1)[0]
@@ -255,6 +271,49 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
                 del out[name]
                 break
     return out
+
+
+_CONGRESS = re.compile(r"(?:镇|乡|街道)第[一二三四五六七八九十\d]+届(?:人民代表大会|人大)")
+
+
+def _congress_townships(text: str, covered: set[int]) -> set[str]:
+    """Townships named before their own congress (在青石镇第十八届人民代表大会): the stem runs
+    back to a preposition 在/于, a gazetteer name or a non-CJK character."""
+    found = set()
+    for m in _CONGRESS.finditer(text):
+        end = m.start() + (2 if text.startswith("街道", m.start()) else 1)
+        for length in (2, 3, 4):
+            start = m.start() - length
+            stem = text[start : m.start()]
+            if start < 0 or not _ALL_CJK.fullmatch(stem) or set(stem) & _NOT_IN_STEM:
+                break
+            if stem[-1] in _GENERIC_LAST:
+                continue
+            prev = text[start - 1] if start else ""
+            if not prev or prev in "在于" or start - 1 in covered or not _ALL_CJK.match(prev):
+                found.add(text[start:end])
+                break
+    return found
+
+
+_ISSUER = re.compile(
+    r"^[^。！？，,；;：:]{2,30}(?:人民政府|政府|委员会|党委|党工委|党组|办事处|办公室|工作组|领导小组)$"
+)
+CLOSING_LINES = 3  # issuing-body lines looked for among the last paragraphs of the body
+
+
+def _split_closing(body: str) -> tuple[str, str]:
+    """``(body, closing)``: the issuing-body lines that end the body (兰考县人民政府 above the
+    dated signature, 中共××镇委员会) are split off as part of the signature."""
+    if not body:
+        return body, ""
+    paras = body.split("\n")
+    k = len(paras)
+    while k > 0 and len(paras) - k < CLOSING_LINES and _ISSUER.match(paras[k - 1].strip()):
+        k -= 1
+    if k == len(paras) or k == 0:
+        return body, ""
+    return "\n".join(paras[:k]), "\n".join(paras[k:])
 
 
 OPENING_PARAGRAPHS = 2  # the opening: the first paragraphs of at least OPENING_MIN characters
@@ -339,6 +398,9 @@ def infer_place(
         '七台河市'
     """
     gaz = gazetteer or default_gazetteer()
+    body, closing = _split_closing(body)
+    if closing:  # 兰考县人民政府 on its own line above the dated signature
+        signature = f"{closing}\n{signature}" if signature else closing
     opening = _opening(body)
     parts = {"title": title, "header": header, "signature": signature, "body": body}
     self_lv, self_counts = self_level("\n".join(parts.values()))
@@ -353,12 +415,15 @@ def infer_place(
     levels: dict[str, str] = {}
     divisions: dict[str, tuple[Division, ...]] = {}
     official: Counter[str] = Counter()  # mentions followed by 人民政府 / 党委 / 第N届人民代表大会 …
+    author: Counter[str] = Counter()  # ... in the title, header or signature: the issuing body
+    superior: Counter[str] = Counter()  # provinces of names in official form (××县委: a township's)
     in_opening: set[str] = set()  # names in the opening paragraphs
     for part, text in parts.items():
         if not text:
             continue
         mentions = find_mentions(text, gazetteer=gaz)
         covered = {i for m in mentions for i in range(m.start, m.end)}
+        towns = township_mentions(text, covered)
         for m in mentions:
             levels[m.name], divisions[m.name] = m.level, m.divisions
             for d in m.divisions:
@@ -366,10 +431,16 @@ def infer_place(
             if m.short and m.level != "province":
                 short_counts[m.name] += 1
                 continue
+            if part != "body" and towns and any(text.startswith(t, m.end) for t in towns):
+                continue  # a title's 安吉县|石门镇: the township's address, not another subject
             full_seen.add(m.name)
             weight = WEIGHT[part]
             is_official = _official(text, m)
             official[m.name] += is_official
+            if is_official and len({d.province for d in m.divisions}) == 1:
+                superior[m.divisions[0].province] += 1
+            if is_official and part != "body":
+                author[m.name] += 1
             if part == "body" and m.end <= len(opening):
                 in_opening.add(m.name)
             if part == "body" and m.end <= len(opening) and is_official:
@@ -379,9 +450,11 @@ def infer_place(
             else:
                 body_full[m.name] += 1
             scores[m.name] += weight
-        for name, n in township_mentions(text, covered).items():
+        for name, n in towns.items():
             weight = WEIGHT[part]
             official[name] += official_count(name, text)
+            if part != "body" and official_count(name, text, first=True):
+                author[name] += 1
             if part == "body" and name in opening:  # opening is a prefix of body
                 in_opening.add(name)
             scores[name] += weight * n
@@ -412,6 +485,13 @@ def infer_place(
         return PlaceGuess(evidence=f"self={self_lv or '?'}; no name of that level")
     best_score, best = cands[0]
     second = cands[1][0] if len(cands) > 1 else 0.0
+    authors = [n for _, n in cands if author[n]]
+    if len(authors) == 1 and authors[0] != best:
+        # the one name in official form in the title, header or signature (兰考县人民政府关于…)
+        # is the author; names only in the body (a neighbour it cooperates with) are topics
+        best_score, best = next(c for c in cands if c[1] == authors[0])
+    if len(authors) == 1:
+        second = max((sc for sc, n in cands if n != best and strong[n]), default=0.0)
     why = (
         f"self={self_lv or '?'}; strong={strong[best]} body={body_full[best]} "
         f"official={official[best]} score={best_score:g}"
@@ -428,7 +508,11 @@ def infer_place(
     if n_anon >= best_score:
         return PlaceGuess(evidence=why + f"; anonymised mentions {n_anon:g}")
     if levels[best] == "township":
-        return PlaceGuess(best, "township", _township_province(best, parts, gaz), why)
+        province = _township_province(best, parts, gaz)
+        if not province and len(superior) == 1:  # 在湄潭县委、县政府的领导下
+            province = next(iter(superior))
+            why += "; province from the superior named in official form"
+        return PlaceGuess(best, "township", province, why)
     div = _choose_division(divisions[best], provinces)
     if div is None:
         return PlaceGuess(best, levels[best], "", why + "; name in several provinces")
