@@ -260,3 +260,26 @@ def test_removed_lines_are_recorded_with_file_line_numbers(patterns):
         (11, "chrome:navigation"), (14, "field:author"), (15, "related_block"),
         (16, "related_block"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["分享至:朋友圈 新浪微博 更多", "分享到 QQ好友 | 微博 | 复制链接", "分享:微信 豆瓣 +"],
+)
+def test_share_target_lines_are_chrome(patterns, line):
+    result = clean_lines([line, "全镇招商引资完成1950万元。"], patterns)
+    assert result.lines == ["全镇招商引资完成1950万元。"]
+    assert result.removed[0][1] == "chrome:navigation"
+
+
+def test_app_publish_line_is_chrome_and_gives_the_date(patterns):
+    """"<account> <date> <time> 发表于<province>" heads an app article: removed, and its date is
+    the document's date unless a byline gave one before."""
+    body = "全县新建高标准农田2.1万亩。"
+    result = clean_lines(["湘潭融媒 2022-08-03 17:45 发表于湖南", "点击上方蓝字关注我们", body], patterns)
+    assert result.lines == [body] and result.meta["date"] == "2022-08-03"
+    assert result.removed[0][1] == "chrome:publish_line"
+    result = clean_lines(["发布时间:2022-08-01", "本台 2022年8月3日 IP属地:湖南", body], patterns)
+    assert result.lines == [body] and result.meta["date"] == "2022-08-01"
+    kept = ["我们的做法发表于2022-08-03出版的省委刊物上,得到肯定。", "分享到群众中去,效果很好。"]
+    assert clean_lines(kept, patterns).lines == kept

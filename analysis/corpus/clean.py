@@ -257,6 +257,7 @@ class ChromePatterns:
     byline_value_max: int = 60
     source: str = ""
     long_sentence_categories: frozenset[str] = frozenset()
+    dated_categories: frozenset[str] = frozenset()
 
     @cached_property
     def _line_any(self) -> re.Pattern[str] | None:
@@ -501,6 +502,9 @@ def _load_chrome_patterns(p: Path) -> ChromePatterns:
         long_sentence_categories=frozenset(
             typed(spec.get("long_sentence_categories") or [], list, "long_sentence_categories")
         ),
+        dated_categories=frozenset(
+            typed(spec.get("dated_categories") or [], list, "dated_categories")
+        ),
     )
     try:
         _ = pats._line_any, pats._long_any, pats._block_any, pats._field
@@ -669,6 +673,10 @@ def clean_lines(
             result.counts["chrome_lines"] += 1
             result.counts[f"chrome_{category}"] += 1
             result.removed.append((no, f"chrome:{category}", line))
+            if category in patterns.dated_categories and "date" not in result.meta:
+                found = _DATE_VALUE.search(simple)
+                if found:
+                    result.meta["date"] = found.group(0)
             pending = ""
             continue
         parsed = parse_field_line(simple, patterns)
