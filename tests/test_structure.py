@@ -231,6 +231,9 @@ def test_title_detector_stays_empty_on_non_titles(lines):
         (["团结奋进 务实创新 为实现我省国民经济和社会发展", "第十个五年计划而奋斗",
           "——2001年2月7日在福建省第九届人民代表大会第四次会议上的报告"],
          "团结奋进 务实创新 为实现我省国民经济和社会发展第十个五年计划而奋斗"),
+        # asterisks standing for an anonymised name stay; markdown emphasis goes
+        (["**乡关于推进移民搬迁工作的汇报", "各位领导："], "**乡关于推进移民搬迁工作的汇报"),
+        (["**关于推进移民搬迁工作的汇报**", "各位领导："], "关于推进移民搬迁工作的汇报"),
     ],
 )  # fmt: skip
 def test_title_detector_finds_titles(lines, title):

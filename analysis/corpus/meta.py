@@ -180,10 +180,21 @@ _TAIL_SPLIT = re.compile(
 )
 
 
+# "**镇2013年政府工作报告": asterisks standing for an anonymised name are not markdown emphasis
+_ANON_LEAD = re.compile(r"^\*+(?:镇|乡|县|市|区|旗|州|省|街道|村)")
+
+
 def _title_part(line: str) -> str:
     """The title inside a header line: prefix "原标题：" and a trailing byline/subtitle removed
     ("政府工作报告——2011年1月17日在…会议上" -> "政府工作报告"), 《》 around the whole line dropped."""
-    line = _PREFIX.sub("", line).strip().lstrip("*#").strip()
+    line = _PREFIX.sub("", line).strip()
+    head = line.lstrip("#").strip()
+    if _ANON_LEAD.match(head):
+        line = head
+    else:
+        line = line.lstrip("*#").strip()
+        if head.startswith("*"):  # **bold title**: the closing emphasis mark goes too
+            line = line.rstrip("*").strip()
     m = _TAIL_SPLIT.search(line)
     if m and m.start() > 0:
         tail = line[m.end() :]
