@@ -158,3 +158,35 @@ def test_corpus_labels_and_excludes_non_substance(tmp_path):
     assert set(kept["role"]) == {"substance"}
     assert len(analysis_paragraphs(corpus, substance_only=False)) == len(paras)
     assert "not substance" in corpus.summary()
+
+
+def test_genre_cues_in_the_title_block_headlines_and_summaries(profiles):
+    """The subtitle of the title block is searched (——…交流发言); the headline form of an
+    experience piece (××区××街道：…) and the summary genre (工作总结, 完成情况的报告) are cues;
+    a 工作汇报 in the body is not the speaker's 作简要汇报."""
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["speech", "headline", "summary", "essay"],
+            "title": ["坚持人民至上 建设美丽家园", "雨花区井湾子街道：“三张清单”解民忧",
+                      "2020年工作总结和2021年工作打算", "浅谈基层统战工作"],
+        }  # fmt: skip
+    )
+    paras = pd.DataFrame(
+        {
+            "doc_id": ["speech", "speech", "headline", "summary", "essay"],
+            "para_id": [0, 1, 0, 0, 0],
+            "kind": ["title", "body", "body", "body", "body"],
+            "text": [
+                "——在全市组织工作会议上的交流发言",
+                BODY,
+                BODY,
+                BODY,
+                "主要领导每季度听取一次统战工作汇报。",
+            ],
+        }
+    )
+    ev = genre_evidence(docs, paras, profiles=profiles).set_index("doc_id")
+    assert ev.loc["speech", "genre"] == "experience_material"
+    assert ev.loc["headline", "genre"] == "experience_material"
+    assert ev.loc["summary", "genre"] == "work_summary"
+    assert ev.loc["essay", "genre"] == "none"

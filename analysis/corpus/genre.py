@@ -449,8 +449,9 @@ def genre_evidence(
 ) -> pd.DataFrame:
     """Evidence for each genre in each document, and the genre it points to.
 
-    The searched text is the title plus the first ``head_paragraphs`` and the last
-    ``tail_paragraphs`` paragraphs (where a genre announces itself); each distinct cue of a genre
+    The searched text is the title and the rest of the title block (subtitle, "——在…会议上的
+    交流发言") plus the first ``head_paragraphs`` and the last ``tail_paragraphs`` paragraphs
+    (where a genre announces itself); each distinct cue of a genre
     that matches there is one point.
 
     Returns:
@@ -475,13 +476,17 @@ def genre_evidence(
         paragraph_lists(paragraphs, lists, "doc_id"),
         paragraph_lists(paragraphs, lists, "text"),
     )
+    headers: dict[object, list[str]] = {}  # the title block: subtitle, "——在…会议上的交流发言"
     for d, k, t in zip(ids, kinds, texts):
         if k != "title":
             by_doc.setdefault(d, []).append(str(t))
+        else:
+            headers.setdefault(d, []).append(str(t))
     rows = []
     for doc_id, title in zip(documents["doc_id"], documents.get("title", ""), strict=False):
         texts = by_doc.get(doc_id, [])
-        parts = [str(title or "")] + texts[:head] + texts[max(head, len(texts) - tail) :]
+        parts = [str(title or ""), *headers.get(doc_id, ())]
+        parts += texts[:head] + texts[max(head, len(texts) - tail) :]
         row: dict[str, object] = {"doc_id": doc_id}
         found = []
         for g in profiles.genres:
