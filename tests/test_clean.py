@@ -273,10 +273,12 @@ def test_share_target_lines_are_chrome(patterns, line):
 
 
 def test_app_publish_line_is_chrome_and_gives_the_date(patterns):
-    """"<account> <date> <time> 发表于<province>" heads an app article: removed, and its date is
+    """ "<account> <date> <time> 发表于<province>" heads an app article: removed, and its date is
     the document's date unless a byline gave one before."""
     body = "全县新建高标准农田2.1万亩。"
-    result = clean_lines(["湘潭融媒 2022-08-03 17:45 发表于湖南", "点击上方蓝字关注我们", body], patterns)
+    result = clean_lines(
+        ["湘潭融媒 2022-08-03 17:45 发表于湖南", "点击上方蓝字关注我们", body], patterns
+    )
     assert result.lines == [body] and result.meta["date"] == "2022-08-03"
     assert result.removed[0][1] == "chrome:publish_line"
     result = clean_lines(["发布时间:2022-08-01", "本台 2022年8月3日 IP属地:湖南", body], patterns)

@@ -167,8 +167,12 @@ def test_genre_cues_in_the_title_block_headlines_and_summaries(profiles):
     docs = pd.DataFrame(
         {
             "doc_id": ["speech", "headline", "summary", "essay"],
-            "title": ["坚持人民至上 建设美丽家园", "雨花区井湾子街道：“三张清单”解民忧",
-                      "2020年工作总结和2021年工作打算", "浅谈基层统战工作"],
+            "title": [
+                "坚持人民至上 建设美丽家园",
+                "雨花区井湾子街道：“三张清单”解民忧",
+                "2020年工作总结和2021年工作打算",
+                "浅谈基层统战工作",
+            ],
         }  # fmt: skip
     )
     paras = pd.DataFrame(

@@ -176,7 +176,11 @@ def test_autonomous_prefecture_speaks_as_prefecture():
         "在州委的坚强领导下，全州各族人民团结奋斗，全州上下再创佳绩。"
     )
     guess = infer_place("延边州政府工作报告", body, header="——在延边州第十六届人民代表大会上")
-    assert (guess.place, guess.level, guess.province) == ("延边朝鲜族自治州", "prefecture", "吉林省")
+    assert (guess.place, guess.level, guess.province) == (
+        "延边朝鲜族自治州",
+        "prefecture",
+        "吉林省",
+    )
 
 
 def test_township_whose_name_is_an_ordinary_word():

@@ -136,7 +136,9 @@ class Gazetteer:
         for name, divs in self.by_name.items():
             for d in divs:
                 if d.short and d.short not in self.by_name and len(d.short) >= 2:
-                    self.surface.setdefault(d.short, (name, not suffixed_abbreviation(d.short, name)))
+                    self.surface.setdefault(
+                        d.short, (name, not suffixed_abbreviation(d.short, name))
+                    )
         for name in self.by_name:
             self.surface[name] = (name, False)  # a full name wins over a short form
         lengths: dict[str, set[int]] = {}
