@@ -243,3 +243,33 @@ def test_candidate_product_in_blocks_equals_one_block(tripled, monkeypatch):
     for cells in (len(texts), 3 * len(texts), 7 * len(texts) + 1):  # 1, 3 and 7 rows a block
         monkeypatch.setattr(dedup, "PRODUCT_CELLS", cells)
         assert dedup._candidate_pairs(sketches) == whole
+
+
+def test_partition_task_converts_the_text_column_once(tmp_path, monkeypatch):
+    """process_partition converts doc_id/kind/text to lists once (paragraph_columns) for roles,
+    genre labels and sketches, as finish_corpus does; the labels equal those computed without
+    the shared lists."""
+    from analysis.corpus.build import doc_id_bases, ingest_chunk
+    from analysis.scale import distributed
+
+    files = [str(f) for f in list_raw_files(paths.RAW)]
+    bases = {str(k): v for k, v in doc_id_bases([paths.RAW / f for f in files]).items()}
+    frames = ingest_chunk((files, bases, None))
+    monkeypatch.setattr(distributed, "ingest_chunk", lambda task: frames)
+    calls = []
+    real = pd.Series.tolist
+    monkeypatch.setattr(
+        pd.Series, "tolist", lambda self: calls.append(self.name) or real(self), raising=True
+    )
+    distributed.process_partition(
+        files, bases=bases, part=0, out=str(tmp_path), tokenizer=_no_tokens
+    )
+    monkeypatch.undo()
+    assert calls.count("text") == 1, calls
+    staged = distributed.read_table(tmp_path, "_labels")
+    plain = distributed.partition_labels(frames.documents, frames.paragraphs).to_pandas()
+    pd.testing.assert_frame_equal(staged, plain, check_exact=True)
+
+
+def _no_tokens(paragraphs, **kwargs):
+    return pd.DataFrame({"doc_id": [], "para_id": [], "token": [], "start": [], "end": []})

@@ -1012,7 +1012,7 @@ def finish_corpus(
             )
     # the columns the genre and near-duplicate steps read, converted to lists once (the rows
     # do not change from here on)
-    lists = {c: paragraphs[c].tolist() for c in ("doc_id", "kind", "text") if c in paragraphs}
+    lists = paragraph_columns(paragraphs)
     if labels is None:
         paragraphs, documents, quality = _label_genre(
             paragraphs, documents, quality, genres, lists=lists
@@ -1079,6 +1079,15 @@ def _account_recurring(
     documents.loc[hit, "n_paragraphs"] = documents.loc[hit, "doc_id"].map(counts).fillna(0)
     documents.loc[hit, "n_chars"] = documents.loc[hit, "doc_id"].map(body).fillna("").str.len()
     return paragraphs, documents, quality, removed
+
+
+def paragraph_columns(paragraphs: pd.DataFrame) -> dict[str, list]:
+    """``doc_id``, ``kind`` and ``text`` of ``paragraphs`` (those present) as plain lists, the
+    ``lists`` that :func:`body_texts`, :func:`document_labels` and
+    :func:`analysis.corpus.genre.paragraph_roles` take instead of converting the columns again
+    (the text column costs ~0.15 CPU s per conversion on the 874 reports). Valid while the
+    rows of ``paragraphs`` do not change."""
+    return {c: paragraphs[c].tolist() for c in ("doc_id", "kind", "text") if c in paragraphs}
 
 
 def body_texts(

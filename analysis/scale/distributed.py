@@ -207,21 +207,25 @@ def process_partition(
     Returns:
         Summary dict: ``part, n_files, n_documents, n_paragraphs, n_tokens, n_chars, seconds``.
     """
+    from analysis.corpus.build import paragraph_columns
     from analysis.corpus.genre import load_genre_profiles, paragraph_roles
 
     t0 = time.perf_counter()
     frames: Corpus = ingest_chunk(([str(f) for f in files], bases, chrome))
     # paragraph roles need only the paragraph's own document (never split across partitions),
     # so they are labelled here, as finish_corpus labels them on the in-process path
+    # the columns roles, genres and sketches read, converted to lists once (as finish_corpus)
+    lists = paragraph_columns(frames.paragraphs)
     if len(frames.paragraphs):
         frames.paragraphs["role"] = paragraph_roles(
-            frames.paragraphs, profiles=load_genre_profiles(None)
+            frames.paragraphs, profiles=load_genre_profiles(None), lists=lists
         ).to_numpy()
+    labels = partition_labels(frames.documents, frames.paragraphs, lists=lists)
     tokens = tokenizer(frames.paragraphs, **(tokenize_kwargs or {}))
     for name, df in (
         ("_documents", frames.documents),
         ("_quality", frames.quality),
-        ("_labels", partition_labels(frames.documents, frames.paragraphs)),
+        ("_labels", labels),
         ("paragraphs", frames.paragraphs),
         ("tokens", tokens),
     ):
@@ -253,11 +257,17 @@ def partition_files(
     return chunk_by_weight([str(f) for f in files], weights=sizes, n_chunks=n_partitions)
 
 
-def partition_labels(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Any:
+def partition_labels(
+    documents: pd.DataFrame, paragraphs: pd.DataFrame, *, lists: dict[str, list] | None = None
+) -> Any:
     """What the corpus-wide finish step needs of the documents of one partition, so that it
     never holds their texts: :func:`analysis.corpus.build.document_labels` (genre, evidence,
     non-substance paragraphs; ``paragraphs`` need ``role``) plus ``n_shingles`` and ``sketch``
     (:func:`analysis.corpus.dedup.document_sketch` of the document's body text).
+
+    ``lists``: ``doc_id``/``kind``/``text`` of ``paragraphs`` as plain lists
+    (:func:`analysis.corpus.build.paragraph_columns`, the same rows); converted here once
+    when not given.
 
     Returns:
         A ``pyarrow.Table``, one row per document (``sketch``: list of uint64).
@@ -265,15 +275,23 @@ def partition_labels(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> Any:
     import numpy as np
     import pyarrow as pa
 
-    from analysis.corpus.build import LABEL_COLUMNS, body_texts, document_labels
+    from analysis.corpus.build import (
+        LABEL_COLUMNS,
+        body_texts,
+        document_labels,
+        paragraph_columns,
+    )
     from analysis.corpus.dedup import document_sketch
     from analysis.corpus.genre import load_genre_profiles
 
     ids = documents["doc_id"].astype(str).tolist()
     if paragraphs.empty:
         paragraphs = pd.DataFrame(columns=["doc_id", "kind", "text", "role"])
-    labels = document_labels(documents, paragraphs, profiles=load_genre_profiles(None))
-    sized = [document_sketch(t) for t in body_texts(paragraphs, ids)]
+    if lists is None:
+        lists = paragraph_columns(paragraphs)
+    profiles = load_genre_profiles(None)
+    labels = document_labels(documents, paragraphs, profiles=profiles, lists=lists)
+    sized = [document_sketch(t) for t in body_texts(paragraphs, ids, lists=lists)]
     lengths = np.array([len(s) for _, s in sized], dtype=np.int32)
     offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
     values = np.concatenate([s for _, s in sized]) if sized else np.empty(0, np.uint64)
