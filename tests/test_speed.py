@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from analysis.corpus.gazetteer import default_gazetteer
-from analysis.corpus.genre import _any_of, _formula_share
+from analysis.corpus.genre import _any_of, _FormulaShare
 from analysis.corpus.script import to_simplified, to_simplified_many
 from analysis.paths import RAW, ROOT
 
@@ -52,9 +52,9 @@ def test_combined_sentence_patterns_decide_like_any():
             re.compile(r"衷心感谢"))  # fmt: skip
     assert _any_of(pats) is not None
     text = "在此，我代表市政府表示感谢。成绩来之不易。这是全市人民奋斗的结果。衷心感谢大家！"
-    reference = _formula_share(text, list(pats) + [re.compile(r"(a)\1")])  # not combinable
+    reference = _FormulaShare([*pats, re.compile(r"(a)\1")])(text)  # not combinable
     assert _any_of((*pats, re.compile(r"(a)\1"))) is None
-    assert _formula_share(text, list(pats)) == reference
+    assert _FormulaShare(pats)(text) == reference
     assert 0 < reference < 1
 
 

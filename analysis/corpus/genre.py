@@ -305,13 +305,10 @@ def _literal_screen(pats: tuple[re.Pattern, ...]) -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))), flags)
 
 
-def _formula_share(text: str, pats: Sequence[re.Pattern]) -> float:
-    return _FormulaShare(pats)(text)
-
-
 class _FormulaShare:
-    """``_formula_share(text, pats)`` for one set of patterns, their screens looked up once
-    (hashing the patterns for the caches cost as much as screening a paragraph)."""
+    """``_FormulaShare(pats)(text)``: the share of ``text``'s characters in sentences where one
+    of ``pats`` matches, for one set of patterns, their screens looked up once (hashing the
+    patterns for the caches cost as much as screening a paragraph)."""
 
     def __init__(self, pats: Sequence[re.Pattern]) -> None:
         key = tuple(pats)

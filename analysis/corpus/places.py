@@ -332,19 +332,13 @@ def _opening(body: str) -> str:
     return body[:end]
 
 
-@functools.lru_cache(maxsize=4096)
-def _official_form(name: str) -> re.Pattern[str]:
-    """``name`` followed by an official form (人民政府, 党委 …) as one pattern (the plain
-    computation :func:`official_count` must equal; tests compare them)."""
-    return re.compile(re.escape(name) + _OFFICIAL.pattern[1:])
-
-
 _OFFICIAL_TAIL = re.compile(_OFFICIAL.pattern[1:])  # _OFFICIAL unanchored, for match(text, pos)
 
 
 def official_count(name: str, text: str, *, first: bool = False) -> int:
-    """How many times ``name`` followed by an official form occurs in ``text`` (non-overlapping,
-    left to right: ``len(_official_form(name).findall(text))``), or with ``first`` 1 when it
+    """How many times ``name`` followed by an official form (人民政府, 党委 …: ``_OFFICIAL``)
+    occurs in ``text`` (non-overlapping, left to right, as ``findall`` of one pattern of the
+    name and the form would count them; tests compare them), or with ``first`` 1 when it
     occurs at all. The name is found with ``str.find`` and only the tail is a regex, so no
     pattern is compiled per name (one compile per township name was most of this step)."""
     n, pos, size, tail = 0, text.find(name), len(name), _OFFICIAL_TAIL.match
