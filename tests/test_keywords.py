@@ -216,3 +216,15 @@ def test_keyness_table_is_the_keyness_of_keyword_tables():
     })  # fmt: skip
     whole = keyword_tables(units, n=5, paragraph_themes=pt)["keyness"]
     pd.testing.assert_frame_equal(keyness_table(units, n=5, paragraph_themes=pt), whole)
+
+
+def test_members_of_equals_isin():
+    """The group-term membership used by keyness_by_group's top-n path (binary search in the
+    group's own term indices) equals np.isin, also for empty and unsorted inputs."""
+    from analysis.measures.keywords import _members_of
+
+    rng = np.random.default_rng(4)
+    for size in (0, 1, 5, 300):
+        present = rng.choice(1000, size=size, replace=False)  # unsorted, as CSR rows may be
+        for values in (np.empty(0, dtype=np.int64), rng.integers(0, 1000, 400), present[:3]):
+            assert _members_of(values, present).tolist() == np.isin(values, present).tolist()

@@ -303,12 +303,10 @@ def _top_over_used_groups(
             cut = vals[desc[np.searchsorted(np.cumsum(wts[desc]), n)]]
             cj = cj[g2_j[cj] >= cut]
             ct = ct[g2_t[ct] >= cut]
-        present = np.zeros(len(total), dtype=bool)
-        present[j] = True
+        # the terms of the candidate totals that the group does not use (its own are ``j``)
         absent = [tot.members[tot.offsets[t] : tot.offsets[t + 1]] for t in ct.tolist()]
         absent_terms = np.concatenate([np.empty(0, dtype=np.int64), *absent])
-        keep = ~present[absent_terms]
-        absent_terms = absent_terms[keep]
+        absent_terms = absent_terms[~_members_of(absent_terms, j)]
         absent_code = tot.code[absent_terms]
         idx = np.concatenate([j[cj], absent_terms])
         sel_a = np.concatenate([a[cj], np.zeros(len(absent_terms))])
@@ -330,6 +328,16 @@ def _top_over_used_groups(
             )
         )
     return out
+
+
+def _members_of(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """``values`` that are in ``present`` (a group's term indices), found by binary search in
+    the sorted ``present``: no array over all terms per group."""
+    if not len(present) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    present = np.sort(present)
+    at = np.minimum(np.searchsorted(present, values), len(present) - 1)
+    return present[at] == values
 
 
 def _bh_weighted(
