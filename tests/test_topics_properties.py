@@ -76,11 +76,13 @@ def _fold_in_rebuilding_ratio(topic_word, counts, *, alpha, iterations):
     v=st.integers(2, 60),
     n=st.integers(1, 12),
     seed=st.integers(0, 10**6),
-    shuffled=st.booleans(),
+    layout=st.sampled_from(["csr", "coo", "csr-unsorted"]),
 )
-def test_fold_in_reusing_the_ratio_pattern_is_exact(k, v, n, seed, shuffled):
-    """The ratio matrix built once (values replaced per iteration) gives bit-identical θ,
-    also for unsorted COO input with duplicate entries and for zero topic-term columns."""
+def test_fold_in_reusing_the_ratio_pattern_is_exact(k, v, n, seed, layout):
+    """The ratio matrix taken from the counts' own CSR pattern (values replaced per
+    iteration) gives bit-identical θ, also for unsorted COO input with duplicate entries, for
+    CSR input with unsorted column indices and stored zeros (left unchanged), and for zero
+    topic-term columns."""
     from scipy import sparse
 
     rng = np.random.default_rng(seed)
@@ -89,10 +91,23 @@ def test_fold_in_reusing_the_ratio_pattern_is_exact(k, v, n, seed, shuffled):
     dense = rng.poisson(0.6, size=(n, v)).astype(float)
     dense[:, 0] += 1  # no empty matrix (fold_in needs one count)
     counts = sparse.csr_matrix(dense)
-    if shuffled:
+    if layout == "coo":
         r, c = np.nonzero(dense)
         perm = rng.permutation(r.size)
         rr, cc = np.r_[r[perm], r], np.r_[c[perm], c]
         counts = sparse.coo_matrix((np.ones(rr.size), (rr, cc)), shape=(n, v))
+    elif layout == "csr-unsorted":  # each row's entries reversed, plus a stored zero
+        data, indices = [], []
+        indptr = [0]
+        for row in counts:
+            data += [*row.data[::-1].tolist(), 0.0]
+            indices += [*row.indices[::-1].tolist(), int(np.flatnonzero(dense[0] == 0)[:1].sum())]
+            indptr.append(len(data))
+        counts = sparse.csr_matrix((data, indices, indptr), shape=(n, v))
+        counts.has_sorted_indices = False
+    before = counts.copy()
     expected = _fold_in_rebuilding_ratio(phi, counts, alpha=0.1, iterations=25)
     np.testing.assert_array_equal(fold_in(phi, counts, alpha=0.1, iterations=25), expected)
+    if layout == "csr-unsorted":  # the caller's matrix is not canonicalised in place
+        assert counts.indices.tolist() == before.indices.tolist()
+        assert counts.data.tolist() == before.data.tolist()

@@ -213,22 +213,22 @@ def fold_in(
     Returns:
         (n_units, k) array, rows sum to 1.
     """
-    counts = sparse.csr_matrix(counts, dtype=np.float64)
+    # canonical CSR (sorted column indices, duplicates summed, no stored zeros), a copy: its
+    # stored entries are the (row, column, count) triples in row-major order
+    counts = sparse.csr_matrix(counts, dtype=np.float64, copy=True)
+    counts.sum_duplicates()
+    counts.eliminate_zeros()
     n, k = counts.shape[0], topic_word.shape[0]
     phi = np.maximum(topic_word, 1e-300)
     theta = np.full((n, k), 1.0 / k)
-    rows, cols = counts.nonzero()
-    vals = np.asarray(counts[rows, cols]).ravel()
-    # the ratio matrix has the same sparsity pattern in every iteration: built once, with
-    # ``order`` mapping its stored entries to (rows, cols); each iteration only replaces the
-    # values (the same matrix, entry for entry, as building it again: identical products)
-    ratio = sparse.csr_matrix(
-        (np.arange(1, rows.size + 1, dtype=np.float64), (rows, cols)), shape=counts.shape
-    )
-    order = ratio.data.astype(np.intp) - 1
+    rows = np.repeat(np.arange(n), np.diff(counts.indptr))
+    cols, vals = counts.indices, counts.data
+    # the ratio matrix has the sparsity pattern of ``counts`` in every iteration: its stored
+    # entries are (rows, cols) in order, so each iteration only replaces the values
+    ratio = sparse.csr_matrix((vals.copy(), cols, counts.indptr), shape=counts.shape)
     for _ in range(iterations):
         denom = np.einsum("ik,ki->i", theta[rows], phi[:, cols])
-        ratio.data = (vals / denom)[order]
+        ratio.data = vals / denom
         theta = theta * (ratio @ phi.T) + alpha
         theta /= theta.sum(axis=1, keepdims=True)
     return theta
