@@ -190,41 +190,19 @@ def test_user_word_table_shows_resolved_frequencies(tmp_path):
     assert (table["freq_resolved"] > 1).all()
 
 
-def test_base_dictionary_fast_path_equals_the_line_parser():
-    """jieba's dict.txt is read by one split of the whole text; the result (dicts, key order,
-    total) equals the line-by-line parser's, which still reads any other layout."""
-    from pathlib import Path
+def test_base_dictionary_reads_dict_txt_as_jieba_does():
+    """jieba's dict.txt read by the line parser: every word's frequency and the total are
+    jieba's own (``Tokenizer.gen_pfdict``; prefixes it adds with frequency 0 aside)."""
+    import jieba
 
     from analysis.text import lexicons as lx
 
-    path = str(lx.jieba_dict_path())
-    text = Path(path).read_bytes().decode("utf-8-sig")
-    assert lx._PLAIN_DICTIONARY.fullmatch(text)  # the fast path is the one taken
-    fast = lx._base_dictionary.__wrapped__(path, "test")
-    slow = lx._parse_dictionary(text, path)
-    assert fast == slow and list(fast[0]) == list(slow[0]) and list(fast[1]) == list(slow[1])
-
-
-@pytest.mark.parametrize(
-    ("text", "plain"),
-    [
-        ("a 3 n\nb 4 v\na 5 x\n", True),  # duplicate: later value, first place, both counted
-        ("a 3 n\nb 4 v", True),  # no final newline
-        ("a 3\nb 4 v\n", False),  # a line without tag
-        ("a 3 n extra\n", False),
-        ("a  3 n\n", False),
-        ("a 3 N\n", False),
-    ],
-)
-def test_dictionary_layouts_parse_alike(tmp_path, text, plain):
-    from analysis.text import lexicons as lx
-
-    path = tmp_path / "dict.txt"
-    path.write_text(text, encoding="utf-8")
-    assert bool(lx._PLAIN_DICTIONARY.fullmatch(text)) is plain
-    got = lx._base_dictionary.__wrapped__(str(path), "test")
-    want = lx._parse_dictionary(text, str(path))
-    assert got == want and list(got[0]) == list(want[0])
+    freq, tag, total = lx._base_dictionary.__wrapped__(str(lx.jieba_dict_path()), "test")
+    with open(lx.jieba_dict_path(), "rb") as f:
+        lfreq, ltotal = jieba.Tokenizer().gen_pfdict(f)
+    assert total == ltotal and len(freq) > 300_000 and set(tag) == set(freq)
+    assert all(lfreq[w] == n for w, n in freq.items())
+    assert {w for w, n in lfreq.items() if n} <= set(freq)
 
 
 def test_jieba_dict_path_without_importing_jieba():
