@@ -228,3 +228,26 @@ def test_members_of_equals_isin():
         present = rng.choice(1000, size=size, replace=False)  # unsorted, as CSR rows may be
         for values in (np.empty(0, dtype=np.int64), rng.integers(0, 1000, 400), present[:3]):
             assert _members_of(values, present).tolist() == np.isin(values, present).tolist()
+
+
+def test_bench_keyness_stage_times_the_keyness_table_groups():
+    """bench slogans' keyness stage is keyness_table's two comparisons (the same groups, via
+    document_groups / theme_groups) without the dispersion columns; a paragraph whose dominant
+    theme is missing is in no theme group, as in keyness_table."""
+    from analysis.bench.slogans import keyness_stage
+    from analysis.measures.keywords import keyness_table
+
+    units = fixture_units()
+    themes = ["agri" if int(u.split("#")[1]) % 3 else "none" for u in units.index]
+    themes[1] = None
+    pt = pd.DataFrame({
+        "doc_id": [u.split("#")[0] for u in units.index],
+        "para_id": [int(u.split("#")[1]) for u in units.index],
+        "dominant_theme": themes,
+    })  # fmt: skip
+    by_doc, by_theme = keyness_stage(units, pt)
+    table = keyness_table(units, n=20, paragraph_themes=pt)
+    for comparison, got in (("document", by_doc), ("theme", by_theme)):
+        want = table[table["comparison"] == comparison][list(got.columns)]
+        pd.testing.assert_frame_equal(got, want.reset_index(drop=True), check_exact=True)
+    assert set(by_theme["group"]) == {"agri"}

@@ -81,10 +81,27 @@ def _inputs(corpus: str, workers: int):
     return paragraphs, documents, tokens, not computed
 
 
-def run(args: argparse.Namespace) -> int:
-    import pandas as pd
+def keyness_stage(units, paragraph_themes):
+    """The timed keyness stage: :func:`analysis.measures.keywords.keyness_by_group`, each
+    report vs the rest and each dominant theme vs the rest, on one shared count matrix, with the
+    groups of :func:`~analysis.measures.keywords.keyness_table` (the ``keyness`` table's rows
+    without its dispersion columns). Returns the two frames."""
+    from analysis.measures.keywords import (
+        document_groups,
+        keyness_by_group,
+        theme_groups,
+        unit_term_counts,
+    )
 
-    from analysis.measures.keywords import keyness_by_group, keyness_table, unit_term_counts
+    counts = unit_term_counts(units)
+    return (
+        keyness_by_group(units, document_groups(counts.index), n=20, counts=counts),
+        keyness_by_group(units, theme_groups(paragraph_themes), n=20, counts=counts),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from analysis.measures.keywords import keyness_table
     from analysis.measures.slogans import extract_slogans
     from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
     from analysis.scale import parallel
@@ -116,21 +133,7 @@ def run(args: argparse.Namespace) -> int:
     rows.append(("themes", cpu, wall, peak, f"{len(hits):,} theme hits"))
 
     units = unit_tokens(tokens, unit="paragraph")
-
-    def theme_labels():
-        ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
-        theme = pd.Series(pt["dominant_theme"].astype(str).to_numpy(), index=ids)
-        return theme[~theme.isin(["", "none"])]
-
-    def keyness_stage():
-        counts = unit_term_counts(units)
-        by_doc = pd.Series({u: u.split("#", 1)[0] for u in counts.index})
-        return (
-            keyness_by_group(units, by_doc, n=20, counts=counts),
-            keyness_by_group(units, theme_labels(), n=20, counts=counts),
-        )
-
-    (kd, kt), cpu, wall, peak = timed(keyness_stage)
+    (kd, kt), cpu, wall, peak = timed(lambda: keyness_stage(units, pt))
     rows.append(("keyness", cpu, wall, peak, f"{len(kd) + len(kt):,} rows"))
 
     # with the documents-per-term evidence the keyness table of ``keyword_tables`` carries too

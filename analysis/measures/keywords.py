@@ -531,6 +531,24 @@ def keyword_tables(
     }
 
 
+def document_groups(unit_ids: Sequence[str]) -> pd.Series:
+    """The group of each paragraph unit in the ``document`` comparison of
+    :func:`keyness_table`: its report (``"{doc_id}#{para_id}"`` -> ``doc_id``), indexed by
+    unit id."""
+    return pd.Series({u: u.split("#", 1)[0] for u in unit_ids})
+
+
+def theme_groups(paragraph_themes: pd.DataFrame) -> pd.Series:
+    """The group of each paragraph unit in the ``theme`` comparison of :func:`keyness_table`:
+    its dominant theme (:func:`analysis.measures.themes.paragraph_themes`), indexed by unit id
+    (``"{doc_id}#{para_id}"``); paragraphs without a dominant theme (missing, "" or "none")
+    are left out."""
+    pt = paragraph_themes
+    ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
+    theme = pd.Series(pt["dominant_theme"].to_numpy(), index=ids)
+    return theme[theme.notna() & ~theme.astype(str).isin(["", "none"])]
+
+
 def keyness_table(
     units: Units,
     *,
@@ -544,16 +562,13 @@ def keyness_table(
     from analysis.measures.groups import keyness_dispersion
 
     counts = unit_term_counts(units)
-    by_doc = pd.Series({u: u.split("#", 1)[0] for u in counts.index})
+    by_doc = document_groups(counts.index)
     doc_key = keyness_by_group(units, by_doc, n=n, min_freq=min_freq, counts=counts)
     parts = [
         keyness_dispersion(doc_key, units, by_doc, counts=counts).assign(comparison="document")
     ]
     if paragraph_themes is not None and len(paragraph_themes):
-        pt = paragraph_themes
-        ids = pt["doc_id"].astype(str) + "#" + pt["para_id"].astype(str)
-        theme = pd.Series(pt["dominant_theme"].to_numpy(), index=ids)
-        theme = theme[theme.notna() & ~theme.astype(str).isin(["", "none"])]  # no dominant theme
+        theme = theme_groups(paragraph_themes)
         theme_key = keyness_by_group(units, theme, n=n, min_freq=min_freq, counts=counts)
         parts.append(
             keyness_dispersion(theme_key, units, theme, counts=counts).assign(comparison="theme")
