@@ -70,7 +70,8 @@ _WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 @dataclass(frozen=True)
 class NumberedPattern:
-    """One numbered-formula pattern of slogans.yaml."""
+    """One numbered-formula pattern of slogans.yaml (``regex``: the YAML's pattern compiled in
+    the form that finds the same matches fastest, see :func:`_first_character_first`)."""
 
     id: str
     description: str
@@ -115,6 +116,26 @@ def _expand(template: str, numerals: str) -> str:
     x = r"(?:(?!" + n + r")[\u4e00-\u9fff])"
     pre = r"(?<![第\d０-９" + re.escape(numerals) + r"百千万零〇几])"
     return template.replace("{N}", n).replace("{X}", x).replace("{PRE}", pre)
+
+
+# a leading one-character negative lookbehind, then one character class or plain character
+_LEADING_LOOKBEHIND = re.compile(
+    r"\(\?<!(\[(?:\\.|[^\]\\])*\])\)(\[(?:\\.|[^\]\\])*\]|[^\\\[\](){}.*+?^$|])"
+)
+
+
+def _first_character_first(rx: re.Pattern) -> re.Pattern:
+    """``rx`` with a leading ``(?<![S])`` moved behind the first character: ``(?<![S])[C]…``
+    becomes ``[C](?<![S][\\s\\S])…`` (the same matches: the character before the match is not
+    in S, or there is none). A pattern that starts with a lookbehind has no first-character
+    set, so ``re`` tries it at every position of the corpus; starting with the class it skips
+    to the candidate characters (the numbered patterns: about 0.55 -> 0.09 CPU s each on the
+    874 reports). Any other pattern is returned unchanged."""
+    m = _LEADING_LOOKBEHIND.match(rx.pattern)
+    rest = rx.pattern[m.end() :] if m else ""
+    if m is None or rest[:1] in ("*", "+", "?", "{"):
+        return rx
+    return re.compile(m.group(2) + "(?<!" + m.group(1) + r"[\s\S])" + rest, rx.flags)
 
 
 def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
@@ -193,7 +214,9 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
         pid = item.get("id")
         if not isinstance(pid, str) or not pid:
             raise fail((*where, "id"), "numbered pattern needs a string 'id'")
-        rx = compile_re((*where, "regex"), item["regex"])
+        # the fast form of the same pattern (a leading lookbehind moved behind the first
+        # character: see _first_character_first), so the compiled pattern is the one used
+        rx = _first_character_first(compile_re((*where, "regex"), item["regex"]))
         numbered.append(NumberedPattern(pid, str(item.get("description", "")), rx))
     stop_regex = tuple(
         compile_re(("numbered", "stop_regex", i), t)
@@ -415,27 +438,6 @@ def _quote_regexes(p: SloganPatterns) -> list[re.Pattern]:
     ]
 
 
-# a leading one-character negative lookbehind, then one character class or plain character
-_LEADING_LOOKBEHIND = re.compile(
-    r"\(\?<!(\[(?:\\.|[^\]\\])*\])\)(\[(?:\\.|[^\]\\])*\]|[^\\\[\](){}.*+?^$|])"
-)
-
-
-@lru_cache(maxsize=64)
-def _first_character_first(rx: re.Pattern) -> re.Pattern:
-    """``rx`` with a leading ``(?<![S])`` moved behind the first character: ``(?<![S])[C]…``
-    becomes ``[C](?<![S][\\s\\S])…`` (the same matches: the character before the match is not
-    in S, or there is none). A pattern that starts with a lookbehind has no first-character
-    set, so ``re`` tries it at every position of the corpus; starting with the class it skips
-    to the candidate characters (the numbered patterns: about 0.55 -> 0.09 CPU s each on the
-    874 reports). Any other pattern is returned unchanged."""
-    m = _LEADING_LOOKBEHIND.match(rx.pattern)
-    rest = rx.pattern[m.end() :] if m else ""
-    if m is None or rest[:1] in ("*", "+", "?", "{"):
-        return rx
-    return re.compile(m.group(2) + "(?<!" + m.group(1) + r"[\s\S])" + rest, rx.flags)
-
-
 def _discover(texts: list[str], p: SloganPatterns) -> tuple[list[_Hit], list[list[tuple]]]:
     """Quoted and numbered candidates of every paragraph (before the recount).
 
@@ -482,7 +484,7 @@ def _discover(texts: list[str], p: SloganPatterns) -> tuple[list[_Hit], list[lis
         hits.extend(quoted[pos])
     numbered_keys: dict[str, str | None] = {}
     for pat in p.numbered:
-        for m in _first_character_first(pat.regex).finditer(big):
+        for m in pat.regex.finditer(big):
             where = locate(*m.span())
             if where is None:
                 continue
