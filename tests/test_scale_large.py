@@ -273,3 +273,47 @@ def test_partition_task_converts_the_text_column_once(tmp_path, monkeypatch):
 
 def _no_tokens(paragraphs, **kwargs):
     return pd.DataFrame({"doc_id": [], "para_id": [], "token": [], "start": [], "end": []})
+
+
+def test_streaming_finish_reads_each_paragraph_partition_once(tmp_path, monkeypatch):
+    """Candidates whose partners sit in other partitions, in an order that alternates between
+    more partitions than were ever cached: all candidate documents are named first, so each
+    paragraph partition holding one is read once (reading them on demand with two partitions
+    cached read the copies' partitions again and again); the frames equal the in-memory
+    finish."""
+    import pyarrow.parquet as pq
+
+    from analysis.scale import distributed
+
+    rng = np.random.default_rng(8)
+    alphabet = np.array([chr(c) for c in range(0x4E00, 0x4E00 + 3000)])
+
+    def report() -> str:
+        lines = ["".join(rng.choice(alphabet, 60)) + "。" for _ in range(12)]
+        return "\n".join(["关于全县工作的报告", *lines]) + "\n"
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    texts = [report() for _ in range(12)]
+    for i, t in enumerate(texts):  # originals in partitions 0-2, copies shuffled over 3-5
+        (raw / f"a{i:02d}.txt").write_text(t, encoding="utf-8")
+    for k, i in enumerate(rng.permutation(12).tolist()):
+        (raw / f"b{k:02d}.txt").write_text(texts[i], encoding="utf-8")
+    files = list_raw_files(raw)
+    out = tmp_path / "run"
+    distributed.ingest_and_tokenize(
+        files, out, executor=Executor(), n_partitions=6, finish=False, tokenizer=_no_tokens
+    )
+    want = _finish_in_memory(out, None, files)
+    reads = []
+    real = pq.read_table
+    monkeypatch.setattr(
+        pq, "read_table", lambda p, *a, **kw: reads.append(str(p)) or real(p, *a, **kw)
+    )
+    got = distributed.finish_run(out, files=files)
+    monkeypatch.undo()
+    paragraph_reads = [p for p in reads if "/paragraphs/" in p]
+    assert len(want.duplicates) == 12
+    assert len(set(paragraph_reads)) == 6 and len(paragraph_reads) == 6, paragraph_reads
+    for name in ("documents", "quality", "duplicates"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), check_exact=True)

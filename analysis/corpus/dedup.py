@@ -112,6 +112,8 @@ def pairs_from_sketches(
     sizes: Sequence[int],
     sketches: Sequence[np.ndarray],
     text_of: Callable[[int], str],
+    *,
+    prefetch: Callable[[list[int]], None] | None = None,
 ) -> pd.DataFrame:
     """:func:`near_duplicate_pairs` from per-document sketches (:func:`document_sketch`, e.g.
     computed where the texts are), reading the texts back only for candidate pairs.
@@ -121,11 +123,16 @@ def pairs_from_sketches(
         sizes, sketches: :func:`document_sketch` of each document, aligned with ``ids``.
         text_of: ``text_of(i)`` = the text of document ``i`` (called for candidates only, in
             increasing order of the pair's first document).
+        prefetch: called once, before any ``text_of``, with the positions (ascending) of every
+            document of a candidate pair, so that ``text_of`` can fetch them together (e.g.
+            each partition of a partitioned run read once).
 
     Returns:
         As :func:`near_duplicate_pairs`.
     """
     candidates = [(a, b) for a, b, _ in _candidate_pairs(list(sketches))]
+    if prefetch is not None:
+        prefetch(sorted({i for pair in candidates for i in pair}))
     sets = _SetCache(text_of)
     confirmed = {}
     for a, b in sorted(candidates):  # by first document: its set is computed once

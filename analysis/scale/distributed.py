@@ -312,34 +312,39 @@ def partition_labels(
 
 
 class _PartitionTexts:
-    """Body texts of documents read back from the paragraph partitions on demand (the texts
-    of the ``keep`` most recently used partitions held), for the candidate pairs of
-    :func:`analysis.corpus.dedup.pairs_from_sketches`."""
+    """Body texts of the documents of near-duplicate candidate pairs, read back from the
+    paragraph partitions for :func:`analysis.corpus.dedup.pairs_from_sketches`: its
+    ``prefetch`` names every candidate document first, and each partition holding one is read
+    once (only those documents' texts are kept: the client never holds the corpus's texts).
+    Reading them on demand instead, with a partition or two cached, read a partition again
+    for each candidate whose partner sat in another partition."""
 
-    def __init__(self, out: str | Path, ids: list[str], part_of: list[int], keep: int = 2):
+    def __init__(self, out: str | Path, ids: list[str], part_of: list[int]):
         self._fs, self._paths = _part_paths(out, "paragraphs")
-        self._ids, self._part_of, self._keep = ids, part_of, keep
-        self._members: dict[int, list[str]] = {}
-        for d, p in zip(ids, part_of, strict=True):
-            self._members.setdefault(p, []).append(d)
-        self._texts: dict[int, pd.Series] = {}
+        self._ids, self._part_of = ids, part_of
+        self._texts: dict[int, str] = {}
 
-    def __call__(self, i: int) -> str:
+    def prefetch(self, positions: Sequence[int]) -> None:
+        """Read the body texts of the documents at ``positions``, each partition once."""
         import pyarrow.parquet as pq
 
         from analysis.corpus.build import body_texts
 
-        part = self._part_of[i]
-        if part not in self._texts:
-            if len(self._texts) >= self._keep:
-                self._texts.pop(next(iter(self._texts)))
+        by_part: dict[int, list[int]] = {}
+        for i in positions:
+            if i not in self._texts:
+                by_part.setdefault(self._part_of[i], []).append(i)
+        for part, members in sorted(by_part.items()):
             paras = pq.read_table(
                 self._paths[part], filesystem=self._fs, columns=["doc_id", "kind", "text"]
             ).to_pandas()
-            self._texts[part] = body_texts(paras, self._members[part])
-        else:  # most recently used last
-            self._texts[part] = self._texts.pop(part)
-        return self._texts[part][self._ids[i]]
+            texts = body_texts(paras, [self._ids[i] for i in members])
+            self._texts.update(zip(members, texts.tolist(), strict=True))
+
+    def __call__(self, i: int) -> str:
+        if i not in self._texts:  # not named by prefetch: read on its own
+            self.prefetch([i])
+        return self._texts[i]
 
 
 def _read_labels(out: str | Path) -> tuple[pd.DataFrame, list[int], list]:
@@ -394,7 +399,8 @@ def finish_run(
     Reads the staged per-partition documents, quality rows and ``_labels`` (genre labels and
     near-duplicate sketches, computed by the partition tasks: :func:`partition_labels`), finds
     near-duplicate candidates from the sketches and reads the texts of candidate documents
-    back from the paragraph partitions (a partition or two at a time) to confirm them, joins
+    back from the paragraph partitions (each partition holding one read once) to confirm
+    them, joins
     the manifest, and writes ``documents.parquet``, ``quality.parquet`` and
     ``duplicates.parquet`` at the top of ``out``. The client never holds the corpus's texts:
     the same tables as :func:`analysis.corpus.build.finish_corpus` on all paragraph texts.
@@ -411,11 +417,13 @@ def finish_run(
     ids = labels["doc_id"].astype(str).tolist() if len(labels) else []
     if ids != docs.get("doc_id", pd.Series(dtype=str)).astype(str).tolist():
         raise ValueError(f"the staged _labels of {out} do not match its _documents")
+    texts = _PartitionTexts(out, ids, part_of)
     pairs = pairs_from_sketches(
         ids,
         labels["n_shingles"].tolist() if ids else [],
         sketches,
-        _PartitionTexts(out, ids, part_of),
+        texts,
+        prefetch=texts.prefetch,
     )
     paras = pd.DataFrame(columns=["doc_id", "kind", "text"])
     frames = finish_corpus(

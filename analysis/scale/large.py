@@ -15,8 +15,8 @@ No stage holds the corpus as Python objects:
    token partitions batch by batch, near-duplicates skipped.
 
 Memory is bounded by one partition per worker, the documents table with one sketch per document
-(1 KB) and a partition or two of texts in the finish step, and the k × V topic matrix — not by
-the number of tokens or characters.
+(1 KB) and the texts of near-duplicate candidates in the finish step, and the k × V topic
+matrix — not by the number of tokens or characters.
 
     >>> from analysis.scale.large import raw_to_topics
     >>> from analysis.scale.parallel import make_executor
