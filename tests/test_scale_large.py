@@ -240,9 +240,42 @@ def test_candidate_product_in_blocks_equals_one_block(tripled, monkeypatch):
     sketches = [dedup.document_sketch(t)[1] for t in texts]
     whole = dedup._candidate_pairs(sketches)
     assert len(whole) >= 4
-    for cells in (len(texts), 3 * len(texts), 7 * len(texts) + 1):  # 1, 3 and 7 rows a block
-        monkeypatch.setattr(dedup, "PRODUCT_CELLS", cells)
+    real, counts = dedup.product_blocks, []
+    for budget in (1, 2_000, 1 << 20):  # a row a block, a few rows, all rows
+        blocks = []
+
+        def recorded(work, budget=budget, blocks=blocks):
+            blocks.append(real(work, budget))
+            return blocks[-1]
+
+        monkeypatch.setattr(dedup, "product_blocks", recorded)
         assert dedup._candidate_pairs(sketches) == whole
+        assert blocks[0][-1][1] == len(texts)
+        counts.append(len(blocks[0]))
+    assert counts[0] >= len(texts) // 2 and counts[0] > counts[1] > counts[2]
+
+
+def test_product_blocks_at_a_million_documents():
+    """The row blocks of the candidate count product follow what a block materialises (the
+    products of its rows), not documents × documents cells: at 1 M documents a block still
+    holds thousands of rows (the dense-cell rule gave 1 row, i.e. 1 M sparse products), a row
+    heavier than the budget is a block of its own, and the blocks cover every row in order."""
+    from analysis.corpus import dedup
+
+    n = 1_000_000
+    rng = np.random.default_rng(3)
+    work = rng.integers(0, 400, n)  # ~200 products a row: few shared sketch hashes, as in reports
+    blocks = dedup.product_blocks(work)
+    assert blocks[0][0] == 0 and blocks[-1][1] == n
+    assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:]))
+    sums = np.add.reduceat(work, [a for a, _ in blocks])
+    assert (sums <= dedup.PRODUCT_WORK).all()
+    assert min(b - a for a, b in blocks[:-1]) > 4_000 and len(blocks) < 250
+    assert max(1, (1 << 20) // n) == 1  # the former rule: one row a block at this size
+    heavy = np.zeros(n, dtype=np.int64)
+    heavy[10] = 3 * dedup.PRODUCT_WORK  # e.g. a document with many copies
+    assert dedup.product_blocks(heavy) == [(0, 10), (10, 11), (11, n)]
+    assert dedup.product_blocks(np.zeros(0, dtype=np.int64)) == []
 
 
 def test_partition_task_converts_the_text_column_once(tmp_path, monkeypatch):

@@ -27,7 +27,7 @@ SHINGLE = 5
 SKETCH = 128
 MAX_POSTING = 1000  # a sketch hash in more documents than this proposes no pairs
 CANDIDATE_SHARE = 0.2
-PRODUCT_CELLS = 1 << 20  # documents × documents cells of the candidate count product per block
+PRODUCT_WORK = 1 << 20  # products summed per row block of the candidate counts (≥ entries held)
 JACCARD = 0.5
 CONTAINMENT = 0.8
 _KEEP = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]+")
@@ -176,13 +176,14 @@ def _candidate_pairs(sets: list[np.ndarray]) -> list[tuple[int, int, int]]:
     m = sparse.csr_matrix(
         (np.ones(len(doc_of), dtype=np.int64), (doc_of, posting)), shape=(len(sets), len(uniq))
     )
-    # the product in blocks of rows, each filtered at once: the full product has a cell per
-    # pair of documents sharing any sketch hash (quadratic in the corpus: 1 GB at 150 M chars)
+    # the product in blocks of rows, each filtered at once: the full product has an entry per
+    # pair of documents sharing any sketch hash (quadratic in the corpus: 1 GB at 150 M chars);
+    # a row's entries are at most the sizes of its postings summed (its "work")
     mt = m.T.tocsr()
-    step = max(1, PRODUCT_CELLS // max(1, len(sets)))
+    work = m @ size  # per document: the sizes of its postings summed (no per-entry array)
     found = []
-    for start in range(0, len(sets), step):
-        shared = (m[start : start + step] @ mt).tocoo()
+    for start, stop in product_blocks(work):
+        shared = (m[start:stop] @ mt).tocoo()
         a, b, n = shared.row.astype(np.int64) + start, shared.col.astype(np.int64), shared.data
         smaller = np.minimum(np.minimum(lengths[a], lengths[b]), SKETCH)
         ok = (b > a) & (smaller != 0) & ~(n < CANDIDATE_SHARE * smaller)
@@ -201,6 +202,23 @@ def _candidate_pairs(sets: list[np.ndarray]) -> list[tuple[int, int, int]]:
     )
     order = np.lexsort((b, a, first))
     return [(int(a[k]), int(b[k]), int(n[k])) for k in order.tolist()]
+
+
+def product_blocks(work: np.ndarray, budget: int | None = None) -> list[tuple[int, int]]:
+    """Row ranges ``[start, stop)`` of the candidate count product, in order and covering every
+    row: each block as many rows as fit ``budget`` (default :data:`PRODUCT_WORK`) products, at
+    least one row. ``work[i]``: the products of row ``i`` (the sizes of its postings summed), an
+    upper bound of the entries it adds to the product, so a block holds at most ``budget``
+    entries (or one row's) however many documents the corpus has (pure)."""
+    budget = PRODUCT_WORK if budget is None else budget
+    cum = np.concatenate(([0], np.cumsum(np.asarray(work, dtype=np.int64))))
+    blocks, start, n = [], 0, len(cum) - 1
+    while start < n:
+        stop = int(np.searchsorted(cum, cum[start] + budget, side="right")) - 1
+        stop = min(max(stop, start + 1), n)
+        blocks.append((start, stop))
+        start = stop
+    return blocks
 
 
 def mark_duplicates(documents: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
