@@ -100,15 +100,27 @@ def test_token_lists_behave_like_lists_of_strings():
     np.testing.assert_array_equal(tl.codes_for(["a", "c"]), [0, -1, 0, 1])
 
 
-@pytest.mark.parametrize("window", [None, 1, 3, 10])
-def test_coded_window_counts_equal_the_per_unit_loop(window):
-    units = _random_units(2, n=80)
+def _long_repetitive_units(seed: int) -> pd.Series:
+    """Units of 0-300 tokens drawn from five words: a word recurs many times per window."""
+    rng = np.random.default_rng(seed)
+    words = ["甲", "乙", "丙", "丁", "戊"]
+    lists = [list(rng.choice(words, size=rng.integers(0, 300))) for _ in range(30)]
+    return pd.Series(lists, index=[f"u{i}" for i in range(30)], dtype=object)
+
+
+@pytest.mark.parametrize("window", [None, 1, 3, 10, 110])
+@pytest.mark.parametrize("which", ["random", "repetitive"])
+def test_coded_window_counts_equal_the_per_unit_loop(window, which):
+    """The coded counts (per-word window ranges clipped at the previous range's end, one CSC
+    matrix) against the per-unit loop that sums duplicates: same windows, same counts."""
+    units = _random_units(2, n=80) if which == "random" else _long_repetitive_units(5)
     bow = build_bow(units, min_df=1, max_df=1.0)
-    words = bow.vocab[:12] + ["不存在"]
+    words = [*bow.vocab[:12][::-1], "不存在"]
     for texts in (bow.raw_texts, bow.texts):
         coded = window_counts(texts, words, window=window)
         plain = window_counts(list(texts), words, window=window)
         assert coded[2] == plain[2]
+        assert coded[0].dtype == plain[0].dtype and coded[1].dtype == plain[1].dtype
         np.testing.assert_array_equal(coded[0], plain[0])
         np.testing.assert_array_equal(coded[1], plain[1])
 

@@ -120,13 +120,22 @@ def _window_counts_coded(
         long = lengths[unit] > window
         lo = np.where(long, np.maximum(0, j - window + 1), 0)
         hi = np.where(long, np.minimum(j, n_win[unit] - 1), 0)
-    span = hi - lo + 1
-    starts = np.repeat(first_win[unit] + lo - np.concatenate(([0], np.cumsum(span)[:-1])), span)
-    row = starts + np.arange(span.sum())
-    col = np.repeat(word[pos], span)
-    x = sparse.csr_matrix((np.ones(row.size, dtype=np.float64), (row, col)), shape=(n_windows, r))
-    x.sum_duplicates()
-    x.data[:] = 1.0
+    # per word, its occurrences in reading order: window ranges [lo, hi] whose ends never
+    # decrease, so clipping each range at the end of the word's previous one leaves disjoint,
+    # ascending ranges covering the same windows (a window holding a word twice counts once)
+    col = word[pos].astype(np.int16 if r < 2**15 else np.int64)
+    by_word = np.argsort(col, kind="stable")  # radix sort for int16
+    col, lo, hi = col[by_word], (first_win[unit] + lo)[by_word], (first_win[unit] + hi)[by_word]
+    same = np.concatenate(([False], col[1:] == col[:-1]))
+    lo = np.where(same, np.maximum(lo, np.concatenate(([0], hi[:-1] + 1))), lo)
+    span = np.maximum(hi - lo + 1, 0)
+    small = max(n_windows, int(span.sum())) < 2**31
+    idx = np.int32 if small else np.int64  # the index type scipy would pick
+    row = np.repeat((lo - np.concatenate(([0], np.cumsum(span)[:-1]))).astype(idx), span)
+    row += np.arange(row.size, dtype=idx)
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(col, weights=span, minlength=r))))
+    # CSC straight from the ranges: each column's window ids ascending, no duplicates
+    x = sparse.csc_matrix((np.ones(row.size), row, indptr.astype(idx)), shape=(n_windows, r))
     co = (x.T @ x).toarray()
     return np.diag(co).copy(), co, n_windows
 
