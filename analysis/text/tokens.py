@@ -10,7 +10,7 @@ Two backends segment with the *same* merged dictionary (:func:`analysis.text.lex
   ``data/raw``).
 
 Every keep/drop decision depends only on the token string, so it is made once per distinct token
-(and memoised per process); per token there is only Arrow dictionary-encoding and NumPy work.
+(and memoised per process); per token there is only one dictionary look-up and NumPy work.
 The merged dictionary and the segmenters are built once per process and dictionary content
 (about 1–2 s), never at import time.
 ``tokenize`` is a module-level function over a DataFrame: ``executor=`` (in-process, a process
@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from analysis import hashing
 
@@ -358,17 +357,12 @@ _CHUNK_CHARS = 2_000_000  # segment this many characters at a time (bounds peak 
 def _word_ids(texts: list[str], backend: Backend, options: TokenizerOptions, table) -> np.ndarray:
     """Decision-table ids of the words of ``"\n".join(texts)``, in order.
 
-    The word list is dictionary-encoded by Arrow (C++), so the Python-level work is one lookup
-    per *distinct* word of the chunk.
+    One dictionary look-up per word (C-level ``map``; a new distinct word gets its keep/drop
+    decision once, in ``_Decisions.__missing__``): cheaper than converting millions of
+    segmenter strings to Arrow (UTF-8) to dictionary-encode them.
     """
     words = segment(texts, backend=backend, options=options)
-    if not words:
-        return np.array([], dtype=np.int64)
-    encoded = pc.dictionary_encode(pa.array(words, pa.string()))
-    del words
-    local = encoded.dictionary.to_pylist()
-    to_table = np.fromiter(map(table.__getitem__, local), dtype=np.int64, count=len(local))
-    return to_table[encoded.indices.to_numpy(zero_copy_only=False)]
+    return np.fromiter(map(table.__getitem__, words), dtype=np.int64, count=len(words))
 
 
 def _tokenize_frame(paragraphs: pd.DataFrame, backend: Backend, options: TokenizerOptions):
@@ -391,7 +385,10 @@ def _tokenize_frame(paragraphs: pd.DataFrame, backend: Backend, options: Tokeniz
     kept = keep_of[ids]
     ids, ends = ids[kept], ends[kept]
     starts = ends - length_of[ids]
-    row = np.searchsorted(para_starts, starts, side="right") - 1
+    # paragraph of each kept word: words are in text order, so one search per paragraph (its
+    # first word) instead of one per word; row = last paragraph starting at or before the word
+    firsts = np.searchsorted(starts, para_starts, side="left")
+    row = np.repeat(np.arange(len(texts)), np.diff(np.append(firsts, len(starts))))
     doc = pd.Categorical(paragraphs["doc_id"].astype(str))
     return pd.DataFrame(
         {
