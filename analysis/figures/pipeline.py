@@ -79,7 +79,8 @@ def build_all(
             the next inputs are computed; 0 draws in this process. The CLI uses 2; a script
             that passes >0 needs the usual ``if __name__ == "__main__":`` guard.
         render_share: with ``render_workers`` > 0, this process draws its share of the
-            figures too (:class:`~analysis.figures.render.Renderer`, ``share``).
+            figures too (:class:`~analysis.figures.render.Renderer`, ``share``; off by
+            default: why is written there).
 
     Returns:
         DataFrame[kind, name, status, seconds, reason] — status ``built`` / ``unchanged`` /
