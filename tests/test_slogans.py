@@ -357,3 +357,18 @@ def test_separator_normalised_offsets_equal_a_character_by_character_rewrite(pat
     text, shifted = _separator_normalised(big, patterns)
     assert text == "".join(out)
     assert _original_offsets(np.arange(len(text)), shifted).tolist() == index
+
+
+def test_batch_formulas_and_digit_coded_programmes(patterns):
+    """“三个一批” is a formula (N batches), not the quantity 一批; quoted digits name a programme
+    also with a qualifier before the head (“2468”民生保障计划), never across 等."""
+    text = (
+        "落实“三个一批”要求，一批项目开工。实施“2468”民生保障计划和“579”强基行动，"
+        "推进“136”等重点工程，新建一批学校。"
+    )
+    paragraphs = pd.DataFrame(
+        {"doc_id": ["A"], "para_id": [0], "text": [text], "text_original": [text]}
+    )
+    found = set(slogan_mentions(paragraphs, patterns)["slogan"])
+    assert {"三个一批", "2468民生保障计划", "579强基行动"} <= found
+    assert not any(k.startswith("136") or k == "一批" for k in found)
