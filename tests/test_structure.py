@@ -248,3 +248,22 @@ def test_front_matter_title_wins_and_header_lines_stay_in_the_block():
     title, kept, n = title_block(lines, meta_title="2015年内蒙古自治区政府工作报告")
     assert title == "2015年内蒙古自治区政府工作报告" and kept[0] == title and n == 3
     assert title_block(lines, meta_title="首页 > 新闻")[0] == ""
+
+
+def test_salutations_and_lead_ins_are_not_headings():
+    """A short line ending in a colon addresses someone or leads in: body, never a section."""
+    lines = [
+        "尊敬的主任、各位副主任、各位委员：",
+        "受县人民政府委托，现将全县道路交通安全工作情况报告如下。",
+        "今年重点抓了以下工作：",
+        "（一）完善工作机制。成立专班，定期调度。",
+        "（二）开展专项整治。查处违法行为1200起。",
+    ]
+    df = structure_paragraphs(lines)
+    assert df["kind"].tolist() == ["body", "body", "body", "body", "body"]
+    assert df["section_no"].tolist() == [0] * 5
+    assert df["subsection"].tolist()[:3] == ["", "", ""]
+    # without numbered top headings, a short plain line is still a section heading
+    df = structure_paragraphs(["各位来宾：", "产业发展", "全年新增企业20家。"])
+    assert df["kind"].tolist() == ["body", "heading", "body"]
+    assert df["section"].tolist() == ["", "产业发展", "产业发展"]

@@ -253,9 +253,11 @@ def split_long(line: str, limit: int = MAX_PARAGRAPH) -> list[str]:
 
 
 def _is_plain_heading(line: str) -> bool:
+    # a line ending in a colon addresses someone or leads in (各位代表：, 县人大常委会：,
+    # 主要做法如下：): never a section heading
     return (
         len(line) <= PLAIN_HEADING_MAX
-        and line[-1] not in SENTENCE_END + "，,、"
+        and line[-1] not in SENTENCE_END + "，,、：:"
         and not line.startswith(("——", "--", "—"))
     ) or bool(_BRACKET_LABEL.match(line))
 
