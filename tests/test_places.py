@@ -219,3 +219,17 @@ def test_the_issuing_body_outranks_a_neighbour_named_in_the_body():
     assert titled.place == "民权县"
     # without the issuing body, the neighbour's mentions do not make it the subject
     assert infer_place("关于全年工作情况的报告", body.rsplit("\n", 1)[0]).place != "民权县"
+
+
+def test_township_named_first_in_its_title():
+    """A place-word stem (长安) counts as the title's subject when a year or an official form
+    follows it; elsewhere in a title it needs an official form as before."""
+    body = (
+        "2020年，在雁塔区委、区政府的正确领导下，街道党工委团结带领全街道干部群众奋力拼搏。\n"
+        "全街道完成固定资产投资12亿元。街道党工委坚持党建引领，全街道社会和谐稳定。"
+    )
+    guess = infer_place("长安街道2020年工作报告", body)
+    assert (guess.place, guess.level, guess.province) == ("长安街道", "township", "陕西省")
+    assert township_mentions("长安街道人民政府工作报告", title=True) == {"长安街道": 1}
+    assert township_mentions("关于长安街道的报告", title=True) == {}
+    assert township_mentions("长安街道2020年工作报告") == {}  # not a title: no evidence

@@ -56,7 +56,8 @@ SHORT_WEIGHT = 0.5  # a short form of a city or prefecture (七台河, 晋中) c
 # for a name also seen in full; province short forms (宁夏, 内蒙古, 四川) and abbreviations that
 # keep the suffix (延边州, 黔东南州: gazetteer.suffixed_abbreviation) count as full names
 _OFFICIAL = re.compile(
-    r"^(?:第[一二三四五六七八九十\d]+届)?(?:人民代表大会|人大|人民政府|政府|党委|委员会|委(?!托))"
+    r"^(?:第[一二三四五六七八九十\d]+届)?"
+    r"(?:人民代表大会|人大|人民政府|政府|党委|党工委|办事处|委员会|委(?!托))"
 )
 
 # (?:\*+|[xX×]{1,3}|某)(镇|乡|…), written so that every branch starts with a literal character:
@@ -205,7 +206,16 @@ _ALL_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _SUFFIX = re.compile(r"(镇|乡|街道)")
 
 
-def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str]:
+# what follows a township named as the title's subject: 东湖街道2020年工作报告, 青石镇人民政府…
+_TITLE_TAIL = re.compile(
+    r"\s*(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})\s*年"
+    r"|人民政府|政府|党委|党工委|办事处|人大|第[一二三四五六七八九十\d]+届"
+)
+
+
+def township_mentions(
+    text: str, covered: set[int] = frozenset(), *, title: bool = False
+) -> Counter[str]:
     """Count ``name + 镇/乡/街道`` in ``text`` that look like township names.
 
     A stem is two to four characters with no administrative or function character. It is
@@ -214,8 +224,11 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
     农民进镇, 民族乡), when its first character completes a word with the character before it
     (扩|权强镇) or when it is always preceded by the same character (a fragment of a longer
     name). A stem that is a place-tagged but mostly ordinary word (太平镇, 长安镇) counts only when
-    the name also occurs in an official form (``太平镇党委``, ``长安镇人民政府``). Positions in
-    ``covered`` (gazetteer names) are skipped.
+    the name also occurs in an official form (``太平镇党委``, ``长安镇人民政府``). Either kind of
+    stem counts when the text names it as a place: in an address right after a gazetteer name
+    (安吉县石门镇), before its congress (青石镇第十八届人民代表大会) or, with ``title``, as the
+    title's first words followed by a year or an official form (东湖街道2020年工作报告).
+    Positions in ``covered`` (gazetteer names) are skipped.
     """
     freq = jieba_words()[0]
     stems: Counter[str] = Counter()
@@ -240,11 +253,14 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
                 continue  # 扩|权强镇, 城|关镇 inside a longer word
             name = stem + m.group(1)
             kind = _stem_kind(stem)
-            if kind == "common":  # 代表镇 (我代表镇人民政府), 接受镇, 农民进镇, 民族乡 ...
-                if start and start - 1 in covered:  # ... but 安吉县石门镇: an address
+            if kind:  # 代表镇 (我代表镇人民政府), 接受镇, 农民进镇, 民族乡; 东湖, 太平 ...
+                if (start and start - 1 in covered) or (
+                    title and start == 0 and _TITLE_TAIL.match(text, m.end())
+                ):  # ... but 安吉县石门镇 (an address), 东湖街道2020年… (the title's subject)
                     addressed[name] += 1
-                continue
-            if kind == "place-word":
+                    continue
+                if kind == "common":
+                    continue
                 wordy.add(name)
             stems[name] += 1
             before[name][prev] += 1
@@ -262,7 +278,7 @@ def township_mentions(text: str, covered: set[int] = frozenset()) -> Counter[str
         longer = prev + name
         if prev and re.match(r"[\u4e00-\u9fff]", prev) and n_prev >= 0.7 * n and longer in stems:
             continue  # always preceded by the same character: a fragment of ``longer``
-        if name in wordy and not official_count(name, text, first=True):
+        if name in wordy and name not in addressed and not official_count(name, text, first=True):
             continue
         out[name] = n
     for name in list(out):
@@ -417,7 +433,7 @@ def infer_place(
             continue
         mentions = find_mentions(text, gazetteer=gaz)
         covered = {i for m in mentions for i in range(m.start, m.end)}
-        towns = township_mentions(text, covered)
+        towns = township_mentions(text, covered, title=part == "title")
         for m in mentions:
             levels[m.name], divisions[m.name] = m.level, m.divisions
             for d in m.divisions:
