@@ -285,3 +285,12 @@ def test_app_publish_line_is_chrome_and_gives_the_date(patterns):
     assert result.lines == [body] and result.meta["date"] == "2022-08-01"
     kept = ["我们的做法发表于2022-08-03出版的省委刊物上,得到肯定。", "分享到群众中去,效果很好。"]
     assert clean_lines(kept, patterns).lines == kept
+
+
+@pytest.mark.parametrize(
+    "line", ["【打印本页】 【关闭窗口】", "[打印] [关闭]", "【收藏】|【纠错】"]
+)
+def test_bracketed_page_tools_are_chrome(patterns, line):
+    result = clean_lines(["全镇招商引资完成1950万元。", line], patterns)
+    assert result.lines == ["全镇招商引资完成1950万元。"]
+    assert result.removed[0][1] == "chrome:navigation"
