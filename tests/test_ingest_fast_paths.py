@@ -716,6 +716,15 @@ def test_finishing_lists_are_the_final_paragraphs_columns(tmp_path):
     chunk = ingest_chunk(([str(f) for f in files], bases, None))
     done = finish_corpus(chunk.documents, chunk.paragraphs, chunk.quality)
     assert len(done.paragraphs) < len(chunk.paragraphs)  # recurring lines were dropped
+    # the caller's lists (ingest_files passes the rows' own) describe the rows BEFORE the drop:
+    # they must not be used then
+    cols = ("doc_id", "kind", "text")
+    given = finish_corpus(
+        chunk.documents, chunk.paragraphs, chunk.quality,
+        lists={c: chunk.paragraphs[c].tolist() for c in cols},
+    )  # fmt: skip
+    for name in ("documents", "paragraphs", "quality", "duplicates"):
+        pd.testing.assert_frame_equal(getattr(given, name), getattr(done, name), check_exact=True)
     profiles = load_genre_profiles()
     roles = paragraph_roles(done.paragraphs, profiles=profiles)
     assert roles.tolist() == done.paragraphs["role"].tolist()
@@ -739,3 +748,35 @@ def test_line_shape_screen_equals_the_three_substitutions():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
         want = _SPACE.sub("", _MASK_LATIN.sub("a", _MASK_DIGITS.sub("0", text)))
         assert line_shape(text) == want, repr(text)
+
+
+def test_lists_given_to_finish_corpus_equal_the_table_columns(tmp_path, monkeypatch):
+    """ingest_files hands finish_corpus the rows' own doc_id/kind/text lists: the corpus equals
+    the one finished from the tables alone (roles, genres, near-duplicates)."""
+    import analysis.corpus.build as build
+
+    for i in range(6):
+        body = "\n".join(f"全镇第{k}项工作完成投资{i + k}亿元，同比增长{k}%。" for k in range(5))
+        text = f"某镇政府工作报告{i}\n各位代表：\n{body}\n衷心感谢各位代表！\n谢谢大家！"
+        (tmp_path / f"r{i}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "r9.txt").write_text(text, encoding="utf-8")  # a near-duplicate
+    seen = {}
+
+    finish = build.finish_corpus
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs.get("lists") or {})
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(build, "finish_corpus", spy)
+    files = sorted(tmp_path.glob("*.txt"))
+    corpus = build.ingest_files(files)
+    assert set(seen) == {"doc_id", "kind", "text"}
+    for c, values in seen.items():  # the rows, in table order
+        assert values == corpus.paragraphs[c].tolist()
+    assert (corpus.paragraphs["role"] != SUBSTANCE).any() and len(corpus.duplicates)
+    bases = {str(f): b for f, b in build.doc_id_bases(files).items()}
+    rows = build.rows_corpus([build.ingest_rows(([str(f) for f in files], bases, None))])
+    plain = finish(rows.documents, rows.paragraphs, rows.quality)  # lists from the tables
+    for name in ("documents", "paragraphs", "quality", "duplicates"):
+        pd.testing.assert_frame_equal(getattr(corpus, name), getattr(plain, name), check_exact=True)
