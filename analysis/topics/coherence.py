@@ -99,7 +99,15 @@ def _window_counts_coded(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """:func:`window_counts` over integer-coded units, vectorised over all units at once
     (same windows, same counts: a unit of ``length <= window`` or ``window=None`` is one
-    window, a longer one has ``length - window + 1``; empty units have none)."""
+    window, a longer one has ``length - window + 1``; empty units have none).
+
+    Each occurrence of a word covers a range of consecutive windows; a word's ranges, clipped
+    at the end of its previous one, are disjoint, so ``occ`` is their summed length and the
+    windows holding both ``a`` and ``b`` are the summed overlaps of a range of ``a`` with a
+    range of ``b``. Only occurrences less than ``window`` tokens apart in one unit can overlap:
+    with a window they are paired directly (:func:`_pair_overlaps`); for whole units
+    (``window=None``) by a sparse product of the window-by-word matrix.
+    """
     r = len(words)
     lengths = texts.lengths
     if window is None:
@@ -113,31 +121,68 @@ def _window_counts_coded(
     word = texts.codes_for(words)
     pos = np.flatnonzero(word >= 0)
     unit = np.searchsorted(texts.offsets, pos, side="right") - 1
-    j = pos - texts.offsets[unit]  # position inside the unit
     if window is None:
-        lo = hi = np.zeros_like(j)
+        lo = hi = first_win[unit]
     else:
+        j = pos - texts.offsets[unit]  # position inside the unit
         long = lengths[unit] > window
-        lo = np.where(long, np.maximum(0, j - window + 1), 0)
-        hi = np.where(long, np.minimum(j, n_win[unit] - 1), 0)
-    # per word, its occurrences in reading order: window ranges [lo, hi] whose ends never
-    # decrease, so clipping each range at the end of the word's previous one leaves disjoint,
-    # ascending ranges covering the same windows (a window holding a word twice counts once)
-    col = word[pos].astype(np.int16 if r < 2**15 else np.int64)
-    by_word = np.argsort(col, kind="stable")  # radix sort for int16
-    col, lo, hi = col[by_word], (first_win[unit] + lo)[by_word], (first_win[unit] + hi)[by_word]
-    same = np.concatenate(([False], col[1:] == col[:-1]))
-    lo = np.where(same, np.maximum(lo, np.concatenate(([0], hi[:-1] + 1))), lo)
+        lo = first_win[unit] + np.where(long, np.maximum(0, j - window + 1), 0)
+        hi = first_win[unit] + np.where(long, np.minimum(j, n_win[unit] - 1), 0)
+    col = word[pos]
+    # per word, its ranges in reading order (their ends never decrease): each clipped at the
+    # end of the previous one leaves disjoint ranges covering the same windows
+    by_word = np.argsort(col.astype(np.int16 if r < 2**15 else np.int64), kind="stable")
+    sorted_col = col[by_word]
+    same = np.concatenate(([False], sorted_col[1:] == sorted_col[:-1]))
+    previous_end = np.concatenate(([0], hi[by_word][:-1] + 1))
+    lo = lo.copy()
+    lo[by_word] = np.where(same, np.maximum(lo[by_word], previous_end), lo[by_word])
     span = np.maximum(hi - lo + 1, 0)
+    occ = np.bincount(col, weights=span, minlength=r)  # windows holding each word
+    if window is None:
+        co = _product_overlaps(col, lo, span, by_word, n_windows, r)
+    else:
+        limit = np.minimum(texts.offsets[unit + 1], pos + window)  # first position too far
+        co = _pair_overlaps(col, lo, hi, pos, limit, r)
+    co[np.diag_indices(r)] = occ
+    return occ, co, n_windows
+
+
+def _pair_overlaps(col, lo, hi, pos, limit, r: int) -> np.ndarray:
+    """(r, r) summed overlaps of the window ranges ``[lo, hi]`` of every two occurrences of
+    different words, occurrence ``j`` after ``i`` paired when ``pos[j] < limit[i]`` (same
+    unit, near enough to share a window); diagonal left 0. Pairs are found offset by offset
+    (``i``, ``i + k``), keeping only the ``i`` still paired at ``k - 1``."""
+    n = len(pos)
+    acc = np.zeros(r * r)
+    first = np.arange(n)
+    k = 1
+    while True:
+        first = first[first + k < n]
+        first = first[pos[first + k] < limit[first]]
+        if not first.size:
+            break
+        second = first + k
+        overlap = np.minimum(hi[first], hi[second]) - np.maximum(lo[first], lo[second]) + 1
+        hit = overlap > 0  # never for two ranges of one word (disjoint)
+        key = col[first[hit]] * r + col[second[hit]]
+        acc += np.bincount(key, weights=overlap[hit], minlength=r * r)
+        k += 1
+    acc = acc.reshape(r, r)
+    return acc + acc.T
+
+
+def _product_overlaps(col, lo, span, by_word, n_windows: int, r: int) -> np.ndarray:
+    """(r, r) windows holding both words, from the CSC window-by-word matrix built straight
+    from each word's disjoint ranges (``lo``, ``span`` long, sorted by word by ``by_word``)."""
+    col, lo, span = col[by_word], lo[by_word], span[by_word]
     small = max(n_windows, int(span.sum())) < 2**31
     idx = np.int32 if small else np.int64  # the index type scipy would pick
     row = np.repeat((lo - np.concatenate(([0], np.cumsum(span)[:-1]))).astype(idx), span)
     row += np.arange(row.size, dtype=idx)
     indptr = np.concatenate(([0], np.cumsum(np.bincount(col, weights=span, minlength=r))))
-    # CSC straight from the ranges: each column's window ids ascending, no duplicates
     x = sparse.csc_matrix((np.ones(row.size), row, indptr.astype(idx)), shape=(n_windows, r))
-    co = (x.T @ x).toarray()
-    return np.diag(co).copy(), co, n_windows
+    return (x.T @ x).toarray()
 
 
 def _npmi_matrix(occ: np.ndarray, co: np.ndarray, n: int) -> np.ndarray:
