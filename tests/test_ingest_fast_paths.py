@@ -780,3 +780,43 @@ def test_lists_given_to_finish_corpus_equal_the_table_columns(tmp_path, monkeypa
     plain = finish(rows.documents, rows.paragraphs, rows.quality)  # lists from the tables
     for name in ("documents", "paragraphs", "quality", "duplicates"):
         pd.testing.assert_frame_equal(getattr(corpus, name), getattr(plain, name), check_exact=True)
+
+
+def test_simplified_line_list_equals_the_conversion_of_the_joined_text(monkeypatch):
+    """clean_lines converts its list of lines without joining and re-splitting them: the pieces
+    are to_simplified of the joined text, cut at its line breaks, the known conversions are the
+    lines' own, and a line OpenCC cannot change comes back as the same object (an unchanged
+    paragraph's text and text_original then share one string)."""
+    from analysis.corpus import script
+
+    def check(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+        pieces, known = script.simplified_line_list(lines)
+        text = "\n".join(lines)
+        assert pieces == script.to_simplified(text).split("\n")
+        assert all(known[x] == script.to_simplified(x) for x in known)
+        if known:
+            split = text.split("\n")
+            kept = {x for x, p in zip(split, pieces, strict=True) if x and len(x) == len(p)}
+            assert set(known) == kept
+        return pieces, known
+
+    rng = random.Random(29)
+    table = script._t2s_changing()
+    for size in (1, 5, 40, 400):  # short texts (one OpenCC call) and long ones (changing lines)
+        for _ in range(30):
+            lines = _script_lines(rng, size)
+            pieces, _ = check(lines)
+            if table is not None and len("\n".join(lines)) >= script.CHANGING_LINES_MIN:
+                for line, piece in zip(lines, pieces, strict=True):
+                    if not any(table[ord(c)] for c in line):
+                        assert piece is line
+    assert script.simplified_line_list([]) == ([""], {})
+    check(["發展\n經濟", "建设"])  # a line break inside a line
+    # conversions that change the length of the whole text: the per-character fallback, on a
+    # long text (changing lines) and a short one
+    fake = _LengthChangingConverter(("乾", "干干"), ("發", "发"))
+    monkeypatch.setattr(script, "_converter", lambda config: fake)
+    long = ["建设发展" * 30] * 20 + ["乾燥", "發展"]
+    if table is not None:
+        assert check(long) == (["建设发展" * 30] * 20 + ["乾燥", "发展"], {})
+    assert check(["發展", "乾燥", "發"]) == (["发展", "乾燥", "发"], {})

@@ -32,7 +32,7 @@ from analysis import paths
 from analysis._files import read_yaml
 from analysis.errors import InputFileError
 
-from .script import simplified_lines, to_simplified
+from .script import simplified_line_list, to_simplified
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -598,7 +598,7 @@ class CleanResult:
             ``field_value:<field>`` (the value of a label left alone on the line before).
         blank_nos: line numbers of blank lines (paragraph separators in many exports).
         simplified: ``{line: to_simplified(line)}`` for lines the article's one OpenCC call
-            converted (see :func:`analysis.corpus.script.simplified_lines`), so later steps do
+            converted (see :func:`analysis.corpus.script.simplified_line_list`), so later steps do
             not convert them again.
     """
 
@@ -651,7 +651,7 @@ def clean_lines(
     """
     text, counts = clean_line("\n".join(raw_lines))
     lines = [line.strip() for line in text.split("\n")]
-    simple_lines, known = simplified_lines("\n".join(lines))
+    simple_lines, known = simplified_line_list(lines)
     if len(simple_lines) != len(lines):  # pragma: no cover - to_simplified keeps length
         simple_lines, known = [to_simplified(line) for line in lines], {}
     result = CleanResult(lines=[], counts=counts, simplified=known)

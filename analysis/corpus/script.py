@@ -52,15 +52,25 @@ def simplified_lines(text: str) -> tuple[list[str], dict[str, str]]:
     conversion, and it is ``to_simplified(line)`` whenever it keeps the line's length. Later
     steps look converted lines up here instead of converting the document's text again.
     """
+    return simplified_line_list(text.split("\n"))
+
+
+def simplified_line_list(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """:func:`simplified_lines` of ``"\n".join(lines)``, from the lines themselves: a line that
+    OpenCC cannot change comes back as it is (the same object, not a copy split out of the
+    converted text), so an unchanged paragraph's ``text`` and ``text_original`` share one
+    string."""
+    text = "\n".join(lines)
     if not text:
         return [text], {}
-    converted = _convert_changing_lines(text)
-    if len(converted) != len(text):  # to_simplified's character-by-character fallback
-        return to_simplified(text).split("\n"), {}
-    pieces = converted.split("\n")
+    if text.count("\n") != len(lines) - 1:  # a line break inside a line
+        lines = text.split("\n")
+    pieces = _convert_line_list(lines, text)
+    if sum(map(len, pieces)) + len(pieces) - 1 != len(text):  # the conversion changed length:
+        return to_simplified(text).split("\n"), {}  # to_simplified's per-character fallback
     known = {
         line: piece
-        for line, piece in zip(text.split("\n"), pieces, strict=True)
+        for line, piece in zip(lines, pieces, strict=True)
         if line and len(line) == len(piece)
     }
     return pieces, known
@@ -68,28 +78,34 @@ def simplified_lines(text: str) -> tuple[list[str], dict[str, str]]:
 
 def _convert_changing_lines(text: str) -> str:
     """``_converter("t2s").convert(text)``, sending OpenCC only the lines that hold a character
-    its dictionaries can change (:func:`_t2s_changing`): on any other line every dictionary
-    entry that matches maps to itself, so the line is its own conversion (and no phrase spans
-    a line break)."""
+    its dictionaries can change (see :func:`_convert_line_list`)."""
+    return "\n".join(_convert_line_list(text.split("\n"), text))
+
+
+def _convert_line_list(lines: list[str], text: str) -> list[str]:
+    """``_converter("t2s").convert(text).split("\n")`` for ``text == "\n".join(lines)``,
+    sending OpenCC only the lines that hold a character its dictionaries can change
+    (:func:`_t2s_changing`): on any other line every dictionary entry that matches maps to
+    itself, so the line is its own conversion (and no phrase spans a line break)."""
     table = _t2s_changing()
     if table is None or len(text) < CHANGING_LINES_MIN:
-        return _converter("t2s").convert(text)
+        return _converter("t2s").convert(text).split("\n")
     try:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:  # a lone surrogate
-        return _converter("t2s").convert(text)
+        return _converter("t2s").convert(text).split("\n")
     at = np.flatnonzero(table[codes])
+    out = list(lines)
     if not len(at):
-        return text
-    lines = text.split("\n")
+        return out
     breaks = np.flatnonzero(codes == 0x0A)
     dirty = np.unique(np.searchsorted(breaks, at)).tolist()  # line of each such character
     pieces = _converter("t2s").convert("\n".join(lines[i] for i in dirty)).split("\n")
     if len(pieces) != len(dirty):  # pragma: no cover - OpenCC keeps line breaks
-        return _converter("t2s").convert(text)
+        return _converter("t2s").convert(text).split("\n")
     for i, piece in zip(dirty, pieces, strict=True):
-        lines[i] = piece
-    return "\n".join(lines)
+        out[i] = piece
+    return out
 
 
 CHANGING_LINES_MIN = 2000  # shorter texts: one OpenCC call (numpy's overhead)
