@@ -57,7 +57,7 @@ def test_roles_of_a_work_report(profiles):
     roles = document_roles(REPORT, profiles=profiles)
     assert roles == [
         "salutation",
-        "thanks",  # the "我代表…请予审议" formula
+        "opening",  # the "我代表…请予审议" formula (labelled thanks before session 4)
         "substance",
         "thanks",
         "substance",  # one supervision sentence in a long policy paragraph stays substance
@@ -194,3 +194,20 @@ def test_genre_cues_in_the_title_block_headlines_and_summaries(profiles):
     assert ev.loc["headline", "genre"] == "experience_material"
     assert ev.loc["summary", "genre"] == "work_summary"
     assert ev.loc["essay", "genre"] == "none"
+
+
+def test_opening_formula_is_its_own_role(profiles):
+    """The opening formula of a work report is `opening`, not thanks; a sentence that merely
+    mentions 提请大会审议 stays substance."""
+    texts = [
+        "受县人民政府委托，我向大会报告政府工作，请予审议，并请县政协委员和列席会议的同志提出意见。",
+        "提请大会审议的规划纲要总结了过去五年的发展成就，提出了今后五年的目标任务和重大项目。",
+        BODY,
+        THANKS,
+    ]
+    assert document_roles(texts, profiles=profiles) == [
+        "opening",
+        "substance",
+        "substance",
+        "thanks",
+    ]
