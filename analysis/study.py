@@ -528,10 +528,16 @@ class Study:
 
     @result
     def prevalence_by_level(self) -> pd.DataFrame:
-        """``theme_prevalence_by_level`` (not applicable without a ``level`` column)."""
+        """``theme_prevalence_by_level``: by the manifest's ``level``, else by the level inferred
+        from the text (``place_level``, labelled in ``level_source``); not applicable when
+        neither exists. Empty (the years pooled table then carries the levels) when no
+        document with a level is dated."""
         df = self.prevalence["theme_prevalence_by_level"]
-        if df.empty:
-            raise NotApplicable("documents have no 'level' (add a level column to manifest.csv)")
+        if df.empty and self.prevalence["theme_prevalence_by_level_overall"].empty:
+            raise NotApplicable(
+                "documents have no 'level' (add a level column to manifest.csv) and no level "
+                "inferred from the text (place_level)"
+            )
         return df
 
     # -- text reuse and slogan diffusion ------------------------------------------------------

@@ -89,6 +89,7 @@ TEXT_COLUMNS: frozenset[str] = frozenset(
         "title_original",
         "date",
         "level",
+        "level_source",
     }
 )
 
@@ -311,8 +312,14 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "q": "Benjamini–Hochberg adjusted p-value (false discovery rate) within the comparison "
     "(group_comparison.csv: across outcomes)",
     # themes over time
-    "level": "administrative level from manifest.csv; *_effects.csv: the covariate's level "
-    "(`per year` for year, the category compared with `reference`)",
+    "level": "administrative level from manifest.csv (theme_prevalence_by_level*.csv without "
+    "a manifest level: the level inferred from the text, place_level, see level_source); "
+    "*_effects.csv: the covariate's level (`per year` for year, the category compared with "
+    "`reference`)",
+    "level_source": "where the level comes from: `manifest` (manifest.csv's level column, used "
+    "whenever any document has one) or `inferred from the text (place_level)`",
+    "n_docs_without_level": "documents (near-duplicates excluded) left out for lack of a level "
+    "(no manifest level / no inferred place_level); the same on every row",
     "n_with_theme": "documents with at least one hit of the theme",
     "prevalence": "themes over time: mean hits per 1,000 tokens (or share of documents with the "
     "theme, see measure); topics: the topic's share of all modelled tokens",

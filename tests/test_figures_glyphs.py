@@ -54,8 +54,9 @@ def raw_build(tmp_path_factory):
 #: data/raw has no manifest, hence no administrative level: that one figure cannot apply.
 #: Inference outputs need more than 5 reports: theme effects need several dated years, group
 #: comparison groups, lexicon suggestions 100,000 tokens for word vectors.
+# themes_by_level is drawn on data/raw (levels inferred from the text, place_level), saying
+# "not applicable (n = 2 in county, 3 in township)" like themes_by_year does
 NOT_APPLICABLE_ON_RAW = {
-    "themes_by_level",
     "theme_effects",
     "group_comparison",
     "lexicon_suggestions",

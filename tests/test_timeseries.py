@@ -171,7 +171,13 @@ def test_default_corpus_with_few_dates_degrades_gracefully(caplog):
     dated = docs[(docs["duplicate_of"] == "") & docs["year"].notna()]
     assert 0 < by_year.drop_duplicates("year")["n_docs"].sum() == len(dated) < len(docs)
     assert "lack a value" in caplog.text
-    assert tables["theme_prevalence_by_level"].empty and "no 'level' column" in caplog.text
+    # no manifest level: the level inferred from the text; 3 of 8 analysed reports have none
+    by_level = tables["theme_prevalence_by_level_overall"]
+    assert "using the level inferred from the text" in caplog.text
+    assert set(by_level["level_source"]) == {ts.LEVEL_SOURCE_INFERRED}
+    assert set(by_level["n_docs_without_level"]) == {3}
+    sizes = by_level.drop_duplicates("level").set_index("level")["n_docs"].to_dict()
+    assert sizes == {"county": 2, "township": 3}
     fig = pt.plot_prevalence_by_year(by_year)
     assert fig.axes[0].texts[0].get_text().startswith("not applicable (n = ")
     assert not any(a.containers or a.lines for a in fig.axes)
@@ -218,4 +224,95 @@ def test_levels_pool_years_when_thin_and_label_counts():
     over1 = ts.prevalence_by_level(scores, one, per_year=False, n_boot=50)
     fig = pt.plot_prevalence_by_level(ts.prevalence_by_level(scores, one), overall=over1)
     assert fig.axes[0].texts[0].get_text().startswith("not applicable (n = ")
+    plt.close(fig)
+
+
+def _inferred_docs(n_docs: int = 24):
+    """Synthetic documents without a manifest level: the level inferred from the text
+    (``place_level``) instead, empty for a few documents and for one near-duplicate."""
+    docs, scores = synthetic_theme_scores(n_docs=n_docs, years=(2001, 2002))
+    place_level = docs["level"].astype(object).copy()
+    place_level.iloc[[0, 1, 2]] = ["", None, ""]  # three reports with no inferred level
+    docs = docs.drop(columns="level").assign(place_level=place_level, duplicate_of="")
+    docs.loc[1, "duplicate_of"] = "d0000"  # a near-duplicate is neither analysed nor counted
+    return docs, scores
+
+
+def test_levels_fall_back_to_place_level_when_no_manifest_level():
+    docs, scores = _inferred_docs()
+    plain = docs[(docs["duplicate_of"] == "") & (docs["place_level"].fillna("") != "")]
+    for per_year in (True, False):
+        got = ts.prevalence_by_level(scores, docs, per_year=per_year, n_boot=50)
+        by = ["level", "year"] if per_year else ["level"]
+        assert list(got.columns) == [*by, *ts.PREVALENCE_COLUMNS, *ts.LEVEL_COLUMNS]
+        assert set(got["level_source"]) == {ts.LEVEL_SOURCE_INFERRED}
+        assert set(got["n_docs_without_level"]) == {2}  # d0000 and d0002 (d0001: duplicate)
+        # the same numbers as grouping by place_level by hand, those without one left out
+        want = ts.theme_prevalence(
+            scores, plain.assign(level=plain["place_level"]), by=by, n_boot=50
+        )
+        pd.testing.assert_frame_equal(got[want.columns], want)
+        assert got.drop_duplicates(by)["n_docs"].sum() == len(plain)
+    # a level column that is entirely empty counts as no manifest level
+    empty = docs.assign(level=pd.Series([""] * len(docs), dtype=object))
+    got = ts.prevalence_by_level(scores, empty, per_year=False, n_boot=50)
+    assert set(got["level_source"]) == {ts.LEVEL_SOURCE_INFERRED} and set(got["level"]) == {
+        "county",
+        "township",
+    }
+    tables = ts.prevalence_tables(scores, docs, n_boot=50)
+    assert not tables["theme_prevalence_by_level"].empty
+    assert not tables["theme_prevalence_by_level_overall"].empty
+
+
+def test_manifest_level_wins_over_place_level():
+    docs, scores = _inferred_docs()
+    manifest = pd.Series([None] * len(docs), dtype=object)
+    manifest.iloc[:12] = ["provincial" if i % 3 else "national" for i in range(12)]
+    docs = docs.assign(level=manifest)
+    got = ts.prevalence_by_level(scores, docs, per_year=False, n_boot=50)
+    assert set(got["level"]) == {"national", "provincial"}
+    assert set(got["level_source"]) == {ts.LEVEL_SOURCE_MANIFEST}
+    assert set(got["n_docs_without_level"]) == {12}  # 12 without a manifest level, 1 duplicate
+    assert got.drop_duplicates("level")["n_docs"].sum() == 11
+    fig = pt.plot_prevalence_by_level(got)
+    assert "level from the manifest; 12 reports without a level" in fig.axes[0].get_title()
+    plt.close(fig)
+
+
+def test_no_level_anywhere_is_empty_with_the_level_columns(caplog):
+    docs, scores = _inferred_docs()
+    for neither in (docs.drop(columns="place_level"), docs.assign(place_level="")):
+        got = ts.prevalence_by_level(scores, neither, per_year=False)
+        assert got.empty
+        assert list(got.columns) == ["level", *ts.PREVALENCE_COLUMNS, *ts.LEVEL_COLUMNS]
+    assert "no 'level' column" in caplog.text
+    fig = pt.plot_prevalence_by_level(got)
+    assert "no level" in fig.axes[0].texts[0].get_text()
+    plt.close(fig)
+
+
+def test_level_figure_says_the_levels_are_inferred_and_how_many_had_none():
+    docs, scores = _inferred_docs(n_docs=40)
+    per_year = ts.prevalence_by_level(scores, docs, n_boot=50)
+    overall = ts.prevalence_by_level(scores, docs, per_year=False, n_boot=50)
+    note = "level inferred from the text (place_level); 2 reports with no inferred level left out"
+    fig = pt.plot_prevalence_by_level(per_year, overall=overall)  # lines per level and year
+    assert note in fig._suptitle.get_text().replace("\n", " ")
+    plt.close(fig)
+    fig = pt.plot_prevalence_by_level(overall)  # bars, years pooled
+    assert note in fig.axes[0].get_title().replace("\n", " ")
+    plt.close(fig)
+    # no dated report: the years pooled table is drawn
+    undated = docs.assign(year=pd.array([pd.NA] * len(docs), dtype="Int64"))
+    empty = ts.prevalence_by_level(scores, undated, n_boot=50)
+    assert empty.empty
+    fig = pt.plot_prevalence_by_level(empty, overall=overall)
+    assert "pooled" in fig.axes[0].get_title() and fig.axes[0].patches
+    plt.close(fig)
+    # too few reports per level: not applicable, still saying where the levels came from
+    few = docs.iloc[:6]
+    fig = pt.plot_prevalence_by_level(ts.prevalence_by_level(scores, few, per_year=False))
+    text = fig.axes[0].texts[0].get_text().replace("\n", " ")
+    assert text.startswith("not applicable (n = ") and "inferred from the text" in text
     plt.close(fig)

@@ -195,9 +195,10 @@ def themes_by_year(ctx: Study, *, ax=None) -> Figure:
 
 @register(
     "themes_by_level",
-    "Theme prevalence by administrative level (from the manifest's level column), with 95% "
-    "intervals and the reports per level; years pooled when a level has too few reports per "
-    "year; not applicable (n = …) when fewer than two levels have 3 or more reports.",
+    "Theme prevalence by administrative level (the manifest's level column, or else the level "
+    "inferred from the text, place_level: the title says which and how many reports had none), "
+    "with 95% intervals and the reports per level; years pooled when a level has too few "
+    "reports per year; not applicable (n = …) when fewer than two levels have 3 or more reports.",
     inputs=["prevalence_by_level", "theme_labels"],
     title="Themes by administrative level",
 )
@@ -374,7 +375,7 @@ def keyword_tables(ctx: Study, tables_dir: Path) -> list[Path]:
 @register_table(
     "timeseries",
     "theme_prevalence_by_year.csv and theme_prevalence_by_level.csv (empty when the corpus has "
-    "no dates / no level metadata).",
+    "no dates / no level, from the manifest or inferred from the text; level_source says which).",
     inputs=["prevalence"],
 )
 def timeseries_tables(ctx: Study, tables_dir: Path) -> list[Path]:

@@ -16,7 +16,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from analysis.measures.timeseries import comparable_groups, not_applicable
+from analysis.measures.timeseries import (
+    LEVEL_SOURCE_INFERRED,
+    comparable_groups,
+    not_applicable,
+)
 
 from ._axes import figure_and_axes
 
@@ -198,6 +202,9 @@ def plot_prevalence_by_level(
     ``prevalence_by_level(per_year=False)``) and drawn as bars, and when even that compares
     fewer than two levels of ≥ :data:`MIN_GROUP_DOCS` reports the figure says
     "not applicable (n = …)". Panels share their y axis; legends give the reports per level.
+    The title (or the not-applicable message) says where the level comes from (the manifest,
+    or inferred from the text: ``level_source``) and how many reports had none
+    (``n_docs_without_level``). Without dated reports the pooled ``overall`` table is drawn.
 
     For a frame with ``year`` (from ``prevalence_by_level(per_year=True)``): one line per
     level over the years — one panel per theme without ``ax`` (or just ``theme``), the single
@@ -216,11 +223,14 @@ def plot_prevalence_by_level(
     Returns:
         The figure (not saved).
     """
+    if (df.empty or "level" not in df) and overall is not None and not overall.empty:
+        return plot_prevalence_by_level(overall, labels=labels, ax=ax)  # no dated reports
     if df.empty or "level" not in df:
         fig, ax = _new_ax(ax)
         _empty(ax, "no level metadata: theme prevalence by level not available")
         return fig
     names = labels or {}
+    source = level_source_note(df)
     left_out = ""
     if "year" in df:
         kept, left_out = comparable_groups(df, ["level", "year"])
@@ -229,13 +239,12 @@ def plot_prevalence_by_level(
                 pooled, left = comparable_groups(overall, ["level"])
                 if pooled["level"].nunique() >= 2:
                     why = "years pooled: per level and year " + left_out.replace("left out ", "")
-                    return _level_bars(
-                        pooled, names=names, ax=ax, note="; ".join(x for x in (why, left) if x)
-                    )
+                    note = "; ".join(x for x in (source, why, left) if x)
+                    return _level_bars(pooled, names=names, ax=ax, note=note)
                 return plot_prevalence_by_level(overall, labels=labels, ax=ax)
             fig, ax = _new_ax(ax)
             first = df[df["theme"] == df["theme"].iloc[0]]
-            _empty(ax, _wrap(not_applicable(first, ["level", "year"], "levels")))
+            _empty(ax, _na_message(first, ["level", "year"], source))
             return fig
         df = kept
     levels = sorted(df["level"].astype(str).unique())
@@ -245,9 +254,10 @@ def plot_prevalence_by_level(
         if kept["level"].nunique() < 2:
             fig, ax = _new_ax(ax)
             first = df[df["theme"] == df["theme"].iloc[0]]
-            _empty(ax, _wrap(not_applicable(first, ["level"], "levels")))
+            _empty(ax, _na_message(first, ["level"], source))
             return fig
-        return _level_bars(kept, names=names, ax=ax, note=left_out)
+        note = "; ".join(x for x in (source, left_out) if x)
+        return _level_bars(kept, names=names, ax=ax, note=note)
     if ax is not None or theme is not None:
         if theme is None:
             theme = df.groupby("theme")["prevalence"].mean().idxmax()
@@ -255,7 +265,8 @@ def plot_prevalence_by_level(
         _level_lines(ax, df[df["theme"] == theme], colours, max_gap=max_gap, legend=True)
         ax.set_xlabel("year")
         ax.set_ylabel(_ylabel(df))
-        ax.set_title(f"{names.get(theme, theme)} by level (95% interval)")
+        title = f"{names.get(theme, theme)} by level (95% interval)"
+        ax.set_title(title + ("\n" + _wrap(source, 90) if source else ""))
         return fig
     themes = list(themes) if themes is not None else sorted(df["theme"].unique())
     fig, axes = _facets(len(themes))
@@ -271,8 +282,30 @@ def plot_prevalence_by_level(
             )  # fmt: skip
     fig.supylabel(_ylabel(df, short=True), fontsize=9)
     title = "Theme prevalence by year and level (95% interval)"
-    fig.suptitle(title + ("\n" + _wrap(left_out, 110) if left_out else ""), fontsize=11)
+    note = "; ".join(x for x in (source, left_out) if x)
+    fig.suptitle(title + ("\n" + _wrap(note, 110) if note else ""), fontsize=11)
     return fig
+
+
+def level_source_note(df: pd.DataFrame) -> str:
+    """Where the levels of a by-level table come from and how many reports had none, e.g.
+    ``"level inferred from the text (place_level); 3 reports with no inferred level left
+    out"`` or ``"level from the manifest"`` (empty for a table without ``level_source``)."""
+    if df.empty or "level_source" not in df:
+        return ""
+    source = str(df["level_source"].iloc[0])
+    n = int(df["n_docs_without_level"].iloc[0]) if "n_docs_without_level" in df else 0
+    reports = f"{n} report{'' if n == 1 else 's'}"
+    if source == LEVEL_SOURCE_INFERRED:
+        inferred = "level inferred from the text (place_level)"
+        return f"{inferred}; {reports} with no inferred level left out"
+    note = f"level from the {source}"
+    return note + (f"; {reports} without a level left out" if n else "")
+
+
+def _na_message(first: pd.DataFrame, by: list[str], source: str) -> str:
+    message = _wrap(not_applicable(first, by, "levels"))
+    return message + ("\n" + _wrap(source) if source else "")
 
 
 def _level_lines(ax: Axes, sub: pd.DataFrame, colours: dict, *, max_gap: int, legend: bool):

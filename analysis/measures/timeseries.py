@@ -3,7 +3,8 @@ uncertainty.
 
 Two measures, both computed per (theme, year[, level]) from per-document theme scores
 (:func:`analysis.measures.themes.theme_scores`: ``doc_id, theme, hits, per_1k_tokens, share``) joined
-to document metadata (``doc_id, year`` and optionally ``level`` from the manifest):
+to document metadata (``doc_id, year`` and optionally ``level`` from the manifest, or else the
+``place_level`` inferred from the text):
 
 - ``"per_1k_tokens"`` (default): mean hits per 1,000 tokens across the documents of the year,
   with a seeded percentile bootstrap over documents (documents are the sampling unit, so the
@@ -227,21 +228,71 @@ def prevalence_by_year(
     return theme_prevalence(theme_scores, documents, by=("year",), **kwargs)
 
 
+LEVEL_SOURCE_MANIFEST = "manifest"
+LEVEL_SOURCE_INFERRED = "inferred from the text (place_level)"
+LEVEL_COLUMNS = ["level_source", "n_docs_without_level"]
+
+
+def _has_values(col: pd.Series) -> pd.Series:
+    """True where a metadata value is present (not NA, not blank)."""
+    return col.notna() & (col.astype(str).str.strip() != "")
+
+
+def documents_with_level(documents: pd.DataFrame) -> tuple[pd.DataFrame | None, str, int]:
+    """The documents with the ``level`` that by-level comparisons use, and where it comes from.
+
+    A manifest ``level`` wins whenever any document has one. Without it (no column, or the
+    column entirely empty) the level inferred from the text (``place_level``, see
+    :mod:`analysis.corpus.places`) is used instead. Near-duplicates are not counted.
+
+    Returns:
+        ``(documents, source, n_without)``: ``documents`` with a ``level`` column (``None``
+        when neither source has a value for any document), ``source`` (
+        :data:`LEVEL_SOURCE_MANIFEST`, :data:`LEVEL_SOURCE_INFERRED` or ``""``) and the number
+        of (non-duplicate) documents without a level, which the by-level tables leave out.
+    """
+    docs = without_duplicates(documents)
+    if "level" in docs.columns and _has_values(docs["level"]).any():
+        return documents, LEVEL_SOURCE_MANIFEST, int((~_has_values(docs["level"])).sum())
+    if "place_level" in docs.columns and _has_values(docs["place_level"]).any():
+        n_without = int((~_has_values(docs["place_level"])).sum())
+        level = documents["place_level"].where(_has_values(documents["place_level"]))
+        return documents.assign(level=level), LEVEL_SOURCE_INFERRED, n_without
+    return None, "", len(docs)
+
+
 def prevalence_by_level(
     theme_scores: pd.DataFrame, documents: pd.DataFrame, *, per_year: bool = True, **kwargs
 ) -> pd.DataFrame:
     """:func:`theme_prevalence` grouped by ``level`` (and ``year`` when ``per_year``).
 
-    Returns an empty frame (logged) when ``documents`` has no ``level`` column.
+    The level is the manifest's ``level`` when any document has one, else the level inferred
+    from the text (``place_level``); see :func:`documents_with_level`. Documents without a
+    level are left out and counted. Returns an empty frame (logged) when neither exists.
 
     Returns:
-        Columns ``level, [year,] theme, n_docs, n_with_theme, prevalence, lo, hi, measure``.
+        Columns ``level, [year,] theme, n_docs, n_with_theme, prevalence, lo, hi, measure,
+        level_source, n_docs_without_level``: ``level_source`` is ``"manifest"`` or
+        ``"inferred from the text (place_level)"``; ``n_docs_without_level`` the
+        (non-duplicate) documents left out for lack of a level (the same on every row).
     """
     by = ("level", "year") if per_year else ("level",)
-    if "level" not in documents.columns:
-        log.warning("theme prevalence by level: documents have no 'level' column; skipped")
-        return pd.DataFrame(columns=[*by, *PREVALENCE_COLUMNS])
-    return theme_prevalence(theme_scores, documents, by=by, **kwargs)
+    columns = [*by, *PREVALENCE_COLUMNS, *LEVEL_COLUMNS]
+    docs, source, n_without = documents_with_level(documents)
+    if docs is None:
+        log.warning(
+            "theme prevalence by level: documents have no 'level' column (manifest) and no "
+            "inferred 'place_level'; skipped"
+        )
+        return pd.DataFrame(columns=columns)
+    if source == LEVEL_SOURCE_INFERRED:
+        log.info(
+            "theme prevalence by level: no manifest 'level'; using the level inferred from "
+            "the text (place_level); %d document(s) without one left out",
+            n_without,
+        )
+    out = theme_prevalence(theme_scores, docs, by=by, **kwargs)
+    return out.assign(level_source=source, n_docs_without_level=n_without)[columns]
 
 
 def prevalence_tables(
@@ -254,7 +305,8 @@ def prevalence_tables(
 ) -> dict[str, pd.DataFrame]:
     """Both time-series tables at once, for the figure registry and ``figures/tables``.
 
-    Logs (and returns empty tables) when there are no dated documents or no ``level``.
+    Logs (and returns empty tables) when there are no dated documents or no ``level`` (from
+    the manifest or inferred from the text).
 
     Returns:
         ``{"theme_prevalence_by_year": prevalence_by_year(...),
