@@ -71,7 +71,7 @@ from analysis.measures.reuse import (
 )
 from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
 from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
-from analysis.measures.timeseries import prevalence_tables
+from analysis.measures.timeseries import documents_with_level, prevalence_tables
 from analysis.measures.validation import (
     intrusion_coding_sheet,
     slogan_coding_sheet,
@@ -579,7 +579,8 @@ class Study:
     @result
     def slogan_first_by_level(self) -> pd.DataFrame:
         """First year of each slogan at each administrative level (slogan, level, first_year,
-        first_doc, n_docs)."""
+        first_doc, n_docs, level_source, n_docs_without_level): the manifest's level, else the
+        level inferred from the text (place_level)."""
         return first_appearance_by_level(self.slogan_mentions, self.documents)
 
     # -- topics ------------------------------------------------------------------------------
@@ -689,6 +690,13 @@ class Study:
     def effect_covariates(self) -> list[str]:
         """Metadata columns usable as covariates: ``year`` and ``level`` when at least two
         analysed documents differ in them (not applicable otherwise)."""
+        # Only the manifest's level, deliberately NOT the level inferred from the text that the
+        # descriptive by-level outputs fall back to (timeseries.documents_with_level): here level
+        # enters a joint regression with year, so an inferred level would silently drop every
+        # report naming no place (not at random) from the year effect as well, and put an
+        # unvalidated, possibly wrong covariate into clustered-error estimates (theme_effects
+        # and topic_effects alike). A researcher who trusts place_level can copy it into
+        # manifest.csv's level column.
         docs = self.analysed_documents
         found = [
             c
@@ -743,15 +751,30 @@ class Study:
     @result
     def group_comparison(self) -> pd.DataFrame:
         """``group_comparison.csv``: theme rates between the levels (and regions) of the
-        documents, permutation test with BH q (:func:`analysis.measures.groups.compare_groups`)."""
+        documents, permutation test with BH q (:func:`analysis.measures.groups.compare_groups`).
+        The level is the manifest's, else the one inferred from the text (``place_level``;
+        :func:`analysis.measures.timeseries.documents_with_level`): ``level_source`` says which
+        and ``n_docs_without_level`` how many reports had none (both empty on region rows)."""
         docs = self.analysed_documents
-        by = [c for c in ("level", "region") if c in docs and docs[c].notna().any()]
-        if not by:
-            raise NotApplicable("no level or region column (add one to manifest.csv)")
+        # the level as in theme_prevalence_by_level: the manifest's, else inferred from the text
+        leveled, source, n_without = documents_with_level(docs)
+        has_region = "region" in docs and docs["region"].notna().any()
+        if leveled is None and not has_region:
+            raise NotApplicable(
+                "no level or region column (add one to manifest.csv) and no level inferred "
+                "from the text (place_level)"
+            )
         outcomes = theme_outcomes(self.theme_scores)
-        return pd.concat(
-            [compare_groups(outcomes, docs, b, seed=self.seed) for b in by], ignore_index=True
-        )
+        parts = []
+        if leveled is not None:
+            by_level = compare_groups(outcomes, leveled, "level", seed=self.seed)
+            parts.append(by_level.assign(level_source=source, n_docs_without_level=n_without))
+        if has_region:
+            by_region = compare_groups(outcomes, docs, "region", seed=self.seed)
+            parts.append(by_region.assign(level_source="", n_docs_without_level=pd.NA))
+        out = pd.concat(parts, ignore_index=True)
+        out["n_docs_without_level"] = out["n_docs_without_level"].astype("Int64")
+        return out
 
     @result
     def cooccurrence_terms(self) -> pd.DataFrame:

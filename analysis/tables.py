@@ -312,14 +312,16 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "q": "Benjamini–Hochberg adjusted p-value (false discovery rate) within the comparison "
     "(group_comparison.csv: across outcomes)",
     # themes over time
-    "level": "administrative level from manifest.csv (theme_prevalence_by_level*.csv without "
-    "a manifest level: the level inferred from the text, place_level, see level_source); "
+    "level": "administrative level from manifest.csv (theme_prevalence_by_level*.csv, "
+    "slogan_first_by_level.csv, reuse_documents.csv, group_comparison.csv without a manifest "
+    "level: the level inferred from the text, place_level, see level_source); "
     "*_effects.csv: the covariate's level (`per year` for year, the category compared with "
     "`reference`)",
     "level_source": "where the level comes from: `manifest` (manifest.csv's level column, used "
     "whenever any document has one) or `inferred from the text (place_level)`",
-    "n_docs_without_level": "documents (near-duplicates excluded) left out for lack of a level "
-    "(no manifest level / no inferred place_level); the same on every row",
+    "n_docs_without_level": "documents (near-duplicates excluded) without a level (no manifest "
+    'level / no inferred place_level), left out (slogan_first_by_level.csv: level ""); the '
+    "same on every row (group_comparison.csv: empty on region rows)",
     "n_with_theme": "documents with at least one hit of the theme",
     "prevalence": "themes over time: mean hits per 1,000 tokens (or share of documents with the "
     "theme, see measure); topics: the topic's share of all modelled tokens",

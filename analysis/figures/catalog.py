@@ -250,7 +250,8 @@ def reuse_network(ctx: Study, *, ax=None) -> Figure:
 @register(
     "reuse_share",
     "Share of each report's text also found in earlier reports, by year and by administrative "
-    "level (groups of fewer than 3 reports: not applicable).",
+    "level (groups of fewer than 3 reports: not applicable); the level is the manifest's, else "
+    "inferred from the text (place_level), as the panel title says.",
     inputs=["reuse_documents"],
     title="Reuse share by year and level",
     multi_panel=True,
@@ -272,7 +273,8 @@ def slogan_adoption(ctx: Study, *, ax=None) -> Figure:
 
 @register(
     "slogan_first_appearance",
-    "The year each of the most widespread slogans first appears at each administrative level.",
+    "The year each of the most widespread slogans first appears at each administrative level "
+    "(the manifest's, else inferred from the text, place_level, as the title says).",
     inputs=["slogan_first_by_level", "slogan_diffusion"],
     title="First appearance of slogans by level",
 )
@@ -428,7 +430,7 @@ def effect_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     "group_comparison",
     "group_comparison.csv: theme rates between the levels / regions of the documents "
     "(n_docs, mean, median per group; permutation test, p, BH q; groups with < 3 documents "
-    "excluded and named).",
+    "excluded and named); level from the manifest, else inferred from the text (level_source).",
     inputs=["group_comparison"],
 )
 def group_comparison_table(ctx: Study, tables_dir: Path) -> list[Path]:

@@ -16,6 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from analysis.measures.timeseries import LEVEL_SOURCE_INFERRED
+
 from ._axes import figure_and_axes
 from .style import FULL_WIDTH, NONE_COLOUR, SEQUENTIAL, category_colours, qualitative
 
@@ -229,7 +231,7 @@ def plot_reuse_share(docs: pd.DataFrame, *, min_n: int = 3) -> Figure:
         ax_y.set_title("By year (mean, 95% interval)", fontsize=8)
     levels = d["level"].fillna("").astype(str) if "level" in d else pd.Series("", index=d.index)
     if (levels == "").all():
-        _not_applicable(ax_l, "no level column\nin the manifest")
+        _not_applicable(ax_l, "no level in the manifest\nnor inferred from the text")
     else:
         names = sorted(set(levels) - {""})
         colours = category_colours(names)
@@ -243,8 +245,22 @@ def plot_reuse_share(docs: pd.DataFrame, *, min_n: int = 3) -> Figure:
             ax_l.bar(i, m, color=colours[name], yerr=half, capsize=2)
             ax_l.text(i, m / 2, f"n = {len(vals)}", ha="center", fontsize=6, rotation=90)
         ax_l.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=7)
-        ax_l.set_title("By level", fontsize=8)
+        ax_l.set_xlim(-0.6, len(names) - 0.4)  # "not applicable" notes clear of the axis
+        ax_l.set_ylim(bottom=0)
+        ax_l.set_title(_level_title(d, levels), fontsize=8)
     return fig
+
+
+def _level_title(d: pd.DataFrame, levels: pd.Series) -> str:
+    """The by-level panel's title: where the level comes from and the reports without one."""
+    source = str(d["level_source"].iloc[0]) if "level_source" in d and len(d) else ""
+    title = {LEVEL_SOURCE_INFERRED: "By level (inferred from the text)"}.get(
+        source, f"By level (from the {source})" if source else "By level"
+    )
+    n = int((levels == "").sum())
+    if n:
+        title += f"\n{n} report{'' if n == 1 else 's'} without a level left out"
+    return title
 
 
 def plot_adoption_curves(
@@ -311,8 +327,17 @@ def plot_first_appearance(
         ax.plot([ys.min(), ys.max()], [i, i], color="0.8", lw=0.8, zorder=1)
     ax.set_yticks(range(len(chosen)), chosen, fontsize=7)
     ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("first year (report date, else year label)")
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0),
               title="level", title_fontsize=7)  # fmt: skip
-    ax.set_title("When slogans first appear, by administrative level", fontsize=8)
+    title = "When slogans first appear, by administrative level"
+    if "level_source" in first and len(first):
+        source = str(first["level_source"].iloc[0])
+        if source == LEVEL_SOURCE_INFERRED:
+            unknown = "; unknown: reports without one" if "" in levels else ""
+            title += f"\n(level inferred from the text, place_level{unknown})"
+        elif source:
+            title += f" (level from the {source})"
+    ax.set_title(title, fontsize=8)
     return fig

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.measures.reuse import document_times
+from analysis.measures.timeseries import documents_with_level
 
 DIFFUSION_COLUMNS = [
     "slogan", "first_year", "first_date", "first_doc", "first_region", "first_level",
@@ -199,11 +200,19 @@ def adoption_curves(
 def first_appearance_by_level(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """When each slogan first appears at each administrative level.
 
+    The level is the manifest's ``level`` when any document has one, else the level inferred
+    from the text (``place_level``), as for theme prevalence by level
+    (:func:`analysis.measures.timeseries.documents_with_level`).
+
     Returns:
-        DataFrame[slogan, level, first_year, first_doc, n_docs]: one row per slogan and level
-        with a dated document (level "" when the corpus has no ``level`` column).
+        DataFrame[slogan, level, first_year, first_doc, n_docs, level_source,
+        n_docs_without_level]: one row per slogan and level with a dated document (level ""
+        for documents without a level, or when neither source has one); ``level_source`` is
+        ``"manifest"``, ``"inferred from the text (place_level)"`` or ""; ``n_docs_without_level``
+        the (non-duplicate) documents of the corpus without a level (the same on every row).
     """
-    meta = document_meta(documents)
+    leveled, source, n_without = documents_with_level(documents)
+    meta = document_meta(documents if leveled is None else leveled)
     m = mentions[["doc_id", "slogan"]].astype(str).drop_duplicates().merge(meta, on="doc_id")
     m = m[m["year"].notna()].assign(_date=lambda d: d["date"].replace("", "9999-99-99"))
     m = m.sort_values(["slogan", "level", "year", "_date", "order"], kind="stable")
@@ -211,7 +220,7 @@ def first_appearance_by_level(mentions: pd.DataFrame, documents: pd.DataFrame) -
     out = g.agg(first_year=("year", "first"), first_doc=("doc_id", "first"),
                 n_docs=("doc_id", "nunique")).reset_index()  # fmt: skip
     out["first_year"] = out["first_year"].astype("Int64")
-    return out
+    return out.assign(level_source=source, n_docs_without_level=n_without)
 
 
 def term_mentions(paragraphs: pd.DataFrame, terms: list[str]) -> pd.DataFrame:

@@ -672,12 +672,14 @@ def reuse_documents(
         pairs: output of :func:`text_reuse`.
         paragraphs: the paragraphs given to :func:`text_reuse` (for document lengths).
         documents: documents table (for ``year``/``date``; and ``level``, ``region`` when the
-            manifest has them).
+            manifest has them; without a manifest ``level`` the level inferred from the text,
+            ``place_level``, as in :func:`analysis.measures.timeseries.documents_with_level`).
 
     Returns:
-        DataFrame[doc_id, year, time_basis, level, region, n_chars, reused_chars_earlier,
-        share_earlier, n_earlier_docs, reused_chars_any, share_any, n_partner_docs,
-        duplicate_of]: ``*_earlier`` count only passages whose direction is known and that
+        DataFrame[doc_id, year, time_basis, level, level_source, region, n_chars,
+        reused_chars_earlier, share_earlier, n_earlier_docs, reused_chars_any, share_any,
+        n_partner_docs, duplicate_of]: ``level_source`` is ``"manifest"``, ``"inferred from
+        the text (place_level)"`` or "" (neither; the same on every row); ``*_earlier`` count only passages whose direction is known and that
         point into this document (``doc_b`` of an ``a->b`` row); ``*_any`` count every passage
         regardless of direction; shares are of the document's characters (union of spans, so
         overlapping passages are counted once). ``n_earlier_docs`` is a lower bound for
@@ -702,6 +704,12 @@ def reuse_documents(
         if r.direction == "a->b":
             earlier[r.doc_b].append((r.start_b, r.end_b))
             src[r.doc_b].add(r.doc_a)
+    from analysis.measures.timeseries import documents_with_level
+
+    level_source = ""
+    if documents is not None and len(documents):
+        leveled, level_source, _ = documents_with_level(documents)
+        documents = documents if leveled is None else leveled
     meta = (
         documents.drop_duplicates("doc_id").set_index(documents["doc_id"].astype(str))
         if documents is not None and len(documents)
@@ -723,6 +731,7 @@ def reuse_documents(
                 "year": times["year"],
                 "time_basis": times["time_basis"],
                 "level": col("level"),
+                "level_source": level_source,
                 "region": col("region"),
                 "n_chars": n,
                 "reused_chars_earlier": e_chars,
