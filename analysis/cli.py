@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "what",
         choices=[
             "tokenize", "topics", "figures", "scale", "faults", "slogans", "reuse", "speed",
-            "sweep",
+            "sweep", "chains",
         ],
     )  # fmt: skip
     p.add_argument("--corpus", default=str(paths.RAW), help="folder of raw report files")
@@ -170,13 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="scale --multiply: keep (and reuse) the copies in DIR (default: temporary)",
     )
-    p.add_argument("--k", type=int, default=None, help="speed: topics of the one fit (default 20)")
+    p.add_argument(
+        "--k", type=int, default=None, help="speed, chains: topics of the fit (default 20)"
+    )
     p.add_argument(
         "--iterations",
         type=int,
         default=None,
         help="speed: Gibbs sweeps of the one fit, a maximum under the stopping rule "
-        "(default: tomotopy's large_iterations, 200)",
+        "(default: tomotopy's large_iterations, 200); chains: sweeps of each chain (200)",
     )
     p.add_argument(
         "--fixed-sweeps",
@@ -194,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--chars", type=float, default=None, help="sweep: character target (default 4.5e6)"
     )
-    p.add_argument("--seed", type=int, default=None, help="sweep: seed of the sample draw")
+    p.add_argument(
+        "--seed", type=int, default=None, help="sweep: seed of the sample draw; chains: first seed"
+    )
     p.add_argument(
         "--keep",
         default=None,
@@ -210,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="speed: run half and whole corpus alternately N times, each step's fastest run "
-        "counts (default 1; for a loaded machine, whose load drifts between runs)",
+        "counts (default 1; for a loaded machine, whose load drifts between runs); chains: "
+        "number of seeds (default 3)",
     )
     return parser
 

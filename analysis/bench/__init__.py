@@ -1,4 +1,4 @@
-"""Benchmarks: ``python -m analysis bench {tokenize,topics,figures,scale,slogans}``.
+"""Benchmarks: ``python -m analysis bench {tokenize,topics,figures,scale,slogans,speed,sweep,chains,…}``.
 
 Benchmarks print measured figures and ratios; they never assert on wall time. Each lives in its
 own module exposing ``run(args) -> int``.
