@@ -263,3 +263,54 @@ def test_counts_of_items_and_level_enumerations_are_not_slogans(patterns):
     keys = set(extract_slogans(paragraphs, documents, patterns)["slogan"])
     assert "四项基本原则" in keys
     assert "四项任务" not in keys and "市、县、乡、村" not in keys
+
+
+def _framed_corpus(term: str, head_rest: str, others: list[str]):
+    """10 documents: ``term`` followed by ``head_rest`` in 3, used alone in 7."""
+    docs = {f"D{i:02d}": [f"全力打赢{term}{head_rest}，各项指标持续改善。"] for i in range(3)}
+    for i in range(3, 10):
+        docs[f"D{i:02d}"] = [others[i % len(others)].format(term)]
+    return _corpus(docs)
+
+
+_ALONE = ["{}成效明显，重点任务全面完成。", "深化{}，推进综合治理。", "以{}统揽全局工作。"]
+
+
+def _frame_row(patterns, paragraphs, documents, heads, min_chars=3):
+    rules = replace(patterns.formulations, policy_heads=heads, min_chars=min_chars)
+    audit = discover_formulations(paragraphs, documents, replace(patterns, formulations=rules))
+    return audit.set_index("formulation")
+
+
+def test_policy_frame_when_the_continuation_completes_a_head(patterns):
+    # 蓝天保卫 + 战 = 蓝天保卫战: the head 保卫战 starts inside the candidate and the text after
+    # it completes the head (3 of 10 uses >= frame_min_share); the old rule looked only for
+    # candidate + whole head (蓝天保卫保卫战) and gave no point
+    paragraphs, documents = _framed_corpus("蓝天保卫", "战", _ALONE)
+    rows = _frame_row(patterns, paragraphs, documents, ("保卫战",))
+    assert rows.loc["蓝天保卫", "extension_share"] < 0.6
+    assert rows.loc["蓝天保卫", "policy_frame"]
+    assert rows.loc["蓝天保卫战", "policy_frame"]  # ends with the head (unchanged rule)
+    # without that head: no point
+    rows = _frame_row(patterns, paragraphs, documents, ("战略",))
+    assert "蓝天保卫" not in rows.index or not rows.loc["蓝天保卫", "policy_frame"]
+
+
+def test_policy_frame_overlap_with_the_default_heads(patterns):
+    # 污染防治攻坚 + 战 (head 攻坚战 of slogans.yaml), the case of 脱贫攻坚战 with other words
+    paragraphs, documents = _framed_corpus("污染防治攻坚", "战", _ALONE)
+    rows = _frame_row(patterns, paragraphs, documents, patterns.formulations.policy_heads)
+    assert rows.loc["污染防治攻坚", "policy_frame"]
+
+
+def test_policy_frame_needs_two_characters_of_the_head(patterns):
+    # 股份制改 + 革 completes 改革, but a candidate ending with one character of a two-character
+    # head is a word cut in two, not a formulation naming a policy
+    paragraphs, documents = _framed_corpus("国企股份制改", "革", _ALONE)
+    rows = _frame_row(patterns, paragraphs, documents, ("改革",))
+    assert "国企股份制改" not in rows.index or not rows.loc["国企股份制改", "policy_frame"]
+    # and the part of a head alone is not framed by completing it (攻坚 + 战 is the head)
+    paragraphs, documents = _framed_corpus("攻坚", "战", _ALONE)
+    rows = _frame_row(patterns, paragraphs, documents, ("攻坚战",), min_chars=2)
+    assert "攻坚" not in rows.index or not rows.loc["攻坚", "policy_frame"]
+    assert rows.loc["攻坚战", "policy_frame"]  # a candidate that is the head: unchanged

@@ -24,9 +24,12 @@ This module finds them in the corpus itself, in four steps (rules and thresholds
 4. **Evidence.** Each candidate collects evidence points: quoted as a slogan (whole or as one
    separator-delimited part of a quote) in at least one document (``weights.quoted``); a numbered
    formula (``weights.numbered``); listed in the domain dictionary ``userdict.txt`` or the fixed
-   phrases (``weights.dictionary``); concentrated in time (``weights.era``): the 10–90 % range
-   of the years of the documents using it is at most ``era.max_span_share`` of the corpus's
-   range (only when at least ``era.min_dated_docs`` documents have a year and the corpus spans at
+   phrases (``weights.dictionary``); naming a policy (``weights.policy_frame``): it ends with a
+   head of ``policy_heads`` (新发展理念), or is followed by one in at least ``frame_min_share``
+   of its uses (乡村振兴 + 战略), or by the rest of a head whose first ≥ 2 characters it ends
+   with (脱贫攻坚 + 战 = 脱贫攻坚战; counts of the recurring n-grams); concentrated in time
+   (``weights.era``): the 10–90 % range of the years of the documents using it is at most
+   ``era.max_span_share`` of the corpus's range (only when at least ``era.min_dated_docs`` documents have a year and the corpus spans at
    least ``era.min_corpus_span`` years; otherwise "not applicable"). A candidate with at least
    ``min_score`` points is accepted.
 
@@ -284,6 +287,19 @@ def strip_leading(key: str, leading: Sequence[str], known: set[str] | dict) -> s
     return key
 
 
+# A candidate may end with the first characters of a head (脱贫攻坚 + 战 = 脱贫攻坚战, head
+# 攻坚战) only when it holds at least this many of them: one character is a word cut in two
+# (企业股份制改 + 革, 新发展理 + 念), a fragment, not a formulation that names a policy.
+_MIN_HEAD_OVERLAP = 2
+
+
+def _head_overlaps(heads: Sequence[str]) -> list[tuple[str, int]]:
+    """(head, k) for every head and every proper prefix length k with
+    ``_MIN_HEAD_OVERLAP ≤ k < len(head)``: a candidate ending with ``head[:k]`` (and longer
+    than it) is framed by ``head`` where it is followed by ``head[k:]``."""
+    return [(h, k) for h in dict.fromkeys(heads) for k in range(_MIN_HEAD_OVERLAP, len(h))]
+
+
 def _quoted_parts(keys: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for k in keys:
@@ -353,6 +369,17 @@ def score_formulations(
         g_obj = g.to_numpy(dtype=object)
         for h in heads:
             followed += tf_counts[tf_index.get_indexer(g_obj + h)]
+        # or by the rest of a head the candidate already begins: 脱贫攻坚 + 战 is 脱贫攻坚战
+        # (head 攻坚战 starts inside the candidate, ≥ _MIN_HEAD_OVERLAP characters from its end,
+        # and ends right after the continuation; what follows the head is not looked at, as for
+        # gram + head: 脱贫攻坚战役 counts). The candidate must be longer than the part of the
+        # head it holds (攻坚 + 战 is the head itself, not a framed formulation).
+        for h, k in _head_overlaps(heads):
+            part = np.fromiter(
+                (len(x) > k and x.endswith(h[:k]) for x in g.tolist()), dtype=bool, count=len(g)
+            )
+            if part.any():
+                followed[part] += tf_counts[tf_index.get_indexer(g_obj[part] + h[k:])]
     ends = np.array([x.endswith(heads) for x in g.tolist()], dtype=bool) if heads else False
     frame = pd.Series(ends | (followed >= rules.frame_min_share * c["mentions"].to_numpy()))
     score = (
