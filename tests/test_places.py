@@ -233,3 +233,14 @@ def test_township_named_first_in_its_title():
     assert township_mentions("长安街道人民政府工作报告", title=True) == {"长安街道": 1}
     assert township_mentions("关于长安街道的报告", title=True) == {}
     assert township_mentions("长安街道2020年工作报告") == {}  # not a title: no evidence
+
+
+def test_township_province_not_from_a_partner_city_in_official_form():
+    """A township's superior is its county (湄潭县委); a partner city in official form
+    (宁波市人民政府对口帮扶, east-west cooperation) does not give the township its province."""
+    body = (
+        "各位代表：\n过去一年，全镇上下团结一心，青石镇经济发展，宁波市人民政府对口帮扶我镇。\n"
+        "镇党委领导下，全镇人民努力，青石镇发展良好。我镇发展。"
+    )
+    guess = infer_place("青石镇2020年政府工作报告", body)
+    assert (guess.place, guess.level, guess.province) == ("青石镇", "township", "")

@@ -426,7 +426,9 @@ def infer_place(
     divisions: dict[str, tuple[Division, ...]] = {}
     official: Counter[str] = Counter()  # mentions followed by 人民政府 / 党委 / 第N届人民代表大会 …
     author: Counter[str] = Counter()  # ... in the title, header or signature: the issuing body
-    superior: Counter[str] = Counter()  # provinces of names in official form (××县委: a township's)
+    superior: Counter[str] = (
+        Counter()
+    )  # provinces of counties in official form (××县委: a township's)
     in_opening: set[str] = set()  # names in the opening paragraphs
     for part, text in parts.items():
         if not text:
@@ -447,7 +449,9 @@ def infer_place(
             weight = WEIGHT[part]
             is_official = _official(text, m)
             official[m.name] += is_official
-            if is_official and len({d.province for d in m.divisions}) == 1:
+            if is_official and m.level == "county" and len({d.province for d in m.divisions}) == 1:
+                # a township's superior is its county (湄潭县委); a city or province in official
+                # form is as often a partner (宁波市人民政府对口帮扶) as a superior
                 superior[m.divisions[0].province] += 1
             if is_official and part != "body":
                 author[m.name] += 1
