@@ -121,3 +121,24 @@ def test_other_by_level_outputs_without_any_level(tmp_path):
     assert set(first["level"]) <= {""} and set(first["level_source"]) <= {""}
     with pytest.raises(NotApplicable, match="no level or region column"):
         study.group_comparison  # noqa: B018
+
+
+def test_blank_manifest_level_is_no_level_as_counted():
+    # a manifest cell of only spaces counts as "without a level" in n_docs_without_level, so it
+    # must not form a level group of its own ("  ") in the by-level tables either
+    docs = pd.DataFrame(
+        {
+            "doc_id": list("abcd"),
+            "year": [2010, 2011, 2012, 2013],
+            "level": ["city", "  ", "", "county"],
+            "place_level": ["township"] * 4,
+        }
+    )
+    scores = pd.DataFrame(
+        {"doc_id": list("abcd"), "theme": "t", "hits": 1, "per_1k_tokens": 1.0, "share": 0.1}
+    )
+    leveled, source, n_without = ts.documents_with_level(docs)
+    assert (source, n_without) == (ts.LEVEL_SOURCE_MANIFEST, 2)
+    out = ts.prevalence_by_level(scores, docs, per_year=False, n_boot=10)
+    assert sorted(out["level"]) == ["city", "county"]
+    assert int(out["n_docs"].sum()) == 2

@@ -253,7 +253,10 @@ def documents_with_level(documents: pd.DataFrame) -> tuple[pd.DataFrame | None, 
     """
     docs = without_duplicates(documents)
     if "level" in docs.columns and _has_values(docs["level"]).any():
-        return documents, LEVEL_SOURCE_MANIFEST, int((~_has_values(docs["level"])).sum())
+        n_without = int((~_has_values(docs["level"])).sum())
+        # blank manifest cells (e.g. " ") are "no level", as n_without counts them: not a group
+        level = documents["level"].where(_has_values(documents["level"]))
+        return documents.assign(level=level), LEVEL_SOURCE_MANIFEST, n_without
     if "place_level" in docs.columns and _has_values(docs["place_level"]).any():
         n_without = int((~_has_values(docs["place_level"])).sum())
         level = documents["place_level"].where(_has_values(documents["place_level"]))
