@@ -75,3 +75,26 @@ def test_chain_table_compares_with_the_own_final_snapshot_and_other_seeds():
     assert table["cos_other_seeds"].between(0, 1).all()
     one, one_lls = follow_chains(bow, k=3, seeds=[1], marks=marks, alpha=0.1, eta=0.01)
     assert chain_table(bow, one, one_lls)["cos_other_seeds"].isna().all()
+
+
+def test_the_mirror_reads_every_block_also_between_sparse_snapshots():
+    # checkpoints(100, 10) snapshots 10..50, 70, 100: a chain that the rule stops after 60 sweeps
+    # was reported as "does not stop" (the trace lacked 60); with ll_every the trace has every
+    # block, and the table still has one row per snapshot
+    bow = _units()
+    rule = Convergence(tol=0.5, every=10, min_iterations=60)
+    seed, k, alpha, eta = 3, 3, 0.1, 0.01
+    _, _, info = lda_tomotopy.fit(
+        bow, k=k, seed=seed, alpha=alpha, eta=eta, iterations=100, word_prior=None,
+        convergence=rule, learn_alpha=False,
+    )  # fmt: skip
+    assert info["iterations_run"] == 60
+    marks = checkpoints(100, rule.every)
+    assert 60 not in marks
+    snapshots, lls = follow_chains(
+        bow, k=k, seeds=[seed], marks=marks, alpha=alpha, eta=eta, ll_every=rule.every
+    )
+    assert stop_at(lls[seed], rule) == 60
+    assert lls[seed][60] == info["ll_per_word"]
+    assert sorted(s for _, s in snapshots) == marks
+    assert sorted(chain_table(bow, snapshots, lls)["sweeps"]) == marks

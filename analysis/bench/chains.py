@@ -68,11 +68,20 @@ def _matched_cosine(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
 
 
 def follow_chains(
-    bow, *, k: int, seeds: Sequence[int], marks: Sequence[int], alpha: float, eta: float
+    bow,
+    *,
+    k: int,
+    seeds: Sequence[int],
+    marks: Sequence[int],
+    alpha: float,
+    eta: float,
+    ll_every: int = 0,
 ) -> tuple[dict, dict]:
     """Train one chain per seed to ``max(marks)`` sweeps. Returns ``(snapshots, lls)``:
     ``snapshots[(seed, s)]`` the (k, V) topic-word matrix over ``bow.vocab`` after ``s``
-    sweeps, ``lls[seed][s]`` the log-likelihood per word."""
+    sweeps (``s`` in ``marks``), ``lls[seed][s]`` the log-likelihood per word, at the marks
+    and, with ``ll_every``, also after every multiple of it (so that :func:`stop_at` can read
+    every block of the stopping rule, not only the snapshots')."""
     from analysis.topics.engines import lda_tomotopy, normalize
 
     snapshots, lls = {}, {}
@@ -84,10 +93,13 @@ def follow_chains(
         pos = {w: i for i, w in enumerate(model.used_vocabs)}
         cols = np.array([pos.get(w, -1) for w in bow.vocab])
         done, lls[seed] = 0, {}
-        for mark in marks:
+        blocks = set(range(ll_every, max(marks) + 1, ll_every)) if ll_every > 0 else set()
+        for mark in sorted(set(marks) | blocks):
             lda_tomotopy.train(model, mark - done, None)
             done = mark
             lls[seed][mark] = float(model.ll_per_word)
+            if mark not in marks:
+                continue
             raw = np.stack([model.get_topic_word_dist(t) for t in range(k)])
             snapshots[(seed, mark)] = normalize(np.where(cols >= 0, raw[:, np.maximum(cols, 0)], 0))
     return snapshots, lls
@@ -102,7 +114,7 @@ def chain_table(bow, snapshots: dict, lls: dict, *, top_n: int = 10) -> pd.DataF
     seeds = list(lls)
     rows = []
     for seed in seeds:
-        marks = sorted(lls[seed])
+        marks = sorted(s for sd, s in snapshots if sd == seed)
         final = snapshots[(seed, marks[-1])]
         for mark in marks:
             tw = snapshots[(seed, mark)]
@@ -146,8 +158,9 @@ def run(args: argparse.Namespace) -> int:
           f"eta {DEFAULT_ETA}, seeds {seeds}, one chain of {max_sweeps} sweeps each")  # fmt: skip
     cpu = time.process_time()
     snapshots, lls = follow_chains(
-        bow, k=k, seeds=seeds, marks=marks, alpha=DEFAULT_ALPHA, eta=DEFAULT_ETA
-    )
+        bow, k=k, seeds=seeds, marks=marks, alpha=DEFAULT_ALPHA, eta=DEFAULT_ETA,
+        ll_every=rule.every,
+    )  # fmt: skip
     table = chain_table(bow, snapshots, lls)
     print(f"  {time.process_time() - cpu:.1f} CPU s for the chains and the table")
     with pd.option_context("display.width", 200, "display.max_rows", 500):
