@@ -234,6 +234,7 @@ def test_title_detector_stays_empty_on_non_titles(lines):
         # asterisks standing for an anonymised name stay; markdown emphasis goes
         (["**乡关于推进移民搬迁工作的汇报", "各位领导："], "**乡关于推进移民搬迁工作的汇报"),
         (["**关于推进移民搬迁工作的汇报**", "各位领导："], "关于推进移民搬迁工作的汇报"),
+        (["**乡关于推进移民搬迁工作的汇报**", "各位领导："], "**乡关于推进移民搬迁工作的汇报"),
     ],
 )  # fmt: skip
 def test_title_detector_finds_titles(lines, title):

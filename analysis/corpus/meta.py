@@ -189,8 +189,8 @@ def _title_part(line: str) -> str:
     ("政府工作报告——2011年1月17日在…会议上" -> "政府工作报告"), 《》 around the whole line dropped."""
     line = _PREFIX.sub("", line).strip()
     head = line.lstrip("#").strip()
-    if _ANON_LEAD.match(head):
-        line = head
+    if _ANON_LEAD.match(head):  # **镇…: the name stays; a closing emphasis mark goes
+        line = head.rstrip("*").strip() if head.endswith("**") else head
     else:
         line = line.lstrip("*#").strip()
         if head.startswith("*"):  # **bold title**: the closing emphasis mark goes too
