@@ -454,7 +454,7 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "first_year": "year of the first document using it",
     "first_date": "date of the first document using it (blank: year labels only)",
     "first_region": "region of the first document",
-    "first_level": "level of the first document",
+    "first_level": "level of the first document (manifest `level` only; blank without one)",
     "n_regions": "regions that use the slogan",
     "n_docs_dated": "documents using it that have a date or year",
     "last_year": "year of the last document using it",

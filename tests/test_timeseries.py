@@ -316,3 +316,22 @@ def test_level_figure_says_the_levels_are_inferred_and_how_many_had_none():
     text = fig.axes[0].texts[0].get_text().replace("\n", " ")
     assert text.startswith("not applicable (n = ") and "inferred from the text" in text
     plt.close(fig)
+
+
+def test_level_source_note_names_left_out_reports_only_when_there_are_some():
+    from analysis.figures.plots_time import level_source_note
+    from analysis.measures.timeseries import LEVEL_SOURCE_INFERRED
+
+    def table(source, n):
+        return pd.DataFrame(
+            {"level": ["county"], "level_source": [source], "n_docs_without_level": [n]}
+        )
+
+    assert (
+        level_source_note(table(LEVEL_SOURCE_INFERRED, 0))
+        == "level inferred from the text (place_level)"
+    )
+    assert level_source_note(table(LEVEL_SOURCE_INFERRED, 1)).endswith(
+        "; 1 report with no inferred level left out"
+    )
+    assert level_source_note(table("manifest", 0)) == "level from the manifest"

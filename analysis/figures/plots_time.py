@@ -298,7 +298,7 @@ def level_source_note(df: pd.DataFrame) -> str:
     reports = f"{n} report{'' if n == 1 else 's'}"
     if source == LEVEL_SOURCE_INFERRED:
         inferred = "level inferred from the text (place_level)"
-        return f"{inferred}; {reports} with no inferred level left out"
+        return inferred + (f"; {reports} with no inferred level left out" if n else "")
     note = f"level from the {source}"
     return note + (f"; {reports} without a level left out" if n else "")
 

@@ -315,7 +315,9 @@ class _PartitionTexts:
     """Body texts of the documents of near-duplicate candidate pairs, read back from the
     paragraph partitions for :func:`analysis.corpus.dedup.pairs_from_sketches`: its
     ``prefetch`` names every candidate document first, and each partition holding one is read
-    once (only those documents' texts are kept: the client never holds the corpus's texts).
+    once (only those documents' texts are kept, all of them at once: memory is bounded by the
+    candidates' texts, which is the whole corpus's only when nearly every document is a
+    near-duplicate candidate, as in a corpus of templated pages).
     Reading them on demand instead, with a partition or two cached, read a partition again
     for each candidate whose partner sat in another partition."""
 
