@@ -196,6 +196,21 @@ def test_genre_cues_in_the_title_block_headlines_and_summaries(profiles):
     assert ev.loc["essay", "genre"] == "none"
 
 
+def test_a_notice_addressed_to_townships_is_not_an_experience_headline(profiles):
+    """各乡镇： addresses a notice's recipients; it is not the ××县××镇： headline form."""
+    docs = pd.DataFrame({"doc_id": ["notice"], "title": ["关于做好2020年防汛工作的通知"]})
+    paras = pd.DataFrame(
+        {
+            "doc_id": ["notice", "notice"],
+            "para_id": [0, 1],
+            "kind": ["body", "body"],
+            "text": ["各乡镇：", "为切实做好今年防汛工作，现将有关事项通知如下。"],
+        }
+    )
+    ev = genre_evidence(docs, paras, profiles=profiles).set_index("doc_id")
+    assert ev.loc["notice", "genre"] == "none"
+
+
 def test_opening_formula_is_its_own_role(profiles):
     """The opening formula of a work report is `opening`, not thanks; a sentence that merely
     mentions 提请大会审议 stays substance."""
