@@ -244,3 +244,22 @@ def test_township_province_not_from_a_partner_city_in_official_form():
     )
     guess = infer_place("青石镇2020年政府工作报告", body)
     assert (guess.place, guess.level, guess.province) == ("青石镇", "township", "")
+
+
+def test_a_prefecture_self_reference_inside_a_place_name_is_not_counted():
+    """州长 / 州人大 / 州政协 glued to a city name ending in 州 (福州长乐, 温州人大) and 全州 at
+    the start of 全州县 are parts of names, not a prefecture speaking of itself."""
+    from analysis.corpus.places import self_level
+
+    city = (
+        "全市经济运行平稳，市委、市政府团结带领全市人民。福州长乐机场扩建完成，温州人大代表视察，"
+        "兰州政协委员调研，泉州长期坚持开放。"
+    )
+    level, counts = self_level(city)
+    assert counts["prefecture"] == 0 and level == "city"
+    county = "全州县人民政府报告：全县上下，县委、县政府带领全县人民，全州县的发展。"
+    level, counts = self_level(county)
+    assert counts["prefecture"] == 0 and level == "county"
+    own = "在州委的领导下，全州各族人民团结奋斗。州长、州人大常委会和州政协……我州发展。"
+    level, counts = self_level(own)
+    assert counts["prefecture"] >= 5 and level == "prefecture"

@@ -91,10 +91,18 @@ class PlaceGuess:
     evidence: str = ""
 
 
-def self_level(text: str) -> tuple[str, Counter[str]]:
-    """The level a report speaks as (``province``, ``city``, ``county``, ``district``,
-    ``township``, ``national``) and the counts behind it; "" when no level dominates."""
+def self_level(text: str, gazetteer: Gazetteer | None = None) -> tuple[str, Counter[str]]:
+    """The level a report speaks as (``province``, ``city``, ``prefecture``, ``county``,
+    ``district``, ``township``, ``national``) and the counts behind it; "" when no level
+    dominates. A prefecture self-reference that is part of a place name is not counted:
+    州长 in 杭州长期, 州人大 in 杭州人大 (杭州 is a name in the gazetteer), 全州 in 全州县."""
     counts = _self_counts(text)
+    if counts["prefecture"]:
+        surfaces = (gazetteer or default_gazetteer()).surface
+        counts["prefecture"] -= sum(
+            _inside_a_name(text, m.start(), m.end(), surfaces)
+            for m in _SELF["prefecture"].finditer(text)
+        )
     ranked = counts.most_common()
     top, n_top = ranked[0]
     n_next = ranked[1][1] if len(ranked) > 1 else 0
@@ -103,6 +111,17 @@ def self_level(text: str) -> tuple[str, Counter[str]]:
     if top == "district" and counts["province"] and n_top >= MIN_SELF:
         return top, counts  # an autonomous region: 全区 and 自治区党委 both say "region"
     return "", counts
+
+
+def _inside_a_name(text: str, start: int, stop: int, surfaces) -> bool:
+    """Is the self-reference ``text[start:stop]`` part of a place name of the gazetteer
+    (``surfaces``: full names and short forms) rather than the report's own unit? Either its
+    leading 州 ends a name (杭州 + 长期, 黔东南州 + 委) or it begins one (全州 + 县)."""
+    if text[start] == "州" and any(
+        start >= k and text[start - k : start + 1] in surfaces for k in (1, 2, 3, 4)
+    ):
+        return True
+    return any(text[start : stop + k] in surfaces for k in (1, 2))
 
 
 @functools.lru_cache(maxsize=1)
@@ -413,7 +432,7 @@ def infer_place(
         signature = f"{closing}\n{signature}" if signature else closing
     opening = _opening(body)
     parts = {"title": title, "header": header, "signature": signature, "body": body}
-    self_lv, self_counts = self_level("\n".join(parts.values()))
+    self_lv, self_counts = self_level("\n".join(parts.values()), gaz)
     if self_lv == "national":
         return PlaceGuess(evidence=f"self=national ({self_counts['national']})")
     scores: Counter[str] = Counter()
