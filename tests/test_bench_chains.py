@@ -23,6 +23,18 @@ def _units(n=240, seed=7):
     return build_bow(pd.Series(units), min_df=2, max_df=0.9)
 
 
+SEED, K = 3, 3
+
+
+def _fit_under(rule, bow):
+    """The real fit (at most 100 sweeps) under ``rule``: ``(topic_word, info)``."""
+    topic_word, _, info = lda_tomotopy.fit(
+        bow, k=K, seed=SEED, alpha=0.1, eta=0.01, iterations=100, word_prior=None,
+        convergence=rule, learn_alpha=False,
+    )  # fmt: skip
+    return topic_word, info
+
+
 def test_stop_at_reads_a_trace_as_the_rule_does():
     rule = Convergence(tol=5e-3, every=10, min_iterations=20)
     trace = {10: -9.0, 20: -8.5, 30: -8.45, 40: -8.44, 50: -8.439}
@@ -45,14 +57,11 @@ def test_checkpoints_hold_every_rule_block_up_to_50_and_end_at_the_maximum():
 def test_snapshots_are_the_fits_and_the_mirror_stops_where_the_rule_stops():
     bow = _units()
     rule = Convergence(tol=0.02, every=10, min_iterations=20)
-    seed, k, alpha, eta = 3, 3, 0.1, 0.01
-    topic_word, _, info = lda_tomotopy.fit(
-        bow, k=k, seed=seed, alpha=alpha, eta=eta, iterations=100, word_prior=None,
-        convergence=rule, learn_alpha=False,
-    )  # fmt: skip
+    topic_word, info = _fit_under(rule, bow)
     run = info["iterations_run"]
+    seed = SEED
     snapshots, lls = follow_chains(
-        bow, k=k, seeds=[seed], marks=checkpoints(100, rule.every), alpha=alpha, eta=eta
+        bow, k=K, seeds=[seed], marks=checkpoints(100, rule.every), alpha=0.1, eta=0.01
     )
     assert run < 100  # the rule stopped the real fit early ...
     assert stop_at(lls[seed], rule) == run  # ... where the mirror stops the chain
@@ -83,16 +92,13 @@ def test_the_mirror_reads_every_block_also_between_sparse_snapshots():
     # block, and the table still has one row per snapshot
     bow = _units()
     rule = Convergence(tol=0.5, every=10, min_iterations=60)
-    seed, k, alpha, eta = 3, 3, 0.1, 0.01
-    _, _, info = lda_tomotopy.fit(
-        bow, k=k, seed=seed, alpha=alpha, eta=eta, iterations=100, word_prior=None,
-        convergence=rule, learn_alpha=False,
-    )  # fmt: skip
+    _, info = _fit_under(rule, bow)
     assert info["iterations_run"] == 60
     marks = checkpoints(100, rule.every)
     assert 60 not in marks
+    seed = SEED
     snapshots, lls = follow_chains(
-        bow, k=k, seeds=[seed], marks=marks, alpha=alpha, eta=eta, ll_every=rule.every
+        bow, k=K, seeds=[seed], marks=marks, alpha=0.1, eta=0.01, ll_every=rule.every
     )
     assert stop_at(lls[seed], rule) == 60
     assert lls[seed][60] == info["ll_per_word"]

@@ -39,21 +39,16 @@ def stop_at(ll_trace: dict[int, float], rule) -> int | None:
     """Sweeps after which ``rule`` (a :class:`~analysis.topics.engines.Convergence`) stops a
     chain whose log-likelihood per word after ``s`` sweeps is ``ll_trace[s]``, or None when it
     does not stop within the trace. Mirrors :func:`analysis.topics.engines.lda_tomotopy.train`:
-    blocks of ``rule.every`` sweeps, compared with the block before, from ``min_iterations`` on."""
+    blocks of ``rule.every`` sweeps, read and compared by the rule's own ``reads``/``stops``."""
     previous = None
     for done in range(rule.every, max(ll_trace) + 1, rule.every):
         if done not in ll_trace:
             return None
-        if done + rule.every < rule.min_iterations:
+        if not rule.reads(done):
             continue
-        ll = ll_trace[done]
-        if (
-            previous is not None
-            and done >= rule.min_iterations
-            and abs(ll - previous) < rule.tol * abs(previous)
-        ):
+        if rule.stops(done, ll_trace[done], previous):
             return done
-        previous = ll
+        previous = ll_trace[done]
     return None
 
 
@@ -82,16 +77,13 @@ def follow_chains(
     sweeps (``s`` in ``marks``), ``lls[seed][s]`` the log-likelihood per word, at the marks
     and, with ``ll_every``, also after every multiple of it (so that :func:`stop_at` can read
     every block of the stopping rule, not only the snapshots')."""
-    from analysis.topics.engines import lda_tomotopy, normalize
+    from analysis.topics.engines import lda_tomotopy
 
     snapshots, lls = {}, {}
     for seed in seeds:
-        model = lda_tomotopy.new_model(k=k, alpha=alpha, eta=eta, seed=seed, learn_alpha=False)
-        for text in bow.texts:
-            model.add_doc(text)
-        model.train(0, workers=1)
-        pos = {w: i for i, w in enumerate(model.used_vocabs)}
-        cols = np.array([pos.get(w, -1) for w in bow.vocab])
+        model = lda_tomotopy.initialised_model(
+            bow, k=k, alpha=alpha, eta=eta, seed=seed, learn_alpha=False
+        )
         done, lls[seed] = 0, {}
         blocks = set(range(ll_every, max(marks) + 1, ll_every)) if ll_every > 0 else set()
         for mark in sorted(set(marks) | blocks):
@@ -100,8 +92,7 @@ def follow_chains(
             lls[seed][mark] = float(model.ll_per_word)
             if mark not in marks:
                 continue
-            raw = np.stack([model.get_topic_word_dist(t) for t in range(k)])
-            snapshots[(seed, mark)] = normalize(np.where(cols >= 0, raw[:, np.maximum(cols, 0)], 0))
+            snapshots[(seed, mark)] = lda_tomotopy.topic_word(model, bow.vocab)
     return snapshots, lls
 
 

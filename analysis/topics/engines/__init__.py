@@ -95,6 +95,20 @@ class Convergence:
         if not self.tol > 0 or self.every < 1 or self.min_iterations < 0:
             raise ValueError(f"invalid convergence rule {self}")
 
+    def reads(self, done: int) -> bool:
+        """Is the log-likelihood read after ``done`` iterations (from the block before
+        ``min_iterations`` on, so the first check has a value to compare with)?"""
+        return done + self.every >= self.min_iterations
+
+    def stops(self, done: int, ll: float, previous: float | None) -> bool:
+        """Does the fit stop after ``done`` iterations, at log-likelihood per word ``ll``,
+        ``previous`` being the value one block earlier (None: not read)?"""
+        return (
+            previous is not None
+            and done >= self.min_iterations
+            and abs(ll - previous) < self.tol * abs(previous)
+        )
+
     def describe(self, max_iterations: int) -> str:
         """One line for tables and notes, e.g. ``ll/word rel. change < 0.005 per 10 sweeps``."""
         return (

@@ -27,13 +27,9 @@ def train(model, iterations: int, convergence: Convergence | None) -> int:
         step = min(convergence.every, iterations - done)
         model.train(step, workers=1, parallel=tp.ParallelScheme.NONE)
         done += step
-        if done + convergence.every >= convergence.min_iterations:
+        if convergence.reads(done):
             ll = model.ll_per_word
-            if (
-                previous is not None
-                and done >= convergence.min_iterations
-                and abs(ll - previous) < convergence.tol * abs(previous)
-            ):
+            if convergence.stops(done, ll, previous):
                 break
             previous = ll
     return done
@@ -69,6 +65,18 @@ def fit(
     convergence=None,
     learn_alpha=True,
 ):
+    model = initialised_model(
+        bow, k=k, alpha=alpha, eta=eta, seed=seed, learn_alpha=learn_alpha, word_prior=word_prior
+    )
+    run = train(model, iterations, convergence)
+    doc_topic = np.stack([d.get_topic_dist() for d in model.docs])
+    info = {"iterations_run": run, "ll_per_word": float(model.ll_per_word)}
+    return topic_word(model, bow.vocab), normalize(doc_topic), info
+
+
+def initialised_model(bow: Bow, *, k, alpha, eta, seed, learn_alpha=True, word_prior=None):
+    """:func:`new_model` with ``bow``'s units added, ``word_prior`` (a (k, V) matrix or None)
+    set, and initialised with no sweep, so every sweep after it counts in ``iterations``."""
     model = new_model(k=k, alpha=alpha, eta=eta, seed=seed, learn_alpha=learn_alpha)
     add = model.add_doc
     for text in bow.texts:
@@ -76,17 +84,20 @@ def fit(
     if word_prior is not None:
         for j in np.flatnonzero((word_prior != eta).any(axis=0)):
             model.set_word_prior(bow.vocab[j], [float(v) for v in word_prior[:, j]])
-    model.train(0, workers=1)  # initialise, so burn-in below is counted in `iterations`
-    run = train(model, iterations, convergence)
+    model.train(0, workers=1)
+    return model
+
+
+def topic_word(model, vocab) -> np.ndarray:
+    """The model's (k, V) topic-word distributions over ``vocab`` (rows sum to 1); terms the
+    training units lack get their topic's prior mass only."""
     pos = {w: i for i, w in enumerate(model.used_vocabs)}
-    cols = np.array([pos.get(w, -1) for w in bow.vocab])
-    raw = np.stack([model.get_topic_word_dist(t) for t in range(k)])
-    topic_word = np.where(cols >= 0, raw[:, np.maximum(cols, 0)], 0.0)
-    if (cols < 0).any():  # terms absent from the training units: prior mass only
-        topic_word[:, cols < 0] = raw.min(axis=1, keepdims=True)
-    doc_topic = np.stack([d.get_topic_dist() for d in model.docs])
-    info = {"iterations_run": run, "ll_per_word": float(model.ll_per_word)}
-    return normalize(topic_word), normalize(doc_topic), info
+    cols = np.array([pos.get(w, -1) for w in vocab])
+    raw = np.stack([model.get_topic_word_dist(t) for t in range(model.k)])
+    out = np.where(cols >= 0, raw[:, np.maximum(cols, 0)], 0.0)
+    if (cols < 0).any():
+        out[:, cols < 0] = raw.min(axis=1, keepdims=True)
+    return normalize(out)
 
 
 def provenance() -> dict[str, str]:
