@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.cache import cached_frame
+from analysis.measures.timeseries import documents_with_level
 
 log = logging.getLogger(__name__)
 
@@ -704,8 +705,6 @@ def reuse_documents(
         if r.direction == "a->b":
             earlier[r.doc_b].append((r.start_b, r.end_b))
             src[r.doc_b].add(r.doc_a)
-    from analysis.measures.timeseries import documents_with_level
-
     level_source = ""
     if documents is not None and len(documents):
         leveled, level_source, _ = documents_with_level(documents)

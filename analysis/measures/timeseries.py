@@ -252,15 +252,15 @@ def documents_with_level(documents: pd.DataFrame) -> tuple[pd.DataFrame | None, 
         of (non-duplicate) documents without a level, which the by-level tables leave out.
     """
     docs = without_duplicates(documents)
-    if "level" in docs.columns and _has_values(docs["level"]).any():
-        n_without = int((~_has_values(docs["level"])).sum())
-        # blank manifest cells (e.g. " ") are "no level", as n_without counts them: not a group
-        level = documents["level"].where(_has_values(documents["level"]))
-        return documents.assign(level=level), LEVEL_SOURCE_MANIFEST, n_without
-    if "place_level" in docs.columns and _has_values(docs["place_level"]).any():
-        n_without = int((~_has_values(docs["place_level"])).sum())
-        level = documents["place_level"].where(_has_values(documents["place_level"]))
-        return documents.assign(level=level), LEVEL_SOURCE_INFERRED, n_without
+    for column, source in (
+        ("level", LEVEL_SOURCE_MANIFEST),
+        ("place_level", LEVEL_SOURCE_INFERRED),
+    ):
+        if column in docs.columns and _has_values(docs[column]).any():
+            n_without = int((~_has_values(docs[column])).sum())
+            # blank cells (e.g. " ") are "no level", as n_without counts them: not a group
+            level = documents[column].where(_has_values(documents[column]))
+            return documents.assign(level=level), source, n_without
     return None, "", len(docs)
 
 
