@@ -82,7 +82,7 @@ from analysis.scale.parallel import Executor, make_executor
 from analysis.text.embeddings import similar_terms, train_word2vec
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 from analysis.text.vocab import vocabulary
-from analysis.topics import run_topic_analysis, topic_units, word_intrusion
+from analysis.topics import Bow, build_bow, run_topic_analysis, topic_units, word_intrusion
 from analysis.topics.pipeline import topic_applicability
 
 log = logging.getLogger(__name__)
@@ -604,22 +604,35 @@ class Study:
             force=self.force,
         )
 
+    def _topic_pruning(self) -> dict[str, Any]:
+        """The vocabulary pruning of the topic settings (build_bow's defaults unless set)."""
+        return {k: self.topic_settings[k] for k in ("min_df", "max_df") if k in self.topic_settings}
+
+    @result
+    def topic_bow(self) -> Bow:
+        """The bag of words of the topic units (pruned by the topic settings' ``min_df`` /
+        ``max_df``), built once: :attr:`topic_analysis` checks it and fits on it; not
+        applicable when the pruning leaves nothing (the reason says why)."""
+        try:
+            return build_bow(self.topic_units, **self._topic_pruning())
+        except ValueError as exc:  # the reason in topic_applicability's words
+            reason = topic_applicability(self.topic_units, **self._topic_pruning())
+            raise NotApplicable(f"topic models: {reason or exc}") from exc
+
     @result
     def topic_analysis(self) -> dict[str, Any]:
         """Everything :func:`analysis.topics.run_topic_analysis` returns, through its own
-        content-keyed cache (units, paragraphs, themes, settings, code, libraries); not
-        applicable when the corpus is too degenerate for a topic model (the reason says why)."""
-        opts = {
-            k: self.topic_settings[k]
-            for k in ("min_df", "max_df", "ks")
-            if k in self.topic_settings
-        }
-        reason = topic_applicability(self.topic_units, **opts)
+        content-keyed cache (units, paragraphs, themes, settings, code, libraries), fitted on
+        :attr:`topic_bow`; not applicable when the corpus is too degenerate for a topic model
+        (the reason says why)."""
+        ks = {"ks": self.topic_settings["ks"]} if "ks" in self.topic_settings else {}
+        reason = topic_applicability(self.topic_bow, **self._topic_pruning(), **ks)
         if reason:
             raise NotApplicable(f"topic models: {reason}")
         return run_topic_analysis(
             self.topic_units,
             self.paragraphs,
+            bow=self.topic_bow,
             themes=self.themes,
             cache=True,
             force=self.force,

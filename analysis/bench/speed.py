@@ -190,9 +190,10 @@ def _bag(tokens):
     from analysis.text.tokens import unit_tokens
     from analysis.topics import build_bow
 
-    # the topic stage's own path (topic_units -> run_topic_analysis): per-unit token lists, then
-    # build_bow. bow_from_tokens builds the same Bow from the token table in about half the CPU
-    # (a notebook can use it), but the pipeline does not, so the benchmark does not either.
+    # the topic stage's own path (Study.topic_units -> Study.topic_bow, built once and passed
+    # to run_topic_analysis): per-unit token lists, then build_bow. bow_from_tokens builds the
+    # same Bow from the token table in about half the CPU (a notebook can use it), but the
+    # pipeline does not (its other consumers need the lists), so the benchmark does not either.
     return build_bow(unit_tokens(tokens, "paragraph"), min_df=2, max_df=0.5)
 
 

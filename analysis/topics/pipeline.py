@@ -27,7 +27,7 @@ from analysis.options import DEFAULT_SEED
 from analysis.text.tokens import TokenizerOptions, tokenize, unit_tokens
 
 from .backends import BACKEND_SPECS, DEFAULT_BACKEND, fit_topics
-from .bow import build_bow
+from .bow import Bow, TokenLists, build_bow
 from .coherence import topic_metrics
 from .html import topic_html
 from .interpret import representative_units, word_intrusion
@@ -51,7 +51,7 @@ MIN_TOPIC_TERMS = 20  # fewer vocabulary terms after pruning: topics cannot diff
 
 
 def topic_applicability(
-    units: pd.Series | Mapping[str, Sequence[str]],
+    units: pd.Series | Mapping[str, Sequence[str]] | Bow,
     *,
     min_df: float = 2,
     max_df: float = 0.5,
@@ -62,12 +62,20 @@ def topic_applicability(
     A degenerate corpus — one enormous document in one or two paragraphs, a handful of short
     reports — leaves too few units or terms after the vocabulary pruning for a K sweep; its
     topic outputs are "not applicable (reason)" rather than a library error.
+
+    ``units`` may be their bag of words already built with ``min_df``/``max_df``
+    (:func:`~analysis.topics.bow.build_bow`), which is then checked, not built again:
+    :class:`analysis.Study` builds it once and passes the same :class:`Bow` on to
+    :func:`run_topic_analysis` (``bow=``).
     """
-    try:
-        bow = build_bow(units, min_df=min_df, max_df=max_df)
-    except ValueError as exc:
-        n = len(units)
-        return f"{exc} ({n} paragraph unit(s); topic models need many paragraphs)"
+    if isinstance(units, Bow):
+        bow = _checked_pruning(units, min_df, max_df)
+    else:
+        try:
+            bow = build_bow(units, min_df=min_df, max_df=max_df)
+        except ValueError as exc:
+            n = len(units)
+            return f"{exc} ({n} paragraph unit(s); topic models need many paragraphs)"
     n_units, n_terms = len(bow.unit_ids), len(bow.vocab)
     need_units = max(MIN_TOPIC_UNITS, 2 * max(ks or SMALL_KS))
     if n_units < need_units:
@@ -81,6 +89,35 @@ def topic_applicability(
             f"{max_df} of them; topic models need at least {MIN_TOPIC_TERMS}"
         )
     return ""
+
+
+def _checked_pruning(bow: Bow, min_df: float, max_df: float) -> Bow:
+    if (bow.min_df, bow.max_df) != (min_df, max_df):
+        raise ValueError(
+            f"the bag of words was pruned with min_df={bow.min_df}, max_df={bow.max_df}; "
+            f"the topic options say min_df={min_df}, max_df={max_df}"
+        )
+    return bow
+
+
+def _check_bow(
+    bow: Bow, units: pd.Series | Mapping[str, Sequence[str]], *, min_df: float, max_df: float
+) -> None:
+    """Refuse a prebuilt ``bow`` that is visibly not ``build_bow(units, min_df, max_df)``: other
+    pruning, other unit ids (kept and dropped, in order) or another number of tokens in the
+    kept units. Linear in the number of units, not tokens."""
+    _checked_pruning(bow, min_df, max_df)
+    s = units if isinstance(units, pd.Series) else pd.Series(dict(units), dtype=object)
+    ids = s.index.map(str)
+    dropped = set(bow.dropped)
+    kept = ~ids.isin(dropped) if dropped else np.ones(len(ids), dtype=bool)
+    same_ids = len(dropped) == len(bow.dropped) and ids[kept].tolist() == list(bow.unit_ids)
+    if same_ids and len(ids) == len(bow.unit_ids) + len(dropped):
+        raw = bow.raw_texts
+        n_raw = int(raw.offsets[-1]) if isinstance(raw, TokenLists) else sum(map(len, raw))
+        if sum(map(len, s[kept].tolist())) == n_raw:
+            return
+    raise ValueError("bow is not the bag of words of these units (build_bow(units, ...))")
 
 
 def topic_units(
@@ -147,11 +184,12 @@ def _run_topic_analysis(
     n_examples: int = 3,
     paragraph_themes: pd.DataFrame | None = None,
     extend_k: bool = True,
+    bow: Bow | None = None,
     **params,
 ) -> dict[str, Any]:
     """The uncached analysis behind :func:`run_topic_analysis`.
 
-    Steps: (1) one shared bag of words; (2) :func:`select_k` over ``ks`` with seeds
+    Steps: (1) one shared bag of words (``bow`` when the caller built it); (2) :func:`select_k` over ``ks`` with seeds
     ``seed … seed+n_seeds-1`` (10 % of units held out for perplexity) for ``backend`` and any
     ``compare_backends``; (3) K by :func:`choose_k` (one-standard-error rule on NPMI);
     (4) the final model: all units, ``seed``; (5) stability of the final model's topics against
@@ -201,6 +239,10 @@ def _run_topic_analysis(
         n_examples: representative paragraphs per topic.
         paragraph_themes: optional ``analysis.measures.themes.paragraph_themes`` output; adds
             paragraph-level agreement of seeded topics and lexicon themes to ``seeded_topics``.
+        bow: the bag of words of ``units``, ``build_bow(units, min_df=min_df, max_df=max_df)``,
+            when the caller already has it (:class:`analysis.Study` builds it once for
+            :func:`topic_applicability` and this); None builds it here. A bag of words with
+            other pruning, other units or another number of tokens is refused (ValueError).
         **params: passed to :func:`~analysis.topics.fit_topics` (alpha, eta, iterations …).
 
     Returns:
@@ -217,7 +259,10 @@ def _run_topic_analysis(
         ``topic_intrusion`` (word-intrusion items for human validation, answer key included).
     """
     cpu = _StageClock()
-    bow = build_bow(units, min_df=min_df, max_df=max_df)
+    if bow is None:
+        bow = build_bow(units, min_df=min_df, max_df=max_df)
+    else:
+        _check_bow(bow, units, min_df=min_df, max_df=max_df)
     large = len(bow.unit_ids) > max_sweep_units
     ks = ks if ks is not None else (LARGE_KS if large else SMALL_KS)
     n_stability = n_stability if n_stability is not None else (3 if large else 5)
@@ -471,6 +516,7 @@ def run_topic_analysis(
     *,
     cache: bool = False,
     force: bool = False,
+    bow: Bow | None = None,
     **options,
 ) -> dict[str, Any]:
     """Choose K, fit the final and seeded models and return every topic table.
@@ -480,11 +526,13 @@ def run_topic_analysis(
     :mod:`analysis.cache` (Parquet) under a key made of the unit tokens, the quoted paragraphs,
     all options, the theme terms and the library versions (:func:`topic_cache_key`), and read
     back on the next call with identical inputs. ``force=True`` recomputes and overwrites.
+    ``bow``, the bag of words of ``units`` when the caller has built it, is not part of the
+    key: it follows from ``units`` and the pruning options, which are.
     """
     from analysis import cache as _cache
 
     if not cache or os.environ.get("ANALYSIS_NO_CACHE"):
-        return _run_topic_analysis(units, paragraphs, **options)
+        return _run_topic_analysis(units, paragraphs, bow=bow, **options)
     key = topic_cache_key(units, paragraphs, **options)
     names = [*_FRAMES, "model", "seeded_model", "topics_html"]
     paths = {n: _cache.cache_path({**key, "part": n}, "topics") for n in names}
@@ -493,7 +541,7 @@ def run_topic_analysis(
             return _load_cached(paths, key)
         except Exception as exc:  # noqa: BLE001 - a broken entry is recomputed, never trusted
             log.warning("unreadable topic cache (%s); recomputing", exc)
-    out = _run_topic_analysis(units, paragraphs, **options)
+    out = _run_topic_analysis(units, paragraphs, bow=bow, **options)
     frames: dict[str, pd.DataFrame] = {n: out[n] for n in _FRAMES}
     frames["model"] = result_to_frame(out["model"])
     frames["seeded_model"] = (
