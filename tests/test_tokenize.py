@@ -229,6 +229,33 @@ def test_unit_tokens(paras, tokens):
         unit_tokens(tokens, unit="sentence")
 
 
+@pytest.mark.parametrize("missing", [None, float("nan")])
+def test_a_missing_token_is_refused_not_read_as_another_word(missing):
+    """A None/NaN token used to become the LAST distinct token of the table (factorize's -1
+    indexing the uniques from the end): 乡村振兴 here would have appeared twice."""
+    from analysis.topics import bow_from_tokens, build_bow
+
+    tokens = pd.DataFrame(
+        {
+            "doc_id": ["b7", "b7", "b7", "c2", "c2"],
+            "para_id": [3, 3, 3, 1, 1],
+            "token": pd.Series(["生态", missing, "旅游", "旅游", "乡村振兴"], dtype=object),
+            "start": [0, 2, 4, 0, 2],
+        }
+    )
+    with pytest.raises(
+        ValueError, match=r"1 missing token.*row 1 \(doc_id b7, para_id 3, start 2\)"
+    ):
+        unit_tokens(tokens)
+    with pytest.raises(ValueError, match="missing token"):
+        bow_from_tokens(tokens, min_df=1)
+    if missing is None:  # (a float NaN in a list is coerced with str(), as any non-string)
+        with pytest.raises(ValueError, match="missing token"):
+            build_bow(pd.Series({"b7#3": ["生态", None, "旅游"], "c2#1": ["旅游"]}), min_df=1)
+    present = tokens.drop(index=1)
+    assert unit_tokens(present).tolist() == [["生态", "旅游"], ["旅游", "乡村振兴"]]
+
+
 def test_cut_and_segmenter_are_memoised():
     assert cut("创先争优") == ["创先争优"]
     assert segmenter("fast") is segmenter("fast")

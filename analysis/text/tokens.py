@@ -531,10 +531,14 @@ def unit_tokens(
 
     Returns:
         Series of ``list[str]`` indexed by unit id (index name ``unit``).
+
+    Raises:
+        ValueError: a missing token (None/NaN) in ``tokens["token"]``, with its row.
     """
     order, index, offsets = unit_spans(tokens, unit)
     # one Python string per DISTINCT token (shared by every list), not one per occurrence
     token_codes, uniques = pd.factorize(tokens["token"])
+    _refuse_missing_tokens(tokens, token_codes)
     if order is not None:
         token_codes = token_codes[order]
     values = uniques.to_numpy(dtype=object)[token_codes]
@@ -548,6 +552,19 @@ def unit_tokens(
         out = out.reindex(wanted)
         out = out.apply(lambda v: v if isinstance(v, list) else [])
     return out
+
+
+def _refuse_missing_tokens(tokens: pd.DataFrame, codes: np.ndarray) -> None:
+    """A missing token (factorize code -1) is not a word: say where it is instead of letting
+    ``uniques[-1]`` turn it into the last distinct token."""
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        row = tokens.iloc[int(missing[0])]
+        where = ", ".join(f"{c} {row[c]}" for c in ("doc_id", "para_id", "start") if c in row)
+        raise ValueError(
+            f"{len(missing)} missing token(s) (None/NaN) in the token table, the first at row "
+            f"{int(missing[0])} ({where}); tokens must be strings"
+        )
 
 
 def unit_spans(

@@ -217,6 +217,8 @@ def build_bow(
     if not index.is_unique:
         raise ValueError("unit ids must be unique")
     del values
+    if flat.null_count:  # None is not a word (Arrow takes it as a null string)
+        raise ValueError(f"{flat.null_count} missing token(s) (None) in the units")
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     return _bow_from_tokens(index, offsets, flat, min_df, max_df, max_terms, keep_terms)
 
@@ -269,7 +271,7 @@ def _string_array(values: pd.Series) -> pa.Array | None:
         arr = arr.combine_chunks()
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         return None
-    return arr
+    return None if arr.null_count else arr  # missing tokens: unit_tokens says where
 
 
 def _bow_from_tokens(
