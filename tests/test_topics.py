@@ -18,6 +18,7 @@ from analysis.topics import (
     topic_stability,
     topic_table,
 )
+from analysis.topics.bow import TokenLists
 from analysis.topics.coherence import (
     c_v,
     diversity,
@@ -119,6 +120,20 @@ def test_window_counts_by_hand():
     assert n == 4 and occ.tolist() == [2, 3] and co[0, 1] == 1
     occ, co, n = window_counts(texts, ["a", "b"], window=None)
     assert n == 2 and occ.tolist() == [1, 2] and co[0, 1] == 1
+
+
+@pytest.mark.parametrize("window", [1, 2])
+def test_window_counts_when_no_window_holds_a_word(window):
+    """Units longer than the window, none holding the word: the plain-list loop collected no
+    rows and failed on np.concatenate([]); now zero counts over the windows, as the coded path."""
+    texts = [["扶贫", "扶贫", "搬迁"], ["搬迁", "安置"]]
+    n_windows = {1: 5, 2: 3}[window]
+    for words in (["农机"], ["农机", "补贴"]):
+        for given in (texts, TokenLists.from_lists(texts)):
+            occ, co, n = window_counts(given, words, window=window)
+            assert n == n_windows and occ.dtype == np.float64
+            assert occ.tolist() == [0.0] * len(words) and not co.any()
+            assert co.shape == (len(words), len(words))
 
 
 def test_coherence_matches_gensim(bow):

@@ -83,8 +83,8 @@ def window_counts(
         rows.append(offset + starts + np.arange(span.sum()))
         cols.append(np.repeat(ids[pos], span))
         offset += n_win
-    if offset == 0:
-        return np.zeros(r), np.zeros((r, r)), 0
+    if not rows:  # every unit empty, or longer than the window with none of the words
+        return np.zeros(r), np.zeros((r, r)), offset
     row = np.concatenate(rows)
     col = np.concatenate(cols)
     x = sparse.csr_matrix((np.ones(row.size, dtype=np.float64), (row, col)), shape=(offset, r))
@@ -120,6 +120,8 @@ def _window_counts_coded(
         return np.zeros(r), np.zeros((r, r)), 0
     word = texts.codes_for(words)
     pos = np.flatnonzero(word >= 0)
+    if not pos.size:  # none of the words occurs: zeros as the per-unit loop gives them
+        return np.zeros(r), np.zeros((r, r)), n_windows
     unit = np.searchsorted(texts.offsets, pos, side="right") - 1
     if window is None:
         lo = hi = first_win[unit]
