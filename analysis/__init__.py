@@ -51,6 +51,8 @@ _API: dict[str, str] = {
     "slogan_mentions": "measures.slogans",
     "load_slogan_patterns": "measures.slogans",
     "discover_formulations": "measures.slogans",
+    "quoted_candidates": "measures.slogans",
+    "slogan_evidence": "measures.slogans",
     "normalise_slogan": "measures.slogans",
     "kwic": "measures.concordance",
     # reuse and diffusion

@@ -69,7 +69,7 @@ from analysis.measures.reuse import (
     template_spans,
     text_reuse,
 )
-from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_mentions
+from analysis.measures.slogans import extract_slogans, load_slogan_patterns, slogan_evidence
 from analysis.measures.themes import load_themes, paragraph_themes, theme_hits, theme_scores
 from analysis.measures.timeseries import documents_with_level, prevalence_tables
 from analysis.measures.validation import (
@@ -465,15 +465,32 @@ class Study:
         )
 
     @result
-    def slogan_mentions(self) -> pd.DataFrame:
-        """Every slogan mention (doc_id, para_id, slogan, kind, surface …); the documents'
-        years feed the era evidence of formulations."""
-        return slogan_mentions(
+    def slogan_evidence(self) -> dict[str, pd.DataFrame]:
+        """Slogan mentions and the quoted and formulation candidates, from one search (the
+        documents' years feed the era evidence of formulations)."""
+        return slogan_evidence(
             self.paragraphs,
             self.slogan_patterns,
             documents=self.documents,
-            **self.stage_kwargs(slogan_mentions),
+            **self.stage_kwargs(slogan_evidence),
         )
+
+    @result
+    def slogan_mentions(self) -> pd.DataFrame:
+        """Every slogan mention (doc_id, para_id, slogan, kind, surface …)."""
+        return self.slogan_evidence["slogan_mentions"]
+
+    @result
+    def quoted_candidates(self) -> pd.DataFrame:
+        """Every quoted expression with its verdict: accepted as a slogan (and on what
+        evidence) or rejected (and why)."""
+        return self.slogan_evidence["quoted_candidates"]
+
+    @result
+    def formulation_candidates(self) -> pd.DataFrame:
+        """Formulation candidates with their evidence, basis (corpus evidence or lexicon) and
+        the reason a rejected one was rejected."""
+        return self.slogan_evidence["formulation_candidates"]
 
     @result
     def slogan_counts(self) -> pd.DataFrame:

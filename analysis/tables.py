@@ -70,6 +70,10 @@ TEXT_COLUMNS: frozenset[str] = frozenset(
         "duplicate_of",
         "example_doc_id",
         "doc_ids",
+        "evidence",
+        "candidate",
+        "formulation",
+        "basis",
         "doc_a",
         "doc_b",
         "model",
@@ -224,7 +228,8 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "when none",
     "year": "report year (from the date, else the title); empty when unknown",
     "script": "simplified / traditional / mixed, by the share of script-specific characters",
-    "n_chars": "characters after cleaning",
+    "n_chars": "characters after cleaning; quoted_candidates.csv / formulation_candidates.csv: "
+    "Chinese characters of the candidate",
     "n_paragraphs": "paragraphs after cleaning (titles included)",
     "duplicate_of": "the earlier document this one near-duplicates (5-character shingles: "
     "Jaccard ≥ 0.5 or containment ≥ 0.8); empty when none. Duplicates are left out of analyses",
@@ -242,7 +247,8 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "n_garbled": "garbled spans (`\\ufffd`) in the paragraph",
     "encoding": "detected encoding of the raw file",
     "status": "ok / skipped",
-    "reason": "why a file or document was skipped (empty when ok)",
+    "reason": "why a file or document was skipped (empty when ok); quoted_candidates.csv / "
+    "formulation_candidates.csv: why the candidate was rejected (empty when accepted)",
     "n_bytes": "size of the raw file in bytes (file rows only; blank on document rows)",
     "n_chars_raw": "characters before cleaning (the whole file on a file row, the article on a "
     "document row)",
@@ -282,6 +288,24 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "variants": "surface forms merged into this slogan, joined with ` | `",
     "example": "one mention in context",
     "recurring": "found in 2 or more documents",
+    "evidence": "why the slogan was accepted: its kind, and for a short quoted key, a quoted "
+    "name or a formulation the evidence (formulations: basis, score and its points, documents)",
+    "candidate": "a quoted expression, normalised (the slogan key it would have)",
+    "accepted": "whether the candidate is a slogan",
+    "formulation": "formulation candidate (a recurring character n-gram, or a known slogan)",
+    "sample_docs": "documents of the discovery sample containing the candidate",
+    "sample_mentions": "its occurrences in the discovery sample",
+    "extension_share": "largest share of its occurrences continued by one same character on "
+    "one side (>= max_extension_share: a fragment)",
+    "quoted_docs": "documents quoting it as a slogan (whole or as one part of a quote)",
+    "numbered": "a numbered formula",
+    "in_dictionary": "in userdict.txt or the fixed phrases",
+    "policy_frame": "names a policy: ends with, or is followed by, a policy head",
+    "year_span": "10–90 % range of the years of its documents (blank: era not applicable)",
+    "era": "its use is concentrated in time",
+    "known": "in the lexicon of known slogans (slogans.yaml formulations.known)",
+    "basis": "what an accepted formulation rests on: `corpus evidence`, `lexicon` (a known "
+    "slogan the corpus alone would not accept) or `lexicon, single document`",
     "example_doc_id": "document of the example",
     "example_para_id": "paragraph of the example",
     "start": "character offset of the mention in the paragraph (valid in both scripts)",
@@ -296,7 +320,7 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "no theme hit)",
     # keywords
     "score": "TF-IDF weight: tf = 1 + ln(count), smoothed idf = ln((1 + n) / (1 + df)) + 1, "
-    "rows L2-normalised",
+    "rows L2-normalised; formulation_candidates.csv: evidence points (weights in slogans.yaml)",
     "count": "tfidf_keywords.csv: occurrences of the term in the document; cooccurrence_*.csv: "
     "paragraphs containing both items",
     "comparison": "what is compared: a document, or a theme's paragraphs, against the rest",

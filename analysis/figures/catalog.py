@@ -337,13 +337,20 @@ def theme_tables(ctx: Study, tables_dir: Path) -> list[Path]:
 
 @register_table(
     "slogans",
-    "slogans.csv (every slogan with kind, documents, mentions, variants, example) and "
-    "slogan_mentions.csv (every mention with its offsets: the evidence).",
-    inputs=["slogans", "slogan_mentions"],
+    "slogans.csv (every slogan with kind, documents, mentions, variants, example, evidence), "
+    "slogan_mentions.csv (every mention with its offsets: the evidence), quoted_candidates.csv "
+    "and formulation_candidates.csv (every candidate with its evidence, accepted or why not).",
+    inputs=["slogans", "slogan_mentions", "quoted_candidates", "formulation_candidates"],
 )
 def slogan_tables(ctx: Study, tables_dir: Path) -> list[Path]:
     return _write_frames(
-        {"slogans": ctx.slogans, "slogan_mentions": ctx.slogan_mentions}, tables_dir
+        {
+            "slogans": ctx.slogans,
+            "slogan_mentions": ctx.slogan_mentions,
+            "quoted_candidates": ctx.quoted_candidates,
+            "formulation_candidates": ctx.formulation_candidates,
+        },
+        tables_dir,
     )
 
 

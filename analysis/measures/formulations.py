@@ -47,6 +47,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .matching import build_automaton, find_all
+
 FORMULATION_COLUMNS = [
     "formulation",
     "n_chars",
@@ -60,7 +62,9 @@ FORMULATION_COLUMNS = [
     "year_span",
     "era",
     "score",
+    "known",
     "accepted",
+    "basis",
     "reason",
 ]
 
@@ -229,6 +233,39 @@ def _year_range(
     return lo, hi
 
 
+def known_ngrams(
+    texts: Sequence[str],
+    doc_codes: np.ndarray,
+    known: Iterable[str],
+    ngrams: pd.DataFrame,
+    *,
+    years: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """``ngrams`` plus a row (same columns) for every known slogan found in ``texts`` that is
+    not already there (in fewer than ``min_docs`` documents, or longer than the n-grams
+    counted): the lexicon's entries are candidates in any number of documents."""
+    missing = sorted(set(known) - set(ngrams["gram"].astype(str)) if len(ngrams) else set(known))
+    if not missing or not len(texts):
+        return ngrams
+    m = find_all(build_automaton(missing), texts)
+    if not len(m):
+        return ngrams
+    codes = np.asarray(doc_codes, dtype=np.int64)[m.para]
+    found = pd.DataFrame({"term": m.term, "doc": codes})
+    docs = found.drop_duplicates()
+    rows = []
+    for t, d in docs.groupby("term")["doc"]:
+        y = np.sort(years[d.to_numpy()]) if years is not None else np.array([])
+        y = y[~np.isnan(y)]
+        lo = y[int(np.floor(0.1 * (len(y) - 1)))] if len(y) else np.nan
+        hi = y[int(np.ceil(0.9 * (len(y) - 1)))] if len(y) else np.nan
+        gram = missing[int(t)]
+        n = int((found["term"] == t).sum())
+        rows.append((gram, len(gram), len(d), n, lo, hi))
+    extra = pd.DataFrame(rows, columns=["gram", "n", "docs", "mentions", "year_lo", "year_hi"])
+    return pd.concat([ngrams, extra], ignore_index=True) if len(ngrams) else extra
+
+
 def _extension_index(grams: list[str], mentions: list[int]) -> tuple[dict, dict]:
     """Right extensions: gram → largest count of gram + one character; left extensions: gram →
     [(one character + gram, count)] (kept as lists: leading variants are excluded later)."""
@@ -318,6 +355,8 @@ def score_formulations(
     dictionary: set[str],
     corpus_years: np.ndarray | None = None,
     sample_every: int = 1,
+    known: Iterable[str] = (),
+    min_docs: int = 0,
 ) -> pd.DataFrame:
     """Rank and filter recurring n-grams into formulations (steps 2–4 of the module doc).
 
@@ -331,13 +370,22 @@ def score_formulations(
         corpus_years: year of each (sampled) document, for the era evidence.
         sample_every: 1 / sampling rate of documents (to compare ``quoted_docs``, counted in all
             documents, with ``sample_docs``).
+        known: known slogans (``formulations.known``): accepted on the lexicon alone, whatever
+            the corpus shows (``ngrams`` must hold a row for each one found, in any number of
+            documents and of any length: :func:`known_ngrams`).
+        min_docs: the recurrence threshold; a row in fewer documents (a known slogan) is
+            rejected as ``in too few documents`` unless known.
 
     Returns:
         DataFrame[formulation, n_chars, sample_docs, sample_mentions, extension_share,
         quoted_docs, numbered, in_dictionary, policy_frame, year_span, era, score, accepted,
         reason],
         one row per candidate of ``min_chars``..``max_chars`` characters with at least one
-        evidence point, accepted first, then by sample_docs (descending). ``reason`` says why a candidate was rejected;
+        evidence point (every known slogan found), accepted first, then by sample_docs
+        (descending). ``known``: in the lexicon of known slogans; ``basis`` of an accepted
+        candidate: ``corpus evidence`` (score and recurrence), ``lexicon`` (a known slogan
+        that the corpus alone would not accept) or ``lexicon, single document`` (found in one
+        document only: kept, and marked so); "" when rejected. ``reason`` says why a candidate was rejected;
         ``year_span`` is the 10–90 % range of years of use (NaN when not applicable), ``era``
         whether that range is concentrated.
     """
@@ -347,8 +395,12 @@ def score_formulations(
     mentions = ngrams["mentions"].astype("int64").tolist()
     tf = dict(zip(grams, mentions, strict=True))
     c = ngrams.assign(gram=grams)
-    c = c[(c["n"] >= rules.min_chars) & (c["n"] <= rules.max_chars)].reset_index(drop=True)
+    known = frozenset(known)
+    listed = c["gram"].isin(known)
+    c = c[listed | ((c["n"] >= rules.min_chars) & (c["n"] <= rules.max_chars))]
+    c = c.reset_index(drop=True)
     g = pd.Series(c["gram"].tolist(), dtype=object)
+    kn = g.isin(known)
     # evidence, vectorised over all candidates
     era_ok, corpus_span = _era_applicable(corpus_years, rules)
     span = (c["year_hi"] - c["year_lo"]).astype(float)
@@ -390,31 +442,44 @@ def score_formulations(
         + rules.weight_frame * frame
     ).astype("int64")
     # candidates with some evidence are listed (the rest: too little evidence, not listed)
-    keep = score > 0
-    c, g, q, num, dic, frame, span, era, score = (
-        x[keep].reset_index(drop=True) for x in (c, g, q, num, dic, frame, span, era, score)
+    keep = (score > 0) | kn
+    c, g, q, num, dic, frame, span, era, score, kn = (
+        x[keep].reset_index(drop=True) for x in (c, g, q, num, dic, frame, span, era, score, kn)
     )
+    few = c["docs"].to_numpy() < min_docs
     # only grams one character longer than a candidate extend one (queried below)
     longer = [i for i, x in enumerate(grams) if len(x) > rules.min_chars]
     right, left = _extension_index([grams[i] for i in longer], [mentions[i] for i in longer])
     units = set(rules.admin_units)
-    reasons, shares = [], []
-    for gram, m, sc in zip(g.tolist(), c["mentions"].tolist(), score.tolist(), strict=True):
+    reasons, shares, basis = [], [], []
+    rows = zip(g.tolist(), c["mentions"].tolist(), score.tolist(), kn.tolist(), few.tolist(),
+               c["docs"].tolist(), strict=True)  # fmt: skip
+    for gram, m, sc, is_known, below, docs in rows:
         ext = _extension_share(gram, m, right, left, tf, leading)
         shares.append(round(ext, 3))
         base = strip_leading(gram, leading, tf)
-        if base != gram and len(base) >= rules.min_chars:
-            reasons.append(f"variant of {base}")
+        if below:
+            why = "in too few documents"
+        elif base != gram and len(base) >= rules.min_chars:
+            why = f"variant of {base}"
         elif ext >= rules.max_extension_share:
-            reasons.append("fragment of a longer formulation")
+            why = "fragment of a longer formulation"
         elif set(gram) <= units:
-            reasons.append("enumeration of administrative levels")
+            why = "enumeration of administrative levels"
         elif gram.startswith(rules.generic_edges) or gram.endswith(rules.generic_edges):
-            reasons.append("generic word at an edge")
+            why = "generic word at an edge"
         elif sc < rules.min_score:
-            reasons.append("too little evidence")
+            why = "too little evidence"
         else:
-            reasons.append("")
+            why = ""
+        # a known slogan is accepted whatever the corpus shows; the basis says which it was
+        reasons.append("" if is_known else why)
+        if not why:
+            basis.append("corpus evidence")
+        elif is_known:
+            basis.append("lexicon, single document" if docs == 1 else "lexicon")
+        else:
+            basis.append("")
     reason = pd.Series(reasons, dtype=object)
     out = pd.DataFrame(
         {
@@ -430,7 +495,9 @@ def score_formulations(
             "year_span": span,
             "era": era.astype(bool),
             "score": score,
+            "known": kn.astype(bool),
             "accepted": reason == "",
+            "basis": pd.Series(basis, dtype=object),
             "reason": reason,
         },
         columns=FORMULATION_COLUMNS,
@@ -443,6 +510,7 @@ def score_formulations(
         for head in rules.trailing_heads:
             if g.endswith(head) and g[: -len(head)] in acc:
                 out.at[i, "accepted"] = False
+                out.at[i, "basis"] = ""
                 out.at[i, "reason"] = f"{g[: -len(head)]} + head noun {head}"
                 break
     return out.sort_values(

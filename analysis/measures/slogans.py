@@ -34,8 +34,10 @@ from analysis.hashing import file_digest
 
 from .concordance import drop_duplicate_documents, to_simplified
 from .formulations import (
+    FORMULATION_COLUMNS,
     FormulationRules,
     era_note,
+    known_ngrams,
     min_docs_for,
     recurring_ngrams,
     sample_documents,
@@ -106,6 +108,11 @@ class SloganPatterns:
     leading_variants: tuple[str, ...] = ()
     formulations: FormulationRules = FormulationRules()
     dictionary: frozenset[str] = frozenset()
+    short_min_chars: int = 3
+    short_heads: tuple[str, ...] = ()
+    short_between: tuple[str, ...] = ()
+    programme_heads: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- loading
@@ -183,6 +190,10 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
                 raise fail((*where, i), f"'{'.'.join(map(str, where))}' item {item!r} not a string")
         return tuple(items)
 
+    def optional_list(where: tuple) -> tuple[str, ...]:
+        parent = data.get(where[0])
+        return str_list(where) if isinstance(parent, dict) and where[1] in parent else ()
+
     def compile_re(where: tuple, template: str) -> re.Pattern:
         try:
             return re.compile(_expand(template, numerals))
@@ -240,6 +251,11 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
             for i, t in enumerate(str_list(("quoted", "reject_regex")))
         ),
         name_suffixes=str_list(("quoted", "name_suffixes")),
+        short_min_chars=get(("quoted", "short_min_chars"), int, default=0)
+        or get(("quoted", "min_chars"), int),
+        short_heads=optional_list(("quoted", "short_heads")),
+        short_between=optional_list(("quoted", "short_between")),
+        programme_heads=optional_list(("quoted", "programme_heads")),
         exclude=frozenset(),
         count_inside_titles=bool(get(("quoted", "count_inside_titles"), bool)),
         numerals=numerals,
@@ -268,8 +284,16 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
         for v in (str_list(("normalise", "leading_variants")) if has_leading else ())
     )
     rules, dictionary = _formulation_rules(data, path, get, str_list, fail)
+    has_known = isinstance(data.get("formulations"), dict) and "known" in data["formulations"]
+    known = tuple(
+        dict.fromkeys(
+            normalise_slogan(k, pats)
+            for k in (str_list(("formulations", "known")) if has_known else ())
+        )
+    )
     return replace(
         pats,
+        known=known,
         exclude=exclude,
         stop=stop,
         phrases=tuple(dict.fromkeys(phrases)),
@@ -390,30 +414,52 @@ def _inside_title(text: str, pos: int) -> bool:
     return opened >= 0 and text.rfind("》", opened, pos) < 0
 
 
-def _accept_quoted(raw: str, key: str, p: SloganPatterns) -> bool:
-    """Precision rules for a quoted candidate (documented in slogans.yaml)."""
-    if not key or any(bad in raw for bad in p.reject_if_contains):
-        return False
+# verdicts of a quoted candidate that need evidence from its uses (resolved in _discover)
+SHORT = "short"  # a key of quoted.short_min_chars .. min_chars - 1 characters
+NAME = "name"  # a key ending with a name suffix (合作社, 中心 …)
+
+
+def _judge_quoted(raw: str, key: str, p: SloganPatterns) -> str:
+    """Precision rules for a quoted candidate (documented in slogans.yaml): ``""`` accepted,
+    :data:`SHORT` / :data:`NAME` accepted only with evidence from its uses, else the reason it
+    is rejected."""
+    if not key:
+        return "empty"
+    bad = next((b for b in p.reject_if_contains if b in raw), None)
+    if bad is not None:
+        return f"contains {bad}"
     if key in p.exclude:
-        return False
+        return "excluded (quoted.exclude)"
     units = p.formulations.admin_units
     if units and set(key.replace("、", "")) <= set(units):
-        return False  # an enumeration of administrative levels (市、县、乡、村)
+        return "enumeration of administrative levels"
     chars = [c for c in key if c != "、"]
     n_cjk = _cjk_len(key)
     if not chars or n_cjk / len(chars) < p.min_cjk_share:
-        return False
+        return "too few Chinese characters"
+    pending = ""
     if _is_numbered_key(key, p):
         if _numbered_stopped(key, p):
-            return False
+            return "a quantity or count (numbered.stop)"
         lo = p.quoted_min_chars
     else:
-        lo = p.min_chars
-        if key.endswith(p.name_suffixes):
-            return False
+        lo = min(p.min_chars, p.short_min_chars)
+        if n_cjk < p.min_chars:
+            pending = SHORT
+        elif key.endswith(p.name_suffixes):
+            pending = NAME
     if any(rx.search(key) for rx in p.reject_regex):
-        return False
-    return lo <= n_cjk <= p.max_chars
+        return "a target or date (quoted.reject_regex)"
+    if n_cjk < lo:
+        return f"shorter than {lo} characters"
+    if n_cjk > p.max_chars:
+        return f"longer than {p.max_chars} characters"
+    return pending
+
+
+def _accept_quoted(raw: str, key: str, p: SloganPatterns) -> bool:
+    """A quoted candidate accepted without looking at its uses (see :func:`_judge_quoted`)."""
+    return _judge_quoted(raw, key, p) == ""
 
 
 # --------------------------------------------------------------------------- discovery
@@ -438,13 +484,98 @@ def _quote_regexes(p: SloganPatterns) -> list[re.Pattern]:
     ]
 
 
-def _discover(texts: list[str], p: SloganPatterns) -> tuple[list[_Hit], list[list[tuple]]]:
+class _QuotedLog(NamedTuple):
+    """Every quoted candidate's verdict: ``uses`` (paragraph, key, verdict) per quoted span
+    (verdict ``""`` accepted, :data:`SHORT`/:data:`NAME` decided by ``evidence``, else the
+    reason it was rejected); ``evidence`` key -> (accepted, evidence or reason) for those."""
+
+    uses: list[tuple[int, str, str]]
+    evidence: dict[str, tuple[bool, str]]
+
+
+def _quoted_evidence(
+    pending: dict[str, list[_Hit]], texts: list[str], p: SloganPatterns
+) -> dict[str, tuple[bool, str]]:
+    """Evidence from their uses for the quoted keys that need it (rules in slogans.yaml).
+
+    A short key (``quoted.short_min_chars`` to ``min_chars - 1`` characters: “冷谷”, “党建+”)
+    is a slogan, not scare quotes (“短板”, “造血”), when it carries the formula mark ``+`` or one
+    of its quoted uses is followed by a head of ``quoted.short_heads`` (“冷谷”建设). A key
+    ending with a name suffix (…合作社, …中心) is a programme, not an organisation's name, when
+    one of its uses anywhere in the corpus, quoted or not, is followed by a head of
+    ``quoted.programme_heads`` (党支部领办合作社模式).
+
+    Returns key -> (accepted, the evidence, or the reason it was rejected).
+    """
+    closing = {c for _, c in p.quote_pairs}
+    out: dict[str, tuple[bool, str]] = {}
+    names = []
+    for key, hits in pending.items():
+        if _cjk_len(key) < p.min_chars:
+            if "+" in key:
+                out[key] = (True, "short, formula mark +")
+                continue
+            follow = _following(texts, closing)
+            head = next(filter(None, (_head_after(follow(h), p) for h in hits)), None)
+            out[key] = (
+                (True, f"short, followed by {head}")
+                if head
+                else (False, f"short ({_cjk_len(key)} characters) without a head after it")
+            )
+        else:
+            names.append(key)
+    if names:
+        terms = sorted(names)
+        m = find_all(build_automaton(terms), texts)
+        heads: dict[str, str] = {}
+        follow = _following(texts, closing)
+        for pos, e, t in zip(m.para.tolist(), m.end.tolist(), m.term.tolist(), strict=True):
+            key = terms[t]
+            if key not in heads:
+                after = follow(_Hit(pos, e, e, key, ""))
+                head = next((x for x in p.programme_heads if after.startswith(x)), None)
+                if head:
+                    heads[key] = head
+        for key in names:
+            suffix = next(x for x in p.name_suffixes if key.endswith(x))
+            out[key] = (
+                (True, f"name ending {suffix} used as a programme: followed by {heads[key]}")
+                if key in heads
+                else (False, f"a name (ends with {suffix}), never followed by a programme head")
+            )
+    return out
+
+
+def _head_after(after: str, p: SloganPatterns) -> str | None:
+    """The head of ``quoted.short_heads`` that ``after`` starts with, possibly after one word
+    of ``quoted.short_between`` (“冷谷”建设经验: 建设经验); ``None`` when there is none."""
+    for skip in ("", *(w for w in p.short_between if after.startswith(w))):
+        head = next((x for x in p.short_heads if after.startswith(x, len(skip))), None)
+        if head:
+            return skip + head
+    return None
+
+
+def _following(texts: list[str], closing: set[str]):
+    """A function: hit -> the text right after it (past a closing quotation mark)."""
+
+    def after(h: _Hit) -> str:
+        rest = texts[h.pos][h.end : h.end + 16].lstrip()
+        return rest[1:] if rest[:1] in closing else rest
+
+    return after
+
+
+def _discover(
+    texts: list[str], p: SloganPatterns
+) -> tuple[list[_Hit], list[list[tuple]], _QuotedLog]:
     """Quoted and numbered candidates of every paragraph (before the recount).
 
     The regular expressions run once over the paragraphs joined by line breaks (a match that
     would cross a paragraph boundary is dropped); each distinct surface is normalised once.
 
-    Returns the hits and, per paragraph, the spans of all quoted regions (accepted or not).
+    Returns the hits, per paragraph the spans of all quoted regions (accepted or not), and the
+    verdict on every quoted candidate (:class:`_QuotedLog`).
     """
     hits: list[_Hit] = []
     regions: list[list[tuple[int, int]]] = [[] for _ in texts]
@@ -458,8 +589,10 @@ def _discover(texts: list[str], p: SloganPatterns) -> tuple[list[_Hit], list[lis
             return None
         return pos, gs - starts[pos], ge - starts[pos]
 
-    accepted: dict[str, str | None] = {}
+    verdicts: dict[str, tuple[str, str]] = {}
     quoted: dict[int, list[_Hit]] = {}
+    pending: dict[str, list[_Hit]] = {}  # keys accepted only with evidence from their uses
+    log: list[tuple[int, str, str]] = []  # (paragraph, key, verdict) of every quoted candidate
     for rx in _quote_regexes(p):
         for m in rx.finditer(big):
             where = locate(*m.span(1))
@@ -474,12 +607,22 @@ def _discover(texts: list[str], p: SloganPatterns) -> tuple[list[_Hit], list[lis
             if e <= s or (not p.count_inside_titles and _inside_title(text, s)):
                 continue
             surface = text[s:e]
-            if surface not in accepted:
+            if surface not in verdicts:
                 key = normalise_slogan(surface, p, simplified=True)
-                accepted[surface] = key if _accept_quoted(surface, key, p) else None
-            key = accepted[surface]
-            if key is not None:
+                verdicts[surface] = (key, _judge_quoted(surface, key, p))
+            key, verdict = verdicts[surface]
+            log.append((pos, key, verdict))
+            if verdict == "":
                 quoted.setdefault(pos, []).append(_Hit(pos, s, e, key, "quoted"))
+            elif verdict in (SHORT, NAME):
+                pending.setdefault(key, []).append(_Hit(pos, s, e, key, "quoted"))
+    evidence = _quoted_evidence(pending, texts, p)
+    for key, found in pending.items():
+        if evidence[key][0]:
+            for h in found:
+                quoted.setdefault(h.pos, []).append(h)
+    for pos in quoted:
+        quoted[pos].sort(key=lambda h: h.start)
     for pos in sorted(quoted):
         hits.extend(quoted[pos])
     numbered_keys: dict[str, str | None] = {}
@@ -502,7 +645,7 @@ def _discover(texts: list[str], p: SloganPatterns) -> tuple[list[_Hit], list[lis
             if key is not None:
                 hits.append(_Hit(pos, s, e, key, f"numbered:{pat.id}"))
     hits.sort(key=lambda h: (h.pos, h.start))
-    return hits, regions
+    return hits, regions, _QuotedLog(log, evidence)
 
 
 def _separator_normalised(big: str, p: SloganPatterns) -> tuple[str, np.ndarray]:
@@ -665,6 +808,7 @@ def _formulation_table(
     ngrams = recurring_ngrams(
         sample_texts, sample_codes, min_docs=min_docs, max_n=rules.max_chars + 1, years=yrs
     )
+    ngrams = known_ngrams(sample_texts, sample_codes, p.known, ngrams, years=yrs)
     quoted_docs: dict[str, set] = {}
     numbered: set[str] = set()
     for h in found:
@@ -682,6 +826,8 @@ def _formulation_table(
         dictionary=set(p.dictionary) | set(p.phrases),
         corpus_years=yrs,
         sample_every=sample_every,
+        known=p.known,
+        min_docs=min_docs,
     )
     settings = {
         "documents": len(uniques),
@@ -722,10 +868,101 @@ def discover_formulations(
     ).reset_index(drop=True)
     texts = [str(t) for t in paras["text"].fillna("")]
     doc_ids = paras["doc_id"].astype(str).to_numpy()
-    found, _ = _discover(texts, p)
+    found, _, _ = _discover(texts, p)
     table, settings = _formulation_table(texts, doc_ids, found, p, _doc_years(paras, documents))
     table.attrs["settings"] = settings
     return table
+
+
+QUOTED_CANDIDATE_COLUMNS = [
+    "candidate", "n_chars", "n_docs", "n_mentions", "accepted", "evidence", "reason",
+    "example_doc_id",
+]  # fmt: skip
+
+
+def quoted_candidates(
+    paragraphs: pd.DataFrame,
+    documents: pd.DataFrame | None = None,
+    patterns: SloganPatterns | None = None,
+    *,
+    include_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Every quoted expression with the verdict of the ``quoted:`` rules of slogans.yaml: the
+    audit behind the ``quoted`` kind (why “冷谷” is a slogan and “短板” is not).
+
+    Args:
+        paragraphs: paragraphs per the corpus contract.
+        documents: documents table (near-duplicates dropped unless ``include_duplicates``).
+        patterns: from :func:`load_slogan_patterns` (default file when ``None``).
+        include_duplicates: keep near-duplicate documents.
+
+    Returns:
+        DataFrame[candidate, n_chars, n_docs, n_mentions, accepted, evidence, reason,
+        example_doc_id]: one row per normalised key of a quoted expression; ``n_chars`` its
+        Chinese characters, ``n_docs``/``n_mentions`` its quoted uses, ``evidence`` why an
+        accepted key is a slogan (``quoted``, or for a short key or a name the evidence from
+        its uses), ``reason`` why a rejected one is not. Accepted first, then by ``n_docs``.
+    """
+    p = patterns or _default_patterns()
+    paras = drop_duplicate_documents(
+        paragraphs, documents, include_duplicates=include_duplicates
+    ).reset_index(drop=True)
+    texts = [str(t) for t in paras["text"].fillna("").tolist()]
+    _, _, log = _discover(texts, p)
+    return _quoted_table(log, paras["doc_id"].astype(str).to_numpy())
+
+
+def _quoted_table(log: _QuotedLog, doc_ids: np.ndarray) -> pd.DataFrame:
+    """The :func:`quoted_candidates` table of one :func:`_discover` run."""
+    if not log.uses:
+        return pd.DataFrame(columns=QUOTED_CANDIDATE_COLUMNS)
+    pos, keys, verdicts = zip(*log.uses, strict=True)
+    uses = pd.DataFrame({"candidate": keys, "doc": doc_ids[list(pos)], "verdict": verdicts})
+    by = uses.groupby("candidate", sort=False)
+    out = pd.DataFrame(
+        {
+            "n_docs": by["doc"].nunique(),
+            "n_mentions": by.size(),
+            "example_doc_id": by["doc"].first(),
+            "ok": uses["verdict"].eq("").groupby(uses["candidate"], sort=False).any(),
+            # the most frequent verdict (first seen among equals)
+            "verdict": uses.groupby(["candidate", "verdict"], sort=False)
+            .size()
+            .reset_index()
+            .sort_values(0, ascending=False, kind="stable")
+            .drop_duplicates("candidate")
+            .set_index("candidate")["verdict"],
+        }
+    )
+    keys = out.index.to_list()
+    decided = [log.evidence.get(k) for k in keys]
+    ok = out["ok"].to_numpy()
+    verdict = out["verdict"].to_list()
+    accepted = [bool(o) or bool(d and d[0]) for o, d in zip(ok, decided, strict=True)]
+    evidence = [
+        "quoted" if o else (d[1] if d and d[0] else "") for o, d in zip(ok, decided, strict=True)
+    ]
+    reason = [
+        "" if a else (d[1] if d else v) for a, d, v in zip(accepted, decided, verdict, strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            "candidate": keys,
+            "n_chars": [_cjk_len(k) for k in keys],
+            "n_docs": out["n_docs"].to_numpy(dtype="int64"),
+            "n_mentions": out["n_mentions"].to_numpy(dtype="int64"),
+            "accepted": accepted,
+            "evidence": evidence,
+            "reason": reason,
+            "example_doc_id": out["example_doc_id"].to_list(),
+        },
+        columns=QUOTED_CANDIDATE_COLUMNS,
+    )
+    return table.sort_values(
+        ["accepted", "n_docs", "n_mentions", "candidate"],
+        ascending=[False, False, False, True],
+        kind="stable",
+    ).reset_index(drop=True)
 
 
 def _merge_leading(hits: list[_Hit], p: SloganPatterns) -> list[_Hit]:
@@ -786,6 +1023,25 @@ def slogan_mentions(
         Sorted by document, paragraph, offset. ``attrs["formulations"]`` holds the settings of
         the formulation discovery (corpus-scaled thresholds).
     """
+    return slogan_evidence(
+        paragraphs, patterns, documents=documents, include_duplicates=include_duplicates
+    )["slogan_mentions"]
+
+
+def slogan_evidence(
+    paragraphs: pd.DataFrame,
+    patterns: SloganPatterns | None = None,
+    *,
+    documents: pd.DataFrame | None = None,
+    include_duplicates: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """:func:`slogan_mentions`, :func:`quoted_candidates` and :func:`discover_formulations` of
+    the same paragraphs from one search (what ``Study`` uses; same arguments as
+    :func:`slogan_mentions`).
+
+    Returns:
+        ``{"slogan_mentions": …, "quoted_candidates": …, "formulation_candidates": …}``.
+    """
     p = patterns or _default_patterns()
     paras = drop_duplicate_documents(
         paragraphs, documents, include_duplicates=include_duplicates
@@ -793,13 +1049,20 @@ def slogan_mentions(
     texts = [str(t) for t in paras["text"].fillna("").tolist()]
     originals = [str(t) for t in paras["text_original"].fillna("").tolist()]
     doc_ids = paras["doc_id"].astype(str).to_numpy()
-    found, regions = _discover(texts, p)
+    found, regions, qlog = _discover(texts, p)
     phrases = set(p.phrases)
     formulations: set[str] = set()
     settings: dict = {}
+    why: dict[str, str] = {}
+    table = pd.DataFrame(columns=FORMULATION_COLUMNS)
     if p.formulations.enabled and texts:
         table, settings = _formulation_table(texts, doc_ids, found, p, _doc_years(paras, documents))
+        table.attrs["settings"] = settings
         formulations = set(table.loc[table["accepted"], "formulation"])
+        accepted_rows = table.loc[table["accepted"].astype(bool)]
+        why = dict(
+            zip(accepted_rows["formulation"], _formulation_evidence(accepted_rows), strict=True)
+        )
         log.info(
             "formulations: %d accepted of %d candidates (%s documents, sample %s, min_docs %s; %s)",
             len(formulations), len(table), settings["documents"], settings["sample_documents"],
@@ -855,6 +1118,30 @@ def slogan_mentions(
         drop=True
     )
     out.attrs["formulations"] = settings
+    evidence = {k: f"quoted; {e}" for k, (ok, e) in qlog.evidence.items() if ok}
+    evidence.update((k, e) for k, e in why.items() if kinds.get(k) == "formulation")
+    out.attrs["evidence"] = {k: evidence[k] for k in kinds if k in evidence}
+    return {
+        "slogan_mentions": out,
+        "quoted_candidates": _quoted_table(qlog, doc_ids),
+        "formulation_candidates": table,
+    }
+
+
+_EVIDENCE_NAMES = {"numbered": "numbered", "in_dictionary": "dictionary", "era": "era",
+                   "policy_frame": "policy frame", "known": "known slogan"}  # fmt: skip
+
+
+def _formulation_evidence(rows: pd.DataFrame) -> list[str]:
+    """Why each accepted formulation is one, in words (``evidence`` of slogans.csv)."""
+    out = []
+    for r in rows.itertuples(index=False):
+        points = [f"quoted in {r.quoted_docs} documents"] if r.quoted_docs else []
+        points += [name for col, name in _EVIDENCE_NAMES.items() if bool(getattr(r, col))]
+        docs = f"{r.sample_docs} document{'s' if r.sample_docs != 1 else ''}"
+        out.append(
+            f"formulation ({r.basis}; score {r.score}: {', '.join(points) or 'none'}; {docs})"
+        )
     return out
 
 
@@ -887,6 +1174,14 @@ def example_sentence(
     pre = "…" if start - limit > s else ""
     post = "…" if end + limit < e else ""
     return (pre + left + text_original[start:end] + right + post).strip()
+
+
+_KIND_EVIDENCE = {
+    "quoted": "quoted",
+    "numbered": "numbered formula",
+    "phrase": "fixed phrase (slogans.yaml phrases)",
+    "formulation": "formulation",
+}
 
 
 def extract_slogans(
@@ -923,7 +1218,8 @@ def extract_slogans(
     if mentions is None:
         # paras are already filtered: documents only give the years (era evidence)
         mentions = slogan_mentions(paras, patterns, documents=documents, include_duplicates=True)
-    cols = [*SLOGAN_COLUMNS, "recurring", "example_doc_id", "example_para_id"]
+    cols = [*SLOGAN_COLUMNS, "recurring", "example_doc_id", "example_para_id", "evidence"]
+    evidence = dict(mentions.attrs.get("evidence") or {})
     if mentions.empty:
         return pd.DataFrame(columns=cols)
     # plain lists (iterating Arrow-backed columns element by element is slow)
@@ -964,6 +1260,7 @@ def extract_slogans(
                 len(docs) >= 2,
                 m_doc[f],
                 int(m_para[f]),
+                evidence.get(key) or _KIND_EVIDENCE.get(m_kind[f], m_kind[f]),
             )
         )
     out = pd.DataFrame(rows, columns=cols)

@@ -1,0 +1,103 @@
+"""Slogans accepted on evidence: short quoted keys, quoted names used as programmes, known
+slogans of the lexicon (single documents marked), and the candidate tables that show why."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.measures.slogans import (
+    discover_formulations,
+    extract_slogans,
+    load_slogan_patterns,
+    quoted_candidates,
+    slogan_mentions,
+)
+
+
+@pytest.fixture(scope="module")
+def patterns():
+    return load_slogan_patterns()
+
+
+def _corpus(docs: dict[str, list[str]]):
+    rows = [(d, i, t, t) for d, paras in docs.items() for i, t in enumerate(paras, start=1)]
+    paragraphs = pd.DataFrame(rows, columns=["doc_id", "para_id", "text", "text_original"])
+    documents = pd.DataFrame({"doc_id": list(docs), "duplicate_of": "", "year": None})
+    return paragraphs, documents
+
+
+SHORT = {
+    "a": [
+        "全区推进“电商+”行动，农产品网销额增长三成。",
+        "我们实施“雪亮”工程，视频监控覆盖全部行政村。",
+    ],
+    "b": [
+        "补齐公共服务“短腿”，破解资金“瓶颈”。",
+        "打造“橙乡”创建模式，带动果农增收。",
+    ],
+}
+
+
+def test_short_quoted_keys_need_a_formula_mark_or_a_head(patterns):
+    paragraphs, documents = _corpus(SHORT)
+    keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
+    # 电商+ (formula mark), 雪亮 + 工程, 橙乡 + 创建 + 模式; the scare quotes are not slogans
+    assert {"电商+", "雪亮", "橙乡"} <= keys
+    assert not {"短腿", "瓶颈"} & keys
+    table = quoted_candidates(paragraphs, documents, patterns).set_index("candidate")
+    assert table.at["雪亮", "evidence"] == "short, followed by 工程"
+    assert table.at["橙乡", "evidence"] == "short, followed by 创建模式"
+    assert not table.at["短腿", "accepted"]
+    assert table.at["短腿", "reason"].startswith("short (2 characters)")
+
+
+NAMES = {
+    "a": [
+        "各村推广“村社联营合作社”，吸纳农户入股。",
+        "镇里总结推广村社联营合作社模式。",
+    ],
+    "b": ["“青山茶叶专业合作社”今年分红120万元。"],
+}
+
+
+def test_a_quoted_name_is_a_slogan_only_when_used_as_a_programme(patterns):
+    paragraphs, documents = _corpus(NAMES)
+    slogans = extract_slogans(paragraphs, documents, patterns).set_index("slogan")
+    assert "村社联营合作社" in slogans.index
+    assert "青山茶叶专业合作社" not in slogans.index
+    assert slogans.at["村社联营合作社", "evidence"] == (
+        "quoted; name ending 社 used as a programme: followed by 模式"
+    )
+    table = quoted_candidates(paragraphs, documents, patterns).set_index("candidate")
+    assert table.at["青山茶叶专业合作社", "reason"] == (
+        "a name (ends with 社), never followed by a programme head"
+    )
+
+
+KNOWN = {
+    "a": ["今年全县深入推进扫黑除恶专项斗争，破获案件12起。", "全县粮食生产再获丰收。"],
+    "b": ["我们围绕碳达峰目标，淘汰落后产能。"],
+    "c": ["全市推动碳达峰行动落地，新能源装机增长一倍。"],
+    "d": ["全镇完成道路硬化18公里。"],
+}
+
+
+def test_known_slogans_need_no_corpus_evidence_and_a_single_document_is_marked(patterns):
+    paragraphs, documents = _corpus(KNOWN)
+    table = discover_formulations(paragraphs, documents, patterns).set_index("formulation")
+    assert table.at["扫黑除恶", "accepted"] and table.at["扫黑除恶", "known"]
+    assert table.at["扫黑除恶", "basis"] == "lexicon, single document"
+    assert table.at["碳达峰", "accepted"] and table.at["碳达峰", "sample_docs"] == 2
+    slogans = extract_slogans(paragraphs, documents, patterns).set_index("slogan")
+    assert slogans.at["扫黑除恶", "kind"] == "formulation"
+    assert not slogans.at["扫黑除恶", "recurring"]
+    assert "lexicon, single document" in slogans.at["扫黑除恶", "evidence"]
+    assert slogans.at["碳达峰", "n_docs"] == 2
+
+
+def test_an_unknown_phrase_in_one_document_is_no_formulation(patterns):
+    docs = {**KNOWN, "d": ["全镇推进山海同心行动，新建茶园八百亩。"]}
+    paragraphs, documents = _corpus(docs)
+    keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
+    assert "山海同心" not in keys and "山海同心行动" not in keys
