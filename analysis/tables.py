@@ -236,7 +236,9 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "author": "byline field (empty when absent)",
     "source": "byline field (empty when absent)",
     "editor": "byline field (empty when absent)",
-    "signature": "closing signature line (empty when absent)",
+    "signature": "closing signature: the issuing-body line(s) that end the report (兰考县人民政府) "
+    "and the dated line, joined with a space (empty when absent); the issuing-body lines stay "
+    "paragraphs of the body",
     "kind": "paragraph: title / heading / subheading / body; slogan: quoted / numbered / phrase",
     "section": "the numbered heading (`一、…`) the paragraph is under",
     "section_no": "its number",

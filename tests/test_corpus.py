@@ -126,3 +126,20 @@ def test_one_definition_of_a_near_duplicate():
     assert duplicate_mask(docs).tolist() == [False, True, False, False]
     assert without_duplicates(docs)["doc_id"].tolist() == ["a", "c", "d"]
     assert not duplicate_mask(docs.drop(columns="duplicate_of")).any()
+
+
+def test_signature_keeps_the_issuing_body_lines_above_the_dated_line(tmp_path):
+    """The signature column holds the issuing-body lines that end a report and the dated line
+    (it kept only the date); the issuing-body lines stay paragraphs, place and date unchanged."""
+    text = (
+        "青松镇2015年工作总结\n\n"
+        "2014年，全镇上下团结一心，完成了年初确定的各项目标任务，财政收入增长百分之十二。\n\n"
+        "新的一年，我们将继续抓好项目建设和民生实事，推动全镇经济社会持续健康发展。\n\n"
+        "中共青松镇委员会\n\n青松镇人民政府\n\n2015年3月2日\n"
+    )
+    (tmp_path / "qingsong.txt").write_text(text, encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    doc = corpus.documents.iloc[0]
+    assert doc["signature"] == "中共青松镇委员会 青松镇人民政府 2015年3月2日"
+    assert doc["date"] == "2015-03-02"
+    assert "青松镇人民政府" in corpus.paragraphs["text"].tolist()

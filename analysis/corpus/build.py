@@ -45,7 +45,7 @@ from .genre import (
 from .io import describe_ignored, read_manifest, read_raw_file, scan_raw_folder
 from .markdown import MARKDOWN_SUFFIXES, heading_levels, markdown_lines
 from .meta import header_date, parse_date, signature_date, title_block, title_year
-from .places import infer_place
+from .places import closing_lines, infer_place
 from .script import detect_script, to_simplified, to_simplified_many
 from .structure import (
     LINE_END_OK,
@@ -605,6 +605,11 @@ def file_rows(
         header = "\n".join(t for t, b in zip(texts, is_body) if not b and t != title)
         signature = known.get(meta["signature"]) or to_simplified(meta["signature"])
         place = infer_place(title, simplified, header=header, signature=signature)
+        # the signature column: the issuing-body lines that end the body (as infer_place reads
+        # them), then the dated line; the lines stay paragraphs of the body
+        n_closing = closing_lines(simplified)
+        closing = [o for o, b in zip(originals, is_body) if b][-n_closing:] if n_closing else []
+        signature_lines = [*closing, meta.get("signature", "")]
         q["n_chars_clean"] = sum(len(t) for t in texts)
         front_date = parse_date(front.get("date", "")) if front.get("date") else ""
         date = front_date or meta["date"]
@@ -618,7 +623,7 @@ def file_rows(
             "n_paragraphs": n, "duplicate_of": "",
             "author": front.get("author") or meta.get("author", ""),
             "source": front.get("source") or meta.get("source", ""),
-            "editor": meta.get("editor", ""), "signature": meta.get("signature", ""),
+            "editor": meta.get("editor", ""), "signature": " ".join(x for x in signature_lines if x),
             "genre": "", "genre_evidence": "",
         }  # fmt: skip
         for key, value in front.items():

@@ -351,6 +351,14 @@ def _split_closing(body: str) -> tuple[str, str]:
     return "\n".join(paras[:k]), "\n".join(paras[k:])
 
 
+def closing_lines(body: str) -> int:
+    """How many issuing-body lines end ``body`` (paragraphs joined by newlines): the first
+    lines of the signature (兰考县人民政府 above the dated line), as :func:`infer_place` reads
+    them."""
+    _, closing = _split_closing(body)
+    return closing.count("\n") + 1 if closing else 0
+
+
 OPENING_PARAGRAPHS = 2  # the opening: the first paragraphs of at least OPENING_MIN characters
 OPENING_MIN = 15  # (a salutation such as 各位代表： is skipped)
 
