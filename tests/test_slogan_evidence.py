@@ -101,3 +101,23 @@ def test_an_unknown_phrase_in_one_document_is_no_formulation(patterns):
     paragraphs, documents = _corpus(docs)
     keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
     assert "山海同心" not in keys and "山海同心行动" not in keys
+
+
+def test_a_known_slogan_outside_the_discovery_sample_is_still_counted(patterns):
+    """On a corpus read for discovery on a sample of documents, a known slogan found only in
+    documents outside the sample is counted all the same (it needs no corpus evidence)."""
+    from dataclasses import replace
+
+    docs = {
+        "a": ["全县粮食总产量稳定在十二万吨以上，农民收入持续增长。"],
+        "b": ["我们全面推行河长制，主要河流水质保持优良。"],
+        "c": ["全县新建改建农村公路一百二十公里，实现村村通客车。"],
+        "d": ["全年城镇新增就业四千二百人，城乡居民收入稳步提高。"],
+    }
+    paragraphs, documents = _corpus(docs)
+    small = replace(patterns, formulations=replace(patterns.formulations, sample_chars=60))
+    table = discover_formulations(paragraphs, documents, small)
+    assert "河长制" not in set(table["formulation"])  # b is outside the sample
+    slogans = extract_slogans(paragraphs, documents, small).set_index("slogan")
+    assert slogans.at["河长制", "kind"] == "formulation"
+    assert "not in the discovery sample" in slogans.at["河长制", "evidence"]

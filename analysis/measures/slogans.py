@@ -1063,6 +1063,12 @@ def slogan_evidence(
         why = dict(
             zip(accepted_rows["formulation"], _formulation_evidence(accepted_rows), strict=True)
         )
+        # a known slogan is counted wherever it occurs, also when no document of the discovery
+        # sample (a large corpus) holds it
+        unsampled = set(p.known) - set(table["formulation"])
+        formulations |= unsampled
+        why.update((k, "formulation (lexicon; known slogan; not in the discovery sample)")
+                   for k in unsampled)  # fmt: skip
         log.info(
             "formulations: %d accepted of %d candidates (%s documents, sample %s, min_docs %s; %s)",
             len(formulations), len(table), settings["documents"], settings["sample_documents"],
