@@ -313,6 +313,21 @@ def test_vectorised_tokenizer_equals_the_plain_loop(paras, chunk_chars, options,
     assert len(rows) > 50
 
 
+def test_latin_words_of_each_user_dictionary_are_kept_by_its_own_table(tmp_path):
+    """The decision table reads the user dictionary's Latin words once: a second dictionary
+    (other content) gets its own table, so each keeps its own Latin words and drops the rest."""
+    paras = pd.DataFrame(
+        {"doc_id": ["r1"], "para_id": [0], "text": ["推广ETC通行，建设LoRa网络，开展QC小组活动。"]}
+    )
+    kept = {}
+    for word in ("ETC", "LoRa"):
+        userdict = tmp_path / f"user_{word}.txt"
+        userdict.write_text(f"{word} 1000 nz\n", encoding="utf-8")
+        tokens = tokenize(paras, options=TokenizerOptions(userdict=userdict), cache=False)
+        kept[word] = {t for t in tokens["token"] if t.isascii()}
+    assert kept == {"ETC": {"ETC"}, "LoRa": {"LoRa"}}  # QC never: no dictionary lists it
+
+
 def test_unit_tokens_equals_a_groupby(tokens):
     """unit_tokens (codes, one split per unit) against pandas groupby on the same rows."""
     per_para = unit_tokens(tokens)

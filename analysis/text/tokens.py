@@ -229,7 +229,7 @@ def drop_reason(token: str, options: TokenizerOptions, dictionary: Dictionary) -
     """
     stop = lexicons.word_set(options.stopwords) if options.remove_stopwords else frozenset()
     generic = _generic(options)
-    return _reason(token, options, dictionary, stop, generic)
+    return _reason(token, options, dictionary, stop, generic, _latin_keep(options.userdict))
 
 
 def _reason(
@@ -238,6 +238,7 @@ def _reason(
     dictionary: Dictionary,
     stop: frozenset[str],
     generic: frozenset[str],
+    latin_keep: frozenset[str],
 ) -> str | None:
     if "\ufffd" in token:
         return "garbled"
@@ -249,7 +250,7 @@ def _reason(
         return "number"
     if options.drop_placeholders and PLACEHOLDER.match(token):
         return "placeholder"
-    if options.drop_latin and _LATIN.match(token) and token not in _latin_keep(options.userdict):
+    if options.drop_latin and _LATIN.match(token) and token not in latin_keep:
         return "latin"
     if len(token) < options.min_chars and token not in options.keep_chars:
         return "short"
@@ -294,30 +295,40 @@ class _Decisions(dict):
         self.words: list[str] = []
         self._keep: list[bool] = []
         self._length: list[int] = []
-        self._arrays: tuple[np.ndarray, np.ndarray, pa.Array] | None = None
+        self._flags: tuple[np.ndarray, np.ndarray] | None = None
+        self._vocab: pa.Array | None = None
         self.stop = (
             lexicons.word_set(options.stopwords) if options.remove_stopwords else frozenset()
         )
         self.generic = _generic(options)
+        self.latin_keep = _latin_keep(options.userdict)  # hashes the file: once, not per word
 
     def __missing__(self, token: str) -> int:
         i = len(self.words)
         self[token] = i
         self.words.append(token)
-        reason = _reason(token, self.options, self.dictionary, self.stop, self.generic)
+        reason = _reason(
+            token, self.options, self.dictionary, self.stop, self.generic, self.latin_keep
+        )
         self._keep.append(reason is None)
         self._length.append(len(token))
-        self._arrays = None
+        self._flags = self._vocab = None
         return i
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, pa.Array]:
-        if self._arrays is None:
-            self._arrays = (
+    def flags(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(keep, length)`` per id, as arrays."""
+        if self._flags is None:
+            self._flags = (
                 np.array(self._keep, dtype=bool),
                 np.array(self._length, dtype=np.int64),
-                pa.array(self.words, pa.large_string()),
             )
-        return self._arrays
+        return self._flags
+
+    def vocab(self) -> pa.Array:
+        """The distinct words by id (Arrow strings, for ``take``)."""
+        if self._vocab is None:
+            self._vocab = pa.array(self.words, pa.large_string())
+        return self._vocab
 
 
 @functools.lru_cache(maxsize=8)
@@ -377,26 +388,29 @@ def _tokenize_frame(paragraphs: pd.DataFrame, backend: Backend, options: Tokeniz
     id_parts, end_parts = [], []
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         ids = _word_ids(texts[a:b], backend, options, table)
-        _, length_of, _ = table.arrays()
-        id_parts.append(ids)
-        end_parts.append(np.cumsum(length_of[ids]) + para_starts[a])
-    keep_of, length_of, vocab = table.arrays()
+        keep_of, length_of = table.flags()
+        ends = np.cumsum(length_of[ids]) + para_starts[a]
+        kept = keep_of[ids]  # dropped words leave now, while the chunk's arrays are fresh
+        id_parts.append(ids[kept])
+        end_parts.append(ends[kept])
+        del ids, ends, kept
+    _, length_of = table.flags()
     ids, ends = np.concatenate(id_parts), np.concatenate(end_parts)
-    kept = keep_of[ids]
-    ids, ends = ids[kept], ends[kept]
+    del id_parts, end_parts
     starts = ends - length_of[ids]
     # paragraph of each kept word: words are in text order, so one search per paragraph (its
     # first word) instead of one per word; row = last paragraph starting at or before the word
     firsts = np.searchsorted(starts, para_starts, side="left")
     row = np.repeat(np.arange(len(texts)), np.diff(np.append(firsts, len(starts))))
     doc = pd.Categorical(paragraphs["doc_id"].astype(str))
+    base = para_starts[row]
     return pd.DataFrame(
         {
             "doc_id": pd.Categorical.from_codes(doc.codes[row], categories=doc.categories),
             "para_id": paragraphs["para_id"].to_numpy().astype(np.int32)[row],
-            "token": vocab.take(pa.array(ids)).to_pandas(),
-            "start": (starts - para_starts[row]).astype(np.int32),
-            "end": (ends - para_starts[row]).astype(np.int32),
+            "token": table.vocab().take(pa.array(ids)).to_pandas(),
+            "start": (starts - base).astype(np.int32),
+            "end": (ends - base).astype(np.int32),
         }
     )
 
