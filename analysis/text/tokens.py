@@ -411,7 +411,8 @@ def _tokenize_frame(paragraphs: pd.DataFrame, backend: Backend, options: Tokeniz
             "token": table.vocab().take(pa.array(ids)).to_pandas(),
             "start": (starts - base).astype(np.int32),
             "end": (ends - base).astype(np.int32),
-        }
+        },
+        copy=False,  # the columns are fresh arrays: no copy into one int32 block
     )
 
 
