@@ -263,3 +263,32 @@ def test_a_prefecture_self_reference_inside_a_place_name_is_not_counted():
     own = "在州委的领导下，全州各族人民团结奋斗。州长、州人大常委会和州政协……我州发展。"
     level, counts = self_level(own)
     assert counts["prefecture"] >= 5 and level == "prefecture"
+
+
+def test_a_sentence_ending_in_a_body_name_is_not_the_issuer():
+    """The closing lines taken as the issuing body look like one: the body's name alone (after
+    中共, optionally with a date), or the own unit unnamed; an unterminated last sentence that
+    ends with another body's name (a thank-you line) stays in the body."""
+    from analysis.corpus.places import _split_closing
+
+    body = (
+        "各位代表：\n过去一年，全县上下团结奋斗，武陟县经济稳步增长，与博爱县共建产业园。\n"
+        "新的一年，县委、县政府将带领全县人民再创佳绩。\n诚挚感谢博爱县人民政府"
+    )
+    guess = infer_place("武陟县2020年政府工作报告", body)
+    assert (guess.place, guess.level, guess.province) == ("武陟县", "county", "河南省")
+    assert _split_closing(body) == (body, "")
+    for closing in (
+        "博爱县人民政府",
+        "中共焦作市博爱县委员会",
+        "博爱县人民政府　2021年1月6日",
+        "中共清化镇委员会",
+        "县人民政府办公室",
+    ):
+        assert _split_closing(f"全县上下团结奋斗。\n{closing}") == ("全县上下团结奋斗。", closing)
+    for sentence in (
+        "特此感谢焦作市人民政府",
+        "博爱县大力支持武陟县人民政府",
+        "衷心感谢镇人民政府",
+    ):
+        assert _split_closing(f"全县上下团结奋斗。\n{sentence}")[1] == ""

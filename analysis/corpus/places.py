@@ -334,17 +334,49 @@ def _congress_townships(text: str, covered: set[int]) -> set[str]:
 _ISSUER = re.compile(
     r"^[^。！？，,；;：:]{2,30}(?:人民政府|政府|委员会|党委|党工委|党组|办事处|办公室|工作组|领导小组)$"
 )
+# a date after the issuing body on the same line (兰考县人民政府 2019年2月20日)
+_TRAILING_DATE = re.compile(
+    r"\s*(?:(?:19|20)\d{2}|[〇零○O一二][〇零○O一二三四五六七八九]{3})\s*年[\d\s一二三四五六七八九十月日号]*$"
+)
+_LEVEL_CHARS = set("省市州盟县旗区镇乡")  # 县人民政府, 镇党委: the own unit, unnamed
+_PARTY = re.compile(r"^(?:中共|中国共产党)")
+_TOWNSHIP_HEAD = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)")
 CLOSING_LINES = 3  # issuing-body lines looked for among the last paragraphs of the body
 
 
-def _split_closing(body: str) -> tuple[str, str]:
+def _issuer_line(line: str, body: str, gaz: Gazetteer) -> bool:
+    """Does ``line`` look like an issuing body (兰考县人民政府, 中共白石镇委员会, 县人民政府,
+    optionally followed by a date) rather than a sentence that ends with one (衷心感谢民权县人民
+    政府)? The line must begin, after 中共, with the body's name: a gazetteer name (and only
+    names straight after it: 河南省兰考县…), the own unit unnamed (县…, 镇…), an anonymised name
+    (**镇…) or a township name whose stem is not an ordinary word or that ``body`` uses again."""
+    line = _TRAILING_DATE.sub("", line.strip())
+    if not _ISSUER.match(line):
+        return False
+    head = _PARTY.sub("", line)
+    if head[0] in _LEVEL_CHARS or _ANON.match(head):
+        return True
+    mentions = find_mentions(head, gazetteer=gaz, min_full=2)
+    if mentions:
+        return mentions[0].start == 0 and all(
+            b.start == a.end for a, b in zip(mentions, mentions[1:])
+        )
+    m = _TOWNSHIP_HEAD.match(head)
+    if m is None or set(m.group(1)) & _NOT_IN_STEM:
+        return False
+    return _stem_kind(m.group(1)) != "common" or body.count(m.group(0)) > 1
+
+
+def _split_closing(body: str, gaz: Gazetteer | None = None) -> tuple[str, str]:
     """``(body, closing)``: the issuing-body lines that end the body (兰考县人民政府 above the
-    dated signature, 中共××镇委员会) are split off as part of the signature."""
+    dated signature, 中共××镇委员会) are split off as part of the signature; a last line that
+    is a sentence ending in a body's name (衷心感谢民权县人民政府) stays in the body."""
     if not body:
         return body, ""
+    gaz = gaz or default_gazetteer()
     paras = body.split("\n")
     k = len(paras)
-    while k > 0 and len(paras) - k < CLOSING_LINES and _ISSUER.match(paras[k - 1].strip()):
+    while k > 0 and len(paras) - k < CLOSING_LINES and _issuer_line(paras[k - 1], body, gaz):
         k -= 1
     if k == len(paras) or k == 0:
         return body, ""
@@ -435,7 +467,7 @@ def infer_place(
         '七台河市'
     """
     gaz = gazetteer or default_gazetteer()
-    body, closing = _split_closing(body)
+    body, closing = _split_closing(body, gaz)
     if closing:  # 兰考县人民政府 on its own line above the dated signature
         signature = f"{closing}\n{signature}" if signature else closing
     opening = _opening(body)
