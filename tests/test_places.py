@@ -292,3 +292,22 @@ def test_a_sentence_ending_in_a_body_name_is_not_the_issuer():
         "衷心感谢镇人民政府",
     ):
         assert _split_closing(f"全县上下团结奋斗。\n{sentence}")[1] == ""
+
+
+def test_the_title_subject_outranks_a_neighbour_named_in_the_body():
+    """A name that begins the title, followed by a year or an official form (修武县2020年…), is
+    the author like an issuing body: a neighbour of the same level named more often in the
+    body does not make the place empty. Elsewhere in the title a name is not the author."""
+    body = (
+        "过去一年，全县上下团结奋斗。我们与博爱县共建产业园，博爱县企业来我县投资，"
+        "全县与博爱县签订协议。\n新的一年，县委、县政府将带领全县人民再创佳绩。"
+    )
+    guess = infer_place("修武县2020年政府工作报告", body)
+    assert (guess.place, guess.level, guess.province) == ("修武县", "county", "河南省")
+    assert infer_place("关于学习修武县2020年经验的报告", body).place == ""
+    town = (
+        "全镇上下团结奋斗，与柏香镇共建茶园，柏香镇茶企来我镇投资，镇党委与柏香镇党委结对。\n"
+        "新的一年，镇党委、镇政府将带领全镇人民再创佳绩。"
+    )
+    guess = infer_place("沙坝镇2019年工作总结", town)
+    assert (guess.place, guess.level) == ("沙坝镇", "township")

@@ -512,7 +512,9 @@ def infer_place(
                 # a township's superior is its county (湄潭县委); a city or province in official
                 # form is as often a partner (宁波市人民政府对口帮扶) as a superior
                 superior[m.divisions[0].province] += 1
-            if is_official and part != "body":
+            if (is_official and part != "body") or (
+                part == "title" and m.start == 0 and _TITLE_TAIL.match(text, m.end)
+            ):  # the issuing body, or the title's subject (平江县2019年政府工作报告)
                 author[m.name] += 1
             if part == "body" and m.end <= len(opening):
                 in_opening.add(m.name)
@@ -526,7 +528,9 @@ def infer_place(
         for name, n in towns.items():
             weight = WEIGHT[part]
             official[name] += official_count(name, text)
-            if part != "body" and official_count(name, text, first=True):
+            if (part != "body" and official_count(name, text, first=True)) or (
+                part == "title" and text.startswith(name) and _TITLE_TAIL.match(text, len(name))
+            ):
                 author[name] += 1
             if part == "body" and name in opening:  # opening is a prefix of body
                 in_opening.add(name)
