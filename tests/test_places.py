@@ -311,3 +311,20 @@ def test_the_title_subject_outranks_a_neighbour_named_in_the_body():
     )
     guess = infer_place("沙坝镇2019年工作总结", town)
     assert (guess.place, guess.level) == ("沙坝镇", "township")
+
+
+def test_an_address_or_congress_does_not_make_a_phrase_a_township():
+    """After a county name or before a congress, a stem of ordinary words is a township name
+    only as one word (胜利镇, 前进乡, 团结乡): not a phrase of an ordinary word and a verb
+    (项目|进镇, 顺利|召开镇第…届) nor a kind of township that is itself an ordinary word (民族乡)."""
+
+    def towns(text):
+        covered = {i for m in find_mentions(text) for i in range(m.start, m.end)}
+        return set(township_mentions(text, covered))
+
+    assert towns("鼓励广河县农户进入镇区务工。") == set()
+    assert towns("引导会泽县项目进镇落地。") == set()
+    assert towns("加快武陵源区民族乡发展。") == set()
+    assert towns("顺利召开镇第十六届人民代表大会第一次会议。") == set()
+    assert towns("宣汉县胜利镇、洪雅县前进乡发展良好。") == {"胜利镇", "前进乡"}
+    assert towns("在团结乡第十届人民代表大会第二次会议上。") == {"团结乡"}

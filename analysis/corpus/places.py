@@ -204,6 +204,29 @@ def _stem_kind(stem: str) -> str:
     return "common" if "common" in kinds else "place-word" if "place-word" in kinds else ""
 
 
+# word classes of a word that, after an ordinary word, makes a stem a phrase: verb, preposition,
+# adverb, conjunction, particle (农民|进镇, 胜利|召开乡)
+_PHRASE_TAGS = {"v", "vd", "p", "d", "c", "u"}
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _not_a_name(stem: str, suffix: str) -> bool:
+    """A stem made of ordinary words names a township only as one word (青石镇, 胜利乡, 前进乡):
+    not when the whole is itself an ordinary word (民族乡, a kind of township) or the stem is a
+    phrase, an ordinary word followed by a verb or function word (农民|进|镇, 胜利|召开|乡)."""
+    if _stem_kind(stem) != "common":
+        return False
+    if _word_kind(stem + suffix) == "common":
+        return True
+    freq, tag = jieba_words()
+    return any(
+        _word_kind(stem[:i]) == "common"
+        and tag.get(stem[i:]) in _PHRASE_TAGS
+        and freq.get(stem[i:], 0) >= COMMON_WORD_FREQ
+        for i in range(2, len(stem))
+    )
+
+
 # suffix + next character that make another word: 美丽乡|村, 城镇|化 are not township names
 _SUFFIX_WORDS = {
     "乡村",
@@ -246,8 +269,9 @@ def township_mentions(
     the name also occurs in an official form (``太平镇党委``, ``长安镇人民政府``). Either kind of
     stem counts when the text names it as a place: in an address right after a gazetteer name
     (安吉县石门镇), before its congress (青石镇第十八届人民代表大会) or, with ``title``, as the
-    title's first words followed by a year or an official form (东湖街道2020年工作报告).
-    Positions in ``covered`` (gazetteer names) are skipped.
+    title's first words followed by a year or an official form (东湖街道2020年工作报告), unless
+    ordinary words make it a phrase or a kind of township (农民进镇, 胜利召开乡, 民族乡:
+    :func:`_not_a_name`). Positions in ``covered`` (gazetteer names) are skipped.
     """
     freq = jieba_words()[0]
     stems: Counter[str] = Counter()
@@ -273,9 +297,11 @@ def township_mentions(
             name = stem + m.group(1)
             kind = _stem_kind(stem)
             if kind:  # 代表镇 (我代表镇人民政府), 接受镇, 农民进镇, 民族乡; 东湖, 太平 ...
-                if (start and start - 1 in covered) or (
-                    title and start == 0 and _TITLE_TAIL.match(text, m.end())
-                ):  # ... but 安吉县石门镇 (an address), 东湖街道2020年… (the title's subject)
+                if (
+                    (start and start - 1 in covered)
+                    or (title and start == 0 and _TITLE_TAIL.match(text, m.end()))
+                ) and not _not_a_name(stem, m.group(1)):
+                    # ... but 安吉县石门镇 (an address), 东湖街道2020年… (the title's subject)
                     addressed[name] += 1
                     continue
                 if kind == "common":
@@ -313,7 +339,8 @@ _CONGRESS = re.compile(r"(?:镇|乡|街道)第[一二三四五六七八九十\d]
 
 def _congress_townships(text: str, covered: set[int]) -> set[str]:
     """Townships named before their own congress (在青石镇第十八届人民代表大会): the stem runs
-    back to a preposition 在/于, a gazetteer name or a non-CJK character."""
+    back to a preposition 在/于, a gazetteer name or a non-CJK character and is not a phrase
+    (顺利召开镇第…届: :func:`_not_a_name`)."""
     found = set()
     for m in _CONGRESS.finditer(text):
         end = m.start() + (2 if text.startswith("街道", m.start()) else 1)
@@ -326,7 +353,8 @@ def _congress_townships(text: str, covered: set[int]) -> set[str]:
                 continue
             prev = text[start - 1] if start else ""
             if not prev or prev in "在于" or start - 1 in covered or not _ALL_CJK.match(prev):
-                found.add(text[start:end])
+                if not _not_a_name(stem, text[m.start() : end]):  # 胜利召开|乡第…届
+                    found.add(text[start:end])
                 break
     return found
 
