@@ -35,7 +35,7 @@ from analysis.corpus.genre import (
     _unanchored,
     document_roles,
 )
-from analysis.corpus.places import _SELF, SELF_REFERENCE, _self_counts
+from analysis.corpus.places import _SELF, SELF_REFERENCE, _self_counts, _self_matches
 from analysis.corpus.structure import _infer_wrap_width, infer_wrap_width
 
 
@@ -208,6 +208,8 @@ def test_self_reference_counts_equal_findall_per_level():
         want = {k: len(p.findall(text)) for k, p in _SELF.items()}
         got = _self_counts(text)
         assert dict(got) == want and list(got) == list(_SELF), text
+        spans = {k: [m.span() for m in p.finditer(text)] for k, p in _SELF.items()}
+        assert _self_matches(text) == spans, text
 
 
 def _plain_shingles(text: str, k: int = 5) -> np.ndarray:

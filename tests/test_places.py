@@ -328,3 +328,20 @@ def test_an_address_or_congress_does_not_make_a_phrase_a_township():
     assert towns("顺利召开镇第十六届人民代表大会第一次会议。") == set()
     assert towns("宣汉县胜利镇、洪雅县前进乡发展良好。") == {"胜利镇", "前进乡"}
     assert towns("在团结乡第十届人民代表大会第二次会议上。") == {"团结乡"}
+
+
+def test_city_county_and_township_self_references_inside_names_and_words():
+    """A self-reference literal is not counted where it is part of a place name (市委 in
+    岳阳市委: a named unit, here the superior) or of another word (市长 in 都市长廊, 全市 in
+    健全市场, 镇党委 in 乡镇党委, 市长 in 市长|远), so a county report that names its city and
+    speaks of 城市 matters speaks as a county; 县委和县政府 and 确保全县 still count."""
+    text = (
+        "全县经济平稳，县委和县政府带领全县人民。在岳阳市委、岳阳市政府和岳阳市人大的支持下，"
+        "推进都市长廊建设，健全市场体系，谋划市长远发展。各乡镇党委、乡镇政府狠抓落实，"
+        "乡镇长带头。确保全县稳定。"
+    )
+    level, counts = self_level(text)
+    assert level == "county"
+    assert (counts["county"], counts["city"], counts["township"]) == (5, 0, 0)
+    level, counts = self_level("市委、市政府带领全市人民，市长带头，全市上下。")
+    assert level == "city" and counts["city"] == 5

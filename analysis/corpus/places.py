@@ -25,6 +25,7 @@ from analysis.corpus.gazetteer import (
     Division,
     Gazetteer,
     Mention,
+    _starts_inside_word,
     default_gazetteer,
     find_mentions,
     jieba_words,
@@ -94,14 +95,17 @@ class PlaceGuess:
 def self_level(text: str, gazetteer: Gazetteer | None = None) -> tuple[str, Counter[str]]:
     """The level a report speaks as (``province``, ``city``, ``prefecture``, ``county``,
     ``district``, ``township``, ``national``) and the counts behind it; "" when no level
-    dominates. A prefecture self-reference that is part of a place name is not counted:
-    州长 in 杭州长期, 州人大 in 杭州人大 (杭州 is a name in the gazetteer), 全州 in 全州县."""
-    counts = _self_counts(text)
-    if counts["prefecture"]:
-        surfaces = (gazetteer or default_gazetteer()).surface
-        counts["prefecture"] -= sum(
-            _inside_a_name(text, m.start(), m.end(), surfaces)
-            for m in _SELF["prefecture"].finditer(text)
+    dominates. A self-reference that is part of a place name or of another word is not
+    counted (:func:`_inside_a_name`, :func:`_inside_a_word`): 州长 in 杭州长期, 市委 in 信阳市委
+    (a named unit, not the report's own), 全州 in 全州县, 市长 in 城市长期, 全市 in 健全市场,
+    镇党委 in 乡镇党委, 县长 in 县长远."""
+    matches = _self_matches(text)
+    surfaces = (gazetteer or default_gazetteer()).surface
+    counts = Counter(dict.fromkeys(_SELF, 0))
+    for level, spans in matches.items():
+        counts[level] = sum(
+            not (_inside_a_name(text, a, b, surfaces) or _inside_a_word(text, a, b))
+            for a, b in spans
         )
     ranked = counts.most_common()
     top, n_top = ranked[0]
@@ -113,15 +117,57 @@ def self_level(text: str, gazetteer: Gazetteer | None = None) -> tuple[str, Coun
     return "", counts
 
 
+_LEVEL_SUFFIX = set("省市州盟县旗区镇乡")
+
+
+_NAME_LENGTHS: dict[int, tuple[dict, dict[str, tuple[int, ...]]]] = {}
+
+
+def _name_lengths(surfaces: dict) -> dict[str, tuple[int, ...]]:
+    """Level character -> the lengths of the gazetteer names (three characters or more, or
+    short forms: 杭州) that end with it; computed once per gazetteer."""
+    hit = _NAME_LENGTHS.get(id(surfaces))
+    if hit is None or hit[0] is not surfaces:
+        out: dict[str, set[int]] = defaultdict(set)
+        for surface, (_, short) in surfaces.items():
+            if surface[-1] in _LEVEL_SUFFIX and (len(surface) >= 3 or short):
+                out[surface[-1]].add(len(surface))
+        hit = _NAME_LENGTHS[id(surfaces)] = (
+            surfaces,
+            {c: tuple(sorted(n)) for c, n in out.items()},
+        )
+    return hit[1]
+
+
 def _inside_a_name(text: str, start: int, stop: int, surfaces) -> bool:
     """Is the self-reference ``text[start:stop]`` part of a place name of the gazetteer
     (``surfaces``: full names and short forms) rather than the report's own unit? Either its
-    leading 州 ends a name (杭州 + 长期, 黔东南州 + 委) or it begins one (全州 + 县)."""
-    if text[start] == "州" and any(
-        start >= k and text[start - k : start + 1] in surfaces for k in (1, 2, 3, 4)
-    ):
+    leading level character ends a name (杭州 + 长期, 黔东南州 + 委, 信阳市 + 委, 兰考县 + 人民
+    政府: a named unit, the report's own or another) or it begins one (全州 + 县). Two-character
+    full names (和县, 城区) are too often not names: 县委和|县政府."""
+    lengths = _name_lengths(surfaces).get(text[start], ())
+    if any(n <= start + 1 and text[start + 1 - n : start + 1] in surfaces for n in lengths):
         return True
     return any(text[start : stop + k] in surfaces for k in (1, 2))
+
+
+_MODIFIER_TAGS = {"d", "a", "ad"}  # 长远, 长期, 长足: adverbs and adjectives
+
+
+def _inside_a_word(text: str, start: int, stop: int) -> bool:
+    """Is the self-reference ``text[start:stop]`` the tail or head of another word (jieba's
+    dictionary, as :func:`analysis.corpus.gazetteer.find_mentions`)? The character before it,
+    not a function character (和|县委), forms a common word with its first character (城|市长,
+    健|全市, 乡|镇党委) and does not end one with the character before it (确保|全省,
+    执行|省人大), or its last character forms a common adverb or adjective with the next
+    (县长|远, 市长|期)."""
+    freq, tag = jieba_words()
+    if _starts_inside_word(text, start, text[start:stop], freq) and (
+        freq.get(text[max(0, start - 2) : start], 0) < COMMON_WORD_FREQ
+    ):
+        return True
+    tail = text[stop - 1 : stop + 1]
+    return tag.get(tail) in _MODIFIER_TAGS and freq.get(tail, 0) >= COMMON_WORD_FREQ
 
 
 @functools.lru_cache(maxsize=1)
@@ -145,7 +191,12 @@ def _self_automaton():
 
 
 def _self_counts(text: str) -> Counter[str]:
-    """``len(_SELF[level].findall(text))`` for every level, from one scan of the text.
+    """``len(_SELF[level].findall(text))`` for every level, from one scan of the text."""
+    return Counter({level: len(spans) for level, spans in _self_matches(text).items()})
+
+
+def _self_matches(text: str) -> dict[str, list[tuple[int, int]]]:
+    """``[m.span() for m in _SELF[level].finditer(text)]`` for every level, from one scan.
 
     The automaton reports every occurrence of every literal (overlaps included); per level,
     findall's leftmost-first rule is replayed: from the current position, the earliest
@@ -154,20 +205,20 @@ def _self_counts(text: str) -> Counter[str]:
     """
     automaton = _self_automaton()
     if automaton is None:
-        return Counter({k: len(p.findall(text)) for k, p in _SELF.items()})
+        return {k: [m.span() for m in p.finditer(text)] for k, p in _SELF.items()}
     found: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for end, (n, levels) in automaton.iter(text):
         for level, k in levels:
             found[level].append((end - n + 1, k, end + 1))
-    counts = Counter(dict.fromkeys(_SELF, 0))
+    spans: dict[str, list[tuple[int, int]]] = {level: [] for level in _SELF}
     for level, occurrences in found.items():
         occurrences.sort()
         cursor = 0
         for start, _, stop in occurrences:
             if start >= cursor:
-                counts[level] += 1
+                spans[level].append((start, stop))
                 cursor = stop
-    return counts
+    return spans
 
 
 def _compatible(level: str, name: str, self_lv: str) -> bool:
