@@ -345,3 +345,17 @@ def test_city_county_and_township_self_references_inside_names_and_words():
     assert (counts["county"], counts["city"], counts["township"]) == (5, 0, 0)
     level, counts = self_level("市委、市政府带领全市人民，市长带头，全市上下。")
     assert level == "city" and counts["city"] == 5
+
+
+def test_a_superior_in_official_form_in_the_opening_does_not_block_the_author():
+    """The author named in the header (a county-level city's own congress) outranks its
+    prefecture, even when the opening names the prefecture in official form again and again
+    (在潍坊市委、潍坊市政府…的领导下): names only in the body are topics."""
+    header = "——在寿光市第十八届人民代表大会第三次会议上"
+    body = (
+        "各位代表：\n现在，我代表市人民政府向大会报告工作。\n"
+        "过去一年，在潍坊市委、潍坊市政府和寿光市委的坚强领导下，全市上下团结奋斗。"
+        "潍坊市人大、潍坊市政协视察我市蔬菜产业。\n新的一年，市政府将推动全市高质量发展。"
+    )
+    guess = infer_place("政府工作报告", body, header=header)
+    assert (guess.place, guess.level, guess.province) == ("寿光市", "county", "山东省")

@@ -568,6 +568,7 @@ def infer_place(
         Counter()
     )  # provinces of counties in official form (××县委: a township's)
     in_opening: set[str] = set()  # names in the opening paragraphs
+    placed: Counter[str] = Counter()  # mentions in the title, header or signature
     for part, text in parts.items():
         if not text:
             continue
@@ -599,6 +600,8 @@ def infer_place(
                 in_opening.add(m.name)
             if part == "body" and m.end <= len(opening) and is_official:
                 weight = WEIGHT["opening"]
+            if part != "body":
+                placed[m.name] += 1
             if part in ("title", "header", "signature") or weight > WEIGHT["body"]:
                 strong[m.name] += 1
             else:
@@ -617,6 +620,7 @@ def infer_place(
             levels[name] = "township"
             if part != "body":
                 strong[name] += n
+                placed[name] += n
             else:
                 body_full[name] += n
     for name, n in short_counts.items():
@@ -646,8 +650,8 @@ def infer_place(
         # the one name in official form in the title, header or signature (兰考县人民政府关于…)
         # is the author; names only in the body (a neighbour it cooperates with) are topics
         best_score, best = next(c for c in cands if c[1] == authors[0])
-    if len(authors) == 1:
-        second = max((sc for sc, n in cands if n != best and strong[n]), default=0.0)
+    if len(authors) == 1:  # ... even in official form in the opening (在泉州市委…领导下)
+        second = max((sc for sc, n in cands if n != best and placed[n]), default=0.0)
     why = (
         f"self={self_lv or '?'}; strong={strong[best]} body={body_full[best]} "
         f"official={official[best]} score={best_score:g}"
