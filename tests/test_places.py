@@ -359,3 +359,20 @@ def test_a_superior_in_official_form_in_the_opening_does_not_block_the_author():
     )
     guess = infer_place("政府工作报告", body, header=header)
     assert (guess.place, guess.level, guess.province) == ("寿光市", "county", "山东省")
+
+
+def test_a_township_in_official_form_in_the_opening_is_strong_unless_it_leads():
+    """A township that names itself once, in official form in the opening (今年以来，柳林乡
+    党委…), is as strong as a county named that way; a township named in the frame that names a
+    superior (在柳林乡党委、乡政府的领导下, a village's summary) is not."""
+    body = (
+        "今年以来，柳林乡党委、乡政府在汝州市委、市政府的坚强领导下，团结带领全乡干部群众扎实工作。\n"
+        "一、全乡新修道路12公里，乡党委狠抓落实。\n二、明年全乡将继续推进乡村振兴，乡政府带头。"
+    )
+    guess = infer_place("2018年工作总结", body)
+    assert (guess.place, guess.level) == ("柳林乡", "township")
+    village = (
+        "2018年，在柳林乡党委、乡政府的正确领导下，杨庄村两委团结带领全村群众扎实工作。\n"
+        "一、全村新修道路2公里，乡政府验收合格。\n二、明年全村将在乡党委的领导下继续努力。"
+    )
+    assert infer_place("杨庄村2018年工作总结", village).place == ""

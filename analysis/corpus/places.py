@@ -486,6 +486,21 @@ def _opening(body: str) -> str:
     return body[:end]
 
 
+# the frame that names a superior: 在龙场镇党委、镇政府的正确领导下, 在湄潭县委的关心支持下
+_UNDER = re.compile(r"在[^。！？；\n]{0,60}?(?:领导|指导|带领|关怀|关心|支持|帮助)下")
+
+
+def _official_own(name: str, opening: str, under: list[tuple[int, int]]) -> int:
+    """How often ``name`` stands in official form in the opening outside a superior's frame
+    (``under``: the spans of 在…领导下): 金竹乡党委…团结带领全乡, not 在龙场镇党委…领导下."""
+    n, pos, tail = 0, opening.find(name), _OFFICIAL_TAIL.match
+    while pos >= 0:
+        if tail(opening, pos + len(name)) and not any(a <= pos < b for a, b in under):
+            n += 1
+        pos = opening.find(name, pos + len(name))
+    return n
+
+
 _OFFICIAL_TAIL = re.compile(_OFFICIAL.pattern[1:])  # _OFFICIAL unanchored, for match(text, pos)
 
 
@@ -550,6 +565,7 @@ def infer_place(
     if closing:  # 兰考县人民政府 on its own line above the dated signature
         signature = f"{closing}\n{signature}" if signature else closing
     opening = _opening(body)
+    under = [m.span() for m in _UNDER.finditer(opening)]
     parts = {"title": title, "header": header, "signature": signature, "body": body}
     self_lv, self_counts = self_level("\n".join(parts.values()), gaz)
     if self_lv == "national":
@@ -598,7 +614,12 @@ def infer_place(
                 author[m.name] += 1
             if part == "body" and m.end <= len(opening):
                 in_opening.add(m.name)
-            if part == "body" and m.end <= len(opening) and is_official:
+            if (
+                part == "body"
+                and m.end <= len(opening)
+                and is_official
+                and not any(a <= m.start < b for a, b in under)
+            ):  # 今年以来，兰考县委… (not 在信阳市委、市政府的领导下: a superior)
                 weight = WEIGHT["opening"]
             if part != "body":
                 placed[m.name] += 1
@@ -616,13 +637,17 @@ def infer_place(
                 author[name] += 1
             if part == "body" and name in opening:  # opening is a prefix of body
                 in_opening.add(name)
-            scores[name] += weight * n
             levels[name] = "township"
             if part != "body":
+                scores[name] += weight * n
                 strong[name] += n
                 placed[name] += n
-            else:
-                body_full[name] += n
+                continue
+            # in official form in the opening (今年以来，金竹乡党委…): strong, as a county's
+            k = min(n, _official_own(name, opening, under)) if name in opening else 0
+            scores[name] += weight * (n - k) + WEIGHT["opening"] * k
+            strong[name] += k
+            body_full[name] += n - k
     for name, n in short_counts.items():
         if name in full_seen or strong[name]:
             scores[name] += SHORT_WEIGHT * n
