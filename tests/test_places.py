@@ -376,3 +376,17 @@ def test_a_township_in_official_form_in_the_opening_is_strong_unless_it_leads():
         "一、全村新修道路2公里，乡政府验收合格。\n二、明年全村将在乡党委的领导下继续努力。"
     )
     assert infer_place("杨庄村2018年工作总结", village).place == ""
+
+
+def test_a_place_in_the_title_of_a_cited_document_is_not_an_author():
+    """《泰州市人民政府关于…的意见》 cites another body's document: the name counts as a plain
+    mention, not as an official form in the opening that outranks the report's own city."""
+    opening = "各位代表：\n现在，我代表市人民政府向大会报告工作。\n过去一年，兴化市认真贯彻"
+    cited = "《泰州市人民政府关于推进乡村振兴的意见》"
+    rest = "，全市经济平稳增长。\n新的一年，市委、市政府将带领全市人民奋力前行。"
+    body = opening + cited + rest + "兴化市粮食总产稳定，兴化市农民增收。"
+    guess = infer_place("政府工作报告", body)
+    assert (guess.place, guess.level, guess.province) == ("兴化市", "county", "江苏省")
+    # cited twice, the own name once: no place rather than the prefecture
+    twice = opening + cited + "和《泰州市人民政府关于加快产业升级的实施意见》" + rest
+    assert infer_place("政府工作报告", twice).place == ""

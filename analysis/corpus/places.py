@@ -486,6 +486,7 @@ def _opening(body: str) -> str:
     return body[:end]
 
 
+_CITED = re.compile(r"《[^《》\n]{1,100}》")  # the title of another document
 # the frame that names a superior: 在龙场镇党委、镇政府的正确领导下, 在湄潭县委的关心支持下
 _UNDER = re.compile(r"在[^。！？；\n]{0,60}?(?:领导|指导|带领|关怀|关心|支持|帮助)下")
 
@@ -591,6 +592,7 @@ def infer_place(
         mentions = find_mentions(text, gazetteer=gaz)
         covered = {i for m in mentions for i in range(m.start, m.end)}
         towns = township_mentions(text, covered, title=part == "title")
+        cited = [c.span() for c in _CITED.finditer(text)] if "《" in text else []
         for m in mentions:
             levels[m.name], divisions[m.name] = m.level, m.divisions
             for d in m.divisions:
@@ -601,6 +603,14 @@ def infer_place(
             if part != "body" and towns and any(text.startswith(t, m.end) for t in towns):
                 continue  # a title's 安吉县|石门镇: the township's address, not another subject
             full_seen.add(m.name)
+            if any(a <= m.start < b for a, b in cited):
+                # in the title of a document it cites (认真贯彻《潍坊市人民政府关于…的意见》): a
+                # mention, never the author, an official form or a strong position
+                body_full[m.name] += 1
+                scores[m.name] += WEIGHT["body"]
+                if part == "body" and m.end <= len(opening):
+                    in_opening.add(m.name)  # (请连同《内蒙古自治区…规划纲要》一并审议)
+                continue
             weight = WEIGHT[part]
             is_official = _official(text, m)
             official[m.name] += is_official
