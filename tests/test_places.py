@@ -390,3 +390,13 @@ def test_a_place_in_the_title_of_a_cited_document_is_not_an_author():
     # cited twice, the own name once: no place rather than the prefecture
     twice = opening + cited + "和《泰州市人民政府关于加快产业升级的实施意见》" + rest
     assert infer_place("政府工作报告", twice).place == ""
+
+
+def test_a_suffix_that_ends_a_verb_is_not_a_township():
+    """乡 in 下乡 / 回乡 / 返乡 ends a verb (jieba's dictionary): 送戏下乡 and 粤商回乡 are
+    campaigns, not townships; a township named beside them still counts."""
+    text = (
+        "组织剧团送戏下乡，鼓励粤商回乡投资，引导农民工返乡创业，"
+        "红星乡党委带领全乡群众，红星乡发展。"
+    )
+    assert township_mentions(text) == {"红星乡": 2}

@@ -313,7 +313,7 @@ def township_mentions(
 
     A stem is two to four characters with no administrative or function character. It is
     rejected when it begins or ends like a generic word (城镇, 乡镇, 强镇, 重点镇, 全镇), when the
-    suffix starts another word (美丽乡|村), when it contains an ordinary word (我代表|镇人民政府,
+    suffix starts another word (美丽乡|村) or ends a verb (送戏下乡, 能人返乡), when it contains an ordinary word (我代表|镇人民政府,
     农民进镇, 民族乡), when its first character completes a word with the character before it
     (扩|权强镇) or when it is always preceded by the same character (a fragment of a longer
     name). A stem that is a place-tagged but mostly ordinary word (太平镇, 长安镇) counts only when
@@ -324,15 +324,15 @@ def township_mentions(
     ordinary words make it a phrase or a kind of township (农民进镇, 胜利召开乡, 民族乡:
     :func:`_not_a_name`). Positions in ``covered`` (gazetteer names) are skipped.
     """
-    freq = jieba_words()[0]
+    freq, tag = jieba_words()
     stems: Counter[str] = Counter()
     addressed: Counter[str] = Counter()  # stems that are ordinary words, right after a county
     wordy: set[str] = set()
     before: dict[str, Counter[str]] = defaultdict(Counter)
     for m in _SUFFIX.finditer(text):
         end = m.start()
-        if text[end : end + 2] in _SUFFIX_WORDS:
-            continue
+        if text[end : end + 2] in _SUFFIX_WORDS or tag.get(text[end - 1 : end + 1]) == "v":
+            continue  # 美丽乡|村; 送戏|下乡, 能人|返乡: the suffix ends a verb, no name
         for length in (2, 3, 4):
             start = end - length
             if start < 0 or any(i in covered for i in range(start, end)):
