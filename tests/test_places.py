@@ -400,3 +400,16 @@ def test_a_suffix_that_ends_a_verb_is_not_a_township():
         "红星乡党委带领全乡群众，红星乡发展。"
     )
     assert township_mentions(text) == {"红星乡": 2}
+
+
+def test_a_county_named_in_full_then_by_its_stem():
+    """A county named once in full (淅川县) and then by its stem (淅川经济, 建设美丽淅川) is
+    the subject of a county speech whose title names no place; the gazetteer gives counties no
+    short form (two-character stems are ambiguous across the country, not within one report)."""
+    body = (
+        "同志们：\n今天召开全县农村工作会议，总结去年工作，部署今年任务。\n"
+        "去年，淅川县粮食总产稳定，淅川经济稳中向好，全县上下团结拼搏。\n"
+        "今年，全县要围绕建设美丽淅川的目标，县委、县政府将带领全县人民奋力前行，淅川大有可为。"
+    )
+    guess = infer_place("", body, header="在全县农村工作会议上的讲话")
+    assert (guess.place, guess.level, guess.province) == ("淅川县", "county", "河南省")

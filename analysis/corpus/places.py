@@ -658,6 +658,10 @@ def infer_place(
             scores[name] += weight * (n - k) + WEIGHT["opening"] * k
             strong[name] += k
             body_full[name] += n - k
+    for name in full_seen if self_lv in ("", "county", "city", "district") else ():
+        stem = _county_stem(name, levels[name], divisions[name], gaz)
+        if stem:  # 固始县 … 固始经济 … 现代化固始: a county named in full, then by its stem
+            short_counts[name] += sum(t.count(stem) - t.count(name) for t in parts.values())
     for name, n in short_counts.items():
         if name in full_seen or strong[name]:
             scores[name] += SHORT_WEIGHT * n
@@ -712,6 +716,19 @@ def infer_place(
     if div is None:
         return PlaceGuess(best, levels[best], "", why + "; name in several provinces")
     return PlaceGuess(best, div.level, div.province, why)
+
+
+def _county_stem(name: str, level: str, divs: tuple[Division, ...], gaz: Gazetteer) -> str:
+    """The stem of a county-level name (固始 for 固始县, 义乌 for 义乌市) that the gazetteer
+    gives no short form (two-character stems are too ambiguous across the country, but not in
+    a report that names the county in full), or "" when the stem is another name or an
+    ordinary word."""
+    if level != "county" or len(name) < 3 or name[-1] not in "县市区旗":
+        return ""
+    stem = name[:-1]
+    if any(d.short for d in divs) or stem in gaz.surface or _word_kind(stem) == "common":
+        return ""
+    return stem
 
 
 def _township_province(name: str, parts: dict[str, str], gaz: Gazetteer) -> str:
