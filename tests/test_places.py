@@ -421,3 +421,21 @@ def test_a_county_named_in_full_then_by_its_stem():
     )
     guess = infer_place("", body, header="在全县农村工作会议上的讲话")
     assert (guess.place, guess.level, guess.province) == ("淅川县", "county", "河南省")
+
+
+def test_the_destination_of_the_documents_own_trip_is_not_its_subject():
+    """A title about a trip (关于赴浙江省桐庐县考察学习的报告) names where the authors went, not
+    who they are, however often the body then describes that place; a 赴 in the body may be
+    someone else's trip to the report's own place (中央督查组赴四川)."""
+    body = (
+        "县委、县政府：\n按照县委安排，我县考察组赴桐庐县学习民宿经济发展经验。\n"
+        "桐庐县坚持全域旅游，桐庐县人民政府优化营商环境，桐庐县民宿建设成效明显。\n"
+        "我县要学习借鉴，推动全县开放发展，县委、县政府要加强领导。"
+    )
+    guess = infer_place("关于赴浙江省桐庐县考察学习的报告", body)
+    assert guess.place != "桐庐县"
+    province = (
+        "各位代表：\n现在，我代表省人民政府向大会报告工作。\n过去一年，中央督查组赴四川督查，"
+        "四川经济平稳增长，全省上下团结奋斗。\n新的一年，省委、省政府将带领全省人民奋力前行。"
+    )
+    assert infer_place("四川省政府工作报告", province).place == "四川省"

@@ -586,6 +586,7 @@ def infer_place(
     )  # provinces of counties in official form (××县委: a township's)
     in_opening: set[str] = set()  # names in the opening paragraphs
     placed: Counter[str] = Counter()  # mentions in the title, header or signature
+    visited: set[str] = set()  # where its title or signature goes (赴安吉县): never the subject
     for part, text in parts.items():
         if not text:
             continue
@@ -593,7 +594,13 @@ def infer_place(
         covered = {i for m in mentions for i in range(m.start, m.end)}
         towns = township_mentions(text, covered, title=part == "title")
         cited = [c.span() for c in _CITED.finditer(text)] if "《" in text else []
+        trip_end = -1  # where the last name after 赴 (and the names chained to it) ends
         for m in mentions:
+            if part != "body" and ((m.start and text[m.start - 1] == "赴") or m.start == trip_end):
+                # the document's own trip (关于赴浙江省安吉县学习考察的报告): a destination, not
+                # the author (in the body, 赴 may be another's: 中央办公厅赴辽宁回访调研组)
+                visited.add(m.name)
+                trip_end = m.end
             levels[m.name], divisions[m.name] = m.level, m.divisions
             for d in m.divisions:
                 provinces[d.province] += 1
@@ -670,6 +677,8 @@ def infer_place(
         return PlaceGuess(evidence="no self-reference level and no name in a strong position")
 
     def compatible(name: str) -> bool:
+        if name in visited:
+            return False
         lv = levels[name]
         if lv == "township":
             return self_lv == "township" or (not self_lv and strong[name] > 0)
