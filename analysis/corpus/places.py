@@ -145,10 +145,10 @@ def _inside_a_name(text: str, start: int, stop: int, surfaces) -> bool:
     leading level character ends a name (杭州 + 长期, 黔东南州 + 委, 信阳市 + 委, 兰考县 + 人民
     政府: a named unit, the report's own or another) or it begins one (全州 + 县). Two-character
     full names (和县, 城区) are too often not names: 县委和|县政府."""
-    lengths = _name_lengths(surfaces).get(text[start], ())
-    if any(n <= start + 1 and text[start + 1 - n : start + 1] in surfaces for n in lengths):
-        return True
-    return any(text[start : stop + k] in surfaces for k in (1, 2))
+    for n in _name_lengths(surfaces).get(text[start], ()):
+        if n <= start + 1 and text[start + 1 - n : start + 1] in surfaces:
+            return True
+    return text[start : stop + 1] in surfaces or text[start : stop + 2] in surfaces
 
 
 _MODIFIER_TAGS = {"d", "a", "ad"}  # 长远, 长期, 长足: adverbs and adjectives
@@ -610,7 +610,7 @@ def infer_place(
             if part != "body" and towns and any(text.startswith(t, m.end) for t in towns):
                 continue  # a title's 安吉县|石门镇: the township's address, not another subject
             full_seen.add(m.name)
-            if any(a <= m.start < b for a, b in cited):
+            if cited and any(a <= m.start < b for a, b in cited):
                 # in the title of a document it cites (认真贯彻《潍坊市人民政府关于…的意见》): a
                 # mention, never the author, an official form or a strong position
                 body_full[m.name] += 1
