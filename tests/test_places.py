@@ -439,3 +439,15 @@ def test_the_destination_of_the_documents_own_trip_is_not_its_subject():
         "四川经济平稳增长，全省上下团结奋斗。\n新的一年，省委、省政府将带领全省人民奋力前行。"
     )
     assert infer_place("四川省政府工作报告", province).place == "四川省"
+
+
+def test_a_township_issuer_with_an_ordinary_word_stem_named_in_the_title():
+    """A closing 前进镇人民政府 (前进 an ordinary word) is the issuing body when the title names
+    前进镇 too, though the body never does; a thank-you line stays a sentence."""
+    from analysis.corpus.places import closing_lines
+
+    body = "全镇上下团结一心，镇党委、镇政府带领全镇人民完成各项任务。\n前进镇人民政府"
+    assert closing_lines(body, "前进镇2019年工作总结") == 1
+    assert closing_lines(body) == 0  # no other use: not known to be a name
+    guess = infer_place("前进镇2019年工作总结", body)
+    assert (guess.place, guess.level) == ("前进镇", "township")

@@ -607,7 +607,7 @@ def file_rows(
         place = infer_place(title, simplified, header=header, signature=signature)
         # the signature column: the issuing-body lines that end the body (as infer_place reads
         # them), then the dated line; the lines stay paragraphs of the body
-        n_closing = closing_lines(simplified)
+        n_closing = closing_lines(simplified, f"{title}\n{header}")
         closing = [o for o, b in zip(originals, is_body) if b][-n_closing:] if n_closing else []
         signature_lines = [*closing, meta.get("signature", "")]
         q["n_chars_clean"] = sum(len(t) for t in texts)

@@ -423,12 +423,13 @@ _TOWNSHIP_HEAD = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)")
 CLOSING_LINES = 3  # issuing-body lines looked for among the last paragraphs of the body
 
 
-def _issuer_line(line: str, body: str, gaz: Gazetteer) -> bool:
+def _issuer_line(line: str, text: str, gaz: Gazetteer) -> bool:
     """Does ``line`` look like an issuing body (兰考县人民政府, 中共白石镇委员会, 县人民政府,
     optionally followed by a date) rather than a sentence that ends with one (衷心感谢民权县人民
     政府)? The line must begin, after 中共, with the body's name: a gazetteer name (and only
     names straight after it: 河南省兰考县…), the own unit unnamed (县…, 镇…), an anonymised name
-    (**镇…) or a township name whose stem is not an ordinary word or that ``body`` uses again."""
+    (**镇…) or a township name whose stem is not an ordinary word or that ``text`` (the title,
+    header and body) uses again."""
     line = _TRAILING_DATE.sub("", line.strip())
     if not _ISSUER.match(line):
         return False
@@ -443,30 +444,32 @@ def _issuer_line(line: str, body: str, gaz: Gazetteer) -> bool:
     m = _TOWNSHIP_HEAD.match(head)
     if m is None or set(m.group(1)) & _NOT_IN_STEM:
         return False
-    return _stem_kind(m.group(1)) != "common" or body.count(m.group(0)) > 1
+    return _stem_kind(m.group(1)) != "common" or text.count(m.group(0)) > 1
 
 
-def _split_closing(body: str, gaz: Gazetteer | None = None) -> tuple[str, str]:
+def _split_closing(body: str, gaz: Gazetteer | None = None, context: str = "") -> tuple[str, str]:
     """``(body, closing)``: the issuing-body lines that end the body (兰考县人民政府 above the
     dated signature, 中共××镇委员会) are split off as part of the signature; a last line that
-    is a sentence ending in a body's name (衷心感谢民权县人民政府) stays in the body."""
+    is a sentence ending in a body's name (衷心感谢民权县人民政府) stays in the body.
+    ``context``: the title and header (a township named there and in the closing line)."""
     if not body:
         return body, ""
     gaz = gaz or default_gazetteer()
     paras = body.split("\n")
     k = len(paras)
-    while k > 0 and len(paras) - k < CLOSING_LINES and _issuer_line(paras[k - 1], body, gaz):
+    text = f"{context}\n{body}" if context else body
+    while k > 0 and len(paras) - k < CLOSING_LINES and _issuer_line(paras[k - 1], text, gaz):
         k -= 1
     if k == len(paras) or k == 0:
         return body, ""
     return "\n".join(paras[:k]), "\n".join(paras[k:])
 
 
-def closing_lines(body: str) -> int:
+def closing_lines(body: str, context: str = "") -> int:
     """How many issuing-body lines end ``body`` (paragraphs joined by newlines): the first
     lines of the signature (兰考县人民政府 above the dated line), as :func:`infer_place` reads
-    them."""
-    _, closing = _split_closing(body)
+    them (``context``: the title and header, as :func:`infer_place` gets them)."""
+    _, closing = _split_closing(body, context=context)
     return closing.count("\n") + 1 if closing else 0
 
 
@@ -562,7 +565,7 @@ def infer_place(
         '七台河市'
     """
     gaz = gazetteer or default_gazetteer()
-    body, closing = _split_closing(body, gaz)
+    body, closing = _split_closing(body, gaz, f"{title}\n{header}")
     if closing:  # 兰考县人民政府 on its own line above the dated signature
         signature = f"{closing}\n{signature}" if signature else closing
     opening = _opening(body)
