@@ -113,16 +113,21 @@ class SloganPatterns:
     short_between: tuple[str, ...] = ()
     programme_heads: tuple[str, ...] = ()
     known: tuple[str, ...] = ()
+    short_head_share: float = 0.0
+    quoted_programme_heads: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def _expand(template: str, numerals: str) -> str:
+def _expand(template: str, numerals: str, count_nouns: tuple[str, ...] = ()) -> str:
     n = "[" + re.escape(numerals) + "]"
     x = r"(?:(?!" + n + r")[\u4e00-\u9fff])"
     pre = r"(?<![第\d０-９" + re.escape(numerals) + r"百千万零〇几])"
-    return template.replace("{N}", n).replace("{X}", x).replace("{PRE}", pre)
+    # longest first, so 乡镇 is tried before 乡 (the patterns are anchored anyway)
+    count = "|".join(map(re.escape, sorted(count_nouns, key=lambda w: (-len(w), w)))) or "(?!)"
+    out = template.replace("{N}", n).replace("{X}", x).replace("{PRE}", pre)
+    return out.replace("{COUNT}", count)
 
 
 # a leading one-character negative lookbehind, then one character class or plain character
@@ -196,7 +201,7 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
 
     def compile_re(where: tuple, template: str) -> re.Pattern:
         try:
-            return re.compile(_expand(template, numerals))
+            return re.compile(_expand(template, numerals, count_nouns))
         except re.error as exc:
             raise fail(where, f"invalid regular expression {template!r}: {exc}") from None
 
@@ -217,6 +222,7 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
             raise fail(("quoted", "pairs", i), f"quote pair must be [open, close], got {pair!r}")
         pairs.append((pair[0], pair[1]))
     numerals = get(("numbered", "numerals"), str)
+    count_nouns = _count_nouns(path, get, fail)
     numbered = []
     for i, item in enumerate(get(("numbered", "patterns"), list)):
         where = ("numbered", "patterns", i)
@@ -233,6 +239,16 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
         compile_re(("numbered", "stop_regex", i), t)
         for i, t in enumerate(str_list(("numbered", "stop_regex")))
     )
+
+    def num_in(where: tuple, default: float) -> float:
+        parent = data.get(where[0])
+        if not (isinstance(parent, dict) and where[1] in parent):
+            return default
+        v = get(where, (int, float))
+        if not 0 <= v <= 1:
+            raise fail(where, f"'{'.'.join(where)}' must be in [0, 1], got {v}")
+        return v
+
     share = get(("quoted", "min_cjk_share"), (int, float))
     if not 0 <= share <= 1:
         raise fail(("quoted", "min_cjk_share"), f"min_cjk_share must be in [0, 1], got {share}")
@@ -256,6 +272,8 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
         short_heads=optional_list(("quoted", "short_heads")),
         short_between=optional_list(("quoted", "short_between")),
         programme_heads=optional_list(("quoted", "programme_heads")),
+        quoted_programme_heads=optional_list(("quoted", "quoted_programme_heads")),
+        short_head_share=float(num_in(("quoted", "short_head_share"), 0.0)),
         exclude=frozenset(),
         count_inside_titles=bool(get(("quoted", "count_inside_titles"), bool)),
         numerals=numerals,
@@ -303,6 +321,34 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
     )
 
 
+def _lexicon_file(path: Path, name: str) -> Path:
+    """A file named in slogans.yaml: relative to that file, else to data/lexicons/ (a copied
+    slogans.yaml still finds the bundled lists); an absolute path stays absolute."""
+    target = path.parent / name
+    if not target.is_file() and not Path(name).is_absolute():
+        target = paths.LEXICONS / name
+    return target
+
+
+def _count_nouns(path: Path, get, fail) -> tuple[str, ...]:
+    """The words of the file ``numbered.count_nouns`` (``{COUNT}`` in ``numbered.stop_regex``:
+    a numeral + 个 + a count noun is a count); () when the key is absent."""
+    name = get(("numbered", "count_nouns"), str, default="")
+    if not name:
+        return ()
+    target = _lexicon_file(path, name)
+    if not target.is_file():
+        raise fail(("numbered", "count_nouns"), f"count noun file {str(target)!r} not found")
+    words = []
+    for number, line in read_text_lines(target):
+        word = to_simplified(line.split()[0])
+        if not _CJK.fullmatch(word[:1]) or not all(_CJK.fullmatch(c) for c in word):
+            raise InputFileError(target, f"count noun {word!r} is not Chinese characters only",
+                                 line=number)  # fmt: skip
+        words.append(word)
+    return tuple(dict.fromkeys(words))
+
+
 def _formulation_rules(data, path: Path, get, str_list, fail):
     """The optional ``formulations:`` section (defaults of :class:`FormulationRules`)."""
     if "formulations" not in data:
@@ -343,9 +389,7 @@ def _formulation_rules(data, path: Path, get, str_list, fail):
     words: set[str] = set()
     dict_file = get((*w, "dictionary"), str, default="")
     if dict_file:
-        target = path.parent / dict_file  # an absolute path stays absolute
-        if not target.is_file() and not Path(dict_file).is_absolute():
-            target = paths.LEXICONS / dict_file  # a copied slogans.yaml still finds userdict
+        target = _lexicon_file(path, dict_file)
         if not target.is_file():
             raise fail((*w, "dictionary"), f"dictionary file {str(target)!r} not found")
         # only the words (first field); the file itself is validated as the tokenizer's user
@@ -393,8 +437,12 @@ def _load_default(digest: str) -> SloganPatterns:
 
 
 def _default_patterns() -> SloganPatterns:
-    """The default slogans.yaml, re-read whenever its content changes (notebook edits)."""
-    return _load_default(file_digest(SLOGANS_FILE))
+    """The default slogans.yaml, re-read whenever its content or that of the count noun list
+    changes (notebook edits)."""
+    nouns = paths.LEXICONS / "count_nouns.txt"
+    return _load_default(
+        file_digest(SLOGANS_FILE) + (file_digest(nouns) if nouns.is_file() else "")
+    )
 
 
 def _cjk_len(key: str) -> int:
@@ -508,6 +556,7 @@ def _quoted_evidence(
     Returns key -> (accepted, the evidence, or the reason it was rejected).
     """
     closing = {c for _, c in p.quote_pairs}
+    opening = {o for o, _ in p.quote_pairs}
     out: dict[str, tuple[bool, str]] = {}
     names = []
     for key, hits in pending.items():
@@ -516,12 +565,17 @@ def _quoted_evidence(
                 out[key] = (True, "short, formula mark +")
                 continue
             follow = _following(texts, closing)
-            head = next(filter(None, (_head_after(follow(h), p) for h in hits)), None)
-            out[key] = (
-                (True, f"short, followed by {head}")
-                if head
-                else (False, f"short ({_cjk_len(key)} characters) without a head after it")
-            )
+            heads = [x for x in (_head_after(follow(h), p) for h in hits) if x]
+            need = max(1, math.ceil(p.short_head_share * len(hits) - 1e-9))
+            if len(heads) >= need:
+                head = Counter(heads).most_common(1)[0][0]
+                n = f" ({len(heads)} of {len(hits)} quoted uses)" if len(hits) > 1 else ""
+                out[key] = (True, f"short, followed by {head}{n}")
+            elif heads:
+                out[key] = (False, f"short, a head after {len(heads)} of {len(hits)} quoted uses "
+                            f"only (< {p.short_head_share:.0%}): scare quotes")  # fmt: skip
+            else:
+                out[key] = (False, f"short ({_cjk_len(key)} characters) without a head after it")
         else:
             names.append(key)
     if names:
@@ -529,11 +583,15 @@ def _quoted_evidence(
         m = find_all(build_automaton(terms), texts)
         heads: dict[str, str] = {}
         follow = _following(texts, closing)
-        for pos, e, t in zip(m.para.tolist(), m.end.tolist(), m.term.tolist(), strict=True):
+        for pos, s, e, t in zip(m.para.tolist(), m.start.tolist(), m.end.tolist(),
+                                m.term.tolist(), strict=True):  # fmt: skip
             key = terms[t]
             if key not in heads:
+                text = texts[pos]
                 after = follow(_Hit(pos, e, e, key, ""))
-                head = next((x for x in p.programme_heads if after.startswith(x)), None)
+                quoted = s > 0 and text[s - 1] in opening and text[e : e + 1] in closing
+                usable = (*p.programme_heads, *(p.quoted_programme_heads if quoted else ()))
+                head = next((x for x in usable if after.startswith(x)), None)
                 if head:
                     heads[key] = head
         for key in names:
