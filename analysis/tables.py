@@ -306,6 +306,8 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "year_span": "10–90 % range of the years of its documents (blank: era not applicable)",
     "era": "its use is concentrated in time",
     "known": "in the lexicon of known slogans (slogans.yaml formulations.known)",
+    "named": "a named spirit or model: a place or person name + 精神/模式/经验 (焦裕禄精神, 晋江经验); "
+    "an evidence point, in any number of documents (recurrence decides as for any candidate)",
     "basis": "what an accepted formulation rests on: `corpus evidence`, `lexicon` (a known "
     "slogan the corpus alone would not accept) or `lexicon, single document`",
     "example_doc_id": "document of the example",

@@ -63,6 +63,7 @@ FORMULATION_COLUMNS = [
     "era",
     "score",
     "known",
+    "named",
     "accepted",
     "basis",
     "reason",
@@ -93,6 +94,8 @@ class FormulationRules:
     weight_numbered: int = 2
     weight_dictionary: int = 1
     weight_era: int = 1
+    weight_named: int = 2
+    named_heads: tuple[str, ...] = ()
     min_score: int = 2
     era_max_span_share: float = 0.4
     era_min_dated_docs: int = 20
@@ -357,6 +360,7 @@ def score_formulations(
     sample_every: int = 1,
     known: Iterable[str] = (),
     min_docs: int = 0,
+    named: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Rank and filter recurring n-grams into formulations (steps 2–4 of the module doc).
 
@@ -373,8 +377,12 @@ def score_formulations(
         known: known slogans (``formulations.known``): accepted on the lexicon alone, whatever
             the corpus shows (``ngrams`` must hold a row for each one found, in any number of
             documents and of any length: :func:`known_ngrams`).
-        min_docs: the recurrence threshold; a row in fewer documents (a known slogan) is
-            rejected as ``in too few documents`` unless known.
+        min_docs: the recurrence threshold; a row in fewer documents (a known slogan, a
+            named phrase) is rejected as ``in too few documents`` unless known.
+        named: named spirits and models (a place or person + ``named_heads``: 焦裕禄精神,
+            晋江经验), an evidence point (``weights.named``) in any number of documents and of
+            any length (``ngrams`` must hold a row for each one found); the same rules as for
+            any candidate decide (a named phrase in one document is not accepted).
 
     Returns:
         DataFrame[formulation, n_chars, sample_docs, sample_mentions, extension_share,
@@ -396,11 +404,13 @@ def score_formulations(
     tf = dict(zip(grams, mentions, strict=True))
     c = ngrams.assign(gram=grams)
     known = frozenset(known)
-    listed = c["gram"].isin(known)
+    named = frozenset(named)
+    listed = c["gram"].isin(known | named)
     c = c[listed | ((c["n"] >= rules.min_chars) & (c["n"] <= rules.max_chars))]
     c = c.reset_index(drop=True)
     g = pd.Series(c["gram"].tolist(), dtype=object)
     kn = g.isin(known)
+    nm = g.isin(named)
     # evidence, vectorised over all candidates
     era_ok, corpus_span = _era_applicable(corpus_years, rules)
     span = (c["year_hi"] - c["year_lo"]).astype(float)
@@ -440,11 +450,12 @@ def score_formulations(
         + rules.weight_dictionary * dic
         + rules.weight_era * era
         + rules.weight_frame * frame
+        + rules.weight_named * nm
     ).astype("int64")
     # candidates with some evidence are listed (the rest: too little evidence, not listed)
     keep = (score > 0) | kn
-    c, g, q, num, dic, frame, span, era, score, kn = (
-        x[keep].reset_index(drop=True) for x in (c, g, q, num, dic, frame, span, era, score, kn)
+    c, g, q, num, dic, frame, span, era, score, kn, nm = (
+        x[keep].reset_index(drop=True) for x in (c, g, q, num, dic, frame, span, era, score, kn, nm)
     )
     few = c["docs"].to_numpy() < min_docs
     # only grams one character longer than a candidate extend one (queried below)
@@ -496,6 +507,7 @@ def score_formulations(
             "era": era.astype(bool),
             "score": score,
             "known": kn.astype(bool),
+            "named": nm.astype(bool),
             "accepted": reason == "",
             "basis": pd.Series(basis, dtype=object),
             "reason": reason,

@@ -29,6 +29,12 @@ import pandas as pd
 
 from analysis import paths
 from analysis._files import read_text_lines, read_yaml
+from analysis.corpus.gazetteer import (
+    COMMON_WORD_FREQ,
+    _starts_inside_word,
+    default_gazetteer,
+    jieba_words,
+)
 from analysis.errors import InputFileError
 from analysis.hashing import file_digest
 
@@ -361,6 +367,8 @@ def _formulation_rules(data, path: Path, get, str_list, fail):
             raise fail((*w, *key), f"'{'.'.join(key)}' must be in [{lo}, {hi}], got {v}")
         return v
 
+    weights = data[w[0]].get("weights") if isinstance(data[w[0]], dict) else None
+    weights = weights if isinstance(weights, dict) else {}
     rules = FormulationRules(
         enabled=bool(get((*w, "enabled"), bool)),
         min_chars=num(("min_chars",), int, 2, 30),
@@ -379,6 +387,8 @@ def _formulation_rules(data, path: Path, get, str_list, fail):
         weight_numbered=num(("weights", "numbered"), int, 0, 100),
         weight_dictionary=num(("weights", "dictionary"), int, 0, 100),
         weight_era=num(("weights", "era"), int, 0, 100),
+        weight_named=num(("weights", "named"), int, 0, 100) if "named" in weights else 0,
+        named_heads=str_list((*w, "named_heads")) if "named_heads" in data[w[0]] else (),
         min_score=num(("min_score",), int, 0, 1000),
         era_max_span_share=float(num(("era", "max_span_share"), (int, float), 0, 1)),
         era_min_dated_docs=num(("era", "min_dated_docs"), int, 1, 10**9),
@@ -866,7 +876,8 @@ def _formulation_table(
     ngrams = recurring_ngrams(
         sample_texts, sample_codes, min_docs=min_docs, max_n=rules.max_chars + 1, years=yrs
     )
-    ngrams = known_ngrams(sample_texts, sample_codes, p.known, ngrams, years=yrs)
+    named = _named_phrases(sample_texts, rules.named_heads)
+    ngrams = known_ngrams(sample_texts, sample_codes, [*p.known, *named], ngrams, years=yrs)
     quoted_docs: dict[str, set] = {}
     numbered: set[str] = set()
     for h in found:
@@ -886,6 +897,7 @@ def _formulation_table(
         sample_every=sample_every,
         known=p.known,
         min_docs=min_docs,
+        named=named,
     )
     settings = {
         "documents": len(uniques),
@@ -895,6 +907,46 @@ def _formulation_table(
         "era": era_note(yrs, rules),
     }
     return table, settings
+
+
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    """Place and person names that make a named spirit or model (X精神, X经验): the gazetteer's
+    names and short forms, and jieba's person and place words (tags nr, nrt, ns) of three
+    characters (焦裕禄, 红旗渠, 井冈山) or of two that are not common words (晋江, 兰考; not 城市,
+    爱国, 宝贵: jieba frequency >= the gazetteer's common-word level). Longer jieba words with
+    these tags are mostly phrases (广泛开展, 努力提高)."""
+    freq, tags = jieba_words()
+    people_places = (
+        w
+        for w, t in tags.items()
+        if t in ("nr", "nrt", "ns")
+        and (len(w) == 3 or (len(w) == 2 and freq.get(w, 0) < COMMON_WORD_FREQ))
+        and all(_CJK.fullmatch(c) for c in w)
+    )
+    return frozenset((*default_gazetteer().surface, *people_places))
+
+
+def _named_phrases(texts: list[str], heads: tuple[str, ...]) -> set[str]:
+    """Named spirits and models: a place or person name (:func:`_names`) right before a head of
+    ``formulations.named_heads`` (弘扬焦裕禄精神, 学习晋江经验). The longest name (4 to 2
+    characters) wins; a name whose first character completes a common word with the character
+    before it (上|海城市精神) is the tail of another word, and a shorter name is tried."""
+    if not heads or not texts:
+        return set()
+    names = _names()
+    freq = jieba_words()[0]
+    rx = re.compile("|".join(map(re.escape, sorted(heads, key=len, reverse=True))))
+    found: set[str] = set()
+    for text in texts:
+        for m in rx.finditer(text):
+            i = m.start()
+            for n in (4, 3, 2):
+                name = text[i - n : i] if i >= n else ""
+                if name in names and not _starts_inside_word(text, i - n, name, freq):
+                    found.add(name + m.group())
+                    break
+    return found
 
 
 def discover_formulations(
@@ -1193,7 +1245,8 @@ def slogan_evidence(
 
 
 _EVIDENCE_NAMES = {"numbered": "numbered", "in_dictionary": "dictionary", "era": "era",
-                   "policy_frame": "policy frame", "known": "known slogan"}  # fmt: skip
+                   "policy_frame": "policy frame", "known": "known slogan",
+                   "named": "named (a place or person + 精神/模式/经验)"}  # fmt: skip
 
 
 def _formulation_evidence(rows: pd.DataFrame) -> list[str]:
