@@ -106,3 +106,17 @@ def test_applicability_of_a_bow_equals_that_of_its_units(units):
     assert pipeline.topic_applicability(units.iloc[:12]) != ""
     with pytest.raises(ValueError, match="pruned with"):
         pipeline.topic_applicability(build_bow(units, max_df=0.9))
+
+
+def test_a_bow_with_a_capped_or_forced_vocabulary_is_refused(units):
+    # same units, pruning, unit ids and token count: only the vocabulary differs, and the
+    # cache key (units + options) would file its tables as those of the full vocabulary
+    capped = build_bow(units, min_df=2, max_df=0.5, max_terms=5)
+    with pytest.raises(ValueError, match="max_terms=5"):
+        pipeline._run_topic_analysis(units, bow=capped, **FAST)
+    rare = units.iloc[0][0]
+    forced = build_bow(units, min_df=2, max_df=0.5, keep_terms=iter([rare]))
+    assert forced.keep_terms == (rare,)  # an iterator is read once, and recorded
+    with pytest.raises(ValueError, match="keep_terms"):
+        pipeline.topic_applicability(forced)
+    assert build_bow(units).subset([0, 1]).max_terms is None

@@ -115,6 +115,8 @@ class Bow:
             text); a :class:`TokenLists`.
         dropped: ids of units with no token left after pruning.
         min_df, max_df: the pruning thresholds used.
+        max_terms, keep_terms: the vocabulary cap and the terms kept whatever their document
+            frequency (sorted), as given to :func:`build_bow`.
     """
 
     unit_ids: list[str]
@@ -125,6 +127,8 @@ class Bow:
     dropped: list[str] = field(default_factory=list)
     min_df: float = 2
     max_df: float = 0.5
+    max_terms: int | None = None
+    keep_terms: tuple[str, ...] = ()
 
     @property
     def term_freq(self) -> np.ndarray:
@@ -152,6 +156,8 @@ class Bow:
             dropped=list(self.dropped),
             min_df=self.min_df,
             max_df=self.max_df,
+            max_terms=self.max_terms,
+            keep_terms=self.keep_terms,
         )
 
 
@@ -286,6 +292,7 @@ def _bow_from_tokens(
     """The bag of words of units ``index`` whose tokens (strings, in reading order) are
     ``flat[offsets[i]:offsets[i + 1]]`` for unit ``i``."""
     n = len(index)
+    keep_terms = tuple(sorted(set(keep_terms)))  # recorded in the Bow (an iterable is read once)
     lengths = np.diff(offsets)
     encoded = pc.dictionary_encode(flat)
     del flat
@@ -340,7 +347,7 @@ def _bow_from_tokens(
     )
     if dropped:
         log.info("%d of %d units empty after vocabulary pruning; dropped", len(dropped), n)
-    return Bow(ids, vocab, counts, texts, raw_texts, dropped, min_df, max_df)
+    return Bow(ids, vocab, counts, texts, raw_texts, dropped, min_df, max_df, max_terms, keep_terms)
 
 
 def split_units(n: int, *, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -97,6 +97,11 @@ def _checked_pruning(bow: Bow, min_df: float, max_df: float) -> Bow:
             f"the bag of words was pruned with min_df={bow.min_df}, max_df={bow.max_df}; "
             f"the topic options say min_df={min_df}, max_df={max_df}"
         )
+    if bow.max_terms is not None or bow.keep_terms:  # the stage's vocabulary is never capped
+        raise ValueError(
+            f"the bag of words was built with max_terms={bow.max_terms}, "
+            f"keep_terms={list(bow.keep_terms)}; the topic stage uses neither"
+        )
     return bow
 
 
@@ -242,7 +247,8 @@ def _run_topic_analysis(
         bow: the bag of words of ``units``, ``build_bow(units, min_df=min_df, max_df=max_df)``,
             when the caller already has it (:class:`analysis.Study` builds it once for
             :func:`topic_applicability` and this); None builds it here. A bag of words with
-            other pruning, other units or another number of tokens is refused (ValueError).
+            other pruning, ``max_terms``/``keep_terms``, other units or another number of
+            tokens is refused (ValueError).
         **params: passed to :func:`~analysis.topics.fit_topics` (alpha, eta, iterations …).
 
     Returns:
