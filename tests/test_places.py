@@ -451,3 +451,19 @@ def test_a_township_issuer_with_an_ordinary_word_stem_named_in_the_title():
     assert closing_lines(body) == 0  # no other use: not known to be a name
     guess = infer_place("前进镇2019年工作总结", body)
     assert (guess.place, guess.level) == ("前进镇", "township")
+
+
+def test_a_township_whose_name_ends_like_a_verb_is_still_a_township():
+    """坑下乡 ends like 下乡 (a verb: 送医下乡): the verb rule must not hide a township the
+    text names in official form (坑下乡党委) or as the title's subject (溪下乡2020年…)."""
+    body = (
+        "今年以来，坑下乡党委、乡政府团结带领全乡干部群众，开展送医下乡活动，"
+        "坑下乡茶叶产业持续壮大，全乡新建茶园800亩。\n"
+        "下一步，我乡将引导能人返乡创业，推动坑下乡高质量发展，乡党委要加强领导。"
+    )
+    guess = infer_place("工作总结", body)
+    assert (guess.place, guess.level) == ("坑下乡", "township")
+    assert township_mentions(body)["坑下乡"] >= 1 and "医下乡" not in township_mentions(body)
+    title = "溪下乡2020年工作总结"
+    assert "溪下乡" in township_mentions(title, title=True)
+    assert township_mentions("溪下乡发展，送戏下乡") == {}  # no official form, no title

@@ -313,7 +313,9 @@ def township_mentions(
 
     A stem is two to four characters with no administrative or function character. It is
     rejected when it begins or ends like a generic word (城镇, 乡镇, 强镇, 重点镇, 全镇), when the
-    suffix starts another word (美丽乡|村) or ends a verb (送戏下乡, 能人返乡), when it contains an ordinary word (我代表|镇人民政府,
+    suffix starts another word (美丽乡|村) or ends a verb (送戏下乡, 能人返乡: unless the name has an
+    official form in ``text`` or is the title's subject, 岭下乡党委), when it contains an ordinary
+    word (我代表|镇人民政府,
     农民进镇, 民族乡), when its first character completes a word with the character before it
     (扩|权强镇) or when it is always preceded by the same character (a fragment of a longer
     name). A stem that is a place-tagged but mostly ordinary word (太平镇, 长安镇) counts only when
@@ -331,8 +333,11 @@ def township_mentions(
     before: dict[str, Counter[str]] = defaultdict(Counter)
     for m in _SUFFIX.finditer(text):
         end = m.start()
-        if text[end : end + 2] in _SUFFIX_WORDS or tag.get(text[end - 1 : end + 1]) == "v":
-            continue  # 美丽乡|村; 送戏|下乡, 能人|返乡: the suffix ends a verb, no name
+        if text[end : end + 2] in _SUFFIX_WORDS:
+            continue  # 美丽乡|村
+        # 送戏|下乡, 能人|返乡: the suffix ends a verb, no name, unless the text gives the name an
+        # official form or makes it the title's subject (岭下乡党委, 山下乡人民政府工作报告)
+        verb = end > 0 and tag.get(text[end - 1 : end + 1]) == "v"
         for length in (2, 3, 4):
             start = end - length
             if start < 0 or any(i in covered for i in range(start, end)):
@@ -346,6 +351,11 @@ def township_mentions(
             if prev and freq.get(prev + stem[0], 0) >= COMMON_WORD_FREQ:
                 continue  # 扩|权强镇, 城|关镇 inside a longer word
             name = stem + m.group(1)
+            if verb and not (
+                official_count(name, text, first=True)
+                or (title and start == 0 and _TITLE_TAIL.match(text, m.end()))
+            ):
+                continue
             kind = _stem_kind(stem)
             if kind:  # 代表镇 (我代表镇人民政府), 接受镇, 农民进镇, 民族乡; 东湖, 太平 ...
                 if (
