@@ -467,3 +467,21 @@ def test_a_township_whose_name_ends_like_a_verb_is_still_a_township():
     title = "溪下乡2020年工作总结"
     assert "溪下乡" in township_mentions(title, title=True)
     assert township_mentions("溪下乡发展，送戏下乡") == {}  # no official form, no title
+
+
+def test_every_destination_of_the_documents_own_trip_is_not_its_subject():
+    """赴宁波市、绍兴市 / 前往嘉兴市: each destination of the title's trip (joined by 、 or 和,
+    or after 前往) is where the authors went, not who they are (a city report, self=city, whose
+    title named the second destination got it as its place)."""
+    body = (
+        "市委、市政府：\n为学习先进经验，市发展改革委组织考察组进行了学习考察。\n"
+        "两地创新生态产品价值实现机制，{dest}的做法值得学习。\n"
+        "台州市生态资源丰富，全市森林覆盖率高。建议我市加快建立核算体系，推动台州市发展。"
+        "市委、市政府要加强统筹协调。"
+    )
+    for title, dest in [
+        ("关于赴宁波市、绍兴市学习考察的报告", "绍兴市"),
+        ("关于赴宁波市和绍兴市学习考察的报告", "绍兴市"),
+        ("关于前往嘉兴市学习考察的报告", "嘉兴市"),
+    ]:
+        assert infer_place(title, body.format(dest=dest)).place != dest, title

@@ -499,6 +499,10 @@ def _opening(body: str) -> str:
     return body[:end]
 
 
+# a trip to the name that follows (赴安吉县, 前往湖州市), and what joins the destinations of one
+# trip (赴浙江省安吉县, 赴杭州市、湖州市, 赴杭州市和湖州市)
+_TRIP = ("赴", "前往")
+_TRIP_JOIN = re.compile(r"[、，,和及与 ]?")
 _CITED = re.compile(r"《[^《》\n]{1,100}》")  # the title of another document
 # the frame that names a superior: 在龙场镇党委、镇政府的正确领导下, 在湄潭县委的关心支持下
 _UNDER = re.compile(r"在[^。！？；\n]{0,60}?(?:领导|指导|带领|关怀|关心|支持|帮助)下")
@@ -609,9 +613,13 @@ def infer_place(
         cited = [c.span() for c in _CITED.finditer(text)] if "《" in text else []
         trip_end = -1  # where the last name after 赴 (and the names chained to it) ends
         for m in mentions:
-            if part != "body" and ((m.start and text[m.start - 1] == "赴") or m.start == trip_end):
-                # the document's own trip (关于赴浙江省安吉县学习考察的报告): a destination, not
-                # the author (in the body, 赴 may be another's: 中央办公厅赴辽宁回访调研组)
+            if part != "body" and (
+                text.endswith(_TRIP, 0, m.start)
+                or (trip_end >= 0 and _TRIP_JOIN.fullmatch(text, trip_end, m.start))
+            ):
+                # the document's own trip (关于赴浙江省安吉县学习考察的报告, 赴杭州市、湖州市):
+                # destinations, not the author (in the body, 赴 may be another's: 中央办公厅赴
+                # 辽宁回访调研组)
                 visited.add(m.name)
                 trip_end = m.end
             levels[m.name], divisions[m.name] = m.level, m.divisions
