@@ -117,7 +117,7 @@ def self_level(text: str, gazetteer: Gazetteer | None = None) -> tuple[str, Coun
     return "", counts
 
 
-_LEVEL_SUFFIX = set("省市州盟县旗区镇乡")
+_LEVEL_SUFFIX = set("省市州盟县旗区镇乡")  # the last character of a unit's name or self-reference
 
 
 _NAME_LENGTHS: dict[int, tuple[dict, dict[str, tuple[int, ...]]]] = {}
@@ -427,9 +427,7 @@ _ISSUER = re.compile(
 _TRAILING_DATE = re.compile(
     r"\s*(?:(?:19|20)\d{2}|[〇零○O一二][〇零○O一二三四五六七八九]{3})\s*年[\d\s一二三四五六七八九十月日号]*$"
 )
-_LEVEL_CHARS = set("省市州盟县旗区镇乡")  # 县人民政府, 镇党委: the own unit, unnamed
 _PARTY = re.compile(r"^(?:中共|中国共产党)")
-_TOWNSHIP_HEAD = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:镇|乡|街道)")
 CLOSING_LINES = 3  # issuing-body lines looked for among the last paragraphs of the body
 
 
@@ -444,14 +442,14 @@ def _issuer_line(line: str, text: str, gaz: Gazetteer) -> bool:
     if not _ISSUER.match(line):
         return False
     head = _PARTY.sub("", line)
-    if head[0] in _LEVEL_CHARS or _ANON.match(head):
+    if head[0] in _LEVEL_SUFFIX or _ANON.match(head):  # 县人民政府, 镇党委: the own unit
         return True
     mentions = find_mentions(head, gazetteer=gaz, min_full=2)
     if mentions:
         return mentions[0].start == 0 and all(
             b.start == a.end for a, b in zip(mentions, mentions[1:])
         )
-    m = _TOWNSHIP_HEAD.match(head)
+    m = _TOWNSHIP.match(head)
     if m is None or set(m.group(1)) & _NOT_IN_STEM:
         return False
     return _stem_kind(m.group(1)) != "common" or text.count(m.group(0)) > 1
