@@ -485,3 +485,23 @@ def test_every_destination_of_the_documents_own_trip_is_not_its_subject():
         ("关于前往嘉兴市学习考察的报告", "嘉兴市"),
     ]:
         assert infer_place(title, body.format(dest=dest)).place != dest, title
+
+
+def test_a_county_stem_that_is_a_frequent_word_is_not_counted():
+    """路桥 (路桥区) and 和平 (和平区) are place-tagged in jieba's dictionary but frequent words
+    (路桥建设, 和平发展): a district report that names such a neighbour once in full must not
+    credit it with every 路桥/和平 of the text (the stem rule gave the neighbour the place)."""
+    body = (
+        "今年以来，椒江区在市委、市政府的坚强领导下，全区上下团结奋进。\n"
+        "全年完成路桥建设投资12亿元，新开工路桥项目8个，路桥养护全面加强，路桥通行能力提升，"
+        "路桥安全隐患全部整改，路桥管理水平提高。\n"
+        "与路桥区共建产业园区。区委、区政府将带领全区人民，推动椒江区高质量发展。"
+    )
+    assert infer_place("2022年工作总结", body).place != "路桥区"
+    peace = (
+        "今年以来，河西区在市委、市政府的坚强领导下，全区上下团结奋进。\n"
+        "我们坚持和平发展理念，维护和平稳定局面，开展和平主题教育，建设和平社区，"
+        "营造和平环境，深化与和平区合作。\n"
+        "区委、区政府将带领全区人民，推动河西区高质量发展。"
+    )
+    assert infer_place("2022年工作总结", peace).place != "和平区"

@@ -749,14 +749,15 @@ def infer_place(
 def _county_stem(name: str, level: str, divs: tuple[Division, ...], gaz: Gazetteer) -> str:
     """The stem of a county-level name (固始 for 固始县, 义乌 for 义乌市) that the gazetteer
     gives no short form (two-character stems are too ambiguous across the country, but not in
-    a report that names the county in full), or "" when the stem is another name or an
-    ordinary word."""
+    a report that names the county in full), or "" when the stem is another name or a
+    frequent word of jieba's dictionary, whatever its tag: an ordinary word (新建 of 新建区: 新建
+    学校) or a place-tagged one that is also a word (和平, 平原, 路桥, 商城)."""
     if level != "county" or len(name) < 3 or name[-1] not in "县市区旗":
         return ""
     stem = name[:-1]
-    if any(d.short for d in divs) or stem in gaz.surface or _word_kind(stem) == "common":
+    if any(d.short for d in divs) or stem in gaz.surface:
         return ""
-    return stem
+    return "" if jieba_words()[0].get(stem, 0) >= COMMON_WORD_FREQ else stem
 
 
 def _township_province(name: str, parts: dict[str, str], gaz: Gazetteer) -> str:
