@@ -505,3 +505,22 @@ def test_a_county_stem_that_is_a_frequent_word_is_not_counted():
         "区委、区政府将带领全区人民，推动河西区高质量发展。"
     )
     assert infer_place("2022年工作总结", peace).place != "和平区"
+
+
+def test_a_bureau_or_party_committee_above_the_date_is_the_issuing_body():
+    """Bureaus, departments and committees issue reports too (修水县农业农村局, 江西省商务厅,
+    中共修水县委, 县委办): the line above the dated signature is their name; a sentence ending
+    in one (衷心感谢县财政局) stays in the body."""
+    from analysis.corpus.places import closing_lines
+
+    body = "全县上下团结一心，完成各项任务。我县将继续努力。"
+    for issuer in ("修水县农业农村局", "江西省商务厅", "中共修水县委", "县委办"):
+        assert closing_lines(f"{body}\n{issuer}") == 1, issuer
+    assert closing_lines(f"{body}\n衷心感谢县财政局") == 0
+    report = (
+        "县委、县政府：\n按照县委安排，考察组学习了先进经验。\n"
+        "我县要学习借鉴，修水县要加快发展，全县上下要形成合力，县委、县政府要加强领导。\n"
+        "修水县农业农村局"
+    )
+    guess = infer_place("关于赴浙江省学习考察的报告", report, signature="2022年5月20日")
+    assert (guess.place, guess.province) == ("修水县", "江西省")
