@@ -294,3 +294,68 @@ def test_bracketed_page_tools_are_chrome(patterns, line):
     result = clean_lines(["全镇招商引资完成1950万元。", line], patterns)
     assert result.lines == ["全镇招商引资完成1950万元。"]
     assert result.removed[0][1] == "chrome:navigation"
+
+
+# --- templates of other portals, PDF exports and WeChat exports (audit corpus 2) ------------
+OTHER_TEMPLATES = [
+    ("新华网 >> 地方频道 >> 四川", "breadcrumb"),
+    ("新闻中心 » 乡镇动态 » 正文", "breadcrumb"),
+    ("政务公开 › 工作动态 › 乡镇信息", "breadcrumb"),
+    ("关于我们 | 网站地图 | 隐私政策 | 意见反馈", "navigation"),
+    ("某某县人民政府官方网站", "navigation"),
+    ("清远新闻网 - 清远日报社主办", "navigation"),
+    ("扫一扫在手机上查看", "navigation"),
+    ("[我要纠错] [打印本页]", "navigation"),
+    ("第 3 页 / 共 12 页", "page_number"),
+    ("第12页共40页", "page_number"),
+    ("共8页 第2页", "page_number"),
+    ("关注我们:县融媒体中心", "wechat"),
+    ("投稿邮箱:xwzx2021@126.com", "wechat"),
+    ("- END -", "wechat"),
+    ("新 华 网 版 权 所 有", "copyright"),
+]
+
+
+@pytest.mark.parametrize(("line", "category"), OTHER_TEMPLATES)
+def test_chrome_of_other_templates(patterns, line, category):
+    result = clean_lines(["全乡完成造林1.2万亩。", line], patterns)
+    assert result.lines == ["全乡完成造林1.2万亩。"]
+    assert result.removed[0][1] == f"chrome:{category}"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "项目 | 上年数 | 本年数 | 增减",  # a plain-text table header: not a link row
+        "一般公共预算收入 | 26300 | 28100",
+        "第三页的表格列出了全县共十二个项目。",
+        "我们坚持党建引领,完善网格管理,推动“门户网站”内容更新。",
+    ],
+)
+def test_table_rows_and_prose_are_not_template_chrome(patterns, line):
+    assert clean_lines([line], patterns).lines == [line]
+
+
+@pytest.mark.parametrize(
+    "heading", ["相关新闻", "【往期推荐】", "往期回顾:", "喜欢此内容的人还喜欢"]
+)
+def test_other_related_headings_start_a_block(patterns, heading):
+    lines = ["村集体收入突破百万元。", heading, "某镇召开夏季防汛会议", "某县:秋收进度过半"]
+    result = clean_lines(lines, patterns)
+    assert result.lines == ["村集体收入突破百万元。"]
+    assert result.counts["related_lines"] == 3
+
+
+def test_dateline_and_bracketed_bylines_give_metadata(patterns):
+    """A dateline "<date><time> | 来源:…", an editor line in brackets "(责编:…)" and a byline
+    ending in page tools "… 【字体:大 中 小】" are removed and give their fields."""
+    body = "全镇新修机耕路18公里。"
+    result = clean_lines(["2019年03月05日10:12 | 来源:新华网", body, "(责编:刘青、马丽)"], patterns)
+    assert result.lines == [body]
+    assert result.meta["date"] == "2019年03月05" and result.meta["source"] == "新华网"
+    assert result.meta["editor"] == "刘青、马丽"
+    result = clean_lines(
+        ["作者:周宁 来源:县融媒体中心 时间:2020-06-30 【字号:大 中 小】", body], patterns
+    )
+    assert result.lines == [body]
+    assert result.meta == {"author": "周宁", "source": "县融媒体中心", "date": "2020-06-30"}

@@ -347,7 +347,8 @@ def _scoped(pattern: str) -> str:
 
 
 _DATE_PREFIX = (
-    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s+)?"
+    r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\s*\|\s*|\s+))?"
 )
 _DATE_PREFIX_RX = re.compile(_DATE_PREFIX)
 _DATE_VALUE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
@@ -400,7 +401,7 @@ def parse_field_line(line_simplified: str, patterns: ChromePatterns) -> FieldLin
         >>> parse_field_line("全市农业科技工作者突破50项关键技术。", p) is None
         True
     """
-    text = line_simplified.strip(" 【】[]")
+    text = line_simplified.strip(" 【】[]()")
     if not text or len(text) > patterns.byline_max_chars:
         return None
     rx, names = patterns._field
@@ -677,6 +678,12 @@ def clean_lines(
                 found = _DATE_VALUE.search(simple)
                 if found:
                     result.meta["date"] = found.group(0)
+            # a byline followed by bracketed page tools ("作者:… 时间:… 【字体:大 中 小】")
+            # is chrome, but its fields are still the document's metadata
+            head = simple.split("【", 1)[0].split("[", 1)[0].rstrip()
+            byline = parse_field_line(head, patterns) if 0 < len(head) < len(simple) else None
+            for key, value in byline.fields.items() if byline else ():
+                result.meta.setdefault(key, value)
             pending = ""
             continue
         parsed = parse_field_line(simple, patterns)
