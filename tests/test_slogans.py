@@ -372,3 +372,24 @@ def test_batch_formulas_and_digit_coded_programmes(patterns):
     found = set(slogan_mentions(paragraphs, patterns)["slogan"])
     assert {"三个一批", "2468民生保障计划", "579强基行动"} <= found
     assert not any(k.startswith("136") or k == "一批" for k in found)
+
+
+def test_unquoted_policy_slogans_of_one_report_are_found(patterns):
+    """A single report that writes national slogans without quotes (河长制, 放管服, 六稳 …) and
+    local numbered formulas of the N化同步 / N强支部 shape: found without any recurrence."""
+    from fixtures_themes import documents_from, paragraphs_from
+
+    docs = {
+        "R1": [
+            "全面推行河長制和林長制，深化放管服改革，推廣一網通辦。",
+            "紮實做好六穩工作、全面落實六保任務，推進四化同步，創建三強黨支部12個。",
+            "全县兩不愁三保障突出问题全面清零，表彰五好家庭30户。",
+        ]
+    }
+    keys = set(
+        extract_slogans(paragraphs_from(docs), documents_from(docs), patterns, min_docs=1).slogan
+    )
+    expected = {"河长制", "林长制", "放管服", "一网通办", "六稳", "六保", "四化同步", "三强",
+                "两不愁三保障", "五好"}  # fmt: skip
+    assert expected <= keys, expected - keys
+    assert not {"三强党", "五好家", "四化同步创"} & keys
