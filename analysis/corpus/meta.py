@@ -223,7 +223,13 @@ def title_rejection(line: str) -> str:
         ("bracketed", _BRACKETED.match(s)),
         ("numbered", _NUMBERED.match(s)),
         ("sentence", s[-1:] in SENTENCE_END + "，," or len(s) > TITLE_MAX),
-        ("speaker", (_SPEAKER.search(s) or _TRANSLIT_NAME.match(s)) and len(core) <= 24),
+        # a speaker line ends in a name; "…村党组织书记抓基层党建工作述职报告" ends in a genre word
+        (
+            "speaker",
+            (_SPEAKER.search(s) or _TRANSLIT_NAME.match(s))
+            and len(core) <= 24
+            and not _TITLE_END.search(to_simplified(s)),
+        ),
         ("too short", len(core) < MIN_TITLE_CJK),
     )
     for name, hit in checks:
