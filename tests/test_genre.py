@@ -226,3 +226,30 @@ def test_opening_formula_is_its_own_role(profiles):
         "substance",
         "thanks",
     ]
+
+
+def test_research_reports_and_summaries_stated_in_the_opening(profiles):
+    """A 调研报告 is its own genre (its 我县 does not make it experience material); a summary
+    whose only other cue is 我镇 is still a summary when the opening says 总结如下."""
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["study", "summary"],
+            "title": ["关于我县乡村学校布局调整的调研报告", "城关镇2019年计生工作总结"],
+        }
+    )
+    paras = pd.DataFrame(
+        {
+            "doc_id": ["study", "study", "summary", "summary"],
+            "para_id": [0, 1, 0, 1],
+            "kind": ["body"] * 4,
+            "text": [
+                "县人大常委会调研组于5月深入9所学校开展专题调研。",
+                "针对存在的困难，提出以下对策建议。",
+                "现将我镇一年来计生工作总结如下。",
+                "全年出生人口政策符合率达到98%。",
+            ],
+        }
+    )
+    ev = genre_evidence(docs, paras, profiles=profiles).set_index("doc_id")
+    assert ev.loc["study", "genre"] == "research_report"
+    assert ev.loc["summary", "genre"] == "work_summary"
