@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.corpus.build import load_corpus
 from analysis.corpus.markdown import markdown_lines, strip_inline
 
 MD = """---
@@ -52,3 +53,20 @@ def test_strip_inline_keeps_anonymised_stars_without_pairs():
     assert strip_inline("**镇位于**市东郊") == "镇位于市东郊"  # paired on one line: emphasis
     assert strip_inline("**镇党委") == "**镇党委"
     assert strip_inline("[链接文字][1] 与 <span>标签</span>") == "链接文字 与 标签"
+
+
+def test_footnotes_become_notes_and_references_go(tmp_path):
+    """A footnote reference [^2] does not stay inside the sentence; the footnote itself is kept
+    as a note line (role notes), not dropped as a link definition."""
+    md = markdown_lines("全年粮食产量38.6万吨[^2]，创历史新高。\n\n[^2]: 含大豆和薯类。\n")
+    assert md.lines[0] == "全年粮食产量38.6万吨，创历史新高。"
+    assert md.lines[2] == "注2：含大豆和薯类。"
+    assert not md.removed
+    (tmp_path / "r.md").write_text(
+        "# 某乡2020年工作总结\n\n全乡修建水渠12公里[^3]。\n\n[^3]: 其中新建8公里。\n",
+        encoding="utf-8",
+    )
+    paras = load_corpus(tmp_path).paragraphs
+    roles = dict(zip(paras.text_original, paras.role))
+    assert roles["全乡修建水渠12公里。"] == "substance"
+    assert roles["注3:其中新建8公里。"] == "notes"

@@ -24,6 +24,10 @@ _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*([:：。]?)\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
+# footnotes: "[^1]: text" is a note (kept as "注1：text", which genres.yaml gives the notes role);
+# the reference "[^1]" in the text goes
+_FOOTNOTE_DEF = re.compile(r"^\s{0,3}\[\^([^\]\s]+)\]:\s*(.*?)\s*$")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)|\[([^\]]+)\]\[[^\]]*\]")
@@ -98,6 +102,7 @@ def strip_inline(line: str) -> str:
     """
     if not any(c in line for c in "*_[]<>!&`"):
         return line
+    line = _FOOTNOTE_REF.sub("", line)
     line = _IMAGE.sub("", line)
     line = _LINK.sub(lambda m: m.group(1) or m.group(2), line)
     line = _AUTOLINK.sub("", line)
@@ -114,8 +119,9 @@ def markdown_lines(text: str) -> MarkdownText:
 
     Front matter becomes ``meta`` (every key kept); ``#`` headings and whole-line bold lines
     (``**一、…**``) are recorded in ``headings`` and lose their marks; emphasis, links (text kept),
-    images, HTML comments (also across lines) and tags are stripped; horizontal rules, table
-    rules, reference definitions and code fences are removed and listed in ``removed``.
+    images, HTML comments (also across lines), tags and footnote references ``[^1]`` are
+    stripped; a footnote ``[^1]: text`` becomes the note line ``注1：text``; horizontal rules,
+    table rules, reference definitions and code fences are removed and listed in ``removed``.
     """
     raw = text.split("\n")
     out = list(raw)
@@ -146,6 +152,10 @@ def markdown_lines(text: str) -> MarkdownText:
         if _RULE.match(line) or _TABLE_RULE.match(line):
             result.removed.append((i + 1, "md_rule", line))
             out[i] = ""
+            continue
+        note = _FOOTNOTE_DEF.match(line)
+        if note:
+            out[i] = f"注{note.group(1)}：{strip_inline(note.group(2)).strip()}"
             continue
         if _REF_DEF.match(line):
             result.removed.append((i + 1, "md_link_definition", line))
