@@ -29,6 +29,21 @@ def test_split_articles_at_markers():
     assert split_articles(["只有一篇。"]) == [("", ["只有一篇。"])]
 
 
+def test_split_compilations_at_labelled_pieces():
+    """材料一：标题 / 【案例二】标题 label the pieces of a 简报 or 汇编: split there, when the labels
+    run from 一 in order and carry a title; a reference in the text or a skipped number does not."""
+    lines = ["组织工作简报", "【案例一】城南街道：网格连心解民忧", "正文一。",
+             "【案例二】河口镇：产业党建促增收", "正文二。"]  # fmt: skip
+    assert split_articles(lines) == [
+        ("城南街道：网格连心解民忧", ["组织工作简报", "正文一。"]),
+        ("河口镇：产业党建促增收", ["正文二。"]),
+    ]
+    out_of_order = ["材料二：河口镇产业党建", "正文。", "材料三：城南街道网格", "正文。"]
+    assert len(split_articles(out_of_order)) == 1
+    mentions = ["材料一：见附件。", "正文。", "材料二：略。", "正文。"]
+    assert len(split_articles(mentions)) == 1
+
+
 def test_join_wrapped_lines_rejoins_mid_sentence_breaks():
     joined, n = join_wrapped_lines([LONG, "诺目标。", "二、下一段。"])
     assert joined == [LONG + "诺目标。", "二、下一段。"]

@@ -16,6 +16,12 @@ from .script import to_simplified
 
 NUMERALS = "一二三四五六七八九十"
 _ARTICLE = re.compile(r"^\s*第([一二三四五六七八九十百\d]+)篇\s*[:：]?\s*(.*)$")
+# compilations (简报, 汇编) also label their pieces 材料一：标题 / 【案例二】标题; such a label counts
+# only with a title on its line and when the labels run 一, 二, 三 … from the first
+_ARTICLE_LABEL = re.compile(
+    r"^\s*[【\[]?(?:材料|案例|典型|经验)([一二三四五六七八九十\d]{1,3})[】\]]?\s*[:：、]?\s*"
+    r"([^。！？!?]{4,60})$"
+)
 _TOP = re.compile(rf"^([{NUMERALS}]{{1,3}})\s*[、.．]\s*")
 _SUB = re.compile(rf"^[(（]\s*([{NUMERALS}]{{1,3}})\s*[)）]\s*")
 _NUM = re.compile(r"^(\d{1,2})\s*[、.．]\s*(?!\d)")
@@ -40,13 +46,20 @@ def split_articles(lines: list[str]) -> list[tuple[str, list[str]]]:
 
 def split_articles_numbered(lines: list[str]) -> list[tuple[str, list[str], list[int]]]:
     """As :func:`split_articles`, with the 1-based file line number of every article line."""
+    marker = _ARTICLE
     starts = [i for i, line in enumerate(lines) if _ARTICLE.match(line)]
+    if len(starts) < 2:
+        marker = _ARTICLE_LABEL
+        starts = [i for i, line in enumerate(lines) if _ARTICLE_LABEL.match(line)]
+        numbers = [_numeral_value(_ARTICLE_LABEL.match(lines[i]).group(1)) for i in starts]
+        if numbers != list(range(1, len(starts) + 1)):
+            starts = []
     if len(starts) < 2:
         return [("", lines, list(range(1, len(lines) + 1)))]
     articles = []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        title = _ARTICLE.match(lines[start]).group(2).strip()
+        title = marker.match(lines[start]).group(2).strip()
         index = [j for j in range(0 if n == 0 else start, end) if j != start]
         articles.append((title, [lines[j] for j in index], [j + 1 for j in index]))
     return articles
