@@ -143,3 +143,20 @@ def test_signature_keeps_the_issuing_body_lines_above_the_dated_line(tmp_path):
     assert doc["signature"] == "中共青松镇委员会 青松镇人民政府 2015年3月2日"
     assert doc["date"] == "2015-03-02"
     assert "青松镇人民政府" in corpus.paragraphs["text"].tolist()
+
+
+def test_compilation_issue_date_dates_its_pieces(tmp_path):
+    """The date before the first piece of a 简报 is the date of every piece without its own."""
+    text = "\n".join([
+        "组织工作简报", "第12期", "县委组织部编　　2019年11月4日", "",
+        "第一篇：东关镇：党员积分管理见实效", "", "东关镇推行党员积分管理，全镇党员参与率达到96%。", "",
+        "第二篇：西岭乡：村级事务阳光公开", "", "西岭乡推行村务公开栏，群众满意度明显提升。",
+        "西岭乡党委", "2019年10月30日",
+    ])  # fmt: skip
+    (tmp_path / "brief.txt").write_text(text + "\n", encoding="utf-8")
+    docs = load_corpus(tmp_path).documents.set_index("doc_id")
+    assert docs.loc["brief-1", "date"] == "2019-11-04"
+    assert docs.loc["brief-2", "date"] == "2019-10-30"  # its own signature date wins
+    (tmp_path / "brief.txt").write_text(text.replace("2019年10月30日", "") + "\n", encoding="utf-8")
+    docs = load_corpus(tmp_path).documents.set_index("doc_id")
+    assert docs.loc["brief-2", "date"] == "2019-11-04"

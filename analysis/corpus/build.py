@@ -51,6 +51,7 @@ from .structure import (
     LINE_END_OK,
     SENTENCE_END,
     WRAP_MIN,
+    article_preamble,
     infer_wrap_width,
     join_wrapped,
     numbered_level,
@@ -550,6 +551,9 @@ def file_rows(
         file_lines, front, pre_removed = md.lines, md.meta, md.removed
         md_headings = {i + 1: level for i, level in md.headings.items()}
     articles = split_articles_numbered(file_lines)
+    # a compilation's issue date (简报 第5期 … 2022年6月20日, before its first piece) dates every
+    # piece that has no date of its own
+    issue_date = header_date(article_preamble(file_lines)) if len(articles) > 1 else ""
     docs, frames, quality = [], [], [file_row]
     for k, (marker_title, lines, nos) in enumerate(articles, start=1):
         doc_id = doc_id_base if len(articles) == 1 else f"{doc_id_base}-{k}"
@@ -612,7 +616,7 @@ def file_rows(
         signature_lines = [*closing, meta.get("signature", "")]
         q["n_chars_clean"] = sum(len(t) for t in texts)
         front_date = parse_date(front.get("date", "")) if front.get("date") else ""
-        date = front_date or meta["date"]
+        date = front_date or meta["date"] or issue_date
         doc = {
             "doc_id": doc_id, "source_file": source_file, "title": title,
             "title_original": meta["title_original"],

@@ -44,17 +44,29 @@ def split_articles(lines: list[str]) -> list[tuple[str, list[str]]]:
     return [(title, body) for title, body, _ in split_articles_numbered(lines)]
 
 
+def _article_starts(lines: list[str]) -> tuple[re.Pattern[str], list[int]]:
+    """The marker pattern and the indices of the lines that start articles ([] for one article)."""
+    starts = [i for i, line in enumerate(lines) if _ARTICLE.match(line)]
+    if len(starts) >= 2:
+        return _ARTICLE, starts
+    starts = [i for i, line in enumerate(lines) if _ARTICLE_LABEL.match(line)]
+    numbers = [_numeral_value(_ARTICLE_LABEL.match(lines[i]).group(1)) for i in starts]
+    if len(starts) >= 2 and numbers == list(range(1, len(starts) + 1)):
+        return _ARTICLE_LABEL, starts
+    return _ARTICLE, []
+
+
+def article_preamble(lines: list[str]) -> list[str]:
+    """The lines before the first article marker of a compilation (its name, issue, date);
+    [] when the file holds one article."""
+    _, starts = _article_starts(lines)
+    return lines[: starts[0]] if starts else []
+
+
 def split_articles_numbered(lines: list[str]) -> list[tuple[str, list[str], list[int]]]:
     """As :func:`split_articles`, with the 1-based file line number of every article line."""
-    marker = _ARTICLE
-    starts = [i for i, line in enumerate(lines) if _ARTICLE.match(line)]
-    if len(starts) < 2:
-        marker = _ARTICLE_LABEL
-        starts = [i for i, line in enumerate(lines) if _ARTICLE_LABEL.match(line)]
-        numbers = [_numeral_value(_ARTICLE_LABEL.match(lines[i]).group(1)) for i in starts]
-        if numbers != list(range(1, len(starts) + 1)):
-            starts = []
-    if len(starts) < 2:
+    marker, starts = _article_starts(lines)
+    if not starts:
         return [("", lines, list(range(1, len(lines) + 1)))]
     articles = []
     for n, start in enumerate(starts):
