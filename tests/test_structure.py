@@ -254,6 +254,12 @@ def test_title_detector_stays_empty_on_non_titles(lines):
         (["社区党委书记抓党建述职报告", "各位领导："], "社区党委书记抓党建述职报告"),
         (["2021年度乡党委书记述职述廉报告", "一年来，我主要做了以下工作："],
          "2021年度乡党委书记述职述廉报告"),
+        # a speech titled by its occasion; the byline form "在…会议上" stays rejected (above)
+        (["在全市重点项目建设推进会上的讲话", "（2018年3月9日）", "同志们："],
+         "在全市重点项目建设推进会上的讲话"),
+        (["李明同志在全区组织工作会议上的总结讲话", "同志们："],
+         "李明同志在全区组织工作会议上的总结讲话"),
+        (["加快发展 争先进位", "在全镇三级干部大会上的讲话", "同志们："], "加快发展 争先进位"),
     ],
 )  # fmt: skip
 def test_title_detector_finds_titles(lines, title):

@@ -156,6 +156,9 @@ _SUBTITLE = re.compile(r"^\s*(?:——|—|--|－－|-{1,2}|─)")  # "——在
 _AT_MEETING = re.compile(
     r"在.{0,40}?(?:会议|大会|会|座谈会|典礼|仪式)(?:上|开幕)|(?:会议|大会)上\s*$|^第.{1,6}次(?:会议|全体会议)"
 )
+_SPEECH_TITLE = re.compile(
+    r"(?:上|会|时)的[\u4e00-\u9fff]{0,4}(?:讲话|发言|致辞|讲稿|报告|汇报|演讲)$"
+)
 _SALUTATION = re.compile(r"^[\u4e00-\u9fff、，,\s]{2,24}[:：]$")  # 各位代表： / 同志们：
 _COMMENT = re.compile(r"<!--|-->")
 _COUNTER = re.compile(
@@ -217,7 +220,12 @@ def title_rejection(line: str) -> str:
         ("navigation", _NAVIGATION.search(s)),
         ("field", _FIELD.match(s)),
         ("subtitle", _SUBTITLE.match(s)),
-        ("meeting byline", _AT_MEETING.search(s) or s.startswith("在")),
+        # "在…会议上" is a byline, "(××同志)在…会议上的讲话" a speech's title
+        (
+            "meeting byline",
+            (_AT_MEETING.search(s) or s.startswith("在"))
+            and not _SPEECH_TITLE.search(to_simplified(s)),
+        ),
         ("caption", _CAPTION.search(s)),
         ("salutation", _SALUTATION.match(s)),
         ("bracketed", _BRACKETED.match(s)),
