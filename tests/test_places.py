@@ -524,3 +524,22 @@ def test_a_bureau_or_party_committee_above_the_date_is_the_issuing_body():
     )
     guess = infer_place("关于赴浙江省学习考察的报告", report, signature="2022年5月20日")
     assert (guess.place, guess.province) == ("修水县", "江西省")
+
+
+def test_a_cited_title_in_the_reports_own_title_names_its_subject_unless_another_body_issued_it():
+    """《绩溪县国土空间总体规划》实施情况评估报告 is the report on its own county's plan: the
+    title's name keeps its weight; a title citing another body's document (《中共六安市委
+    六安市人民政府关于…的意见》, official form) still does not make that body the author."""
+    body = (
+        "为掌握规划实施进展，县自然资源局组织开展了评估。\n"
+        "规划实施以来，在县委、县政府的坚强领导下，全县主要指标总体符合预期。\n"
+        "绩溪县土地利用效率仍然不高，全县要强化规划刚性约束。"
+    )
+    guess = infer_place("《绩溪县国土空间总体规划》实施情况评估报告", body)
+    assert (guess.place, guess.province) == ("绩溪县", "安徽省")
+    other = infer_place(
+        "关于贯彻落实《中共六安市委 六安市人民政府关于加快发展的意见》的实施方案",
+        "为贯彻落实上级精神，结合霍山县实际，制定本方案。\n全县要加快发展，县委、县政府统筹推进。\n"
+        "霍山县各乡镇要抓好落实，全县上下形成合力，霍山县工业稳步增长。",
+    )
+    assert other.place != "六安市"

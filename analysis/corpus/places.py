@@ -629,9 +629,16 @@ def infer_place(
             if part != "body" and towns and any(text.startswith(t, m.end) for t in towns):
                 continue  # a title's 安吉县|石门镇: the township's address, not another subject
             full_seen.add(m.name)
-            if cited and any(a <= m.start < b for a, b in cited):
+            if (
+                cited
+                and (part == "body" or _official(text, m))
+                and any(a <= m.start < b for a, b in cited)
+            ):
                 # in the title of a document it cites (认真贯彻《潍坊市人民政府关于…的意见》): a
-                # mention, never the author, an official form or a strong position
+                # mention, never the author, an official form or a strong position. In the
+                # title, header or signature only another body's document (a name in official
+                # form: 关于贯彻《遵义市人民政府关于…》的方案); 《新化县…规划纲要》实施情况报告
+                # names the report's subject
                 body_full[m.name] += 1
                 scores[m.name] += WEIGHT["body"]
                 if part == "body" and m.end <= len(opening):
