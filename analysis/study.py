@@ -467,11 +467,15 @@ class Study:
     @result
     def slogan_evidence(self) -> dict[str, pd.DataFrame]:
         """Slogan mentions and the quoted and formulation candidates, from one search (the
-        documents' years feed the era evidence of formulations)."""
+        documents' years feed the era evidence of formulations; the terms their glossaries
+        define, paragraphs of role ``notes``, are formulation candidates)."""
+        paras = self.all_paragraphs
+        notes = paras[paras["role"] == "notes"] if "role" in paras else None
         return slogan_evidence(
             self.paragraphs,
             self.slogan_patterns,
             documents=self.documents,
+            notes=notes,
             **self.stage_kwargs(slogan_evidence),
         )
 

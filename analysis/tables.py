@@ -308,6 +308,8 @@ COLUMN_GLOSSARY: dict[str, str] = {
     "known": "in the lexicon of known slogans (slogans.yaml formulations.known)",
     "named": "a named spirit or model: a place or person name + 精神/模式/经验 (焦裕禄精神, 晋江经验); "
     "an evidence point, in any number of documents (recurrence decides as for any candidate)",
+    "glossary": "defined in a document's own glossary (名词解释/注释 paragraphs: “1. 两不愁三保障：指…”); "
+    "an evidence point, in any number of documents (recurrence decides as for any candidate)",
     "basis": "what an accepted formulation rests on: `corpus evidence`, `lexicon` (a known "
     "slogan the corpus alone would not accept) or `lexicon, single document`",
     "example_doc_id": "document of the example",

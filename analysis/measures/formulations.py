@@ -64,6 +64,7 @@ FORMULATION_COLUMNS = [
     "score",
     "known",
     "named",
+    "glossary",
     "accepted",
     "basis",
     "reason",
@@ -96,6 +97,8 @@ class FormulationRules:
     weight_era: int = 1
     weight_named: int = 2
     named_heads: tuple[str, ...] = ()
+    weight_glossary: int = 1
+    glossary_regex: str = ""
     min_score: int = 2
     era_max_span_share: float = 0.4
     era_min_dated_docs: int = 20
@@ -361,6 +364,7 @@ def score_formulations(
     known: Iterable[str] = (),
     min_docs: int = 0,
     named: Iterable[str] = (),
+    glossary: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Rank and filter recurring n-grams into formulations (steps 2–4 of the module doc).
 
@@ -383,6 +387,8 @@ def score_formulations(
             晋江经验), an evidence point (``weights.named``) in any number of documents and of
             any length (``ngrams`` must hold a row for each one found); the same rules as for
             any candidate decide (a named phrase in one document is not accepted).
+        glossary: terms defined in a document's glossary (名词解释, 注释: “1. 两不愁三保障：指…”),
+            an evidence point (``weights.glossary``), listed and decided as ``named``.
 
     Returns:
         DataFrame[formulation, n_chars, sample_docs, sample_mentions, extension_share,
@@ -405,12 +411,14 @@ def score_formulations(
     c = ngrams.assign(gram=grams)
     known = frozenset(known)
     named = frozenset(named)
-    listed = c["gram"].isin(known | named)
+    glossary = frozenset(glossary)
+    listed = c["gram"].isin(known | named | glossary)
     c = c[listed | ((c["n"] >= rules.min_chars) & (c["n"] <= rules.max_chars))]
     c = c.reset_index(drop=True)
     g = pd.Series(c["gram"].tolist(), dtype=object)
     kn = g.isin(known)
     nm = g.isin(named)
+    gl = g.isin(glossary)
     # evidence, vectorised over all candidates
     era_ok, corpus_span = _era_applicable(corpus_years, rules)
     span = (c["year_hi"] - c["year_lo"]).astype(float)
@@ -451,11 +459,13 @@ def score_formulations(
         + rules.weight_era * era
         + rules.weight_frame * frame
         + rules.weight_named * nm
+        + rules.weight_glossary * gl
     ).astype("int64")
     # candidates with some evidence are listed (the rest: too little evidence, not listed)
     keep = (score > 0) | kn
-    c, g, q, num, dic, frame, span, era, score, kn, nm = (
-        x[keep].reset_index(drop=True) for x in (c, g, q, num, dic, frame, span, era, score, kn, nm)
+    c, g, q, num, dic, frame, span, era, score, kn, nm, gl = (
+        x[keep].reset_index(drop=True)
+        for x in (c, g, q, num, dic, frame, span, era, score, kn, nm, gl)
     )
     few = c["docs"].to_numpy() < min_docs
     # only grams one character longer than a candidate extend one (queried below)
@@ -508,6 +518,7 @@ def score_formulations(
             "score": score,
             "known": kn.astype(bool),
             "named": nm.astype(bool),
+            "glossary": gl.astype(bool),
             "accepted": reason == "",
             "basis": pd.Series(basis, dtype=object),
             "reason": reason,

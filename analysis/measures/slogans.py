@@ -389,6 +389,8 @@ def _formulation_rules(data, path: Path, get, str_list, fail):
         weight_era=num(("weights", "era"), int, 0, 100),
         weight_named=num(("weights", "named"), int, 0, 100) if "named" in weights else 0,
         named_heads=str_list((*w, "named_heads")) if "named_heads" in data[w[0]] else (),
+        weight_glossary=num(("weights", "glossary"), int, 0, 100) if "glossary" in weights else 0,
+        glossary_regex=get((*w, "glossary_regex"), str, default=""),
         min_score=num(("min_score",), int, 0, 1000),
         era_max_span_share=float(num(("era", "max_span_share"), (int, float), 0, 1)),
         era_min_dated_docs=num(("era", "min_dated_docs"), int, 1, 10**9),
@@ -396,6 +398,12 @@ def _formulation_rules(data, path: Path, get, str_list, fail):
     )
     if rules.min_chars > rules.max_chars:
         raise fail((*w, "min_chars"), "'min_chars' must not exceed 'max_chars'")
+    try:
+        rx = re.compile(rules.glossary_regex) if rules.glossary_regex else None
+    except re.error as exc:
+        raise fail((*w, "glossary_regex"), f"invalid regular expression: {exc}") from None
+    if rx is not None and rx.groups < 1:
+        raise fail((*w, "glossary_regex"), "glossary_regex needs a group: the defined term")
     words: set[str] = set()
     dict_file = get((*w, "dictionary"), str, default="")
     if dict_file:
@@ -859,8 +867,10 @@ def _formulation_table(
     found: list[_Hit],
     p: SloganPatterns,
     years: dict[str, float],
+    glossary: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, dict]:
-    """Score formulation candidates (see :mod:`analysis.formulations`); also the settings."""
+    """Score formulation candidates (see :mod:`analysis.formulations`); also the settings.
+    ``glossary``: the terms the documents' glossaries define (:func:`glossary_terms`)."""
     rules = p.formulations
     codes, uniques = pd.factorize(doc_ids)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
@@ -877,7 +887,8 @@ def _formulation_table(
         sample_texts, sample_codes, min_docs=min_docs, max_n=rules.max_chars + 1, years=yrs
     )
     named = _named_phrases(sample_texts, rules.named_heads)
-    ngrams = known_ngrams(sample_texts, sample_codes, [*p.known, *named], ngrams, years=yrs)
+    extra = [*p.known, *named, *glossary]
+    ngrams = known_ngrams(sample_texts, sample_codes, extra, ngrams, years=yrs)
     quoted_docs: dict[str, set] = {}
     numbered: set[str] = set()
     for h in found:
@@ -898,6 +909,7 @@ def _formulation_table(
         known=p.known,
         min_docs=min_docs,
         named=named,
+        glossary=glossary,
     )
     settings = {
         "documents": len(uniques),
@@ -907,6 +919,41 @@ def _formulation_table(
         "era": era_note(yrs, rules),
     }
     return table, settings
+
+
+def glossary_terms(
+    notes: pd.DataFrame | None, p: SloganPatterns, doc_ids: np.ndarray | None = None
+) -> frozenset[str]:
+    """Terms that the documents' own glossaries define: the group of
+    ``formulations.glossary_regex`` at the start of a notes paragraph (“1. 两不愁三保障：指…”,
+    “〔3〕“三网”融合：是指…”), normalised as slogan keys, of ``formulations.min_chars`` to
+    ``quoted.max_chars`` Chinese characters, no list (、) and passing the content rules of a
+    quoted key (no title 《…》, bracket, target or date: :func:`_judge_quoted`).
+
+    Args:
+        notes: paragraphs of the notes and glossaries (``role == "notes"`` of the corpus
+            paragraphs: analysis paragraphs leave them out); ``None``: no glossary.
+        p: slogan patterns.
+        doc_ids: only the notes of these documents (the analysed ones) when given.
+    """
+    rules = p.formulations
+    if notes is None or not len(notes) or not rules.glossary_regex:
+        return frozenset()
+    if doc_ids is not None:
+        notes = notes[notes["doc_id"].astype(str).isin(set(doc_ids.tolist()))]
+    rx = re.compile(rules.glossary_regex)
+    terms = set()
+    for text in notes["text"].fillna("").astype(str):
+        m = rx.match(text)
+        if m:
+            raw = m.group(1)
+            key = normalise_slogan(raw, p, simplified=True)
+            # the content rules of a quoted key (no title, target, date, count …)
+            if "、" in key or _judge_quoted(raw, key, p) not in ("", NAME):
+                continue
+            if rules.min_chars <= _cjk_len(key) <= p.max_chars:
+                terms.add(key)
+    return frozenset(terms)
 
 
 @lru_cache(maxsize=1)
@@ -955,6 +1002,7 @@ def discover_formulations(
     patterns: SloganPatterns | None = None,
     *,
     include_duplicates: bool = False,
+    notes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Formulation candidates with their evidence, accepted or not (the audit behind the
     ``formulation`` kind; rules in the ``formulations:`` section of slogans.yaml).
@@ -979,7 +1027,9 @@ def discover_formulations(
     texts = [str(t) for t in paras["text"].fillna("")]
     doc_ids = paras["doc_id"].astype(str).to_numpy()
     found, _, _ = _discover(texts, p)
-    table, settings = _formulation_table(texts, doc_ids, found, p, _doc_years(paras, documents))
+    terms = glossary_terms(notes, p, doc_ids)
+    years = _doc_years(paras, documents)
+    table, settings = _formulation_table(texts, doc_ids, found, p, years, terms)
     table.attrs["settings"] = settings
     return table
 
@@ -1144,10 +1194,12 @@ def slogan_evidence(
     *,
     documents: pd.DataFrame | None = None,
     include_duplicates: bool = False,
+    notes: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """:func:`slogan_mentions`, :func:`quoted_candidates` and :func:`discover_formulations` of
     the same paragraphs from one search (what ``Study`` uses; same arguments as
-    :func:`slogan_mentions`).
+    :func:`slogan_mentions`, and ``notes``: the paragraphs of the documents' notes and
+    glossaries, whose defined terms are formulation candidates, :func:`glossary_terms`).
 
     Returns:
         ``{"slogan_mentions": …, "quoted_candidates": …, "formulation_candidates": …}``.
@@ -1166,7 +1218,9 @@ def slogan_evidence(
     why: dict[str, str] = {}
     table = pd.DataFrame(columns=FORMULATION_COLUMNS)
     if p.formulations.enabled and texts:
-        table, settings = _formulation_table(texts, doc_ids, found, p, _doc_years(paras, documents))
+        terms = glossary_terms(notes, p, doc_ids)
+        years = _doc_years(paras, documents)
+        table, settings = _formulation_table(texts, doc_ids, found, p, years, terms)
         table.attrs["settings"] = settings
         formulations = set(table.loc[table["accepted"], "formulation"])
         accepted_rows = table.loc[table["accepted"].astype(bool)]
@@ -1246,7 +1300,8 @@ def slogan_evidence(
 
 _EVIDENCE_NAMES = {"numbered": "numbered", "in_dictionary": "dictionary", "era": "era",
                    "policy_frame": "policy frame", "known": "known slogan",
-                   "named": "named (a place or person + 精神/模式/经验)"}  # fmt: skip
+                   "named": "named (a place or person + 精神/模式/经验)",
+                   "glossary": "defined in the document's glossary"}  # fmt: skip
 
 
 def _formulation_evidence(rows: pd.DataFrame) -> list[str]:
