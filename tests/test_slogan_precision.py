@@ -83,3 +83,16 @@ def test_numeral_ge_count_noun_is_a_count(patterns):
     keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
     assert "三个街道" not in keys
     assert "两个确保" in keys
+
+
+def test_a_place_after_the_formula_mark_is_a_destination(patterns):
+    paragraphs, documents = _corpus(
+        {
+            "a": ["开行“+中亚”班列十二列，发展“+文创”新业态。"],
+            "b": ["推进“+文创”融合，培育“会展+”经济。"],
+        }
+    )
+    table = quoted_candidates(paragraphs, documents, patterns).set_index("candidate")
+    assert not table.at["+中亚", "accepted"]
+    assert table.at["+中亚", "reason"].startswith("a place after the formula mark (中亚)")
+    assert table.at["+文创", "accepted"] and table.at["会展+", "accepted"]

@@ -580,7 +580,14 @@ def _quoted_evidence(
     for key, hits in pending.items():
         if _cjk_len(key) < p.min_chars:
             if "+" in key:
-                out[key] = (True, "short, formula mark +")
+                # “+旅游” is a formula; “+西欧”, “+中亚” after a route or a platform name its
+                # destination or partner: a place right after the mark
+                rest = key[1:]
+                if key.startswith("+") and _is_place(rest):
+                    out[key] = (False, f"a place after the formula mark ({rest}): a destination "
+                                "or partner, not a formula")  # fmt: skip
+                else:
+                    out[key] = (True, "short, formula mark +")
                 continue
             follow = _following(texts, closing)
             heads = [x for x in (_head_after(follow(h), p) for h in hits) if x]
@@ -954,6 +961,12 @@ def glossary_terms(
             if rules.min_chars <= _cjk_len(key) <= p.max_chars:
                 terms.add(key)
     return frozenset(terms)
+
+
+def _is_place(word: str) -> bool:
+    """A place name: in the gazetteer (names and short forms) or a jieba place word (tag ns,
+    whatever its frequency: 西欧, 中亚, 欧洲)."""
+    return word in default_gazetteer().surface or jieba_words()[1].get(word) == "ns"
 
 
 @lru_cache(maxsize=1)
