@@ -44,6 +44,18 @@ def test_split_compilations_at_labelled_pieces():
     assert len(split_articles(mentions)) == 1
 
 
+def test_labelled_cases_inside_a_report_do_not_split_it():
+    """经验一：/案例二： after the report's own sentences are its sections, not pieces of a
+    compilation; a compilation named before them (简报 第3期, 编者按) still splits."""
+    report = ["关于乡村旅游发展情况的调研报告", "近年来，我县乡村旅游快速发展。",
+              "经验一：坚持规划引领全域布局", "坚持规划先行。",
+              "经验二：坚持农旅融合共同发展", "推动农旅融合。"]  # fmt: skip
+    assert len(split_articles(report)) == 1
+    note = ["编者按：现将两个典型案例印发，供学习借鉴。", "案例一：河口镇产业党建促增收", "正文。",
+            "案例二：城南街道网格治理见实效", "正文。"]  # fmt: skip
+    assert len(split_articles(note)) == 2
+
+
 def test_join_wrapped_lines_rejoins_mid_sentence_breaks():
     joined, n = join_wrapped_lines([LONG, "诺目标。", "二、下一段。"])
     assert joined == [LONG + "诺目标。", "二、下一段。"]

@@ -22,6 +22,12 @@ _ARTICLE_LABEL = re.compile(
     r"^\s*[【\[]?(?:材料|案例|典型|经验)([一二三四五六七八九十\d]{1,3})[】\]]?\s*[:：、]?\s*"
     r"([^。！？!?]{4,60})$"
 )
+# ... and only in a compilation: the text before the first label names one (简报, 汇编, 第5期,
+# 编者按) or is a header without a sentence. A report that lists 案例一/经验一 in its body, after
+# sentences of its own, stays one document.
+_COMPILATION = re.compile(
+    r"简报|汇编|选编|专刊|专报|工作动态|快报|第\s*[\d一二三四五六七八九十]+\s*期|编者按"
+)
 _TOP = re.compile(rf"^([{NUMERALS}]{{1,3}})\s*[、.．]\s*")
 _SUB = re.compile(rf"^[(（]\s*([{NUMERALS}]{{1,3}})\s*[)）]\s*")
 _NUM = re.compile(r"^(\d{1,2})\s*[、.．]\s*(?!\d)")
@@ -52,7 +58,11 @@ def _article_starts(lines: list[str]) -> tuple[re.Pattern[str], list[int]]:
     starts = [i for i, line in enumerate(lines) if _ARTICLE_LABEL.match(line)]
     numbers = [_numeral_value(_ARTICLE_LABEL.match(lines[i]).group(1)) for i in starts]
     if len(starts) >= 2 and numbers == list(range(1, len(starts) + 1)):
-        return _ARTICLE_LABEL, starts
+        preamble = lines[: starts[0]]
+        if any(_COMPILATION.search(to_simplified(line)) for line in preamble) or not any(
+            ch in line for line in preamble for ch in SENTENCE_END
+        ):
+            return _ARTICLE_LABEL, starts
     return _ARTICLE, []
 
 
