@@ -337,6 +337,23 @@ def test_table_rows_and_prose_are_not_template_chrome(patterns, line):
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "全面推行“受理→审核→公示→发放”闭环管理。",  # arrows of a process, not a breadcrumb
+        "构建种植>加工>销售的全产业链，带动农户增收。",
+        "(四)整合优化政府门户网站",  # a numbered heading ending in a site word
+        "四、推进集约化政府网站建设",
+        "村组 | 合作社数量 | 带动农户",  # a table header with one site word
+        "依法打击侵犯版权所有人合法权益的行为。",
+    ],
+)
+def test_report_lines_with_template_words_survive(patterns, line):
+    """Sentences, headings and table headers holding a word of the site templates stay."""
+    result = clean_lines(["全乡完成造林1.2万亩。", line], patterns)
+    assert len(result.lines) == 2 and not result.removed
+
+
+@pytest.mark.parametrize(
     "heading", ["相关新闻", "【往期推荐】", "往期回顾:", "喜欢此内容的人还喜欢"]
 )
 def test_other_related_headings_start_a_block(patterns, heading):
