@@ -272,6 +272,10 @@ def test_title_detector_stays_empty_on_non_titles(lines):
         (["李明同志在全区组织工作会议上的总结讲话", "同志们："],
          "李明同志在全区组织工作会议上的总结讲话"),
         (["加快发展 争先进位", "在全镇三级干部大会上的讲话", "同志们："], "加快发展 争先进位"),
+        # a dated subtitle (other dash characters: ―― U+2015) is the speech's byline, not its title
+        (["坚持创新驱动 推动高质量发展", "――2021年2月3日在某市第五届人民代表大会第六次会议上的报告",
+          "某市人民政府市长 王明", "各位代表："], "坚持创新驱动 推动高质量发展"),
+        (["奋力谱写新篇章", "2016年1月6日在全县经济工作会议上的讲话", "同志们："], "奋力谱写新篇章"),
     ],
 )  # fmt: skip
 def test_title_detector_finds_titles(lines, title):

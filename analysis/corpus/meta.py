@@ -152,13 +152,16 @@ _TITLE_END = re.compile(
 TITLE_WORDS = re.compile(
     r"报告|讲话|材料|做法|体会|经验|汇报|总结|意见|规划|纲要|方案|通知|决定|发言|致辞|事迹|调研|措施"
 )
-_SUBTITLE = re.compile(r"^\s*(?:——|—|--|－－|-{1,2}|─)")  # "——在…会议上", "——××镇党委先进事迹"
+# "——在…会议上", "——××镇党委先进事迹"
+_SUBTITLE = re.compile(r"^\s*(?:——|—|--|－－|-{1,2}|─|―|⸺|–)")
 _AT_MEETING = re.compile(
     r"在.{0,40}?(?:会议|大会|会|座谈会|典礼|仪式)(?:上|开幕)|(?:会议|大会)上\s*$|^第.{1,6}次(?:会议|全体会议)"
 )
 _SPEECH_TITLE = re.compile(
     r"(?:上|会|时)的[\u4e00-\u9fff]{0,4}(?:讲话|发言|致辞|讲稿|报告|汇报|演讲)$"
 )
+# ... unless it begins with the date of the speech: "2007年1月24日在…会议上的报告" is a byline
+_DATED_LINE = re.compile(r"^\s*[(（]?\s*[\d〇○零一二三四五六七八九]{2,4}\s*年[^在]{1,8}日")
 _SALUTATION = re.compile(r"^[\u4e00-\u9fff、，,\s]{2,24}[:：]$")  # 各位代表： / 同志们：
 _COMMENT = re.compile(r"<!--|-->")
 _COUNTER = re.compile(
@@ -224,7 +227,7 @@ def title_rejection(line: str) -> str:
         (
             "meeting byline",
             (_AT_MEETING.search(s) or s.startswith("在"))
-            and not _SPEECH_TITLE.search(to_simplified(s)),
+            and not (_SPEECH_TITLE.search(to_simplified(s)) and not _DATED_LINE.match(s)),
         ),
         ("caption", _CAPTION.search(s)),
         ("salutation", _SALUTATION.match(s)),
