@@ -363,6 +363,24 @@ def test_other_related_headings_start_a_block(patterns, heading):
     assert result.counts["related_lines"] == 3
 
 
+def test_a_related_heading_inside_the_report_keeps_the_rest():
+    """相关信息 before any report text (a notice whose scrape begins with it) and 相关报道 followed
+    by the report's next numbered section do not start a trailing block."""
+    p = load_chrome_patterns()
+    notice = [
+        "相关信息",
+        "关于做好秋冬季森林防火工作的通知",
+        "各村、各单位:",
+        "现就有关事项通知如下。",
+    ]
+    assert clean_lines(notice, p).lines == notice[1:]
+    report = ["全镇新建机耕路12公里。", "相关报道", "(图为镇里组织的培训现场。)", "三、生态建设",
+              "完成植树造林800亩。"]  # fmt: skip
+    assert clean_lines(report, p).lines == [report[0], *report[2:]]
+    trailing = ["全镇新建机耕路12公里。", "相关报道", "某镇召开冬季征兵工作会", "某县:冬修水利忙"]
+    assert clean_lines(trailing, p).lines == trailing[:1]
+
+
 def test_dateline_and_bracketed_bylines_give_metadata(patterns):
     """A dateline "<date><time> | 来源:…", an editor line in brackets "(责编:…)" and a byline
     ending in page tools "… 【字体:大 中 小】" are removed and give their fields."""

@@ -346,6 +346,17 @@ def _scoped(pattern: str) -> str:
     return f"(?:{pattern})"
 
 
+# a section heading of the report (二、社会事业) after a "related posts" heading: the heading was a
+# line of the report, not the start of a trailing block
+_SECTION_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]")
+
+
+def _trailing_block(kept: list[str], after: list[str]) -> bool:
+    """A related-posts heading starts a trailing block only after report text and when no
+    numbered section of the report follows it."""
+    return bool(kept) and not any(_SECTION_HEADING.match(x) for x in after)
+
+
 _DATE_PREFIX = (
     r"(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
     r"(?:\s*\|\s*|\s+))?"
@@ -665,6 +676,12 @@ def clean_lines(
             continue
         no = numbers[i]
         if block is not None and len(simple) <= CHROME_LINE_MAX and block.search(simple):
+            if not _trailing_block(result.lines, simple_lines[i + 1 :]):
+                # the heading alone goes: the lines after it are the report's
+                result.counts["chrome_lines"] += 1
+                result.counts["chrome_related_heading"] += 1
+                result.removed.append((no, "chrome:related_heading", line))
+                continue
             rest = [(numbers[j], x) for j, x in enumerate(lines[i:], start=i) if x]
             result.counts["related_lines"] += len(rest)
             result.removed.extend((n, "related_block", x) for n, x in rest)
