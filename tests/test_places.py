@@ -543,3 +543,30 @@ def test_a_cited_title_in_the_reports_own_title_names_its_subject_unless_another
         "霍山县各乡镇要抓好落实，全县上下形成合力，霍山县工业稳步增长。",
     )
     assert other.place != "六安市"
+
+
+def test_a_township_named_with_a_generic_character_counts_in_an_official_body_name():
+    """临淮镇 (临 starts words), 马集乡 (集 ends words) are rejected as generic in running text
+    but are names when written as an official body after the county (中共凤阳县临淮镇委员会),
+    at the start of the title (马集乡人民政府工作报告) or before the congress; 全镇党委,
+    各乡镇人民政府 and 朝阳区各街乡人民政府 still name no township."""
+    body = (
+        "今年以来，临淮镇党委在县委的坚强领导下，团结带领全镇干部群众扎实工作。\n"
+        "镇党委坚持第一议题制度，全镇经济稳步增长，镇政府办事效率提高。"
+    )
+    guess = infer_place("2021年党建工作总结", body, header="中共凤阳县临淮镇委员会")
+    assert (guess.place, guess.level, guess.province) == ("临淮镇", "township", "安徽省")
+    report = (
+        "各位代表：\n现在，我代表乡人民政府向大会报告工作。\n"
+        "过去五年，在蒙城县委、县政府和乡党委的坚强领导下，全乡上下团结奋斗，乡人民政府依法行政。"
+    )
+    guess = infer_place(
+        "马集乡人民政府工作报告",
+        report,
+        header="——在马集乡第十届人民代表大会第一次会议上",
+    )
+    assert (guess.place, guess.province) == ("马集乡", "安徽省")
+    assert not township_mentions("会议要求全镇党委、各乡镇人民政府抓好落实")
+    text = "朝阳区各街乡人民政府要抓好落实"
+    covered = {i for m in find_mentions(text) for i in range(m.start, m.end)}
+    assert not township_mentions(text, covered)

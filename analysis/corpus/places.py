@@ -71,6 +71,13 @@ _GENERIC_FIRST = set(
     "点型好示范之以上下入出进有无其该同邻附临驻年月日号"
 )
 _GENERIC_LAST = set("乡镇县市区村城集级全各本该小大重点属辖个名地业企强街特色型新")
+# a generic first or last character (附城镇, 大桥镇, 龙街乡) still starts or ends a name in an official
+# body's name placed right after a county or at the start of a line (中共康乐县附城镇委员会,
+# 龙街乡人民政府工作报告), unless it is a function word (全镇党委, 各乡镇人民政府)
+_FUNCTION_FIRST = set(
+    "全我该本各每等和与及的在对为是于了到从向由将把被其此这那所个两多同有无之以年月日号"
+)
+_NAME_LAST = set("城街集")
 COMMON_WORD_FREQ = 200  # jieba frequency of an ordinary word
 PLACE_WORD_FREQ = 1000  # ... and of a place-tagged word that is mostly used as a word (美丽, 长安)
 
@@ -312,7 +319,8 @@ def township_mentions(
     """Count ``name + 镇/乡/街道`` in ``text`` that look like township names.
 
     A stem is two to four characters with no administrative or function character. It is
-    rejected when it begins or ends like a generic word (城镇, 乡镇, 强镇, 重点镇, 全镇), when the
+    rejected when it begins or ends like a generic word (城镇, 乡镇, 强镇, 重点镇, 全镇; but not
+    an official body's name after a county, 中共 or a line's start: 中共康乐县附城镇委员会), when the
     suffix starts another word (美丽乡|村) or ends a verb (送戏下乡, 能人返乡: unless the name has an
     official form in ``text`` or is the title's subject, 岭下乡党委), when it contains an ordinary
     word (我代表|镇人民政府,
@@ -345,9 +353,13 @@ def township_mentions(
             stem = text[start:end]
             if not _ALL_CJK.fullmatch(stem) or set(stem) & _NOT_IN_STEM:
                 break
-            if stem[0] in _GENERIC_FIRST or stem[-1] in _GENERIC_LAST:
-                continue
             prev = text[start - 1] if start > 0 else ""
+            if (stem[0] in _GENERIC_FIRST or stem[-1] in _GENERIC_LAST) and not (
+                _named_body(text, start, m.end(), prev, covered)
+                and stem[0] not in _FUNCTION_FIRST
+                and (stem[-1] not in _GENERIC_LAST or stem[-1] in _NAME_LAST)
+            ):
+                continue
             if prev and freq.get(prev + stem[0], 0) >= COMMON_WORD_FREQ:
                 continue  # 扩|权强镇, 城|关镇 inside a longer word
             name = stem + m.group(1)
@@ -393,6 +405,15 @@ def township_mentions(
                 del out[name]
                 break
     return out
+
+
+def _named_body(text: str, start: int, end: int, prev: str, covered) -> bool:
+    """Is ``text[start:end]`` (a township name) an official body's name (followed by 人民政府,
+    党委, 委员会, 第N届…) written after a gazetteer name (康乐县附城镇委员会), after 中共/在/于
+    or at the start of a line?"""
+    if not _OFFICIAL.match(text[end : end + 12]):
+        return False
+    return not prev or prev in "\n在于共" or (start - 1) in covered
 
 
 _CONGRESS = re.compile(r"(?:镇|乡|街道)第[一二三四五六七八九十\d]+届(?:人民代表大会|人大)")
