@@ -570,3 +570,19 @@ def test_a_township_named_with_a_generic_character_counts_in_an_official_body_na
     text = "朝阳区各街乡人民政府要抓好落实"
     covered = {i for m in find_mentions(text) for i in range(m.start, m.end)}
     assert not township_mentions(text, covered)
+
+
+def test_a_townships_province_comes_from_the_county_named_in_its_title_block():
+    """A township report in a county's compilation (旌德县…经验材料汇编 over 蔡家桥镇's article)
+    names no county in the body: the one province of the names in the header and
+    signature is the township's; names there in two provinces give none."""
+    body = (
+        "蔡家桥镇党委坚持把党建引领作为重要抓手，全镇13个村党支部全部达标。\n"
+        "该镇以茶叶产业为依托，镇党委推行支部+合作社模式，全镇群众增收明显。"
+    )
+    guess = infer_place("蔡家桥镇：党建引领茶产业", body, header="旌德县基层党建经验材料汇编")
+    assert (guess.place, guess.province) == ("蔡家桥镇", "安徽省")
+    two = infer_place("蔡家桥镇：党建引领茶产业", body, header="旌德县、修水县基层党建经验材料汇编")
+    assert (two.place, two.province) == ("蔡家桥镇", "")
+    partner = infer_place("蔡家桥镇与修水县结对共建工作总结", body, header="旌德县经验材料汇编")
+    assert (partner.place, partner.province) == ("蔡家桥镇", "安徽省")  # a partner in the title

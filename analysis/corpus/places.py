@@ -623,6 +623,8 @@ def infer_place(
     in_opening: set[str] = set()  # names in the opening paragraphs
     placed: Counter[str] = Counter()  # mentions in the title, header or signature
     visited: set[str] = set()  # where its title or signature goes (赴安吉县): never the subject
+    block: dict[str, tuple[Division, ...]] = {}  # names in the header or signature (not the
+    # title: 结对帮扶××县)
     for part, text in parts.items():
         if not text:
             continue
@@ -642,6 +644,8 @@ def infer_place(
                 visited.add(m.name)
                 trip_end = m.end
             levels[m.name], divisions[m.name] = m.level, m.divisions
+            if part in ("header", "signature") and not any(a <= m.start < b for a, b in cited):
+                block[m.name] = m.divisions
             for d in m.divisions:
                 provinces[d.province] += 1
             if m.short and m.level != "province":
@@ -767,6 +771,13 @@ def infer_place(
         if not province and len(superior) == 1:  # 在湄潭县委、县政府的领导下
             province = next(iter(superior))
             why += "; province from the superior named in official form"
+        if not province:  # 中宁县…经验材料汇编 over 宁安镇: the township's county or city
+            block_provinces = {
+                d.province for n, ds in block.items() if n not in visited for d in ds
+            }
+            if len(block_provinces) == 1:
+                province = next(iter(block_provinces))
+                why += "; province from the header and signature"
         return PlaceGuess(best, "township", province, why)
     div = _choose_division(divisions[best], provinces)
     if div is None:
