@@ -586,3 +586,18 @@ def test_a_townships_province_comes_from_the_county_named_in_its_title_block():
     assert (two.place, two.province) == ("蔡家桥镇", "")
     partner = infer_place("蔡家桥镇与修水县结对共建工作总结", body, header="旌德县经验材料汇编")
     assert (partner.place, partner.province) == ("蔡家桥镇", "安徽省")  # a partner in the title
+
+
+def test_a_province_or_prefecture_right_before_a_unit_below_it_is_its_address():
+    """湖南省益阳市安化县 and the title's 湖南安化 (the stem of a county the report names in
+    full) name 安化县 with its address: the province and the prefecture do not compete with it;
+    a title naming the prefecture alone (湖南省益阳市：…) still leaves the subject open."""
+    body = (
+        "近年来，湖南省益阳市安化县坚持以茶兴县，把黑茶产业作为富民强县的主导产业。\n"
+        "安化县建成标准化茶园36万亩，带动全县茶农增收，茶产业综合产值突破200亿元。\n"
+        "截至目前，安化县茶叶企业达到386家，茶产业从业人员36万人。\n"
+        "安化县委有关负责人表示，下一步将持续擦亮安化黑茶品牌。"
+    )
+    guess = infer_place("湖南安化：一片茶叶富了一方百姓", body)
+    assert (guess.place, guess.level, guess.province) == ("安化县", "county", "湖南省")
+    assert infer_place("湖南省益阳市：一片茶叶富了一方百姓", body).place == ""

@@ -625,15 +625,20 @@ def infer_place(
     visited: set[str] = set()  # where its title or signature goes (赴安吉县): never the subject
     block: dict[str, tuple[Division, ...]] = {}  # names in the header or signature (not the
     # title: 结对帮扶××县)
+    found = {
+        part: find_mentions(text, gazetteer=gaz) if text else [] for part, text in parts.items()
+    }
+    named = {m.name: m for ms in found.values() for m in ms if not m.short}
     for part, text in parts.items():
         if not text:
             continue
-        mentions = find_mentions(text, gazetteer=gaz)
+        mentions = found[part]
+        address = _addresses(text, mentions, named, gaz)
         covered = {i for m in mentions for i in range(m.start, m.end)}
         towns = township_mentions(text, covered, title=part == "title")
         cited = [c.span() for c in _CITED.finditer(text)] if "《" in text else []
         trip_end = -1  # where the last name after 赴 (and the names chained to it) ends
-        for m in mentions:
+        for i_m, m in enumerate(mentions):
             if part != "body" and (
                 text.endswith(_TRIP, 0, m.start)
                 or (trip_end >= 0 and _TRIP_JOIN.fullmatch(text, trip_end, m.start))
@@ -653,6 +658,8 @@ def infer_place(
                 continue
             if part != "body" and towns and any(text.startswith(t, m.end) for t in towns):
                 continue  # a title's 安吉县|石门镇: the township's address, not another subject
+            if i_m in address:
+                continue  # 浙江省衢州市|龙游县, 浙江|龙游: the address of the unit named next
             full_seen.add(m.name)
             if (
                 cited
@@ -783,6 +790,36 @@ def infer_place(
     if div is None:
         return PlaceGuess(best, levels[best], "", why + "; name in several provinces")
     return PlaceGuess(best, div.level, div.province, why)
+
+
+def _addresses(
+    text: str, mentions: list[Mention], named: dict[str, Mention], gaz: Gazetteer
+) -> set[int]:
+    """Indices of the mentions that are the address of the unit named right after them: its
+    province or prefecture (浙江省衢州市龙游县), or a province before the stem of a county the
+    report names in full (浙江龙游：… in a report on 龙游县)."""
+    out = set()
+    stems = None
+    for i, m in enumerate(mentions):
+        if m.level == "county":
+            continue
+        if i + 1 < len(mentions) and mentions[i + 1].start == m.end:
+            below = mentions[i + 1].divisions
+        else:
+            if stems is None:
+                stems = {}
+                for name, n in named.items():
+                    stem = _county_stem(name, n.level, n.divisions, gaz)
+                    if stem:
+                        stems.setdefault(stem, n.divisions)
+            below = next(
+                (stems[s] for k in (2, 3, 4) if (s := text[m.end : m.end + k]) in stems), ()
+            )
+        if any(
+            d.parent == m.name or (m.level == "province" and d.province == m.name) for d in below
+        ):
+            out.add(i)
+    return out
 
 
 def _county_stem(name: str, level: str, divs: tuple[Division, ...], gaz: Gazetteer) -> str:
