@@ -601,3 +601,18 @@ def test_a_province_or_prefecture_right_before_a_unit_below_it_is_its_address():
     guess = infer_place("湖南安化：一片茶叶富了一方百姓", body)
     assert (guess.place, guess.level, guess.province) == ("安化县", "county", "湖南省")
     assert infer_place("湖南省益阳市：一片茶叶富了一方百姓", body).place == ""
+
+
+def test_an_office_room_of_a_government_signs_as_its_issuing_body():
+    """化隆回族自治县人民政府督查室 (an office named ××室) on the last line is the issuing body:
+    a circular that otherwise says only 县委/县政府 gets its county from it."""
+    from analysis.corpus.places import closing_lines
+
+    body = (
+        "各乡镇人民政府，县政府各部门：\n为推动县委、县政府重点工作落地见效，县政府督查室对全县"
+        "17个乡镇进行了专项督查。\n各乡镇要逐项整改，于月底前将整改情况报送县政府督查室，"
+        "县政府将适时通报，全县上下要形成合力。\n化隆回族自治县人民政府督查室"
+    )
+    assert closing_lines(body) == 1
+    guess = infer_place("关于第三季度重点工作督查情况的通报", body, signature="2023年10月16日")
+    assert (guess.place, guess.level, guess.province) == ("化隆回族自治县", "county", "青海省")

@@ -442,7 +442,7 @@ def _congress_townships(text: str, covered: set[int]) -> set[str]:
 
 
 _ISSUER = re.compile(
-    r"^[^。！？，,；;：:]{2,30}(?:人民政府|政府|委员会|党委|党工委|党组|办事处|办公室|工作组|领导小组|局|厅|委|办)$"
+    r"^[^。！？，,；;：:]{2,30}(?:人民政府|政府|委员会|党委|党工委|党组|办事处|办公室|工作组|领导小组|局|厅|委|办|室)$"
 )
 # a date after the issuing body on the same line (兰考县人民政府 2019年2月20日)
 _TRAILING_DATE = re.compile(
