@@ -51,6 +51,9 @@ def test_labelled_cases_inside_a_report_do_not_split_it():
               "经验一：坚持规划引领全域布局", "坚持规划先行。",
               "经验二：坚持农旅融合共同发展", "推动农旅融合。"]  # fmt: skip
     assert len(split_articles(report)) == 1
+    # a body sentence naming a 第3期 course or a 汇编 is not a compilation's header
+    report[1] = "今年举办第3期乡村旅游培训班，编印《乡村旅游政策汇编》。"
+    assert len(split_articles(report)) == 1
     note = ["编者按：现将两个典型案例印发，供学习借鉴。", "案例一：河口镇产业党建促增收", "正文。",
             "案例二：城南街道网格治理见实效", "正文。"]  # fmt: skip
     assert len(split_articles(note)) == 2

@@ -58,12 +58,23 @@ def _article_starts(lines: list[str]) -> tuple[re.Pattern[str], list[int]]:
     starts = [i for i, line in enumerate(lines) if _ARTICLE_LABEL.match(line)]
     numbers = [_numeral_value(_ARTICLE_LABEL.match(lines[i]).group(1)) for i in starts]
     if len(starts) >= 2 and numbers == list(range(1, len(starts) + 1)):
-        preamble = lines[: starts[0]]
-        if any(_COMPILATION.search(to_simplified(line)) for line in preamble) or not any(
-            ch in line for line in preamble for ch in SENTENCE_END
-        ):
+        if _compilation_header(lines[: starts[0]]):
             return _ARTICLE_LABEL, starts
     return _ARTICLE, []
+
+
+def _compilation_header(preamble: list[str]) -> bool:
+    """The lines before the first labelled piece are a compilation's: a header line (no sentence)
+    or an 编者按 names one, or there is no sentence at all. A sentence of a report's body that
+    mentions 第3期培训班 or 《政策汇编》 does not count."""
+    sentences = [line for line in preamble if any(ch in line for ch in SENTENCE_END)]
+    if not sentences:
+        return True
+    return any(
+        _COMPILATION.search(to_simplified(line))
+        and (line not in sentences or line.lstrip().startswith("编者按"))
+        for line in preamble
+    )
 
 
 def article_preamble(lines: list[str]) -> list[str]:
