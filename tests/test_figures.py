@@ -438,3 +438,11 @@ def test_content_hash_ignores_timings_but_not_results():
 
     assert content_hash(result(0.31, 0.9)) == content_hash(result(0.72, 0.9))
     assert content_hash(result(0.31, 0.9)) != content_hash(result(0.31, 0.8))
+
+
+def test_every_slogan_kind_has_a_legend_label():
+    # the slogan matrix colours labels by kind; a kind without a label showed its bare key
+    from analysis.figures.plots_themes import _KIND_LABELS
+    from analysis.measures.slogans import KINDS
+
+    assert set(KINDS) <= set(_KIND_LABELS)

@@ -6,8 +6,8 @@ import re
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 import pytest
+from fixtures_slogans import paragraph_frames
 
 from analysis.measures.formulations import recurring_ngrams
 from analysis.measures.matching import build_automaton, find_all, find_longest
@@ -27,11 +27,7 @@ def patterns():
 
 
 def _corpus(docs: dict[str, list[str]], years: dict[str, int] | None = None):
-    rows = [(d, i, t, t, "body") for d, paras in docs.items() for i, t in enumerate(paras, start=1)]
-    paragraphs = pd.DataFrame(rows, columns=["doc_id", "para_id", "text", "text_original", "kind"])
-    documents = pd.DataFrame({"doc_id": list(docs), "duplicate_of": ""})
-    documents["year"] = [(years or {}).get(d) for d in docs]
-    return paragraphs, documents
+    return paragraph_frames(docs, years=years, kind="body")
 
 
 # --------------------------------------------------------------------------- matching

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from fixtures_slogans import paragraph_frames
 
 from analysis.measures.slogans import (
     discover_formulations,
@@ -34,9 +35,7 @@ NOTES = [
 
 
 def _corpus():
-    rows = [(d, i, t, t) for d, paras in BODY.items() for i, t in enumerate(paras, start=1)]
-    paragraphs = pd.DataFrame(rows, columns=["doc_id", "para_id", "text", "text_original"])
-    documents = pd.DataFrame({"doc_id": list(BODY), "duplicate_of": "", "year": None})
+    paragraphs, documents = paragraph_frames(BODY)
     notes = pd.DataFrame(NOTES, columns=["doc_id", "text"])
     return paragraphs, documents, notes
 

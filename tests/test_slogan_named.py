@@ -3,8 +3,8 @@ with an evidence point of their own; recurrence decides as for any candidate."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from fixtures_slogans import paragraph_frames
 
 from analysis.measures.slogans import discover_formulations, load_slogan_patterns, slogan_mentions
 
@@ -15,10 +15,7 @@ def patterns():
 
 
 def _corpus(docs: dict[str, list[str]]):
-    rows = [(d, i, t, t) for d, paras in docs.items() for i, t in enumerate(paras, start=1)]
-    paragraphs = pd.DataFrame(rows, columns=["doc_id", "para_id", "text", "text_original"])
-    documents = pd.DataFrame({"doc_id": list(docs), "duplicate_of": "", "year": None})
-    return paragraphs, documents
+    return paragraph_frames(docs)
 
 
 DOCS = {

@@ -3,8 +3,8 @@ places, a name rescued only by an unquoted pilot (X试点), a numeral + 个 + a 
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+from fixtures_slogans import paragraph_frames
 
 from analysis.measures.slogans import (
     _numbered_stopped,
@@ -20,10 +20,7 @@ def patterns():
 
 
 def _corpus(docs: dict[str, list[str]]):
-    rows = [(d, i, t, t) for d, paras in docs.items() for i, t in enumerate(paras, start=1)]
-    paragraphs = pd.DataFrame(rows, columns=["doc_id", "para_id", "text", "text_original"])
-    documents = pd.DataFrame({"doc_id": list(docs), "duplicate_of": "", "year": None})
-    return paragraphs, documents
+    return paragraph_frames(docs)
 
 
 # “输血” is quoted for emphasis in six places and once happens to precede a head (机制);

@@ -410,4 +410,5 @@ _KIND_LABELS = {
     "quoted": "Quoted 引号",
     "numbered": "Numbered 数字提法",
     "phrase": "Fixed phrase 固定词组",
+    "formulation": "Formulation 表述 (unquoted, recurring)",
 }
