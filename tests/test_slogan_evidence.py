@@ -118,3 +118,29 @@ def test_a_known_slogan_outside_the_discovery_sample_is_still_counted(patterns):
     slogans = extract_slogans(paragraphs, documents, small).set_index("slogan")
     assert slogans.at["河长制", "kind"] == "formulation"
     assert "not in the discovery sample" in slogans.at["河长制", "evidence"]
+
+
+COLLOQUIAL = {
+    "a": [
+        "干部要敢啃“硬骨头”，搬掉发展路上的“拦路虎”。",
+        "分配上打破“大锅饭”，产业发展不搞“一窝蜂”。",
+    ],
+    "b": [
+        "全面落实“菜篮子”工程，新建蔬菜基地两处。",
+        "推行村“两委”主要负责人“一肩挑”，开展“三治融合”试点。",
+    ],
+}
+
+
+def test_an_ordinary_quoted_word_is_a_slogan_only_with_a_programme_head(patterns):
+    paragraphs, documents = _corpus(COLLOQUIAL)
+    keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
+    # jieba's ordinary words quoted for emphasis (一窝蜂 also no numbered formula) are not
+    # slogans; an ordinary word with a programme head, an abbreviation (tag j) and words outside
+    # jieba's dictionary still are
+    assert not {"硬骨头", "拦路虎", "大锅饭", "一窝蜂"} & keys
+    assert {"菜篮子", "两委", "一肩挑", "三治融合"} <= keys
+    table = quoted_candidates(paragraphs, documents, patterns).set_index("candidate")
+    assert table.at["拦路虎", "reason"].startswith("an ordinary word (jieba frequency")
+    assert table.at["拦路虎", "reason"].endswith("without a programme head after it: scare quotes")
+    assert table.at["菜篮子", "evidence"].endswith("followed by 工程")

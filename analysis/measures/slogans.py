@@ -121,6 +121,10 @@ class SloganPatterns:
     known: tuple[str, ...] = ()
     short_head_share: float = 0.0
     quoted_programme_heads: tuple[str, ...] = ()
+    common_word_min_freq: int = 0
+    common_word_max_chars: int = 0
+    common_word_numerals: str = ""
+    common_word_keep_tags: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- loading
@@ -280,6 +284,10 @@ def load_slogan_patterns(path: str | Path | None = None) -> SloganPatterns:
         programme_heads=optional_list(("quoted", "programme_heads")),
         quoted_programme_heads=optional_list(("quoted", "quoted_programme_heads")),
         short_head_share=float(num_in(("quoted", "short_head_share"), 0.0)),
+        common_word_min_freq=get(("quoted", "common_word_min_freq"), int, default=0),
+        common_word_max_chars=get(("quoted", "common_word_max_chars"), int, default=0),
+        common_word_numerals=get(("quoted", "common_word_numerals"), str, default=""),
+        common_word_keep_tags=optional_list(("quoted", "common_word_keep_tags")),
         exclude=frozenset(),
         count_inside_titles=bool(get(("quoted", "count_inside_titles"), bool)),
         numerals=numerals,
@@ -483,6 +491,19 @@ def _inside_title(text: str, pos: int) -> bool:
 # verdicts of a quoted candidate that need evidence from its uses (resolved in _discover)
 SHORT = "short"  # a key of quoted.short_min_chars .. min_chars - 1 characters
 NAME = "name"  # a key ending with a name suffix (合作社, 中心 …)
+COMMON = "common"  # an ordinary word of jieba's dictionary (老实人, 一锅端)
+
+
+def _common_word(key: str, p: SloganPatterns) -> int:
+    """jieba's frequency of ``key`` when it is an ordinary word of jieba's general dictionary
+    (>= ``quoted.common_word_min_freq``, no tag of ``quoted.common_word_keep_tags``: an
+    abbreviation, j, or a kind's attribute, b: “一站式”服务) that the project's lexicons
+    do not list as a slogan (userdict.txt, ``formulations.known``, ``phrases``); else 0."""
+    if p.common_word_min_freq <= 0 or key in p.dictionary or key in p.known or key in p.phrases:
+        return 0
+    freq, tags = jieba_words()
+    f = freq.get(key, 0)
+    return f if f >= p.common_word_min_freq and tags.get(key) not in p.common_word_keep_tags else 0
 
 
 def _judge_quoted(raw: str, key: str, p: SloganPatterns) -> str:
@@ -520,6 +541,14 @@ def _judge_quoted(raw: str, key: str, p: SloganPatterns) -> str:
         return f"shorter than {lo} characters"
     if n_cjk > p.max_chars:
         return f"longer than {p.max_chars} characters"
+    counted = _is_numbered_key(key, p) and key[0] not in p.common_word_numerals
+    if (
+        not pending
+        and not counted
+        and p.min_chars <= n_cjk <= p.common_word_max_chars
+        and _common_word(key, p)
+    ):
+        return COMMON
     return pending
 
 
@@ -578,8 +607,10 @@ def _quoted_evidence(
     out: dict[str, tuple[bool, str]] = {}
     names = []
     for key, hits in pending.items():
-        if _cjk_len(key) < p.min_chars:
-            if "+" in key:
+        common = _common_word(key, p) if _cjk_len(key) >= p.min_chars else 0
+        if _cjk_len(key) < p.min_chars or common:
+            what = f"an ordinary word (jieba frequency {common})" if common else "short"
+            if "+" in key and not common:
                 # “+旅游” is a formula; “+西欧”, “+中亚” after a route or a platform name its
                 # destination or partner: a place right after the mark
                 rest = key[1:]
@@ -595,10 +626,12 @@ def _quoted_evidence(
             if len(heads) >= need:
                 head = Counter(heads).most_common(1)[0][0]
                 n = f" ({len(heads)} of {len(hits)} quoted uses)" if len(hits) > 1 else ""
-                out[key] = (True, f"short, followed by {head}{n}")
+                out[key] = (True, f"{what}, followed by {head}{n}")
             elif heads:
-                out[key] = (False, f"short, a head after {len(heads)} of {len(hits)} quoted uses "
+                out[key] = (False, f"{what}, a head after {len(heads)} of {len(hits)} quoted uses "
                             f"only (< {p.short_head_share:.0%}): scare quotes")  # fmt: skip
+            elif common:
+                out[key] = (False, f"{what} without a programme head after it: scare quotes")
             else:
                 out[key] = (False, f"short ({_cjk_len(key)} characters) without a head after it")
         else:
@@ -697,7 +730,7 @@ def _discover(
             log.append((pos, key, verdict))
             if verdict == "":
                 quoted.setdefault(pos, []).append(_Hit(pos, s, e, key, "quoted"))
-            elif verdict in (SHORT, NAME):
+            elif verdict in (SHORT, NAME, COMMON):
                 pending.setdefault(key, []).append(_Hit(pos, s, e, key, "quoted"))
     evidence = _quoted_evidence(pending, texts, p)
     for key, found in pending.items():
