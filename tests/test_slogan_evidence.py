@@ -20,10 +20,6 @@ def patterns():
     return load_slogan_patterns()
 
 
-def _corpus(docs: dict[str, list[str]]):
-    return paragraph_frames(docs)
-
-
 SHORT = {
     "a": [
         "全区推进“电商+”行动，农产品网销额增长三成。",
@@ -37,7 +33,7 @@ SHORT = {
 
 
 def test_short_quoted_keys_need_a_formula_mark_or_a_head(patterns):
-    paragraphs, documents = _corpus(SHORT)
+    paragraphs, documents = paragraph_frames(SHORT)
     keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
     # 电商+ (formula mark), 雪亮 + 工程, 橙乡 + 创建 + 模式; the scare quotes are not slogans
     assert {"电商+", "雪亮", "橙乡"} <= keys
@@ -59,7 +55,7 @@ NAMES = {
 
 
 def test_a_quoted_name_is_a_slogan_only_when_used_as_a_programme(patterns):
-    paragraphs, documents = _corpus(NAMES)
+    paragraphs, documents = paragraph_frames(NAMES)
     slogans = extract_slogans(paragraphs, documents, patterns).set_index("slogan")
     assert "村社联营合作社" in slogans.index
     assert "青山茶叶专业合作社" not in slogans.index
@@ -81,7 +77,7 @@ KNOWN = {
 
 
 def test_known_slogans_need_no_corpus_evidence_and_a_single_document_is_marked(patterns):
-    paragraphs, documents = _corpus(KNOWN)
+    paragraphs, documents = paragraph_frames(KNOWN)
     table = discover_formulations(paragraphs, documents, patterns).set_index("formulation")
     assert table.at["扫黑除恶", "accepted"] and table.at["扫黑除恶", "known"]
     assert table.at["扫黑除恶", "basis"] == "lexicon, single document"
@@ -95,7 +91,7 @@ def test_known_slogans_need_no_corpus_evidence_and_a_single_document_is_marked(p
 
 def test_an_unknown_phrase_in_one_document_is_no_formulation(patterns):
     docs = {**KNOWN, "d": ["全镇推进山海同心行动，新建茶园八百亩。"]}
-    paragraphs, documents = _corpus(docs)
+    paragraphs, documents = paragraph_frames(docs)
     keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
     assert "山海同心" not in keys and "山海同心行动" not in keys
 
@@ -111,7 +107,7 @@ def test_a_known_slogan_outside_the_discovery_sample_is_still_counted(patterns):
         "c": ["全县新建改建农村公路一百二十公里，实现村村通客车。"],
         "d": ["全年城镇新增就业四千二百人，城乡居民收入稳步提高。"],
     }
-    paragraphs, documents = _corpus(docs)
+    paragraphs, documents = paragraph_frames(docs)
     small = replace(patterns, formulations=replace(patterns.formulations, sample_chars=60))
     table = discover_formulations(paragraphs, documents, small)
     assert "河长制" not in set(table["formulation"])  # b is outside the sample
@@ -133,7 +129,7 @@ COLLOQUIAL = {
 
 
 def test_an_ordinary_quoted_word_is_a_slogan_only_with_a_programme_head(patterns):
-    paragraphs, documents = _corpus(COLLOQUIAL)
+    paragraphs, documents = paragraph_frames(COLLOQUIAL)
     keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
     # jieba's ordinary words quoted for emphasis (一窝蜂 also no numbered formula) are not
     # slogans; an ordinary word with a programme head, an abbreviation (tag j) and words outside

@@ -14,10 +14,6 @@ def patterns():
     return load_slogan_patterns()
 
 
-def _corpus(docs: dict[str, list[str]]):
-    return paragraph_frames(docs)
-
-
 DOCS = {
     "a": ["全乡干部深入学习孔繁森精神，扎根基层。", "推广上海城市精神的经验做法。"],
     "b": ["大力弘扬孔繁森精神和工匠精神。", "传承南泥湾精神，自力更生发展产业。"],
@@ -26,7 +22,7 @@ DOCS = {
 
 
 def test_named_spirit_is_a_candidate_and_recurrence_decides(patterns):
-    paragraphs, documents = _corpus(DOCS)
+    paragraphs, documents = paragraph_frames(DOCS)
     table = discover_formulations(paragraphs, documents, patterns).set_index("formulation")
     # a person's name + 精神 in two documents: accepted on the name and the recurrence
     assert table.at["孔繁森精神", "named"]

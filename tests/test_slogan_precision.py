@@ -19,10 +19,6 @@ def patterns():
     return load_slogan_patterns()
 
 
-def _corpus(docs: dict[str, list[str]]):
-    return paragraph_frames(docs)
-
-
 # “输血” is quoted for emphasis in six places and once happens to precede a head (机制);
 # “护河” is the name of a campaign: its head follows most quoted uses.
 EMPHASIS = {
@@ -42,7 +38,7 @@ EMPHASIS = {
 
 
 def test_short_key_needs_a_head_after_a_share_of_its_quoted_uses(patterns):
-    paragraphs, documents = _corpus(EMPHASIS)
+    paragraphs, documents = paragraph_frames(EMPHASIS)
     keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
     assert "护河" in keys  # 行动 after 2 of 3 quoted uses
     assert "输血" not in keys  # a head after 1 of 6 quoted uses
@@ -61,7 +57,7 @@ PILOTS = {
 
 
 def test_a_pilot_names_a_programme_only_after_a_quoted_use(patterns):
-    paragraphs, documents = _corpus(PILOTS)
+    paragraphs, documents = paragraph_frames(PILOTS)
     table = quoted_candidates(paragraphs, documents, patterns).set_index("candidate")
     # 共享工厂试点 unquoted: a pilot of a facility, not a programme's name
     assert not table.at["共享工厂", "accepted"]
@@ -76,14 +72,14 @@ def test_numeral_ge_count_noun_is_a_count(patterns):
     # formulas with 个 and abbreviations without it stay
     for key in ("四个中心", "两个维护", "三名", "两区"):
         assert not _numbered_stopped(key, patterns), key
-    paragraphs, documents = _corpus({"a": ["全镇辖九个村、三个街道，推进“两个确保”。"]})
+    paragraphs, documents = paragraph_frames({"a": ["全镇辖九个村、三个街道，推进“两个确保”。"]})
     keys = set(slogan_mentions(paragraphs, patterns, documents=documents)["slogan"])
     assert "三个街道" not in keys
     assert "两个确保" in keys
 
 
 def test_a_place_after_the_formula_mark_is_a_destination(patterns):
-    paragraphs, documents = _corpus(
+    paragraphs, documents = paragraph_frames(
         {
             "a": ["开行“+中亚”班列十二列，发展“+文创”新业态。"],
             "b": ["推进“+文创”融合，培育“会展+”经济。"],
