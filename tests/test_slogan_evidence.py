@@ -140,3 +140,23 @@ def test_an_ordinary_quoted_word_is_a_slogan_only_with_a_programme_head(patterns
     assert table.at["拦路虎", "reason"].startswith("an ordinary word (jieba frequency")
     assert table.at["拦路虎", "reason"].endswith("without a programme head after it: scare quotes")
     assert table.at["菜篮子", "evidence"].endswith("followed by 工程")
+
+
+def test_the_formulation_log_does_not_count_known_slogans_as_accepted_candidates(patterns, caplog):
+    # known slogans outside the candidate table are searched everywhere; the log once counted
+    # them as "accepted of N candidates" (72 of 41 on data/raw)
+    import logging
+    import re
+
+    from analysis.measures.slogans import slogan_evidence
+
+    paragraphs, documents = paragraph_frames(SHORT)
+    with caplog.at_level(logging.INFO, logger="analysis.measures.slogans"):
+        out = slogan_evidence(paragraphs, patterns, documents=documents)
+    line = next(
+        r.getMessage() for r in caplog.records if r.getMessage().startswith("formulations:")
+    )
+    accepted, candidates, known = map(int, re.findall(r"(\d+) (?:of|candidates|known)", line)[:3])
+    table = out["formulation_candidates"]
+    assert (accepted, candidates) == (int(table["accepted"].sum()), len(table))
+    assert known == len(set(patterns.known) - set(table["formulation"]))

@@ -1280,9 +1280,10 @@ def slogan_evidence(
         why.update((k, "formulation (lexicon; known slogan; not in the discovery sample)")
                    for k in unsampled)  # fmt: skip
         log.info(
-            "formulations: %d accepted of %d candidates (%s documents, sample %s, min_docs %s; %s)",
-            len(formulations), len(table), settings["documents"], settings["sample_documents"],
-            settings["min_docs"], settings["era"],
+            "formulations: %d of %d candidates accepted, and %d known slogans of the lexicon "
+            "not among them searched in every document (%s documents, sample %s, min_docs %s; %s)",
+            len(formulations - unsampled), len(table), len(unsampled), settings["documents"],
+            settings["sample_documents"], settings["min_docs"], settings["era"],
         )  # fmt: skip
     quoted_keys = {h.key for h in found if h.rule == "quoted"}
     recount_keys = (
