@@ -217,7 +217,7 @@ def jieba_words() -> tuple[dict[str, int], dict[str, str]]:
     return freq, tag
 
 
-def _starts_inside_word(text: str, start: int, surface: str, freq: dict[str, int]) -> bool:
+def starts_inside_word(text: str, start: int, surface: str, freq: dict[str, int]) -> bool:
     """True when the character before the match forms a common word with its first character
     (黄|河南岸): the match is then the tail of another word. A function character before it
     (在|内蒙古) does not count."""
@@ -242,7 +242,7 @@ def find_mentions(
         name, is_short = gaz.surface[surface]
         if not is_short and len(name) < min_full:
             continue
-        if len(surface) <= MIN_FULL_NAME and _starts_inside_word(text, start, surface, freq):
+        if len(surface) <= MIN_FULL_NAME and starts_inside_word(text, start, surface, freq):
             continue
         out.append(Mention(start, end, surface, name, gaz.level[name], is_short, gaz.by_name[name]))
     return out

@@ -25,10 +25,10 @@ from analysis.corpus.gazetteer import (
     Division,
     Gazetteer,
     Mention,
-    _starts_inside_word,
     default_gazetteer,
     find_mentions,
     jieba_words,
+    starts_inside_word,
 )
 
 # How a report refers to its own unit. Editable here, counted over the whole text.
@@ -169,7 +169,7 @@ def _inside_a_word(text: str, start: int, stop: int) -> bool:
     执行|省人大), or its last character forms a common adverb or adjective with the next
     (县长|远, 市长|期)."""
     freq, tag = jieba_words()
-    if _starts_inside_word(text, start, text[start:stop], freq) and (
+    if starts_inside_word(text, start, text[start:stop], freq) and (
         freq.get(text[max(0, start - 2) : start], 0) < COMMON_WORD_FREQ
     ):
         return True

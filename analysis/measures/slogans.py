@@ -31,9 +31,9 @@ from analysis import paths
 from analysis._files import read_text_lines, read_yaml
 from analysis.corpus.gazetteer import (
     COMMON_WORD_FREQ,
-    _starts_inside_word,
     default_gazetteer,
     jieba_words,
+    starts_inside_word,
 )
 from analysis.errors import InputFileError
 from analysis.hashing import file_digest
@@ -606,6 +606,7 @@ def _quoted_evidence(
     opening = {o for o, _ in p.quote_pairs}
     out: dict[str, tuple[bool, str]] = {}
     names = []
+    follow = _following(texts, closing)
     for key, hits in pending.items():
         common = _common_word(key, p) if _cjk_len(key) >= p.min_chars else 0
         if _cjk_len(key) < p.min_chars or common:
@@ -620,7 +621,6 @@ def _quoted_evidence(
                 else:
                     out[key] = (True, "short, formula mark +")
                 continue
-            follow = _following(texts, closing)
             heads = [x for x in (_head_after(follow(h), p) for h in hits) if x]
             need = max(1, math.ceil(p.short_head_share * len(hits) - 1e-9))
             if len(heads) >= need:
@@ -639,24 +639,23 @@ def _quoted_evidence(
     if names:
         terms = sorted(names)
         m = find_all(build_automaton(terms), texts)
-        heads: dict[str, str] = {}
-        follow = _following(texts, closing)
+        head_of: dict[str, str] = {}
         for pos, s, e, t in zip(m.para.tolist(), m.start.tolist(), m.end.tolist(),
                                 m.term.tolist(), strict=True):  # fmt: skip
             key = terms[t]
-            if key not in heads:
+            if key not in head_of:
                 text = texts[pos]
                 after = follow(_Hit(pos, e, e, key, ""))
                 quoted = s > 0 and text[s - 1] in opening and text[e : e + 1] in closing
                 usable = (*p.programme_heads, *(p.quoted_programme_heads if quoted else ()))
                 head = next((x for x in usable if after.startswith(x)), None)
                 if head:
-                    heads[key] = head
+                    head_of[key] = head
         for key in names:
             suffix = next(x for x in p.name_suffixes if key.endswith(x))
             out[key] = (
-                (True, f"name ending {suffix} used as a programme: followed by {heads[key]}")
-                if key in heads
+                (True, f"name ending {suffix} used as a programme: followed by {head_of[key]}")
+                if key in head_of
                 else (False, f"a name (ends with {suffix}), never followed by a programme head")
             )
     return out
@@ -1036,7 +1035,7 @@ def _named_phrases(texts: list[str], heads: tuple[str, ...]) -> set[str]:
             i = m.start()
             for n in (4, 3, 2):
                 name = text[i - n : i] if i >= n else ""
-                if name in names and not _starts_inside_word(text, i - n, name, freq):
+                if name in names and not starts_inside_word(text, i - n, name, freq):
                     found.add(name + m.group())
                     break
     return found
